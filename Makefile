@@ -1,0 +1,65 @@
+# Benchlearn: `make demo` serves the app with demo data, `make test` runs every check.
+# Both set everything up themselves on a fresh machine with Python 3.11+.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/benchlearn
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test lint pytest pytest-sqlite pytest-postgres install browser clean bench
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Benchlearn needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/.installed
+
+# Browser tests drive Debian's chromium; install it when we are allowed to.
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing at $(CHROMIUM): run 'sudo apt-get install chromium' for the browser tests"; \
+	  fi; \
+	fi
+
+demo: install
+	$(BIN)/benchlearn migrate --verbosity 0
+	$(BIN)/benchlearn demo
+	$(BIN)/benchlearn runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+pytest-sqlite: install node_modules/.installed browser
+	env -u DATABASE_URL $(BIN)/pytest
+
+# Runs when a PostgreSQL server answers (CI makes sure one does and sets
+# BENCHLEARN_REQUIRE_POSTGRES=1 so that a missing server fails instead of skipping).
+pytest-postgres: install node_modules/.installed browser
+	@if $(BIN)/python -c 'import psycopg, sys; psycopg.connect("$(PG_TEST_URL)".rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()' 2>/dev/null; then \
+	  echo "== PostgreSQL =="; DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest; \
+	elif [ -n "$$BENCHLEARN_REQUIRE_POSTGRES" ]; then \
+	  echo "PostgreSQL is required but not reachable at $(PG_TEST_URL)"; exit 1; \
+	else \
+	  echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL run"; \
+	fi
+
+test: lint pytest-sqlite pytest-postgres
+
+bench: install
+	@if [ -d bench ]; then $(BIN)/python -m bench; else echo "No benchmarks yet."; fi
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Benchlearn: benchmarking and benchlearning for Polish local governments."""

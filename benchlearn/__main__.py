@@ -1,0 +1,3 @@
+from benchlearn.cli import main
+
+main()

@@ -1,0 +1,160 @@
+"""The one place that decides who may do what.
+
+Every view, API endpoint and command asks here: ``may(user, Perm.UNIT_EDIT, unit)``,
+or fetches through ``unit_get_for_user`` / ``group_get_for_user``, which raise
+``Http404`` for what does not exist and ``PermissionDenied`` for what the user may not
+touch. Listing queries go through ``units_visible_to`` / ``groups_visible_to`` so a
+list never shows what a detail page would refuse.
+
+Rules
+-----
+- operator (association staff): everything;
+- participant of a unit: read and enter that unit's data, read the groups it belongs to;
+- moderator of a group: read and run the group, read its member units' data
+  (but not enter it);
+- anyone else, including other units' participants: nothing that a unit has not
+  published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from benchlearn.groups.models import ExchangeGroup
+from benchlearn.units.models import Unit, UnitMembership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benchlearn.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+
+class Perm(StrEnum):
+    UNIT_VIEW = "unit.view"
+    UNIT_EDIT = "unit.edit"
+    GROUP_VIEW = "group.view"
+    GROUP_MANAGE = "group.manage"
+    PROGRAMME_MANAGE = "programme.manage"
+
+
+def is_operator(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and getattr(user, "is_operator", False))
+
+
+def _is_member(user: AnyUser, unit: Unit) -> bool:
+    return UnitMembership.objects.filter(user_id=user.pk, unit=unit).exists()
+
+
+def _moderates_unit(user: AnyUser, unit: Unit) -> bool:
+    return ExchangeGroup.objects.filter(moderator_id=user.pk, units=unit).exists()
+
+
+def may(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = None) -> bool:
+    """Whether ``user`` may do ``perm`` to ``target``."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_operator(user):
+        return True
+    match perm, target:
+        case Perm.UNIT_VIEW, Unit():
+            return _is_member(user, target) or _moderates_unit(user, target)
+        case Perm.UNIT_EDIT, Unit():
+            return _is_member(user, target)
+        case Perm.GROUP_VIEW, ExchangeGroup():
+            return target.moderator_id == user.pk or target.units.filter(
+                memberships__user_id=user.pk
+            ).exists()
+        case Perm.GROUP_MANAGE, ExchangeGroup():
+            return bool(target.moderator_id == user.pk)
+    return False
+
+
+def require(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = None) -> None:
+    if not may(user, perm, target):
+        raise PermissionDenied(_("You do not have access to this page."))
+
+
+def unit_get_for_user(user: AnyUser, teryt: str, perm: Perm = Perm.UNIT_VIEW) -> Unit:
+    unit = Unit.objects.filter(teryt=teryt).select_related("parent").first()
+    if unit is None:
+        raise Http404(_("There is no unit with TERYT code %(teryt)s.") % {"teryt": teryt})
+    require(user, perm, unit)
+    return unit
+
+
+def group_get_for_user(
+    user: AnyUser, group_id: int, perm: Perm = Perm.GROUP_VIEW
+) -> ExchangeGroup:
+    group = ExchangeGroup.objects.filter(pk=group_id).select_related("moderator").first()
+    if group is None:
+        raise Http404(_("There is no exchange group number %(id)s.") % {"id": group_id})
+    require(user, perm, group)
+    return group
+
+
+def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
+    if not (user.is_authenticated and user.is_active):
+        return Unit.objects.none()
+    if is_operator(user):
+        return Unit.objects.all()
+    return Unit.objects.filter(
+        Q(memberships__user_id=user.pk) | Q(exchange_groups__moderator_id=user.pk)
+    ).distinct()
+
+
+def groups_visible_to(user: AnyUser) -> QuerySet[ExchangeGroup]:
+    if not (user.is_authenticated and user.is_active):
+        return ExchangeGroup.objects.none()
+    if is_operator(user):
+        return ExchangeGroup.objects.all()
+    return ExchangeGroup.objects.filter(
+        Q(moderator_id=user.pk) | Q(units__memberships__user_id=user.pk)
+    ).distinct()
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What a person is in the programme, for start pages and navigation."""
+
+    operator: bool
+    moderator: bool
+    participant: bool
+
+    @property
+    def public(self) -> bool:
+        return not (self.operator or self.moderator or self.participant)
+
+
+def roles_of(user: AnyUser) -> Roles:
+    if not user.is_authenticated:
+        return Roles(operator=False, moderator=False, participant=False)
+    return Roles(
+        operator=is_operator(user),
+        moderator=ExchangeGroup.objects.filter(moderator_id=user.pk).exists(),
+        participant=UnitMembership.objects.filter(user_id=user.pk).exists(),
+    )
+
+
+def operator_required(view: Any) -> Any:
+    """Decorator for views only the association office may open."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+
+    @wraps(view)
+    def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        require(request.user, Perm.PROGRAMME_MANAGE)
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benchlearn.accounts.forms import ApiTokenForm, EmailLoginForm
+from benchlearn.accounts.selectors import api_tokens_of, start_page_for
+from benchlearn.accounts.services import api_token_create, api_token_revoke
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "accounts/welcome.html")
+    return render(request, "accounts/start.html", {"page": start_page_for(request.user)})
+
+
+class EmailLoginView(LoginView):
+    form_class = EmailLoginForm
+    redirect_authenticated_user = True
+
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        # A session cookie sent by someone who is not logged in means their session
+        # ran out (or was ended elsewhere): say so, rather than a bare login form.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and "next" in request.GET:
+            messages.info(request, _("Your session has expired. Please log in again."))
+        return super().get(request, *args, **kwargs)
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    new_key = None
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": api_tokens_of(request.user), "new_key": new_key},
+    )
+
+
+@login_required
+@require_POST
+def api_token_delete(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(api_tokens_of(request.user), pk=token_id)
+    api_token_revoke(token=token)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("api-tokens")

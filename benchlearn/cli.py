@@ -1,0 +1,15 @@
+"""The `benchlearn` console command: Django's management commands from anywhere."""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchlearn.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["benchlearn", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""A believable programme to try Benchlearn with: real units, one account per role.
+
+Everything is created through the services, so the demo exercises the same code as
+real work. Running it again changes nothing that is already there.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from benchlearn.accounts.models import User
+from benchlearn.accounts.services import user_create
+from benchlearn.groups.models import ExchangeGroup
+from benchlearn.groups.services import group_create
+from benchlearn.units.models import Level, Unit
+from benchlearn.units.services import unit_membership_set, unit_registry_load_bundled
+
+DEMO_PASSWORD = "benchlearn-demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    full_name: str
+    role: str
+
+
+EDUCATION_CITIES = ["2461011", "2466011", "2473011", "2477011", "2464011", "1661011", "3061011", "1263011"]
+WASTE_GMINAS = ["2402022", "2402052", "2402102", "2402072", "2402082", "2410022", "1218102", "1206012"]
+
+OPERATOR = DemoAccount("biuro@example.org", "Katarzyna Wójcik", "operator")
+MODERATORS = [
+    DemoAccount("moderator@example.org", "Piotr Zieliński", "moderator"),
+    DemoAccount("moderatorka@example.org", "Ewa Kamińska", "moderator"),
+]
+# (account, TERYT of the unit, level)
+PARTICIPANTS = [
+    (DemoAccount("prezydent@example.org", "Jan Kowalski", "participant"), "2461011", Level.STRATEGIC),
+    (DemoAccount("naczelnik@example.org", "Anna Nowak", "participant"), "2461011", Level.MIDDLE),
+    (DemoAccount("szkoly@example.org", "Marek Lewandowski", "participant"), "2461011", Level.OPERATIONAL),
+    (DemoAccount("gliwice@example.org", "Agnieszka Dąbrowska", "participant"), "2466011", Level.MIDDLE),
+    (DemoAccount("rybnik@example.org", "Tomasz Mazur", "participant"), "2473011", Level.OPERATIONAL),
+    (DemoAccount("wojt@example.org", "Zofia Krawczyk", "participant"), "2402022", Level.STRATEGIC),
+    (DemoAccount("odpady@example.org", "Michał Piotrowski", "participant"), "2402022", Level.OPERATIONAL),
+    (DemoAccount("jasienica@example.org", "Barbara Grabowska", "participant"), "2402052", Level.MIDDLE),
+]
+
+
+def _account(account: DemoAccount, *, is_operator: bool = False) -> User:
+    user = User.objects.filter(email__iexact=account.email).first()
+    if user is None:
+        user = user_create(
+            email=account.email,
+            full_name=account.full_name,
+            password=DEMO_PASSWORD,
+            is_operator=is_operator,
+        )
+    return user
+
+
+def _group(name: str, service: str, moderator: User, teryts: list[str]) -> ExchangeGroup:
+    existing = ExchangeGroup.objects.filter(name=name).first()
+    if existing is not None:
+        return existing
+    return group_create(
+        name=name,
+        service=service,
+        cycle_start=2025,
+        moderator=moderator,
+        units=Unit.objects.filter(teryt__in=teryts),
+    )
+
+
+@transaction.atomic
+def demo_build() -> list[DemoAccount]:
+    """Load the registry and create the demo programme; returns the accounts to log in with."""
+    unit_registry_load_bundled()
+    _account(OPERATOR, is_operator=True)
+    education_moderator = _account(MODERATORS[0])
+    waste_moderator = _account(MODERATORS[1])
+    _group("GWD Oświata — miasta na prawach powiatu", "Oświata", education_moderator, EDUCATION_CITIES)
+    _group("GWD Gospodarka odpadami — gminy wiejskie", "Gospodarka odpadami", waste_moderator, WASTE_GMINAS)
+    for account, teryt, level in PARTICIPANTS:
+        unit_membership_set(user=_account(account), unit=Unit.objects.get(teryt=teryt), level=level)
+    return [OPERATOR, *MODERATORS, *(account for account, _teryt, _level in PARTICIPANTS)]

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from benchlearn.units.models import Unit
+
+
+class ExchangeGroup(models.Model):
+    """An experience-exchange group (GWD): units working together on one service."""
+
+    name = models.CharField(_("name"), max_length=200)
+    service = models.CharField(_("public service"), max_length=120)
+    cycle_start = models.PositiveSmallIntegerField(_("first year of the cycle"))
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderated_groups",
+    )
+    units = models.ManyToManyField(
+        Unit, verbose_name=_("member units"), related_name="exchange_groups", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("exchange group")
+        verbose_name_plural = _("exchange groups")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def cycle_end(self) -> int:
+        return self.cycle_start + 1

@@ -1,0 +1,195 @@
+"""Django settings for Benchlearn.
+
+One module, read from the environment through the typed helpers in ``benchlearn.env``.
+With no environment at all it runs a development site on SQLite; production is switched
+on with ``BENCHLEARN_PRODUCTION=1`` and then refuses to start without a real secret key.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from benchlearn.env import env_bool, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("BENCHLEARN_DATA_DIR", str(PACKAGE_DIR.parent / "var")))
+
+PRODUCTION = env_bool("BENCHLEARN_PRODUCTION", False)
+DEBUG = env_bool("BENCHLEARN_DEBUG", False)
+
+_DEV_SECRET_KEY = "django-insecure-benchlearn-development-only"
+SECRET_KEY = env_str("BENCHLEARN_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET_KEY)
+if PRODUCTION and (not SECRET_KEY or DEBUG):
+    raise ImproperlyConfigured(
+        "Production needs BENCHLEARN_SECRET_KEY set (50+ random characters) and "
+        "BENCHLEARN_DEBUG off."
+    )
+
+ALLOWED_HOSTS = env_list(
+    "BENCHLEARN_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
+CSRF_TRUSTED_ORIGINS = env_list("BENCHLEARN_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "ninja",
+    "benchlearn.accounts",
+    "benchlearn.units",
+    "benchlearn.groups",
+    "benchlearn.api",
+    "benchlearn.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Axes goes last so that it sees the outcome of authentication.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "benchlearn.urls"
+WSGI_APPLICATION = "benchlearn.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "benchlearn.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'benchlearn.sqlite3'}"),
+        conn_max_age=env_int("BENCHLEARN_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # WAL lets readers go on while a writer works; the timeout waits for a lock
+    # instead of failing at once when two requests write together.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "benchlearn.accounts.backends.EmailBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "start"
+LOGOUT_REDIRECT_URL = "start"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day, in seconds
+
+# Sessions end after a working day of inactivity; every request moves the end on.
+SESSION_COOKIE_AGE = env_int("BENCHLEARN_SESSION_SECONDS", 8 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "benchlearn.views.csrf_failure"
+
+# Login throttling: five wrong passwords for one e-mail from one address lock it
+# for fifteen minutes.
+AXES_FAILURE_LIMIT = env_int("BENCHLEARN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("BENCHLEARN_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+LANGUAGE_CODE = "pl"
+LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Warsaw"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Outside production static files are served straight from the apps, with no
+# collectstatic step.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+EMAIL_BACKEND = env_str("BENCHLEARN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("BENCHLEARN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("BENCHLEARN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("BENCHLEARN_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("BENCHLEARN_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("BENCHLEARN_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("BENCHLEARN_FROM_EMAIL", "Benchlearn <noreply@benchlearn.invalid>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+BENCHLEARN_ORGANISATION = env_str("BENCHLEARN_ORGANISATION", "Związek Miast Polskich")
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("BENCHLEARN_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("BENCHLEARN_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if env_bool("BENCHLEARN_BEHIND_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("BENCHLEARN_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    URBAN_GMINA = "gm", _("urban gmina")
+    RURAL_GMINA = "gw", _("rural gmina")
+    URBAN_RURAL_GMINA = "gmw", _("urban-rural gmina")
+    CITY_COUNTY = "mnpp", _("city with county rights")
+    COUNTY = "pow", _("county")
+    VOIVODESHIP = "woj", _("voivodeship")
+
+
+class Unit(models.Model):
+    """A local government unit (JST), identified by its TERYT code."""
+
+    teryt = models.CharField(_("TERYT code"), max_length=7, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=4, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("county or voivodeship"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    voivodeship = models.CharField(_("voivodeship"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name", "teryt"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class Level(models.TextChoices):
+    STRATEGIC = "strategic", _("strategic (leadership)")
+    MIDDLE = "middle", _("middle management")
+    OPERATIONAL = "operational", _("operational (service delivery)")
+
+
+class UnitMembership(models.Model):
+    """A person acting for a unit: a participant, at one of three management levels."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_memberships"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+
+    class Meta:
+        verbose_name = _("unit participant")
+        verbose_name_plural = _("unit participants")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="membership_user_unit_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.unit.name} ({self.get_level_display()})"

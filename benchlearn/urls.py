@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from benchlearn import views
+from benchlearn.accounts.views import start
+from benchlearn.api.api import api
+
+admin.site.site_header = _("Benchlearn administration")
+admin.site.site_title = _("Benchlearn administration")
+admin.site.index_title = _("Raw data maintenance")
+
+urlpatterns = [
+    path("", start, name="start"),
+    path("accounts/", include("benchlearn.accounts.urls")),
+    path("units/", include("benchlearn.units.urls")),
+    path("groups/", include("benchlearn.groups.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+handler400 = "benchlearn.views.bad_request"
+handler403 = "benchlearn.views.permission_denied"
+handler404 = "benchlearn.views.page_not_found"
+handler500 = "benchlearn.views.server_error"
