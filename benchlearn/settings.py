@@ -132,6 +132,9 @@ CSRF_FAILURE_VIEW = "benchlearn.views.csrf_failure"
 AXES_FAILURE_LIMIT = env_int("BENCHLEARN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("BENCHLEARN_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Counted per e-mail in lower case, so changing the case of letters does not buy more
+# guesses.
+AXES_USERNAME_CALLABLE = "benchlearn.accounts.backends.login_attempt_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

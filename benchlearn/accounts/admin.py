@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group as DjangoGroup
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
@@ -57,3 +58,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "created", "last_used"]
     readonly_fields = ["prefix", "digest", "created", "last_used"]
     search_fields = ["name", "user__email"]
+
+
+# Roles live in Benchlearn's own model (operator flag, unit memberships, group
+# moderators); Django's permission groups are not used.
+admin.site.unregister(DjangoGroup)

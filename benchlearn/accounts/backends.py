@@ -15,3 +15,12 @@ class EmailBackend(ModelBackend):
         if user_obj.is_active and getattr(user_obj, "is_operator", False):
             return True
         return super().has_module_perms(user_obj, app_label)
+
+
+def login_attempt_username(request: Any, credentials: dict[str, Any] | None) -> str:
+    """The name login throttling counts attempts under: the e-mail, in lower case."""
+    # Django's login form sends ``username``; axes' backend names it after the user
+    # model's USERNAME_FIELD (``email``). Both mean the same e-mail.
+    source = credentials if credentials is not None else request.POST
+    value = (source or {}).get("username") or (source or {}).get("email") or ""
+    return str(value).strip().lower()
