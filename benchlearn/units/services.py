@@ -21,8 +21,8 @@ class RegistryLoadResult:
     updated: int
 
 
-def _registry_rows(gminy: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
-    """Voivodeships, counties and gminas, parents first, from rows of the gmina table."""
+def _registry_tiers(gminy: Iterable[Mapping[str, str]]) -> list[list[dict[str, str]]]:
+    """Voivodeships, then counties, then gminas (parents before children)."""
     voivodeships: dict[str, dict[str, str]] = {}
     counties: dict[str, dict[str, str]] = {}
     gminas: list[dict[str, str]] = []
@@ -35,6 +35,7 @@ def _registry_rows(gminy: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
             "parent": "",
             "voivodeship": voiv_name,
         }
+        # A city with county rights is one unit: its gmina code, under the voivodeship.
         city_county = row["is_city_with_county_rights"] == "True"
         if not city_county:
             counties[pow_] = {
@@ -53,7 +54,7 @@ def _registry_rows(gminy: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
                 "voivodeship": voiv_name,
             }
         )
-    return [*voivodeships.values(), *counties.values(), *gminas]
+    return [list(voivodeships.values()), list(counties.values()), gminas]
 
 
 @transaction.atomic
@@ -61,35 +62,28 @@ def unit_registry_load(*, gminy: Iterable[Mapping[str, str]]) -> RegistryLoadRes
     """Create or refresh units matched by TERYT code; nothing attached to a unit is lost."""
     existing = {unit.teryt: unit for unit in Unit.objects.all()}
     created = updated = 0
-    for row in _registry_rows(gminy):
-        parent = existing.get(row["parent"]) if row["parent"] else None
-        unit = existing.get(row["teryt"])
-        if unit is None:
-            unit = Unit.objects.create(
-                teryt=row["teryt"],
-                name=row["name"],
-                kind=row["kind"],
-                parent=parent,
-                voivodeship=row["voivodeship"],
-            )
+    for tier in _registry_tiers(gminy):
+        new_units = []
+        for row in tier:
+            wanted = {
+                "name": row["name"],
+                "kind": row["kind"],
+                "parent": existing.get(row["parent"]) if row["parent"] else None,
+                "voivodeship": row["voivodeship"],
+            }
+            unit = existing.get(row["teryt"])
+            if unit is None:
+                new_units.append(Unit(teryt=row["teryt"], **wanted))
+                continue
+            changed = [field for field, value in wanted.items() if getattr(unit, field) != value]
+            if changed:
+                for field in changed:
+                    setattr(unit, field, wanted[field])
+                unit.save(update_fields=changed)
+                updated += 1
+        for unit in Unit.objects.bulk_create(new_units):
             existing[unit.teryt] = unit
-            created += 1
-            continue
-        changed = [
-            field
-            for field, value in (
-                ("name", row["name"]),
-                ("kind", row["kind"]),
-                ("parent", parent),
-                ("voivodeship", row["voivodeship"]),
-            )
-            if getattr(unit, field) != value
-        ]
-        if changed:
-            for field in changed:
-                setattr(unit, field, row[field] if field != "parent" else parent)
-            unit.save(update_fields=changed)
-            updated += 1
+        created += len(new_units)
     return RegistryLoadResult(created=created, updated=updated)
 
 

@@ -1,0 +1,46 @@
+"""`benchlearn demo`: a believable programme with one account per role."""
+
+from io import StringIO
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from benchlearn.accounts.access import roles_of
+from benchlearn.accounts.models import User
+from benchlearn.demo.build import DEMO_PASSWORD
+from benchlearn.groups.models import ExchangeGroup
+from benchlearn.units.models import Level, Unit, UnitMembership
+
+
+def test_demo_creates_a_programme_and_prints_accounts_for_every_role(db):
+    out = StringIO()
+    call_command("demo", stdout=out)
+    printed = out.getvalue()
+    assert DEMO_PASSWORD in printed
+    for role in ("operator", "moderator", "participant"):
+        assert role in printed
+
+    assert Unit.objects.count() > 2800
+    assert ExchangeGroup.objects.count() >= 2
+    assert all(group.units.count() >= 6 for group in ExchangeGroup.objects.all())
+    levels = set(UnitMembership.objects.values_list("level", flat=True))
+    assert levels == set(Level.values)
+    # Participants act for several units, in more than one group.
+    assert UnitMembership.objects.values("unit").distinct().count() >= 4
+
+    request = RequestFactory().post("/accounts/login/")
+    for email in ("biuro@example.org", "moderator@example.org", "prezydent@example.org"):
+        assert email in printed
+        user = authenticate(request, username=email, password=DEMO_PASSWORD)
+        assert user is not None, email
+    assert roles_of(User.objects.get(email="biuro@example.org")).operator
+    assert roles_of(User.objects.get(email="moderator@example.org")).moderator
+    assert roles_of(User.objects.get(email="prezydent@example.org")).participant
+
+
+def test_demo_runs_twice_without_duplicates(db):
+    call_command("demo", stdout=StringIO())
+    counts = (User.objects.count(), ExchangeGroup.objects.count(), UnitMembership.objects.count())
+    call_command("demo", stdout=StringIO())
+    assert (User.objects.count(), ExchangeGroup.objects.count(), UnitMembership.objects.count()) == counts

@@ -1,0 +1,85 @@
+"""Settings from the environment; production settings pass Django's deployment check."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from benchlearn.env import EnvError, env_bool, env_int, env_list
+
+PRODUCTION_ENV = {
+    "BENCHLEARN_PRODUCTION": "1",
+    "BENCHLEARN_SECRET_KEY": "x7Qp2-very-long-random-secret-key-for-the-deploy-check-9f8e7d6c5b4a",
+    "BENCHLEARN_ALLOWED_HOSTS": "benchlearn.example.org",
+}
+
+
+def _benchlearn(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("BENCHLEARN_")}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "benchlearn", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deploy_check_with_no_warnings(tmp_path):
+    result = _benchlearn(
+        "check", "--deploy", "--fail-level", "WARNING",
+        env={**PRODUCTION_ENV, "BENCHLEARN_DATA_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {**PRODUCTION_ENV, "BENCHLEARN_DATA_DIR": str(tmp_path)}
+    del env["BENCHLEARN_SECRET_KEY"]
+    result = _benchlearn("check", env=env)
+    assert result.returncode != 0
+    assert "BENCHLEARN_SECRET_KEY" in result.stderr
+
+
+def test_development_defaults_fail_the_deploy_check(tmp_path):
+    result = _benchlearn(
+        "check", "--deploy", "--fail-level", "WARNING", env={"BENCHLEARN_DATA_DIR": str(tmp_path)}
+    )
+    assert result.returncode != 0
+
+
+@pytest.mark.parametrize("raw, expected", [("1", True), ("yes", True), ("off", False), ("", False)])
+def test_env_bool(monkeypatch, raw, expected):
+    monkeypatch.setenv("X_FLAG", raw)
+    assert env_bool("X_FLAG") is expected
+
+
+def test_env_readers_reject_nonsense_with_the_variable_name(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "perhaps")
+    monkeypatch.setenv("X_NUMBER", "ten")
+    with pytest.raises(EnvError, match="X_FLAG"):
+        env_bool("X_FLAG")
+    with pytest.raises(EnvError, match="X_NUMBER"):
+        env_int("X_NUMBER", 1)
+
+
+def test_env_list(monkeypatch):
+    monkeypatch.setenv("X_HOSTS", " a.example.org, b.example.org ,")
+    assert env_list("X_HOSTS", []) == ["a.example.org", "b.example.org"]
+    monkeypatch.delenv("X_HOSTS")
+    assert env_list("X_HOSTS", ["default"]) == ["default"]
+
+
+def test_database_url_selects_postgresql(tmp_path):
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    clean = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='benchlearn.settings'; {code}"],
+        env={**clean, "DATABASE_URL": "postgres://u:p@db.example.org:5432/benchlearn", "BENCHLEARN_DATA_DIR": str(tmp_path)},
+        capture_output=True, text=True, check=True,
+    )
+    assert result.stdout.strip() == "django.db.backends.postgresql"
