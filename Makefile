@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/benchlearn
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint pytest pytest-sqlite pytest-postgres install browser clean bench
+.PHONY: demo test lint pytest-sqlite pytest-postgres install system messages clean bench
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Benchlearn needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -22,16 +22,25 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(BIN)/.installed
 
-# Browser tests drive Debian's chromium; install it when we are allowed to.
-browser:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
+# Browser tests drive Debian's chromium; the translation check needs gettext.
+# Install them when we are allowed to (root with apt-get), otherwise say how.
+system:
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	command -v xgettext >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "Chromium is missing at $(CHROMIUM): run 'sudo apt-get install chromium' for the browser tests"; \
+	    echo "Missing Debian packages:$$missing (sudo apt-get install$$missing); their tests are skipped"; \
 	  fi; \
 	fi
+
+# Re-extract translatable strings and compile the catalogue after translating.
+messages: install
+	cd benchlearn && ../$(BIN)/benchlearn makemessages -l pl --no-obsolete
+	cd benchlearn && ../$(BIN)/benchlearn compilemessages -l pl
 
 demo: install
 	$(BIN)/benchlearn migrate --verbosity 0
@@ -42,12 +51,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-pytest-sqlite: install node_modules/.installed browser
+pytest-sqlite: install node_modules/.installed system
 	env -u DATABASE_URL $(BIN)/pytest
 
 # Runs when a PostgreSQL server answers (CI makes sure one does and sets
 # BENCHLEARN_REQUIRE_POSTGRES=1 so that a missing server fails instead of skipping).
-pytest-postgres: install node_modules/.installed browser
+pytest-postgres: install node_modules/.installed system
 	@if $(BIN)/python -c 'import psycopg, sys; psycopg.connect("$(PG_TEST_URL)".rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()' 2>/dev/null; then \
 	  echo "== PostgreSQL =="; DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest; \
 	elif [ -n "$$BENCHLEARN_REQUIRE_POSTGRES" ]; then \

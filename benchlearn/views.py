@@ -29,19 +29,24 @@ def _wants_json(request: HttpRequest) -> bool:
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"detail": message}, status=status)
-    return render(
-        request, "errors/error.html", {"title": title, "message": message}, status=status
-    )
+    return render(request, "errors/error.html", {"title": title, "message": message}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 400, _("Bad request"), _("The request could not be understood. Nothing was changed.")
+        request,
+        400,
+        _("Bad request"),
+        _("The request could not be understood. Nothing was changed."),
     )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    message = str(exception) if exception and str(exception) else _("You do not have access to this page.")
+    message = (
+        str(exception)
+        if exception and str(exception)
+        else _("You do not have access to this page.")
+    )
     return _error(request, 403, _("Access denied"), message)
 
 

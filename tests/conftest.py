@@ -40,7 +40,10 @@ def make_user(email: str, full_name: str, *, is_operator: bool = False) -> User:
 @pytest.fixture
 def units(db) -> dict[str, Unit]:
     load_units(TERYT_A, TERYT_B, TERYT_C)
-    return {key: Unit.objects.get(teryt=teryt) for key, teryt in (("a", TERYT_A), ("b", TERYT_B), ("c", TERYT_C))}
+    return {
+        key: Unit.objects.get(teryt=teryt)
+        for key, teryt in (("a", TERYT_A), ("b", TERYT_B), ("c", TERYT_C))
+    }
 
 
 @pytest.fixture

@@ -43,4 +43,8 @@ def test_demo_runs_twice_without_duplicates(db):
     call_command("demo", stdout=StringIO())
     counts = (User.objects.count(), ExchangeGroup.objects.count(), UnitMembership.objects.count())
     call_command("demo", stdout=StringIO())
-    assert (User.objects.count(), ExchangeGroup.objects.count(), UnitMembership.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        ExchangeGroup.objects.count(),
+        UnitMembership.objects.count(),
+    ) == counts

@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
 def _benchlearn(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {key: value for key, value in os.environ.items() if not key.startswith("BENCHLEARN_")}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for themselves
     return subprocess.run(
         [sys.executable, "-m", "benchlearn", *args],
         env={**clean, **env},
@@ -30,7 +31,10 @@ def _benchlearn(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[
 
 def test_production_settings_pass_the_deploy_check_with_no_warnings(tmp_path):
     result = _benchlearn(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env={**PRODUCTION_ENV, "BENCHLEARN_DATA_DIR": str(tmp_path)},
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -75,11 +79,24 @@ def test_env_list(monkeypatch):
 
 
 def test_database_url_selects_postgresql(tmp_path):
-    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'benchlearn.settings'\n"
+        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    )
     clean = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     result = subprocess.run(
-        [sys.executable, "-c", f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='benchlearn.settings'; {code}"],
-        env={**clean, "DATABASE_URL": "postgres://u:p@db.example.org:5432/benchlearn", "BENCHLEARN_DATA_DIR": str(tmp_path)},
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            code,
+        ],
+        env={
+            **clean,
+            "DATABASE_URL": "postgres://u:p@db.example.org:5432/benchlearn",
+            "BENCHLEARN_DATA_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.strip() == "django.db.backends.postgresql"

@@ -17,7 +17,15 @@ from django.utils.http import urlsafe_base64_encode
 from benchlearn.accounts.services import api_token_create
 from tests.conftest import client_for, make_user
 
-ROLES = ["anonymous", "operator", "moderator", "participant_a", "participant_b", "stranger", "nobody"]
+ROLES = [
+    "anonymous",
+    "operator",
+    "moderator",
+    "participant_a",
+    "participant_b",
+    "stranger",
+    "nobody",
+]
 LOGGED_IN = ROLES[1:]
 
 OK = 200
@@ -32,7 +40,9 @@ def everyone(status: int | str) -> dict[str, int | str]:
     return dict.fromkeys(ROLES, status)
 
 
-def members_only(status_in: dict[str, int | str], anonymous: int | str = LOGIN) -> dict[str, int | str]:
+def members_only(
+    status_in: dict[str, int | str], anonymous: int | str = LOGIN
+) -> dict[str, int | str]:
     return {"anonymous": anonymous, **status_in}
 
 

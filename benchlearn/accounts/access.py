@@ -70,9 +70,10 @@ def may(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = None) -
         case Perm.UNIT_EDIT, Unit():
             return _is_member(user, target)
         case Perm.GROUP_VIEW, ExchangeGroup():
-            return target.moderator_id == user.pk or target.units.filter(
-                memberships__user_id=user.pk
-            ).exists()
+            return (
+                target.moderator_id == user.pk
+                or target.units.filter(memberships__user_id=user.pk).exists()
+            )
         case Perm.GROUP_MANAGE, ExchangeGroup():
             return bool(target.moderator_id == user.pk)
     return False
@@ -91,9 +92,7 @@ def unit_get_for_user(user: AnyUser, teryt: str, perm: Perm = Perm.UNIT_VIEW) ->
     return unit
 
 
-def group_get_for_user(
-    user: AnyUser, group_id: int, perm: Perm = Perm.GROUP_VIEW
-) -> ExchangeGroup:
+def group_get_for_user(user: AnyUser, group_id: int, perm: Perm = Perm.GROUP_VIEW) -> ExchangeGroup:
     group = ExchangeGroup.objects.filter(pk=group_id).select_related("moderator").first()
     if group is None:
         raise Http404(_("There is no exchange group number %(id)s.") % {"id": group_id})

@@ -23,7 +23,9 @@ def user_create(
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; returns it with its key, which is never stored and shown once."""
     key = "bl_" + secrets.token_urlsafe(TOKEN_BYTES)
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[3:11], digest=token_digest(key))
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[3:11], digest=token_digest(key)
+    )
     return token, key
 
 

@@ -15,7 +15,7 @@ from benchlearn.accounts.access import (
 )
 from benchlearn.accounts.models import User
 from benchlearn.api.auth import session_auth, token_auth
-from benchlearn.api.schemas import Error, GroupOut, MeOut, MembershipOut, RolesOut, UnitOut
+from benchlearn.api.schemas import Error, GroupOut, MembershipOut, MeOut, RolesOut, UnitOut
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.units.models import Unit
 

@@ -25,8 +25,26 @@ class DemoAccount:
     role: str
 
 
-EDUCATION_CITIES = ["2461011", "2466011", "2473011", "2477011", "2464011", "1661011", "3061011", "1263011"]
-WASTE_GMINAS = ["2402022", "2402052", "2402102", "2402072", "2402082", "2410022", "1218102", "1206012"]
+EDUCATION_CITIES = [
+    "2461011",
+    "2466011",
+    "2473011",
+    "2477011",
+    "2464011",
+    "1661011",
+    "3061011",
+    "1263011",
+]
+WASTE_GMINAS = [
+    "2402022",
+    "2402052",
+    "2402102",
+    "2402072",
+    "2402082",
+    "2410022",
+    "1218102",
+    "1206012",
+]
 
 OPERATOR = DemoAccount("biuro@example.org", "Katarzyna Wójcik", "operator")
 MODERATORS = [
@@ -35,14 +53,38 @@ MODERATORS = [
 ]
 # (account, TERYT of the unit, level)
 PARTICIPANTS = [
-    (DemoAccount("prezydent@example.org", "Jan Kowalski", "participant"), "2461011", Level.STRATEGIC),
+    (
+        DemoAccount("prezydent@example.org", "Jan Kowalski", "participant"),
+        "2461011",
+        Level.STRATEGIC,
+    ),
     (DemoAccount("naczelnik@example.org", "Anna Nowak", "participant"), "2461011", Level.MIDDLE),
-    (DemoAccount("szkoly@example.org", "Marek Lewandowski", "participant"), "2461011", Level.OPERATIONAL),
-    (DemoAccount("gliwice@example.org", "Agnieszka Dąbrowska", "participant"), "2466011", Level.MIDDLE),
-    (DemoAccount("rybnik@example.org", "Tomasz Mazur", "participant"), "2473011", Level.OPERATIONAL),
+    (
+        DemoAccount("szkoly@example.org", "Marek Lewandowski", "participant"),
+        "2461011",
+        Level.OPERATIONAL,
+    ),
+    (
+        DemoAccount("gliwice@example.org", "Agnieszka Dąbrowska", "participant"),
+        "2466011",
+        Level.MIDDLE,
+    ),
+    (
+        DemoAccount("rybnik@example.org", "Tomasz Mazur", "participant"),
+        "2473011",
+        Level.OPERATIONAL,
+    ),
     (DemoAccount("wojt@example.org", "Zofia Krawczyk", "participant"), "2402022", Level.STRATEGIC),
-    (DemoAccount("odpady@example.org", "Michał Piotrowski", "participant"), "2402022", Level.OPERATIONAL),
-    (DemoAccount("jasienica@example.org", "Barbara Grabowska", "participant"), "2402052", Level.MIDDLE),
+    (
+        DemoAccount("odpady@example.org", "Michał Piotrowski", "participant"),
+        "2402022",
+        Level.OPERATIONAL,
+    ),
+    (
+        DemoAccount("jasienica@example.org", "Barbara Grabowska", "participant"),
+        "2402052",
+        Level.MIDDLE,
+    ),
 ]
 
 
@@ -78,8 +120,15 @@ def demo_build() -> list[DemoAccount]:
     _account(OPERATOR, is_operator=True)
     education_moderator = _account(MODERATORS[0])
     waste_moderator = _account(MODERATORS[1])
-    _group("GWD Oświata — miasta na prawach powiatu", "Oświata", education_moderator, EDUCATION_CITIES)
-    _group("GWD Gospodarka odpadami — gminy wiejskie", "Gospodarka odpadami", waste_moderator, WASTE_GMINAS)
+    _group(
+        "GWD Oświata — miasta na prawach powiatu", "Oświata", education_moderator, EDUCATION_CITIES
+    )
+    _group(
+        "GWD Gospodarka odpadami — gminy wiejskie",
+        "Gospodarka odpadami",
+        waste_moderator,
+        WASTE_GMINAS,
+    )
     for account, teryt, level in PARTICIPANTS:
         unit_membership_set(user=_account(account), unit=Unit.objects.get(teryt=teryt), level=level)
     return [OPERATOR, *MODERATORS, *(account for account, _teryt, _level in PARTICIPANTS)]

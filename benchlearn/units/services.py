@@ -12,7 +12,11 @@ from benchlearn.units.models import Level, Unit, UnitKind, UnitMembership
 
 BUNDLED_GMINY = Path(__file__).resolve().parent / "data" / "gminy_2024.csv"
 
-_GMINA_KINDS = {"1": UnitKind.URBAN_GMINA, "2": UnitKind.RURAL_GMINA, "3": UnitKind.URBAN_RURAL_GMINA}
+_GMINA_KINDS = {
+    "1": UnitKind.URBAN_GMINA,
+    "2": UnitKind.RURAL_GMINA,
+    "3": UnitKind.URBAN_RURAL_GMINA,
+}
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,9 @@ def _registry_tiers(gminy: Iterable[Mapping[str, str]]) -> list[list[dict[str, s
             {
                 "teryt": row["teryt7"],
                 "name": row["name"],
-                "kind": UnitKind.CITY_COUNTY if city_county else _GMINA_KINDS[row["gmina_type_code"]],
+                "kind": UnitKind.CITY_COUNTY
+                if city_county
+                else _GMINA_KINDS[row["gmina_type_code"]],
                 "parent": woj if city_county else pow_,
                 "voivodeship": voiv_name,
             }

@@ -31,11 +31,16 @@ def test_email_is_matched_whatever_its_case(participant_a):
     assert client.session[SESSION_KEY] == str(participant_a.pk)
 
 
-@pytest.mark.parametrize("email, password", [
-    ("anna@example.org", "wrong-password-here"),
-    ("unknown@example.org", PASSWORD),
-])
-def test_wrong_password_and_unknown_email_get_the_same_clear_message(participant_a, email, password):
+@pytest.mark.parametrize(
+    "email, password",
+    [
+        ("anna@example.org", "wrong-password-here"),
+        ("unknown@example.org", PASSWORD),
+    ],
+)
+def test_wrong_password_and_unknown_email_get_the_same_clear_message(
+    participant_a, email, password
+):
     client = Client()
     response = _login(client, email, password)
     assert response.status_code == 200
@@ -127,7 +132,10 @@ def test_password_reset_by_email(participant_a):
     form = client.get(link, follow=True)
     assert form.status_code == 200
     set_url = form.redirect_chain[-1][0]
-    done = client.post(set_url, {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"})
+    done = client.post(
+        set_url,
+        {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"},
+    )
     assert done.status_code == 302
     participant_a.refresh_from_db()
     assert participant_a.check_password("a-brand-new-passphrase")
@@ -148,7 +156,11 @@ def test_password_change_requires_the_old_password(participant_a):
     client.force_login(participant_a)
     response = client.post(
         "/accounts/password/change/",
-        {"old_password": "not-the-password", "new_password1": "another-passphrase-1", "new_password2": "another-passphrase-1"},
+        {
+            "old_password": "not-the-password",
+            "new_password1": "another-passphrase-1",
+            "new_password2": "another-passphrase-1",
+        },
     )
     assert response.status_code == 200
     assert User.objects.get(pk=participant_a.pk).check_password(PASSWORD)

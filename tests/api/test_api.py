@@ -17,7 +17,9 @@ def test_openapi_description_is_served_and_lists_the_endpoints(db):
     assert response.status_code == 200
     spec = response.json()
     assert spec["openapi"].startswith("3.")
-    assert {"/api/v1/me", "/api/v1/units/{teryt}", "/api/v1/groups/{group_id}"} <= set(spec["paths"])
+    assert {"/api/v1/me", "/api/v1/units/{teryt}", "/api/v1/groups/{group_id}"} <= set(
+        spec["paths"]
+    )
     schemes = spec["components"]["securitySchemes"]
     assert {scheme["type"] for scheme in schemes.values()} >= {"http", "apiKey"}
 

@@ -3,7 +3,9 @@ from tests.conftest import client_for
 
 
 def test_group_list_shows_only_groups_the_person_may_see(programme, group, unit_c):
-    other = group_create(name="GWD Drogi", service="Drogi", cycle_start=2025, moderator=None, units=[unit_c])
+    other = group_create(
+        name="GWD Drogi", service="Drogi", cycle_start=2025, moderator=None, units=[unit_c]
+    )
     member_html = client_for(programme["participant_a"]).get("/groups/").content.decode()
     assert group.name in member_html
     assert other.name not in member_html
@@ -28,9 +30,17 @@ def test_unknown_group_gets_404(programme):
     assert "There is no exchange group number 99999." in response.content.decode()
 
 
-def test_group_list_query_count_does_not_grow_with_groups(programme, group, units, django_assert_max_num_queries):
+def test_group_list_query_count_does_not_grow_with_groups(
+    programme, group, units, django_assert_max_num_queries
+):
     for number in range(10):
-        group_create(name=f"GWD {number}", service="Kultura", cycle_start=2024, moderator=None, units=list(units.values()))
+        group_create(
+            name=f"GWD {number}",
+            service="Kultura",
+            cycle_start=2024,
+            moderator=None,
+            units=list(units.values()),
+        )
     client = client_for(programme["operator"])
     with django_assert_max_num_queries(10):
         response = client.get("/groups/")

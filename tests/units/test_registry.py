@@ -50,7 +50,9 @@ def test_refresh_renames_by_teryt_and_keeps_what_is_attached(db):
     unit = Unit.objects.get(teryt="2212082")
     user = make_user("wojt@example.org", "Wójt")
     unit_membership_set(user=user, unit=unit, level=Level.STRATEGIC)
-    group = group_create(name="GWD", service="Drogi", cycle_start=2025, moderator=None, units=[unit])
+    group = group_create(
+        name="GWD", service="Drogi", cycle_start=2025, moderator=None, units=[unit]
+    )
 
     result = unit_registry_load(gminy=current)
 

@@ -6,29 +6,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('units', '0001_initial'),
+        ("units", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExchangeGroup',
+            name="ExchangeGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('service', models.CharField(max_length=120, verbose_name='public service')),
-                ('cycle_start', models.PositiveSmallIntegerField(verbose_name='first year of the cycle')),
-                ('moderator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='moderated_groups', to=settings.AUTH_USER_MODEL, verbose_name='moderator')),
-                ('units', models.ManyToManyField(blank=True, related_name='exchange_groups', to='units.unit', verbose_name='member units')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("service", models.CharField(max_length=120, verbose_name="public service")),
+                (
+                    "cycle_start",
+                    models.PositiveSmallIntegerField(verbose_name="first year of the cycle"),
+                ),
+                (
+                    "moderator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="moderated_groups",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="moderator",
+                    ),
+                ),
+                (
+                    "units",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="exchange_groups",
+                        to="units.unit",
+                        verbose_name="member units",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'exchange group',
-                'verbose_name_plural': 'exchange groups',
-                'ordering': ['name'],
+                "verbose_name": "exchange group",
+                "verbose_name_plural": "exchange groups",
+                "ordering": ["name"],
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,33 +14,99 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('teryt', models.CharField(max_length=7, unique=True, verbose_name='TERYT code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('kind', models.CharField(choices=[('gm', 'urban gmina'), ('gw', 'rural gmina'), ('gmw', 'urban-rural gmina'), ('mnpp', 'city with county rights'), ('pow', 'county'), ('woj', 'voivodeship')], max_length=4, verbose_name='kind')),
-                ('voivodeship', models.CharField(blank=True, max_length=40, verbose_name='voivodeship')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='units.unit', verbose_name='county or voivodeship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("teryt", models.CharField(max_length=7, unique=True, verbose_name="TERYT code")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("gm", "urban gmina"),
+                            ("gw", "rural gmina"),
+                            ("gmw", "urban-rural gmina"),
+                            ("mnpp", "city with county rights"),
+                            ("pow", "county"),
+                            ("woj", "voivodeship"),
+                        ],
+                        max_length=4,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "voivodeship",
+                    models.CharField(blank=True, max_length=40, verbose_name="voivodeship"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="units.unit",
+                        verbose_name="county or voivodeship",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
-                'ordering': ['name', 'teryt'],
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
+                "ordering": ["name", "teryt"],
             },
         ),
         migrations.CreateModel(
-            name='UnitMembership',
+            name="UnitMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('strategic', 'strategic (leadership)'), ('middle', 'middle management'), ('operational', 'operational (service delivery)')], max_length=12, verbose_name='level')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='units.unit')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unit_memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("strategic", "strategic (leadership)"),
+                            ("middle", "middle management"),
+                            ("operational", "operational (service delivery)"),
+                        ],
+                        max_length=12,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="units.unit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="unit_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit participant',
-                'verbose_name_plural': 'unit participants',
-                'constraints': [models.UniqueConstraint(fields=('user', 'unit'), name='membership_user_unit_unique')],
+                "verbose_name": "unit participant",
+                "verbose_name_plural": "unit participants",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "unit"), name="membership_user_unit_unique"
+                    )
+                ],
             },
         ),
     ]

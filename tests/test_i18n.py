@@ -1,0 +1,131 @@
+"""Polish is the default language and the translation is complete."""
+
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import polib
+import pytest
+from django.utils import formats, translation
+
+import benchlearn
+from tests.conftest import client_for
+
+PACKAGE = Path(benchlearn.__file__).parent
+PO_FILE = PACKAGE / "locale" / "pl" / "LC_MESSAGES" / "django.po"
+MO_FILE = PO_FILE.with_suffix(".mo")
+
+
+def test_polish_catalogue_is_complete():
+    po = polib.pofile(str(PO_FILE))
+    assert po.untranslated_entries() == []
+    assert po.fuzzy_entries() == []
+    assert len(po.translated_entries()) > 100
+
+
+def test_compiled_catalogue_matches_the_source():
+    po = {
+        (e.msgid, e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+        for e in polib.pofile(str(PO_FILE))
+        if not e.obsolete
+    }
+    mo = {
+        (e.msgid, e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+        for e in polib.mofile(str(MO_FILE))
+        if e.msgid
+    }
+    assert po == mo, "run `make messages` to recompile the catalogue"
+
+
+def test_every_translatable_string_in_the_code_is_in_the_catalogue(tmp_path):
+    if shutil.which("xgettext") is None:
+        if os.environ.get("BENCHLEARN_REQUIRE_GETTEXT"):
+            pytest.fail("xgettext (Debian package gettext) is required to check the catalogue")
+        pytest.skip("xgettext not installed (apt-get install gettext)")
+    copy = tmp_path / "benchlearn"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "data", "static"))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchlearn",
+            "makemessages",
+            "-l",
+            "pl",
+            "--no-obsolete",
+            "--no-location",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+    )
+    fresh = {e.msgid for e in polib.pofile(str(copy / "locale/pl/LC_MESSAGES/django.po"))}
+    known = {e.msgid for e in polib.pofile(str(PO_FILE))}
+    assert fresh - known == set(), "run `make messages` and translate the new strings"
+
+
+def test_pages_are_polish_by_default(settings, db):
+    settings.LANGUAGE_CODE = "pl"
+    html = client_for(None).get("/", HTTP_ACCEPT_LANGUAGE="").content.decode()
+    assert '<html lang="pl">' in html
+    assert "Zaloguj się" in html
+    assert "Przejdź do treści głównej" in html
+
+
+def test_browser_language_english_is_honoured(settings, db):
+    settings.LANGUAGE_CODE = "pl"
+    html = client_for(None).get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert '<html lang="en">' in html
+    assert "Log in" in html
+
+
+def test_language_switch_is_remembered(settings, db):
+    settings.LANGUAGE_CODE = "pl"
+    client = client_for(None)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    assert '<html lang="en">' in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "pl", "next": "/"})
+    assert "Zaloguj się" in client.get("/").content.decode()
+
+
+def test_switch_to_an_unknown_language_changes_nothing(settings, db):
+    settings.LANGUAGE_CODE = "pl"
+    client = client_for(None)
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    assert '<html lang="pl">' in client.get("/").content.decode()
+
+
+def test_polish_number_and_date_formats():
+    import datetime
+
+    with translation.override("pl"):
+        assert (
+            formats.number_format(Decimal("1234567.5"), 2, use_l10n=True, force_grouping=True)
+            == "1\xa0234\xa0567,50"
+        )
+        assert formats.date_format(datetime.date(2026, 11, 23), "SHORT_DATE_FORMAT") == "23.11.2026"
+    with translation.override("en"):
+        assert (
+            formats.number_format(Decimal("1234567.5"), 2, use_l10n=True, force_grouping=True)
+            == "1,234,567.50"
+        )
+
+
+def test_plural_forms_follow_polish_grammar():
+    with translation.override("pl"):
+        words = [
+            translation.ngettext("%(counter)s member unit", "%(counter)s member units", n)
+            % {"counter": n}
+            for n in (1, 3, 5, 22)
+        ]
+    assert words == [
+        "1 jednostka członkowska",
+        "3 jednostki członkowskie",
+        "5 jednostek członkowskich",
+        "22 jednostki członkowskie",
+    ]
