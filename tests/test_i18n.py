@@ -75,11 +75,12 @@ def test_pages_are_polish_by_default(settings, db):
     assert "Przejdź do treści głównej" in html
 
 
-def test_browser_language_english_is_honoured(settings, db):
+def test_polish_even_when_the_browser_asks_for_english(settings, db):
+    # Polish first: only the person's own choice with the switch changes the language.
     settings.LANGUAGE_CODE = "pl"
     html = client_for(None).get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
-    assert '<html lang="en">' in html
-    assert "Log in" in html
+    assert '<html lang="pl">' in html
+    assert "Zaloguj się" in html
 
 
 def test_language_switch_is_remembered(settings, db):

@@ -34,3 +34,8 @@ class ExchangeGroup(models.Model):
     @property
     def cycle_end(self) -> int:
         return self.cycle_start + 1
+
+    @property
+    def cycle_label(self) -> str:
+        # Years are written without a thousands separator, whatever the locale.
+        return f"{self.cycle_start}–{self.cycle_end}"

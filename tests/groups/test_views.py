@@ -45,3 +45,9 @@ def test_group_list_query_count_does_not_grow_with_groups(
     with django_assert_max_num_queries(10):
         response = client.get("/groups/")
     assert response.content.decode().count("/groups/") >= 11
+
+
+def test_cycle_years_are_written_without_thousands_separators(programme, group, settings):
+    settings.LANGUAGE_CODE = "pl"
+    html = client_for(programme["participant_a"]).get(f"/groups/{group.pk}/").content.decode()
+    assert "2025–2026" in html
