@@ -39,7 +39,7 @@ system:
 
 # Re-extract translatable strings and compile the catalogue after translating.
 messages: install
-	cd benchlearn && ../$(BIN)/benchlearn makemessages -l pl --no-obsolete
+	cd benchlearn && ../$(BIN)/benchlearn makemessages -l pl --no-obsolete --add-location file
 	cd benchlearn && ../$(BIN)/benchlearn compilemessages -l pl
 
 demo: install
@@ -50,6 +50,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy benchlearn
 
 pytest-sqlite: install node_modules/.installed system
 	env -u DATABASE_URL $(BIN)/pytest

@@ -9,10 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from benchlearn.env import env_bool, env_int, env_list, env_str
+
+# Lets classes such as admin.ModelAdmin[Unit] be written with their type arguments.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("BENCHLEARN_DATA_DIR", str(PACKAGE_DIR.parent / "var")))

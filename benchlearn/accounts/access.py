@@ -24,16 +24,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from benchlearn.accounts.models import User
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.units.models import Unit, UnitMembership
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from benchlearn.accounts.models import User
 
     AnyUser = User | AnonymousUser
 
@@ -47,35 +46,42 @@ class Perm(StrEnum):
 
 
 def is_operator(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and user.is_active and getattr(user, "is_operator", False))
+    account = _active(user)
+    return account is not None and account.is_operator
 
 
-def _is_member(user: AnyUser, unit: Unit) -> bool:
+def _active(user: AnyUser) -> User | None:
+    """The account behind a request, if it is one that may do anything at all."""
+    return user if isinstance(user, User) and user.is_active else None
+
+
+def _is_member(user: User, unit: Unit) -> bool:
     return UnitMembership.objects.filter(user_id=user.pk, unit=unit).exists()
 
 
-def _moderates_unit(user: AnyUser, unit: Unit) -> bool:
+def _moderates_unit(user: User, unit: Unit) -> bool:
     return ExchangeGroup.objects.filter(moderator_id=user.pk, units=unit).exists()
 
 
 def may(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = None) -> bool:
     """Whether ``user`` may do ``perm`` to ``target``."""
-    if not (user.is_authenticated and user.is_active):
+    account = _active(user)
+    if account is None:
         return False
-    if is_operator(user):
+    if account.is_operator:
         return True
     match perm, target:
         case Perm.UNIT_VIEW, Unit():
-            return _is_member(user, target) or _moderates_unit(user, target)
+            return _is_member(account, target) or _moderates_unit(account, target)
         case Perm.UNIT_EDIT, Unit():
-            return _is_member(user, target)
+            return _is_member(account, target)
         case Perm.GROUP_VIEW, ExchangeGroup():
             return (
-                target.moderator_id == user.pk
-                or target.units.filter(memberships__user_id=user.pk).exists()
+                target.moderator_id == account.pk
+                or target.units.filter(memberships__user_id=account.pk).exists()
             )
         case Perm.GROUP_MANAGE, ExchangeGroup():
-            return bool(target.moderator_id == user.pk)
+            return bool(target.moderator_id == account.pk)
     return False
 
 
@@ -101,22 +107,24 @@ def group_get_for_user(user: AnyUser, group_id: int, perm: Perm = Perm.GROUP_VIE
 
 
 def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
-    if not (user.is_authenticated and user.is_active):
+    account = _active(user)
+    if account is None:
         return Unit.objects.none()
-    if is_operator(user):
+    if account.is_operator:
         return Unit.objects.all()
     return Unit.objects.filter(
-        Q(memberships__user_id=user.pk) | Q(exchange_groups__moderator_id=user.pk)
+        Q(memberships__user_id=account.pk) | Q(exchange_groups__moderator_id=account.pk)
     ).distinct()
 
 
 def groups_visible_to(user: AnyUser) -> QuerySet[ExchangeGroup]:
-    if not (user.is_authenticated and user.is_active):
+    account = _active(user)
+    if account is None:
         return ExchangeGroup.objects.none()
-    if is_operator(user):
+    if account.is_operator:
         return ExchangeGroup.objects.all()
     return ExchangeGroup.objects.filter(
-        Q(moderator_id=user.pk) | Q(units__memberships__user_id=user.pk)
+        Q(moderator_id=account.pk) | Q(units__memberships__user_id=account.pk)
     ).distinct()
 
 
@@ -134,12 +142,13 @@ class Roles:
 
 
 def roles_of(user: AnyUser) -> Roles:
-    if not user.is_authenticated:
+    account = _active(user)
+    if account is None:
         return Roles(operator=False, moderator=False, participant=False)
     return Roles(
-        operator=is_operator(user),
-        moderator=ExchangeGroup.objects.filter(moderator_id=user.pk).exists(),
-        participant=UnitMembership.objects.filter(user_id=user.pk).exists(),
+        operator=account.is_operator,
+        moderator=ExchangeGroup.objects.filter(moderator_id=account.pk).exists(),
+        participant=UnitMembership.objects.filter(user_id=account.pk).exists(),
     )
 
 
@@ -157,3 +166,9 @@ def operator_required(view: Any) -> Any:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a view behind @login_required: its user is a real account."""
+
+    user: User

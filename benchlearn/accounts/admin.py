@@ -8,26 +8,26 @@ from benchlearn.accounts.models import ApiToken, User
 from benchlearn.units.models import UnitMembership
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[UnitMembership, User]):
     model = UnitMembership
     extra = 0
     autocomplete_fields = ["unit"]
 
 
-class UserCreationForm(AdminUserCreationForm):
+class UserCreationForm(AdminUserCreationForm[User]):
     class Meta:
         model = User
         fields = ("email", "full_name")
 
 
-class UserChange(UserChangeForm):
+class UserChange(UserChangeForm[User]):
     class Meta:
         model = User
         fields = "__all__"
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     form = UserChange
     add_form = UserCreationForm
     ordering = ["email"]
@@ -54,7 +54,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ["name", "user", "prefix", "created", "last_used"]
     readonly_fields = ["prefix", "digest", "created", "last_used"]
     search_fields = ["name", "user__email"]

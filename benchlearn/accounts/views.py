@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from benchlearn.accounts.access import AuthenticatedHttpRequest
 from benchlearn.accounts.forms import ApiTokenForm, EmailLoginForm
 from benchlearn.accounts.selectors import api_tokens_of, start_page_for
 from benchlearn.accounts.services import api_token_create, api_token_revoke
@@ -31,7 +32,7 @@ class EmailLoginView(LoginView):
 
 
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     new_key = None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -46,7 +47,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_delete(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_delete(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(api_tokens_of(request.user), pk=token_id)
     api_token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})

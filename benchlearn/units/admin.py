@@ -4,7 +4,7 @@ from benchlearn.units.models import Unit, UnitMembership
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(admin.ModelAdmin[Unit]):
     list_display = ["teryt", "name", "kind", "voivodeship"]
     list_filter = ["kind", "voivodeship"]
     search_fields = ["teryt", "name"]
@@ -12,7 +12,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitMembership)
-class UnitMembershipAdmin(admin.ModelAdmin):
+class UnitMembershipAdmin(admin.ModelAdmin[UnitMembership]):
     list_display = ["user", "unit", "level"]
     list_filter = ["level"]
     search_fields = ["user__email", "unit__name", "unit__teryt"]
