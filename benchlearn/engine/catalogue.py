@@ -1,0 +1,88 @@
+"""The catalogue as plain data: variables and indicators, as the engine sees them.
+
+Configuration is dumb data; computing is an explicit call elsewhere. Formats (YAML) and
+storage (Django models) convert to and from these classes at the edges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Polarity(StrEnum):
+    HIGHER_BETTER = "higher"
+    LOWER_BETTER = "lower"
+    NEUTRAL = "neutral"
+
+
+class Category(StrEnum):
+    INPUT = "input"
+    OUTPUT = "output"
+    EFFICIENCY = "efficiency"
+    QUALITY = "quality"
+    SATISFACTION = "satisfaction"
+    GOVERNANCE = "governance"
+
+
+class Source(StrEnum):
+    FORM = "form"
+    SURVEY = "survey"
+    PUBLIC_STATISTICS = "public_statistics"
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A raw data item entered by units, filled from surveys or from public statistics."""
+
+    code: str
+    name_pl: str = ""
+    name_en: str = ""
+    unit: str = ""
+    source: Source = Source.FORM
+    minimum: float | None = None
+    maximum: float | None = None
+    definition_pl: str = ""
+    definition_en: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A formula over variables and other indicators.
+
+    ``numerator`` and ``denominator`` (formulas too) may be declared for a ratio
+    indicator, so that a group's aggregate is the ratio of their sums, not the mean of
+    the units' ratios.
+    """
+
+    code: str
+    formula: str
+    polarity: Polarity = Polarity.NEUTRAL
+    category: Category = Category.OUTPUT
+    name_pl: str = ""
+    name_en: str = ""
+    unit: str = ""
+    decimals: int = 2
+    numerator: str | None = None
+    denominator: str | None = None
+    domain: str = ""
+    notes_pl: str = ""
+    notes_en: str = ""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    variables: tuple[Variable, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    name: str = ""
+    version: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def variable_codes(self) -> set[str]:
+        return {variable.code for variable in self.variables}
+
+    def indicator(self, code: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.code == code:
+                return indicator
+        raise KeyError(code)
