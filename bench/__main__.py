@@ -1,0 +1,53 @@
+"""`make bench`: run every benchmark module and print one table.
+
+Each module ``bench/bench_*.py`` exposes ``run() -> list[BenchRow]``. Benchmarks are not
+tests: they print figures and whether the targets are met, and never fail the build.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from bench.common import BenchRow
+
+
+def _modules(selected: list[str]) -> list[str]:
+    here = Path(__file__).parent
+    names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
+    return [name for name in names if not selected or any(s in name for s in selected)]
+
+
+def _print(rows: list[BenchRow]) -> None:
+    widths = [max(len(getattr(row, field)) for row in rows) for field in ("name", "figure", "target")]
+    header = ("benchmark", "figure", "target", "")
+    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=False)]
+    print(f"{header[0]:<{widths[0]}}  {header[1]:>{widths[1]}}  {header[2]:<{widths[2]}}  met")
+    print("-" * (sum(widths) + 10))
+    for row in rows:
+        mark = "yes" if row.ok else "NO"
+        print(f"{row.name:<{widths[0]}}  {row.figure:>{widths[1]}}  {row.target:<{widths[2]}}  {mark}")
+
+
+def main(argv: list[str]) -> int:
+    rows: list[BenchRow] = []
+    for name in _modules(argv):
+        start = time.perf_counter()
+        print(f"running {name} …", file=sys.stderr, flush=True)
+        try:
+            rows += importlib.import_module(f"bench.{name}").run()
+        except Exception:
+            traceback.print_exc()
+            rows.append(BenchRow(name, "error", "runs", False))
+        print(f"  {name} took {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
+    if rows:
+        _print(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
