@@ -69,7 +69,7 @@ pytest-postgres: install node_modules/.installed system
 test: lint pytest-sqlite pytest-postgres
 
 bench: install
-	@if [ -d bench ]; then $(BIN)/python -m bench; else echo "No benchmarks yet."; fi
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache
