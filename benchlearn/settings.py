@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "benchlearn.groups",
     "benchlearn.api",
     "benchlearn.demo",
+    "benchlearn.compute",
 ]
 
 MIDDLEWARE = [

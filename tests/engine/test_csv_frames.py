@@ -42,7 +42,10 @@ def test_columns_may_come_in_any_order_and_with_a_bom(tmp_path):
 
 
 def test_text_in_numbers_empty_codes_and_duplicates_are_all_reported(tmp_path):
-    text = "unit,period,variable,value\nA,2020,X,1\nA,twenty,X,2\nA,2020,X,3\nB,2020,,4\nC,2020,Y,abc\n"
+    text = (
+        "unit,period,variable,value\n"
+        "A,2020,X,1\nA,twenty,X,2\nA,2020,X,3\nB,2020,,4\nC,2020,Y,abc\n"
+    )
     path = _write(tmp_path, text)
     problems = _problems(read_values_csv, path)
     assert "line 3: period is not a number" in problems
