@@ -23,14 +23,18 @@ def _modules(selected: list[str]) -> list[str]:
 
 
 def _print(rows: list[BenchRow]) -> None:
-    widths = [max(len(getattr(row, field)) for row in rows) for field in ("name", "figure", "target")]
+    widths = [
+        max(len(getattr(row, field)) for row in rows) for field in ("name", "figure", "target")
+    ]
     header = ("benchmark", "figure", "target", "")
     widths = [max(w, len(h)) for w, h in zip(widths, header, strict=False)]
     print(f"{header[0]:<{widths[0]}}  {header[1]:>{widths[1]}}  {header[2]:<{widths[2]}}  met")
     print("-" * (sum(widths) + 10))
     for row in rows:
         mark = "yes" if row.ok else "NO"
-        print(f"{row.name:<{widths[0]}}  {row.figure:>{widths[1]}}  {row.target:<{widths[2]}}  {mark}")
+        print(
+            f"{row.name:<{widths[0]}}  {row.figure:>{widths[1]}}  {row.target:<{widths[2]}}  {mark}"
+        )
 
 
 def main(argv: list[str]) -> int:

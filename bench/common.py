@@ -13,7 +13,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class BenchRow:
-    """One line of `make bench`: what was measured, the figure, the target, and whether it is met."""
+    """One line of `make bench`: what was measured, its figure, the target, and whether met."""
 
     name: str
     figure: str
