@@ -1,0 +1,113 @@
+"""The engine's command-line runs: files in, files out, no database.
+
+Each function reads and checks every input first, computes, and only then writes its
+outputs (atomically), so an error never leaves a partial file. Errors are raised as
+InputError or CatalogueError with every problem listed; the management commands turn
+them into exit status 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from benchlearn.engine.dea import dea, dea_table
+from benchlearn.engine.evaluate import check_catalogue, evaluate
+from benchlearn.engine.io import InputError
+from benchlearn.engine.io.catalogue_yaml import read_catalogue
+from benchlearn.engine.io.csv_frames import (
+    read_groups_csv,
+    read_numeric_table,
+    read_values_csv,
+    write_csv_atomic,
+)
+from benchlearn.engine.stats import group_stats
+
+RESULT_COLUMNS = ["unit", "period", "indicator", "value", "flag"]
+
+
+@dataclass(frozen=True)
+class ComputeSummary:
+    units: int
+    periods: int
+    indicators: int
+    missing: int
+    div0: int
+    groups: int
+
+
+def _unknown_variables(values: pl.DataFrame, known: set[str], path: Path) -> list[str]:
+    unknown = values.filter(~pl.col("variable").is_in(sorted(known)))["variable"].unique()
+    return [f"{path}: unknown variable {code} (not in the catalogue)" for code in sorted(unknown)]
+
+
+def compute_files(
+    *,
+    catalogue_path: Path,
+    values_path: Path,
+    output_path: Path,
+    groups_path: Path | None = None,
+    stats_output_path: Path | None = None,
+) -> ComputeSummary:
+    """Evaluate every indicator (and group statistics when groups are given)."""
+    if (groups_path is None) != (stats_output_path is None):
+        raise InputError(["--groups and --stats-output go together: give both or neither"])
+    catalogue = read_catalogue(catalogue_path)
+    check_catalogue(catalogue)
+    values = read_values_csv(values_path)
+    problems = _unknown_variables(values, catalogue.variable_codes(), values_path)
+    groups = read_groups_csv(groups_path) if groups_path else None
+    if groups is not None:
+        known_units = set(values["unit"].unique())
+        problems += [
+            f"{groups_path}: unknown unit {unit} in group {group} (no values for it)"
+            for group, unit in groups.iter_rows()
+            if unit not in known_units
+        ]
+    if problems:
+        raise InputError(problems)
+
+    results = evaluate(values, catalogue)
+    stats = None
+    if groups is not None:
+        polarity = {indicator.code: indicator.polarity for indicator in catalogue.indicators}
+        stats = group_stats(results, groups, polarity)
+
+    write_csv_atomic(results.select(RESULT_COLUMNS), output_path)
+    if stats is not None and stats_output_path is not None:
+        write_csv_atomic(stats, stats_output_path)
+    return ComputeSummary(
+        units=results["unit"].n_unique(),
+        periods=results["period"].n_unique(),
+        indicators=len(catalogue.indicators),
+        missing=results["value"].null_count(),
+        div0=results.filter(pl.col("flag") == "div0").height,
+        groups=0 if groups is None else groups["group"].n_unique(),
+    )
+
+
+def dea_files(
+    *,
+    input_path: Path,
+    id_column: str,
+    inputs: list[str],
+    outputs: list[str],
+    rts: Literal["crs", "vrs"],
+    orientation: Literal["input", "output"],
+    output_path: Path,
+) -> pl.DataFrame:
+    """Run DEA on a CSV table; returns the excluded units (id, reason)."""
+    if not inputs or not outputs:
+        raise InputError(["give at least one input (--inputs) and one output (--outputs)"])
+    table = read_numeric_table(input_path, id_column=id_column, numeric=[*inputs, *outputs])
+    try:
+        result = dea(
+            table, id=id_column, inputs=inputs, outputs=outputs, rts=rts, orientation=orientation
+        )
+    except ValueError as exc:
+        raise InputError([str(exc)]) from exc
+    write_csv_atomic(dea_table(result), output_path)
+    return result.excluded
