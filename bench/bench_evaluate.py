@@ -24,8 +24,6 @@ TARGET_MEMORY_MB = 2048.0
 TARGET_SPEEDUP = 100.0
 
 # Run in a fresh process, so that peak memory is that of reading and evaluating, not of
-# generating the synthetic programme.
-# Run in a fresh process, so that peak memory is that of reading and evaluating, not of
 # generating the synthetic programme. (ru_maxrss survives exec on Linux, so the child
 # reads its own high-water mark, VmHWM.)
 _CHILD = """
