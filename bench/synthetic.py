@@ -73,6 +73,7 @@ def synthetic_programme(
     seed: int = 0,
     missing_share: float = 0.02,
     zero_share: float = 0.005,
+    categorical: bool = True,
 ) -> tuple[pl.DataFrame, Catalogue, pl.DataFrame]:
     """Values (unit, period, variable, value), the catalogue, and groups (group, unit)."""
     rng = np.random.default_rng(seed)
@@ -93,8 +94,11 @@ def synthetic_programme(
             "value": value,
         }
     ).filter(pl.Series(valid))
-    unit_names = pl.Series(unit_codes)
-    variable_names = pl.Series(variable_codes)
+    # Codes repeat millions of times: as Categorical they are stored once, the way a
+    # loader of a real programme hands them to the engine (and parquet keeps them so).
+    code_type = pl.Categorical() if categorical else pl.String()
+    unit_names = pl.Series(unit_codes).cast(code_type)
+    variable_names = pl.Series(variable_codes).cast(code_type)
     values = frame.with_columns(
         pl.col("unit").map_batches(lambda s: unit_names.gather(s)),
         pl.col("variable").map_batches(lambda s: variable_names.gather(s)),
