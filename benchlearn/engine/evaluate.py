@@ -276,6 +276,9 @@ def _grid(values: pl.DataFrame) -> _Grid:
     low, high = int(period.min()), int(period.max())  # type: ignore[arg-type]
     if high - low >= MAX_PERIODS:
         raise ValueError(f"periods run from {low} to {high}: expected consecutive periods")
+    if _categorical(values["unit"]):  # distinct codes first: cheap on categories
+        units = values["unit"].unique().drop_nulls().cast(pl.String).sort()
+        return _Grid(units, low, high - low + 1, period.dtype)
     unit = pl.col("unit").cast(pl.String)
     if _grouped(values["unit"]):  # sorted by unit, as usual: the first row of each run will do
         unit = unit.filter(unit.ne_missing(unit.shift(1)))
@@ -287,6 +290,10 @@ def _check_columns(frame: pl.DataFrame, columns: Sequence[str], name: str) -> No
     missing = [column for column in columns if column not in frame.columns]
     if missing:
         raise ValueError(f"{name} lacks the column(s) {', '.join(missing)}")
+
+
+def _categorical(column: pl.Series) -> bool:
+    return isinstance(column.dtype, pl.Categorical | pl.Enum)
 
 
 def _strings(column: pl.Series) -> pl.Series:
@@ -325,6 +332,8 @@ class _Lookup:
                 break
 
     def find(self, strings: pl.Series) -> IntArray:
+        if _categorical(strings):
+            return self._find_categories(strings)
         strings = _strings(strings)
         unknown = len(self.codes)
         if self.seed < 0:  # codes that share a slot under every seed: an exact join
@@ -337,6 +346,17 @@ class _Lookup:
         found = np.take(self.slots, (hashed & self.mask).view(np.int64))
         if self.verify:
             found[np.take(self.hashes, found) != hashed] = unknown
+        return found
+
+    def _find_categories(self, column: pl.Series) -> IntArray:
+        """Look up each distinct category once, then index by the physical codes."""
+        distinct = column.unique().drop_nulls()
+        ids = distinct.to_physical().to_numpy().astype(np.int64)
+        missing_id = int(ids.max()) + 1 if len(ids) else 0
+        table = np.full(missing_id + 1, len(self.codes), dtype=np.int64)
+        table[ids] = self.find(distinct.cast(pl.String))
+        physical = column.to_physical().fill_null(missing_id).to_numpy().astype(np.int64)
+        found: IntArray = np.take(table, physical)
         return found
 
 

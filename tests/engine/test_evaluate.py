@@ -588,3 +588,23 @@ def test_reevaluate_equals_a_full_evaluation_on_random_programmes(seed):
     assert_frame_equal(
         reevaluate(edited, cat, previous, changed), evaluate(edited, cat), check_exact=True
     )
+
+
+def test_categorical_codes_give_the_same_result_as_strings():
+    # Large programmes hand codes over as Categorical; unknown codes are still ignored.
+    values = pl.DataFrame(
+        {
+            "unit": ["B", "A", "A", "B", "A", "B"],
+            "period": [2024, 2024, 2024, 2024, 2023, 2024],
+            "variable": ["X", "X", "Y", "Y", "X", "NOT_IN_CATALOGUE"],
+            "value": [4.0, 1.0, 2.0, 0.0, 3.0, 9.0],
+        }
+    )
+    catalogue = Catalogue(
+        variables=(Variable("X"), Variable("Y")),
+        indicators=(Indicator("R", "X / Y"), Indicator("G", "X - prev(X)")),
+    )
+    as_categories = values.with_columns(pl.col("unit", "variable").cast(pl.Categorical()))
+    expected = evaluate(values, catalogue)
+    assert evaluate(as_categories, catalogue).equals(expected)
+    assert expected.filter(pl.col("indicator") == "R")["flag"].to_list().count("div0") == 1
