@@ -349,15 +349,25 @@ class _Lookup:
         return found
 
     def _find_categories(self, column: pl.Series) -> IntArray:
-        """Look up each distinct category once, then index by the physical codes."""
+        return self.finder(column)(column)
+
+    def finder(self, column: pl.Series) -> Callable[[pl.Series], IntArray]:
+        """A lookup for slices of ``column``: for categories, each distinct one is looked
+        up once here, and slices are then only indexed by their physical codes."""
+        if not _categorical(column):
+            return self.find
         distinct = column.unique().drop_nulls()
         ids = distinct.to_physical().to_numpy().astype(np.int64)
         missing_id = int(ids.max()) + 1 if len(ids) else 0
         table = np.full(missing_id + 1, len(self.codes), dtype=np.int64)
         table[ids] = self.find(distinct.cast(pl.String))
-        physical = column.to_physical().fill_null(missing_id).to_numpy().astype(np.int64)
-        found: IntArray = np.take(table, physical)
-        return found
+
+        def find(part: pl.Series) -> IntArray:
+            physical = part.to_physical().fill_null(missing_id).to_numpy()
+            found: IntArray = np.take(table, physical.astype(np.int64, copy=False))
+            return found
+
+        return find
 
 
 def _dense(
@@ -378,14 +388,14 @@ def _dense(
     blocks = len(codes) * grid.size
     # One block more than the codes: rows of other codes land there and are dropped.
     arrays = [_blank(blocks + grid.size) for _ in columns]
-    units = _Lookup(grid.units, verify=not complete)
-    keys = _Lookup(pl.Series(codes, dtype=pl.String), verify=True)
+    find_unit = _Lookup(grid.units, verify=not complete).finder(frame["unit"])
+    find_key = _Lookup(pl.Series(codes, dtype=pl.String), verify=True).finder(frame[key])
 
     def scatter(start: int) -> int:
         part = frame.slice(start, _SLICE_ROWS)
-        unit = units.find(part["unit"])
+        unit = find_unit(part["unit"])
         period = part["period"].to_numpy()
-        cell = keys.find(part[key])  # then (code × units + unit) × periods + period − first
+        cell = find_key(part[key])  # then (code × units + unit) × periods + period − first
         cell *= len(grid.units)
         cell += unit
         cell *= grid.periods
