@@ -255,6 +255,9 @@ class _Grid:
     first: int
     periods: int
     period_dtype: pl.DataType
+    # Codes in the result have the type they had in the values: text, or Categorical
+    # for large programmes (4 bytes a row instead of 16).
+    code_dtype: pl.DataType
 
     @property
     def size(self) -> int:
@@ -272,18 +275,18 @@ def _grid(values: pl.DataFrame) -> _Grid:
     if any(values.select(pl.col("unit", "period").null_count()).row(0)):
         raise ValueError("values has rows without a unit or a period")
     if values.height == 0:
-        return _Grid(pl.Series("unit", [], pl.String), 0, 0, period.dtype)
+        return _Grid(pl.Series("unit", [], pl.String), 0, 0, period.dtype, pl.String())
     low, high = int(period.min()), int(period.max())  # type: ignore[arg-type]
     if high - low >= MAX_PERIODS:
         raise ValueError(f"periods run from {low} to {high}: expected consecutive periods")
     if _categorical(values["unit"]):  # distinct codes first: cheap on categories
         units = values["unit"].unique().drop_nulls().cast(pl.String).sort()
-        return _Grid(units, low, high - low + 1, period.dtype)
+        return _Grid(units, low, high - low + 1, period.dtype, pl.Categorical())
     unit = pl.col("unit").cast(pl.String)
     if _grouped(values["unit"]):  # sorted by unit, as usual: the first row of each run will do
         unit = unit.filter(unit.ne_missing(unit.shift(1)))
     units = values.lazy().select(unit.unique().sort()).collect().to_series()
-    return _Grid(units, low, high - low + 1, period.dtype)
+    return _Grid(units, low, high - low + 1, period.dtype, pl.String())
 
 
 def _check_columns(frame: pl.DataFrame, columns: Sequence[str], name: str) -> None:
@@ -756,12 +759,20 @@ def _long(grid: _Grid, codes: list[str], results: Mapping[str, _Columns]) -> pl.
     size = grid.size
     if size == 0 or not codes:
         return pl.DataFrame(schema=_schema(grid))
-    units = grid.units.gather(np.repeat(np.arange(len(grid.units), dtype=np.uint32), grid.periods))
-    periods = pl.Series(np.arange(grid.first, grid.first + grid.periods)).cast(grid.period_dtype)
-    wide = pl.DataFrame([results[code].value.alias(code) for code in codes]).with_columns(
-        unit=units, period=pl.Series(np.tile(periods.to_numpy(), len(grid.units)))
+    # Built column by column (no unpivot): each code is gathered from its small list.
+    unit_rows = np.repeat(np.arange(len(grid.units), dtype=np.uint32), grid.periods)
+    periods = np.arange(grid.first, grid.first + grid.periods)
+    indicator_rows = np.repeat(np.arange(len(codes), dtype=np.uint32), size)
+    frame = pl.DataFrame(
+        {
+            "unit": grid.units.cast(grid.code_dtype).gather(np.tile(unit_rows, len(codes))),
+            "period": pl.Series(np.tile(periods, len(grid.units) * len(codes))).cast(
+                grid.period_dtype
+            ),
+            "indicator": pl.Series(codes).cast(grid.code_dtype).gather(indicator_rows),
+            "value": pl.concat([results[code].value for code in codes], rechunk=True),
+        }
     )
-    frame = wide.unpivot(on=codes, index=["unit", "period"], variable_name="indicator")
     # Flags, numerators and denominators are mostly null: written into all-null columns
     # (whose untouched pages cost nothing), not built in full.
     flag = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
@@ -791,9 +802,9 @@ def _sparse(codes: list[str], columns: list[pl.Series | None], size: int) -> pl.
 
 def _schema(grid: _Grid) -> dict[str, pl.DataType]:
     return {
-        "unit": pl.String(),
+        "unit": grid.code_dtype,
         "period": grid.period_dtype,
-        "indicator": pl.String(),
+        "indicator": grid.code_dtype,
         "value": pl.Float64(),
         "flag": pl.String(),
         "numerator": pl.Float64(),

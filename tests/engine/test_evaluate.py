@@ -606,5 +606,9 @@ def test_categorical_codes_give_the_same_result_as_strings():
     )
     as_categories = values.with_columns(pl.col("unit", "variable").cast(pl.Categorical()))
     expected = evaluate(values, catalogue)
-    assert evaluate(as_categories, catalogue).equals(expected)
+    from_categories = evaluate(as_categories, catalogue)
+    assert from_categories.schema["unit"] == from_categories.schema["indicator"] == pl.Categorical
+    assert_frame_equal(
+        from_categories.with_columns(pl.col("unit", "indicator").cast(pl.String)), expected
+    )
     assert expected.filter(pl.col("indicator") == "R")["flag"].to_list().count("div0") == 1
