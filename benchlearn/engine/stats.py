@@ -510,8 +510,8 @@ def _blocks(cube: _Cube, members: _Members, *, units: bool) -> Iterator[_Block]:
         member_place.sort(axis=1)
         member_place -= offset
         index = np.arange(len(sortable), dtype=np.int64)[:, None] * width + member_place
-        sortable.sort(axis=1)
-        value = sortable.ravel()[index]
+        # The argsort already orders each row: gathering by it is cheaper than a second sort.
+        value = np.take_along_axis(sortable, unit_at, axis=1).ravel()[index]
         value[value == np.inf] = np.nan
         unit = unit_at.ravel()[index] if units else np.zeros((0, 0), dtype=np.int64)
         yield _Block(first, value, unit, members.sums(~np.isnan(value)).astype(np.int64))
