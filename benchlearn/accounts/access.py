@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -43,11 +43,6 @@ class Perm(StrEnum):
     GROUP_VIEW = "group.view"
     GROUP_MANAGE = "group.manage"
     PROGRAMME_MANAGE = "programme.manage"
-
-
-def is_operator(user: AnyUser) -> bool:
-    account = _active(user)
-    return account is not None and account.is_operator
 
 
 def _active(user: AnyUser) -> User | None:
@@ -150,22 +145,6 @@ def roles_of(user: AnyUser) -> Roles:
         moderator=ExchangeGroup.objects.filter(moderator_id=account.pk).exists(),
         participant=UnitMembership.objects.filter(user_id=account.pk).exists(),
     )
-
-
-def operator_required(view: Any) -> Any:
-    """Decorator for views only the association office may open."""
-    from functools import wraps
-
-    from django.contrib.auth.views import redirect_to_login
-
-    @wraps(view)
-    def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        require(request.user, Perm.PROGRAMME_MANAGE)
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 class AuthenticatedHttpRequest(HttpRequest):

@@ -335,8 +335,6 @@ class _Lookup:
                 break
 
     def find(self, strings: pl.Series) -> IntArray:
-        if _categorical(strings):
-            return self._find_categories(strings)
         strings = _strings(strings)
         unknown = len(self.codes)
         if self.seed < 0:  # codes that share a slot under every seed: an exact join
@@ -350,9 +348,6 @@ class _Lookup:
         if self.verify:
             found[np.take(self.hashes, found) != hashed] = unknown
         return found
-
-    def _find_categories(self, column: pl.Series) -> IntArray:
-        return self.finder(column)(column)
 
     def finder(self, column: pl.Series) -> Callable[[pl.Series], IntArray]:
         """A lookup for slices of ``column``: for categories, each distinct one is looked
