@@ -11,7 +11,9 @@ Two functions, frames in and frames out:
 Definitions, chosen so that an operator can reproduce every figure in Excel:
 
 - **Missing values.** Null, NaN and infinite values count as missing: they are left
-  out of ``n`` and of every statistic. A unit without a value gets no position.
+  out of ``n`` and of every statistic. A unit without a value gets no position. A
+  figure that overflows a float (beyond about 10³⁰⁸) is null too: results never hold
+  infinities.
 - **Quartiles** (``q1``, ``median``, ``q3``) are Excel's ``QUARTILE.INC`` (the same as
   ``PERCENTILE.INC``, ``MEDIAN``, ``numpy.quantile`` and Polars'
   ``quantile(interpolation="linear")``): sort the n values x₀ ≤ … ≤ xₙ₋₁, take the
@@ -335,7 +337,7 @@ def _cube(results: pl.DataFrame, polarity: Mapping[str, Polarity], *, parts: boo
         indicators=indicators,
         periods=periods,
         values=values,
-        parts=_parts(results, flat, shape) if with_parts else None,
+        parts=_parts(results, flat, value, shape) if with_parts else None,
         present=present,
         higher=np.repeat(
             np.array([k == Polarity.HIGHER_BETTER for k in kinds], bool), len(periods)
@@ -345,30 +347,19 @@ def _cube(results: pl.DataFrame, polarity: Mapping[str, Polarity], *, parts: boo
     )
 
 
-def _parts(results: pl.DataFrame, flat: Ints, shape: tuple[int, int]) -> _Parts:
+def _parts(results: pl.DataFrame, flat: Ints, value: Floats, shape: tuple[int, int]) -> _Parts:
     """Numerators and denominators laid out like the values, for the cells that have any."""
-    declared = pl.all_horizontal(pl.col("value", "numerator", "denominator").is_not_null())
-    rows = (
-        results.select(pl.Series("flat", flat), "value", "numerator", "denominator")
-        .filter(declared)
-        .select("flat", _usable("numerator"), _usable("denominator"), _usable("value"))
-        .drop_nans()
-    )
-    cell, unit = np.divmod(rows["flat"].to_numpy(), shape[1])
+    numerator, denominator = _finite(results["numerator"]), _finite(results["denominator"])
+    usable = np.flatnonzero(~(np.isnan(value) | np.isnan(numerator) | np.isnan(denominator)))
+    cell, unit = np.divmod(flat[usable], shape[1])
     cells = np.flatnonzero(np.bincount(cell, minlength=shape[0]))
     row = np.cumsum(np.bincount(cells, minlength=shape[0])) - 1
-    compact, flat = (len(cells), shape[1]), row[cell] * shape[1] + unit
+    compact, at = (len(cells), shape[1]), row[cell] * shape[1] + unit
     return _Parts(
         cells=cells,
-        numerators=_scatter(compact, flat, rows["numerator"].to_numpy()),
-        denominators=_scatter(compact, flat, rows["denominator"].to_numpy()),
+        numerators=_scatter(compact, at, numerator[usable]),
+        denominators=_scatter(compact, at, denominator[usable]),
     )
-
-
-def _usable(name: str) -> pl.Expr:
-    """The column as Float64, NaN where it is not finite (rows with NaN are dropped)."""
-    column = pl.col(name).cast(pl.Float64)
-    return pl.when(column.is_finite()).then(column).otherwise(float("nan")).alias(name)
 
 
 def _require(frame: pl.DataFrame, columns: tuple[str, ...], name: str) -> None:
@@ -446,11 +437,11 @@ def _previous_cells(periods: pl.Series, indicators: int) -> Ints:
 
 def _finite(column: pl.Series) -> Floats:
     """The column as float64 with NaN for null, NaN and infinite values."""
-    values = column.cast(pl.Float64).to_numpy()  # nulls become NaN
+    values: Floats = column.cast(pl.Float64).fill_null(np.nan).to_numpy()
     infinite = np.isinf(values)
     if infinite.any():
         values = np.where(infinite, np.nan, values)
-    return values.astype(np.float64, copy=False)
+    return values
 
 
 def _scatter(shape: tuple[int, int], flat: Ints, values: Floats) -> Floats:
@@ -490,31 +481,84 @@ def _blocks(cube: _Cube, members: _Members, *, units: bool) -> Iterator[_Block]:
     """The cube a few cells at a time, with every group's values sorted (and whose they
     are, with ``units``; else ``unit`` is empty).
 
-    Each row is sorted once; a membership's sort key is then its group's offset plus its
-    unit's place in the sorted row, so one row-wise sort of integers puts every group's
-    members in order of value at once.
+    Each membership gets one 64-bit sort key: its group in the top bits, then the top
+    bits of its value in an order-preserving integer form (missing values last), then
+    its place in the group. One row-wise sort of these integers puts every group's
+    values in order at once, and the place bits say whose each one is. Values that
+    differ only below the kept bits (a relative difference under about 10⁻¹⁰) may come
+    out in the wrong order; the few rows where that happened are sorted again exactly.
     """
-    width, memberships = cube.n_units, len(members.unit)
-    if len(members.names) * width >= np.iinfo(np.int32).max:
-        raise ValueError("too many groups × units to compute at once")
-    step = max(1, _BLOCK_ENTRIES // max(width, memberships, 1))
-    places = np.arange(width, dtype=np.int32)[None, :]
-    offset = (members.group * width).astype(np.int32)[None, :]
+    keys = _SortKeys.of(members)
+    memberships = len(members.unit)
+    step = max(1, _BLOCK_ENTRIES // max(memberships, 1))
     for first in range(0, cube.cells, step):
-        sortable = cube.values[first : first + step].copy()
-        sortable[np.isnan(sortable)] = np.inf  # missing values sort last
-        unit_at = np.argsort(sortable, axis=1)
-        place = np.empty(sortable.shape, dtype=np.int32)
-        np.put_along_axis(place, unit_at, places, axis=1)
-        member_place = place[:, members.unit] + offset
-        member_place.sort(axis=1)
-        member_place -= offset
-        index = np.arange(len(sortable), dtype=np.int64)[:, None] * width + member_place
-        # The argsort already orders each row: gathering by it is cheaper than a second sort.
-        value = np.take_along_axis(sortable, unit_at, axis=1).ravel()[index]
-        value[value == np.inf] = np.nan
-        unit = unit_at.ravel()[index] if units else np.zeros((0, 0), dtype=np.int64)
+        value = cube.values[first : first + step][:, members.unit]
+        order = keys.order(value)
+        value = value.ravel()[order + keys.row_offsets(len(value))]
+        for row in np.flatnonzero(_unsorted(value, keys.same_group)):
+            exact = np.lexsort((value[row], members.group))
+            order[row], value[row] = order[row, exact], value[row, exact]
+        unit = members.unit[order] if units else np.zeros((0, 0), dtype=np.int64)
         yield _Block(first, value, unit, members.sums(~np.isnan(value)).astype(np.int64))
+
+
+@dataclass(frozen=True)
+class _SortKeys:
+    """The constant parts of the memberships' sort keys (see :func:`_blocks`)."""
+
+    fixed: npt.NDArray[np.uint64]  # (memberships,): group bits | place bits
+    value_shift: np.uint64  # low bits of a value's key dropped
+    place_bits: np.uint64
+    place_mask: np.uint64
+    start: Ints  # (memberships,): the first membership of the group at each position
+    same_group: Bools  # (memberships − 1,): positions m and m + 1 hold the same group
+
+    @classmethod
+    def of(cls, members: _Members) -> _SortKeys:
+        group_bits = int(max(len(members.names) - 1, 0)).bit_length()
+        place_bits = int(max(int(members.width.max(initial=1)) - 1, 0)).bit_length()
+        if group_bits + place_bits > 40:
+            raise ValueError("too many groups or members to compute at once")
+        place = np.arange(len(members.unit), dtype=np.int64) - members.start[members.group]
+        fixed = place.astype(np.uint64)
+        if group_bits:
+            fixed |= members.group.astype(np.uint64) << np.uint64(64 - group_bits)
+        return cls(
+            fixed=fixed,
+            value_shift=np.uint64(group_bits + place_bits),
+            place_bits=np.uint64(place_bits),
+            place_mask=np.uint64((1 << place_bits) - 1),
+            start=members.start[members.group],
+            same_group=members.group[1:] == members.group[:-1],
+        )
+
+    def row_offsets(self, rows: int) -> Ints:
+        """Where each of ``rows`` rows of memberships starts in a flattened block."""
+        return np.arange(rows, dtype=np.int64)[:, None] * len(self.fixed)
+
+    def order(self, value: Floats) -> Ints:
+        """Per row, the memberships in order of group, then value (missing last)."""
+        key = value.view(np.uint64).copy()
+        # Order-preserving: flip every bit of negative numbers, only the sign of others.
+        flip = key >> np.uint64(63)
+        np.negative(flip, out=flip)
+        flip |= np.uint64(1 << 63)
+        key ^= flip
+        key[np.isnan(value)] = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
+        key >>= self.value_shift
+        key <<= self.place_bits
+        key |= self.fixed
+        key.sort(axis=1)
+        key &= self.place_mask
+        order = key.view(np.int64)
+        order += self.start
+        return order
+
+
+def _unsorted(value: Floats, same_group: Bools) -> Bools:
+    """Rows where some group's values are out of order (NaN compares as in order)."""
+    unsorted: Bools = np.any((value[:, 1:] < value[:, :-1]) & same_group, axis=1)
+    return unsorted
 
 
 def _summarise(cube: _Cube, block: _Block, members: _Members) -> _Summary:
@@ -563,11 +607,22 @@ def _mean_std(
     exact for equal values and accurate however far the group lies from zero or from
     other groups (two passes in effect, as a spreadsheet does).
     """
-    deviation = block.value - centre[:, members.group]
-    deviation[np.isnan(deviation)] = 0.0
-    first, second = members.sums(deviation), members.sums(deviation * deviation)
-    squares = np.maximum(second - _ratio(first * first, n), 0.0)
-    return centre + _ratio(first, n), np.sqrt(_ratio(squares, np.where(n > 1, n - 1, 0)))
+    with np.errstate(over="ignore", invalid="ignore"):  # beyond ~1e308: left out below
+        deviation = block.value - centre[:, members.group]
+        deviation[np.isnan(deviation)] = 0.0
+        first, second = members.sums(deviation), members.sums(deviation * deviation)
+        squares = np.maximum(second - _ratio(first * first, n), 0.0)
+        mean = centre + _ratio(first, n)
+        std = np.sqrt(_ratio(squares, np.where(n > 1, n - 1, 0)))
+    return _nan_if_infinite(mean), _nan_if_infinite(std)
+
+
+def _nan_if_infinite(values: Floats) -> Floats:
+    """``values`` with NaN (shown as null) where they overflowed to ±inf."""
+    infinite = np.isinf(values)
+    if infinite.any():
+        values[infinite] = np.nan
+    return values
 
 
 def _aggregate(cube: _Cube, members: _Members) -> Floats:
@@ -670,8 +725,8 @@ def _ratio(top: Floats, bottom: Floats | Ints) -> Floats:
 
 
 def _floats(name: str, values: Floats) -> pl.Series:
-    """A Float64 series with null where the array has NaN."""
-    return pl.Series(name, values, dtype=pl.Float64).fill_nan(None)
+    """A Float64 series with null where the array has NaN or (after an overflow) ±inf."""
+    return pl.Series(name, _nan_if_infinite(values), dtype=pl.Float64).fill_nan(None)
 
 
 def _keys(key: Ints, cube: _Cube, members: _Members) -> pl.DataFrame:

@@ -488,3 +488,25 @@ def test_codes_are_compared_as_strings():
     found = group_stats(frame, groups({"G": ["2461011", "2466011"]}), {})
     assert one(found, group="G")["mean"] == 2.0
     assert unit_positions(frame, groups({"G": ["2461011"]}), {})["unit"].to_list() == ["2461011"]
+
+
+def test_values_differing_only_in_their_last_bits_are_still_ordered_exactly():
+    # The sort keys keep only the top bits of a value; nearly equal values must still
+    # be ranked and placed in quartiles by their exact order.
+    base = 1234.5678
+    close = [base, np.nextafter(base, 0), np.nextafter(np.nextafter(base, 0), 0), base * 2]
+    unit_values = {f"u{i}": value for i, value in enumerate(close)}
+    found = positions_of(unit_values, HIGHER)
+    assert [found[f"u{i}"]["rank"] for i in range(4)] == [2, 3, 4, 1]
+    summary = stats_of(unit_values, HIGHER)
+    assert summary["min"] == close[2]
+    assert summary["median"] == (close[0] + close[1]) / 2
+
+
+def test_negative_values_zeros_and_signed_zeros_sort_in_numeric_order():
+    unit_values = {"a": -5.0, "b": -0.0, "c": 0.0, "d": 3.0, "e": -1e300, "f": 1e-300}
+    found = positions_of(unit_values, LOWER)
+    assert {unit: row["rank"] for unit, row in found.items()} == {
+        "e": 1, "a": 2, "b": 3, "c": 3, "f": 5, "d": 6,
+    }  # fmt: skip
+    assert stats_of(unit_values)["median"] == 0.0
