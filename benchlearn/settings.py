@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "benchlearn.accounts",
     "benchlearn.units",
     "benchlearn.groups",
+    "benchlearn.catalogue",
     "benchlearn.api",
     "benchlearn.demo",
     "benchlearn.compute",

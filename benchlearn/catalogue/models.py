@@ -1,0 +1,277 @@
+"""The indicator catalogue in the database: domains, variables, versioned indicators
+and versioned model indicator sets.
+
+Indicators and sets are split into an identity (code) and numbered versions so that
+results computed later can point at the exact definition they used. Writes go through
+``benchlearn.catalogue.services``; nothing here changes data on ``save()``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.TextChoices):
+    FORM = "form", _("data-entry form")
+    SURVEY = "survey", _("satisfaction survey")
+    PUBLIC_STATISTICS = "public_statistics", _("public statistics")
+
+
+class Polarity(models.TextChoices):
+    HIGHER_BETTER = "higher", _("higher is better")
+    LOWER_BETTER = "lower", _("lower is better")
+    NEUTRAL = "neutral", _("neutral")
+
+
+class Category(models.TextChoices):
+    INPUT = "input", _("input")
+    OUTPUT = "output", _("output / outcome")
+    EFFICIENCY = "efficiency", _("efficiency")
+    QUALITY = "quality", _("quality")
+    SATISFACTION = "satisfaction", _("satisfaction")
+    GOVERNANCE = "governance", _("governance")
+
+
+class Domain(models.Model):
+    """A public-service area (education, waste, roads...)."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    name_pl = models.CharField(_("name (Polish)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    description_pl = models.TextField(_("description (Polish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name_pl or self.code
+
+
+class Variable(models.Model):
+    """A raw data item: entered on a form, filled from a survey or public statistics."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    domain = models.ForeignKey(
+        Domain,
+        verbose_name=_("domain"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="variables",
+    )
+    name_pl = models.CharField(_("name (Polish)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    unit = models.CharField(_("unit of measure"), max_length=60, blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.FORM
+    )
+    minimum = models.FloatField(_("minimum"), null=True, blank=True)
+    maximum = models.FloatField(_("maximum"), null=True, blank=True)
+    definition_pl = models.TextField(_("definition (Polish)"), blank=True)
+    definition_en = models.TextField(_("definition (English)"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("variable")
+        verbose_name_plural = _("variables")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name_pl}"
+
+
+class Indicator(models.Model):
+    """An indicator's identity; what it computes lives in its numbered versions."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    domain = models.ForeignKey(
+        Domain,
+        verbose_name=_("domain"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class IndicatorVersion(models.Model):
+    """One definition of an indicator. The current version is the highest number;
+    a published version never changes what it computes."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    formula = models.TextField(_("formula"))
+    numerator = models.TextField(_("numerator"), blank=True)
+    denominator = models.TextField(_("denominator"), blank=True)
+    polarity = models.CharField(
+        _("polarity"), max_length=10, choices=Polarity.choices, default=Polarity.NEUTRAL
+    )
+    category = models.CharField(
+        _("category"), max_length=16, choices=Category.choices, default=Category.OUTPUT
+    )
+    name_pl = models.CharField(_("name (Polish)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    unit = models.CharField(_("unit of measure"), max_length=60, blank=True)
+    decimals = models.PositiveSmallIntegerField(_("decimal places"), default=2)
+    notes_pl = models.TextField(_("methodology notes (Polish)"), blank=True)
+    notes_en = models.TextField(_("methodology notes (English)"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("indicator version")
+        verbose_name_plural = _("indicator versions")
+        ordering = ["indicator", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "number"], name="indicator_version_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} v{self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class IndicatorSet(models.Model):
+    """A model indicator set of one domain; its membership lives in numbered versions."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    domain = models.ForeignKey(
+        Domain,
+        verbose_name=_("domain"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sets",
+    )
+    name_pl = models.CharField(_("name (Polish)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    description_pl = models.TextField(_("description (Polish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator set")
+        verbose_name_plural = _("indicator sets")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name_pl or self.code
+
+
+class IndicatorSetVersion(models.Model):
+    """One membership of a set. A published version pins exact indicator versions."""
+
+    set = models.ForeignKey(
+        IndicatorSet,
+        verbose_name=_("indicator set"),
+        on_delete=models.CASCADE,
+        related_name="versions",
+    )
+    number = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    indicators = models.ManyToManyField(
+        IndicatorVersion,
+        verbose_name=_("indicators"),
+        through="IndicatorSetEntry",
+        related_name="set_versions",
+    )
+
+    class Meta:
+        verbose_name = _("indicator set version")
+        verbose_name_plural = _("indicator set versions")
+        ordering = ["set", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["set", "number"], name="set_version_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.set.code} v{self.number}"
+
+
+class IndicatorSetEntry(models.Model):
+    set_version = models.ForeignKey(
+        IndicatorSetVersion, on_delete=models.CASCADE, related_name="entries"
+    )
+    indicator_version = models.ForeignKey(
+        IndicatorVersion, on_delete=models.PROTECT, related_name="set_entries"
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator in a set")
+        verbose_name_plural = _("indicators in sets")
+        ordering = ["set_version", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["set_version", "indicator_version"], name="set_entry_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.set_version} #{self.order}: {self.indicator_version}"
+
+
+class CatalogueChange(models.Model):
+    """The history of catalogue edits: who changed which fields of what, from and to."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        EDITED = "edited", _("edited")
+        NEW_VERSION = "new_version", _("new version")
+        PUBLISHED = "published", _("published")
+        IMPORTED = "imported", _("imported")
+
+    object_type = models.CharField(_("object type"), max_length=16)  # "indicator", "variable"
+    code = models.CharField(_("code"), max_length=64, db_index=True)
+    version_number = models.PositiveIntegerField(_("version"), null=True, blank=True)
+    kind = models.CharField(_("kind of change"), max_length=16, choices=Kind.choices)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("catalogue change")
+        verbose_name_plural = _("catalogue changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} {self.code}: {self.kind}"
