@@ -349,16 +349,23 @@ def _cube(results: pl.DataFrame, polarity: Mapping[str, Polarity], *, parts: boo
 
 def _parts(results: pl.DataFrame, flat: Ints, value: Floats, shape: tuple[int, int]) -> _Parts:
     """Numerators and denominators laid out like the values, for the cells that have any."""
-    numerator, denominator = _finite(results["numerator"]), _finite(results["denominator"])
-    usable = np.flatnonzero(~(np.isnan(value) | np.isnan(numerator) | np.isnan(denominator)))
+    # Most indicators declare no parts: narrow down to the rows that have both first.
+    given = results.select(
+        pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null()
+    ).to_series()
+    rows = given.arg_true().to_numpy()
+    numerator = _finite(results["numerator"].gather(rows))
+    denominator = _finite(results["denominator"].gather(rows))
+    keep = ~(np.isnan(value[rows]) | np.isnan(numerator) | np.isnan(denominator))
+    usable, numerator, denominator = rows[keep], numerator[keep], denominator[keep]
     cell, unit = np.divmod(flat[usable], shape[1])
     cells = np.flatnonzero(np.bincount(cell, minlength=shape[0]))
     row = np.cumsum(np.bincount(cells, minlength=shape[0])) - 1
     compact, at = (len(cells), shape[1]), row[cell] * shape[1] + unit
     return _Parts(
         cells=cells,
-        numerators=_scatter(compact, at, numerator[usable]),
-        denominators=_scatter(compact, at, denominator[usable]),
+        numerators=_scatter(compact, at, numerator),
+        denominators=_scatter(compact, at, denominator),
     )
 
 
