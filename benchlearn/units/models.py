@@ -27,6 +27,9 @@ class Unit(models.Model):
         related_name="children",
     )
     voivodeship = models.CharField(_("voivodeship"), max_length=40, blank=True)
+    # Units leave the register but are never deleted: memberships, groups and values
+    # point at them, and past years stay comparable.
+    abolished_on = models.DateField(_("abolished on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("unit")
@@ -35,6 +38,53 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def is_abolished(self) -> bool:
+        return self.abolished_on is not None
+
+
+class UnitChangeKind(models.TextChoices):
+    CREATED = "created", _("created")
+    RENAMED = "renamed", _("renamed")
+    RECODED = "recoded", _("new TERYT code")
+    KIND_CHANGED = "kind", _("kind changed")
+    MOVED = "moved", _("moved to another county or voivodeship")
+    ABOLISHED = "abolished", _("abolished")
+    RESTORED = "restored", _("back in the register")
+
+
+class UnitChange(models.Model):
+    """One change of a unit in the register: what it was, what it became, and when."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("change"), max_length=10, choices=UnitChangeKind.choices)
+    old_value = models.CharField(_("before"), max_length=120, blank=True)
+    new_value = models.CharField(_("after"), max_length=120, blank=True)
+    effective_on = models.DateField(_("effective on"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit change")
+        verbose_name_plural = _("unit changes")
+        ordering = ["unit", "-effective_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit.teryt} {self.kind} {self.effective_on}"
+
+    def _display(self, value: str) -> str:
+        if self.kind == UnitChangeKind.KIND_CHANGED and value in UnitKind.values:
+            return str(UnitKind(value).label)
+        return value
+
+    @property
+    def old_display(self) -> str:
+        return self._display(self.old_value)
+
+    @property
+    def new_display(self) -> str:
+        return self._display(self.new_value)
 
 
 class Level(models.TextChoices):
