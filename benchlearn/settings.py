@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
+    "django_htmx",
     "benchlearn.accounts",
     "benchlearn.units",
     "benchlearn.groups",
@@ -187,6 +188,17 @@ DEFAULT_FROM_EMAIL = env_str("BENCHLEARN_FROM_EMAIL", "Benchlearn <noreply@bench
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 BENCHLEARN_ORGANISATION = env_str("BENCHLEARN_ORGANISATION", "Związek Miast Polskich")
+
+# GUS Local Data Bank (BDL) API, the source of context values (population, area...).
+# A free key (X-ClientId) raises BDL's limits; 0 requests a second means BDL's own limit
+# (5 anonymous, 10 with a key). Answers are cached in files, keyed by URL.
+BDL_API_URL = env_str("BENCHLEARN_BDL_URL", "https://bdl.stat.gov.pl/api/v1/")
+BDL_CLIENT_ID = env_str("BENCHLEARN_BDL_CLIENT_ID")
+BDL_REQUESTS_PER_SECOND = env_int("BENCHLEARN_BDL_REQUESTS_PER_SECOND", 0)
+BDL_RETRIES = env_int("BENCHLEARN_BDL_RETRIES", 4)
+BDL_TIMEOUT_SECONDS = env_int("BENCHLEARN_BDL_TIMEOUT_SECONDS", 30)
+BDL_CACHE_DIR = Path(env_str("BENCHLEARN_BDL_CACHE_DIR", str(DATA_DIR / "bdl-cache")))
+BDL_CACHE_HOURS = env_int("BENCHLEARN_BDL_CACHE_HOURS", 24 * 7)
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("BENCHLEARN_SSL_REDIRECT", True)

@@ -15,6 +15,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from benchlearn.accounts.services import api_token_create
+from benchlearn.catalogue.services import catalogue_import
+from tests.catalogue.conftest import SMALL_YAML
 from tests.conftest import client_for, make_user
 
 ROLES = [
@@ -66,6 +68,8 @@ GROUP = members_only(
         "nobody": DENIED,
     }
 )
+# The catalogue: every account reads it, only operators edit it.
+OPERATOR_ONLY = members_only({**dict.fromkeys(LOGGED_IN, DENIED), "operator": OK})
 
 EXPECTED: dict[str, dict[str, int | str]] = {
     "start": everyone(OK),
@@ -93,6 +97,22 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "api:unit_detail": {**UNIT_A, "anonymous": UNAUTHORISED},
     "api:group_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     "api:group_detail": {**GROUP, "anonymous": UNAUTHORISED},
+    "catalogue-index": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "catalogue-export": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "catalogue-import": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "catalogue-publish": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "formula-check": OPERATOR_ONLY,
+    "indicator-create": OPERATOR_ONLY,
+    "indicator-detail": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "indicator-edit": OPERATOR_ONLY,
+    "variable-create": OPERATOR_ONLY,
+    "variable-detail": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "variable-edit": OPERATOR_ONLY,
+    "indicator-set-detail": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "api:indicator_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
+    "api:indicator_detail": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
+    "api:variable_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
+    "api:variable_detail": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
 }
 
 
@@ -115,6 +135,7 @@ def _parameters(programme, group) -> dict[str, str]:
     token, _key = api_token_create(user=user, name="walk")
     # Logging in changes a password-reset token, so the link is for someone who does not.
     forgetful = make_user("zapominalski@example.org", "Zenon Zapominalski")
+    catalogue_import(text=SMALL_YAML, user=programme["operator"])
     return {
         "teryt": user.unit_memberships.get().unit.teryt,
         "group_id": str(group.pk),
@@ -123,6 +144,9 @@ def _parameters(programme, group) -> dict[str, str]:
         "token": default_token_generator.make_token(forgetful),
         "app_label": "accounts",
         "url": "no-such-admin-page/",  # the admin's catch-all
+        "indicator_code": "EDU_COST_PUPIL",
+        "variable_code": "PUPILS",
+        "set_code": "SET_EDU",
     }
 
 

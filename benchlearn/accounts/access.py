@@ -10,6 +10,7 @@ Rules
 -----
 - operator (association staff): everything;
 - participant of a unit: read and enter that unit's data, read the groups it belongs to;
+- every account: read the indicator catalogue (only operators edit it);
 - moderator of a group: read and run the group, read its member units' data
   (but not enter it);
 - anyone else, including other units' participants: nothing that a unit has not
@@ -43,6 +44,8 @@ class Perm(StrEnum):
     GROUP_VIEW = "group.view"
     GROUP_MANAGE = "group.manage"
     PROGRAMME_MANAGE = "programme.manage"
+    CATALOGUE_VIEW = "catalogue.view"
+    CATALOGUE_EDIT = "catalogue.edit"
 
 
 def _active(user: AnyUser) -> User | None:
@@ -77,6 +80,10 @@ def may(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = None) -
             )
         case Perm.GROUP_MANAGE, ExchangeGroup():
             return bool(target.moderator_id == account.pk)
+        case Perm.CATALOGUE_VIEW, None:
+            # The catalogue is the programme's shared vocabulary: every account reads
+            # it; editing (CATALOGUE_EDIT) is for operators only.
+            return True
     return False
 
 

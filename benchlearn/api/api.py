@@ -3,19 +3,39 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError
+from ninja.pagination import PageNumberPagination, paginate
 
 from benchlearn.accounts.access import (
+    Perm,
     group_get_for_user,
     groups_visible_to,
+    require,
     roles_of,
     unit_get_for_user,
     units_visible_to,
 )
 from benchlearn.accounts.models import User
 from benchlearn.api.auth import session_auth, token_auth
-from benchlearn.api.schemas import Error, GroupOut, MembershipOut, MeOut, RolesOut, UnitOut
+from benchlearn.api.schemas import (
+    Error,
+    GroupOut,
+    IndicatorOut,
+    MembershipOut,
+    MeOut,
+    RolesOut,
+    UnitOut,
+    VariableOut,
+)
+from benchlearn.catalogue.models import IndicatorVersion, Variable
+from benchlearn.catalogue.selectors import (
+    current_versions,
+    indicator_get_for_user,
+    indicators_filtered,
+    variable_get_for_user,
+    variables_filtered,
+)
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.units.models import Unit
 
@@ -122,3 +142,100 @@ def group_list(request: HttpRequest) -> list[GroupOut]:
 @api.get("/groups/{group_id}", response={200: GroupOut, **ERRORS}, summary="One exchange group")
 def group_detail(request: HttpRequest, group_id: int) -> GroupOut:
     return _group_out(group_get_for_user(_user(request), group_id))
+
+
+class IndicatorFilters(Schema):
+    domain: str = ""
+    category: str = ""
+    set: str = ""
+    q: str = ""
+
+
+class VariableFilters(Schema):
+    domain: str = ""
+    source: str = ""
+    q: str = ""
+
+
+def _indicator_out(version: IndicatorVersion) -> IndicatorOut:
+    indicator = version.indicator
+    return IndicatorOut(
+        code=indicator.code,
+        name_pl=version.name_pl,
+        name_en=version.name_en,
+        formula=version.formula,
+        numerator=version.numerator or None,
+        denominator=version.denominator or None,
+        unit=version.unit,
+        polarity=version.polarity,
+        category=version.category,
+        decimals=version.decimals,
+        domain=indicator.domain.code if indicator.domain else None,
+        notes_pl=version.notes_pl,
+        notes_en=version.notes_en,
+        version=version.number,
+        published_at=version.published_at,
+    )
+
+
+def _variable_out(variable: Variable) -> VariableOut:
+    return VariableOut(
+        code=variable.code,
+        name_pl=variable.name_pl,
+        name_en=variable.name_en,
+        unit=variable.unit,
+        source=variable.source,
+        minimum=variable.minimum,
+        maximum=variable.maximum,
+        domain=variable.domain.code if variable.domain else None,
+        definition_pl=variable.definition_pl,
+        definition_en=variable.definition_en,
+    )
+
+
+@api.get(
+    "/indicators",
+    response={200: list[IndicatorOut], **ERRORS},
+    summary="Indicators of the catalogue (current versions)",
+)
+@paginate(PageNumberPagination, page_size=50)
+def indicator_list(request: HttpRequest, filters: Query[IndicatorFilters]) -> list[IndicatorOut]:
+    require(_user(request), Perm.CATALOGUE_VIEW)
+    currents = current_versions()
+    indicators = indicators_filtered(
+        domain=filters.domain, category=filters.category, q=filters.q, set_code=filters.set
+    )
+    result = []
+    for indicator in indicators:
+        version = currents[indicator.pk]
+        version.indicator = indicator
+        result.append(_indicator_out(version))
+    return result
+
+
+@api.get(
+    "/indicators/{indicator_code}", response={200: IndicatorOut, **ERRORS}, summary="One indicator"
+)
+def indicator_detail(request: HttpRequest, indicator_code: str) -> IndicatorOut:
+    indicator = indicator_get_for_user(_user(request), indicator_code)
+    version = indicator.versions.order_by("-number").first()
+    assert version is not None
+    version.indicator = indicator
+    return _indicator_out(version)
+
+
+@api.get(
+    "/variables", response={200: list[VariableOut], **ERRORS}, summary="Variables of the catalogue"
+)
+@paginate(PageNumberPagination, page_size=50)
+def variable_list(request: HttpRequest, filters: Query[VariableFilters]) -> list[VariableOut]:
+    require(_user(request), Perm.CATALOGUE_VIEW)
+    variables = variables_filtered(domain=filters.domain, source=filters.source, q=filters.q)
+    return [_variable_out(variable) for variable in variables]
+
+
+@api.get(
+    "/variables/{variable_code}", response={200: VariableOut, **ERRORS}, summary="One variable"
+)
+def variable_detail(request: HttpRequest, variable_code: str) -> VariableOut:
+    return _variable_out(variable_get_for_user(_user(request), variable_code))

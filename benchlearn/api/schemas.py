@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from ninja import Schema
 
 
@@ -40,3 +42,34 @@ class GroupOut(Schema):
     cycle_end: int
     moderator: str | None
     units: list[str]
+
+
+class IndicatorOut(Schema):
+    code: str
+    name_pl: str
+    name_en: str
+    formula: str
+    numerator: str | None
+    denominator: str | None
+    unit: str
+    polarity: str
+    category: str
+    decimals: int
+    domain: str | None
+    notes_pl: str
+    notes_en: str
+    version: int
+    published_at: datetime | None
+
+
+class VariableOut(Schema):
+    code: str
+    name_pl: str
+    name_en: str
+    unit: str
+    source: str
+    minimum: float | None
+    maximum: float | None
+    domain: str | None
+    definition_pl: str
+    definition_en: str

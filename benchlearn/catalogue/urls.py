@@ -1,0 +1,18 @@
+from django.urls import path
+
+from benchlearn.catalogue import views
+
+urlpatterns = [
+    path("", views.catalogue_index, name="catalogue-index"),
+    path("export/", views.catalogue_export_view, name="catalogue-export"),
+    path("import/", views.catalogue_import_view, name="catalogue-import"),
+    path("publish/", views.catalogue_publish_view, name="catalogue-publish"),
+    path("formula-check/", views.formula_check_view, name="formula-check"),
+    path("indicators/new/", views.indicator_create_view, name="indicator-create"),
+    path("indicators/<str:indicator_code>/", views.indicator_detail, name="indicator-detail"),
+    path("indicators/<str:indicator_code>/edit/", views.indicator_edit, name="indicator-edit"),
+    path("variables/new/", views.variable_create_view, name="variable-create"),
+    path("variables/<str:variable_code>/", views.variable_detail, name="variable-detail"),
+    path("variables/<str:variable_code>/edit/", views.variable_edit, name="variable-edit"),
+    path("sets/<str:set_code>/", views.set_detail, name="indicator-set-detail"),
+]

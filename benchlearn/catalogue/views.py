@@ -1,0 +1,294 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, may, require
+from benchlearn.catalogue import selectors
+from benchlearn.catalogue.forms import ImportForm, IndicatorForm, VariableForm
+from benchlearn.catalogue.models import Category
+from benchlearn.catalogue.services import (
+    CatalogueProblems,
+    StaleEdit,
+    catalogue_export,
+    catalogue_import,
+    catalogue_publish,
+    edit_token,
+    indicator_create,
+    indicator_update,
+    variable_create,
+    variable_update,
+)
+
+
+def _index_context(request: AuthenticatedHttpRequest) -> dict[str, object]:
+    filters = {key: request.GET.get(key, "").strip() for key in ("domain", "category", "q")}
+    return {
+        "page": selectors.catalogue_page_for(request.user, **filters),
+        "filters": filters,
+        "categories": Category.choices,
+        "import_form": ImportForm(),
+    }
+
+
+@login_required
+def catalogue_index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "catalogue/index.html", _index_context(request))
+
+
+@login_required
+@require_GET
+def catalogue_export_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Perm.CATALOGUE_VIEW)
+    set_code = request.GET.get("set") or None
+    if set_code:
+        selectors.indicator_set_get_for_user(request.user, set_code)
+    response = HttpResponse(
+        catalogue_export(set_code=set_code), content_type="application/yaml; charset=utf-8"
+    )
+    name = f"catalogue-{set_code}.yaml" if set_code else "catalogue.yaml"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def catalogue_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Perm.CATALOGUE_EDIT)
+    form = ImportForm(request.POST, request.FILES)
+    problems: list[str] = []
+    if form.is_valid():
+        try:
+            text = form.cleaned_data["file"].read().decode("utf-8")
+        except UnicodeDecodeError:
+            problems = [_("The file is not UTF-8 text.")]
+        else:
+            try:
+                summary = catalogue_import(
+                    text=text, user=request.user, dry_run=form.cleaned_data["dry_run"]
+                )
+            except CatalogueProblems as error:
+                problems = error.problems
+            else:
+                done = _("Checked, nothing changed") if summary.dry_run else _("Imported")
+                messages.success(request, f"{done}: " + "; ".join(summary.lines()))
+                return redirect("catalogue-index")
+    context = _index_context(request) | {"import_form": form, "import_problems": problems}
+    return render(request, "catalogue/index.html", context, status=400)
+
+
+@login_required
+@require_POST
+def catalogue_publish_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Perm.CATALOGUE_EDIT)
+    summary = catalogue_publish(user=request.user)
+    if summary.indicators or summary.sets:
+        messages.success(
+            request,
+            _("Published: %(items)s.") % {"items": ", ".join(summary.indicators + summary.sets)},
+        )
+    else:
+        messages.info(request, _("Nothing to publish: every current version is published."))
+    return redirect("catalogue-index")
+
+
+@login_required
+@require_GET
+def formula_check_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Perm.CATALOGUE_EDIT)
+    try:
+        decimals = int(request.GET.get("decimals") or 2)
+    except ValueError:
+        decimals = 2
+    check = selectors.formula_check(
+        request.user,
+        code=request.GET.get("code", "").strip(),
+        formula=request.GET.get("formula", ""),
+        numerator=request.GET.get("numerator", ""),
+        denominator=request.GET.get("denominator", ""),
+        decimals=decimals,
+    )
+    return render(request, "catalogue/partials/formula_check.html", {"check": check})
+
+
+@login_required
+def indicator_detail(request: AuthenticatedHttpRequest, indicator_code: str) -> HttpResponse:
+    indicator = selectors.indicator_get_for_user(request.user, indicator_code)
+    number = request.GET.get("version")
+    page = selectors.indicator_page_for(
+        request.user, indicator, int(number) if number and number.isdigit() else None
+    )
+    return render(request, "catalogue/indicator_detail.html", {"page": page})
+
+
+def _check_for(request: AuthenticatedHttpRequest, form: IndicatorForm) -> object:
+    data = form.data
+    return selectors.formula_check(
+        request.user,
+        code=str(data.get("code") or form.initial.get("code") or ""),
+        formula=str(data.get("formula", "")),
+        numerator=str(data.get("numerator", "")),
+        denominator=str(data.get("denominator", "")),
+    )
+
+
+def _problems_into(form: IndicatorForm | VariableForm, problems: list[str]) -> None:
+    for problem in problems:
+        form.add_error(None, problem)
+
+
+@login_required
+def indicator_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Perm.CATALOGUE_EDIT)
+    form = IndicatorForm(request.POST or None)
+    check = None
+    if request.method == "POST":
+        check = _check_for(request, form)
+        if form.is_valid():
+            try:
+                version = indicator_create(
+                    user=request.user,
+                    code=form.cleaned_data["code"],
+                    domain=form.cleaned_data["domain"],
+                    **form.version_fields(),
+                )
+            except CatalogueProblems as error:
+                _problems_into(form, error.problems)
+            else:
+                messages.success(request, _("Indicator created (unpublished version 1)."))
+                return redirect("indicator-detail", version.indicator.code)
+    context = {"form": form, "check": check, "creating": True}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "catalogue/indicator_form.html", context, status=status)
+
+
+@login_required
+def indicator_edit(request: AuthenticatedHttpRequest, indicator_code: str) -> HttpResponse:
+    indicator = selectors.indicator_get_for_user(request.user, indicator_code, Perm.CATALOGUE_EDIT)
+    current = selectors.current_version(indicator)
+    initial = {
+        "code": indicator.code,
+        "domain": indicator.domain.code if indicator.domain else "",
+        "base_number": current.number,
+        "base_token": edit_token(current.updated_at),
+        **{
+            name: getattr(current, name)
+            for name in IndicatorForm.base_fields
+            if hasattr(current, name)
+        },
+    }
+    form = IndicatorForm(request.POST or None, initial=initial, editing=True)
+    context: dict[str, object] = {"form": form, "indicator": indicator, "current": current}
+    if request.method != "POST":
+        return render(request, "catalogue/indicator_form.html", context)
+    context["check"] = _check_for(request, form)
+    if form.is_valid():
+        try:
+            version = indicator_update(
+                indicator=indicator,
+                user=request.user,
+                base_number=form.cleaned_data["base_number"],
+                base_token=form.cleaned_data["base_token"] or "",
+                domain=form.cleaned_data["domain"],
+                **form.version_fields(),
+            )
+        except StaleEdit as stale:
+            context["stale"] = stale.edits
+            return render(request, "catalogue/indicator_form.html", context, status=409)
+        except CatalogueProblems as error:
+            _problems_into(form, error.problems)
+        else:
+            if version.pk != current.pk:
+                messages.success(
+                    request,
+                    _("Saved as new version %(number)s (unpublished): the published one stays.")
+                    % {"number": version.number},
+                )
+            else:
+                messages.success(request, _("Saved."))
+            return redirect("indicator-detail", indicator.code)
+    return render(request, "catalogue/indicator_form.html", context, status=400)
+
+
+@login_required
+def variable_detail(request: AuthenticatedHttpRequest, variable_code: str) -> HttpResponse:
+    variable = selectors.variable_get_for_user(request.user, variable_code)
+    context = {
+        "variable": variable,
+        "used_by": selectors.indicators_using(variable.code),
+        "history": selectors.variable_history(variable),
+        "can_edit": may(request.user, Perm.CATALOGUE_EDIT),
+    }
+    return render(request, "catalogue/variable_detail.html", context)
+
+
+@login_required
+def variable_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Perm.CATALOGUE_EDIT)
+    form = VariableForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            variable = variable_create(
+                user=request.user,
+                code=form.cleaned_data["code"],
+                domain=form.cleaned_data["domain"],
+                **form.variable_fields(),
+            )
+        except CatalogueProblems as error:
+            _problems_into(form, error.problems)
+        else:
+            messages.success(request, _("Variable created."))
+            return redirect("variable-detail", variable.code)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "catalogue/variable_form.html", {"form": form, "creating": True}, status=status
+    )
+
+
+@login_required
+def variable_edit(request: AuthenticatedHttpRequest, variable_code: str) -> HttpResponse:
+    variable = selectors.variable_get_for_user(request.user, variable_code, Perm.CATALOGUE_EDIT)
+    initial = {
+        "code": variable.code,
+        "domain": variable.domain.code if variable.domain else "",
+        "base_token": edit_token(variable.updated_at),
+        **{
+            name: getattr(variable, name)
+            for name in VariableForm.base_fields
+            if hasattr(variable, name)
+        },
+    }
+    form = VariableForm(request.POST or None, initial=initial, editing=True)
+    context: dict[str, object] = {"form": form, "variable": variable}
+    if request.method != "POST":
+        return render(request, "catalogue/variable_form.html", context)
+    if form.is_valid():
+        try:
+            variable_update(
+                variable=variable,
+                user=request.user,
+                base_token=form.cleaned_data["base_token"] or "",
+                domain=form.cleaned_data["domain"],
+                **form.variable_fields(),
+            )
+        except StaleEdit as stale:
+            context["stale"] = stale.edits
+            return render(request, "catalogue/variable_form.html", context, status=409)
+        except CatalogueProblems as error:
+            _problems_into(form, error.problems)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("variable-detail", variable.code)
+    return render(request, "catalogue/variable_form.html", context, status=400)
+
+
+@login_required
+def set_detail(request: AuthenticatedHttpRequest, set_code: str) -> HttpResponse:
+    indicator_set = selectors.indicator_set_get_for_user(request.user, set_code)
+    return render(
+        request,
+        "catalogue/set_detail.html",
+        {"page": selectors.set_page_for(request.user, indicator_set)},
+    )
