@@ -8,6 +8,7 @@ unpublished version; text-only changes are made in place and recorded.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -613,6 +614,9 @@ def catalogue_import(*, text: str, user: User | None, dry_run: bool = False) -> 
         for i in imported.indicators
         if kinds.get(i.code) == "variable"
     ]
+    # Merging by code would hide a code the file declares twice: counted on the file.
+    declared = Counter([v.code for v in imported.variables] + [i.code for i in imported.indicators])
+    problems += [f"duplicate code {code}" for code, count in declared.items() if count > 1]
     try:
         check_catalogue(merged)
     except CatalogueError as error:

@@ -1,0 +1,172 @@
+"""Pages: who may read and edit, the htmx formula check, stale edits, import form."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from benchlearn.catalogue.models import Indicator, IndicatorVersion
+from benchlearn.catalogue.selectors import current_version
+from benchlearn.catalogue.services import edit_token
+from tests.catalogue.conftest import SMALL_YAML
+from tests.conftest import client_for
+
+
+def check(client, formula, code="NEW", **extra):
+    return client.get(
+        reverse("formula-check"),
+        {"code": code, "formula": formula, **extra},
+        HTTP_HX_REQUEST="true",
+    )
+
+
+def test_everyone_logged_in_reads_operators_edit(catalogue, operator, participant_a):
+    assert client_for(participant_a).get(reverse("catalogue-index")).status_code == 200
+    page = client_for(participant_a).get(reverse("indicator-detail", args=["EDU_COST_PUPIL"]))
+    assert page.status_code == 200 and b"EDU_EXP / PUPILS" in page.content
+    edit_url = reverse("indicator-edit", args=["EDU_COST_PUPIL"])
+    assert client_for(participant_a).get(edit_url).status_code == 403
+    assert client_for(participant_a).post(edit_url, {"name_pl": "x"}).status_code == 403
+    assert client_for(operator).get(edit_url).status_code == 200
+    anonymous = client_for(None).get(reverse("catalogue-index"))
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+
+
+def test_participant_cannot_import_or_publish(catalogue, participant_a):
+    client = client_for(participant_a)
+    upload = SimpleUploadedFile("c.yaml", SMALL_YAML.encode())
+    assert client.post(reverse("catalogue-import"), {"file": upload}).status_code == 403
+    assert client.post(reverse("catalogue-publish")).status_code == 403
+    assert check(client, "1").status_code == 403
+
+
+def test_formula_check_shows_syntax_error_with_column(catalogue, operator):
+    response = check(client_for(operator), "EDU_EXP / (PUPILS")
+    assert response.status_code == 200
+    assert b"missing &#x27;)&#x27;" in response.content or b"missing ')'" in response.content
+    assert b"column 18" in response.content
+    assert b"<html" not in response.content  # a fragment, not a page
+
+
+def test_formula_check_suggests_unknown_codes(catalogue, operator):
+    response = check(client_for(operator), "EDU_EXP / PUPLS")
+    assert b"Unknown code PUPLS at column 11" in response.content
+    assert b"PUPILS" in response.content
+
+
+def test_formula_check_finds_cycles(catalogue, operator):
+    client = client_for(operator)
+    response = check(client, "PUPILS_PER_1000 * 2", code="EDU_COST_PUPIL")
+    assert b"cycle" not in response.content
+    from benchlearn.catalogue.services import indicator_update
+
+    indicator = Indicator.objects.get(code="PUPILS_PER_1000")
+    indicator_update(
+        indicator=indicator,
+        user=operator,
+        base_number=None,
+        base_token=None,
+        formula="EDU_COST_PUPIL + 1",
+    )
+    response = check(client, "PUPILS_PER_1000 * 2", code="EDU_COST_PUPIL")
+    assert b"dependency cycle" in response.content
+
+
+def test_formula_check_previews_on_sample_values(catalogue, operator):
+    response = check(client_for(operator), "EDU_EXP / PUPILS", decimals="0")
+    assert b"The formula is correct" in response.content
+    assert b"sample values" in response.content
+    assert response.content.count(b"Sample unit") == 5
+
+
+def test_edit_without_javascript_validates_on_submit(catalogue, operator):
+    indicator = Indicator.objects.get(code="EDU_COST_PUPIL")
+    current = current_version(indicator)
+    data = {
+        "name_pl": "Wydatki na ucznia",
+        "formula": "EDU_EXP / (PUPILS",
+        "polarity": "lower",
+        "category": "efficiency",
+        "decimals": "0",
+        "base_number": current.number,
+        "base_token": edit_token(current.updated_at),
+    }
+    url = reverse("indicator-edit", args=["EDU_COST_PUPIL"])
+    response = client_for(operator).post(url, data)
+    assert response.status_code == 400 and b"column 18" in response.content
+    assert current_version(indicator).formula == "EDU_EXP / PUPILS"
+    data["formula"] = "EDU_EXP / PUPILS / 12"
+    response = client_for(operator).post(url, data)
+    assert response.status_code == 302
+    assert current_version(indicator).formula == "EDU_EXP / PUPILS / 12"
+
+
+def test_stale_edit_is_refused_in_the_form(catalogue, operator, moderator):
+    indicator = Indicator.objects.get(code="EDU_COST_PUPIL")
+    current = current_version(indicator)
+    base = {
+        "formula": "EDU_EXP / PUPILS",
+        "polarity": "lower",
+        "category": "efficiency",
+        "decimals": "0",
+        "base_number": current.number,
+        "base_token": edit_token(current.updated_at),
+    }
+    url = reverse("indicator-edit", args=["EDU_COST_PUPIL"])
+    first = client_for(operator).post(url, {**base, "name_pl": "Pierwsza zmiana"})
+    assert first.status_code == 302
+    moderator.is_operator = True
+    moderator.save()
+    second = client_for(moderator).post(url, {**base, "name_pl": "Druga zmiana"})
+    assert second.status_code == 409
+    assert "Pierwsza zmiana" in second.content.decode()
+    assert current_version(indicator).name_pl == "Pierwsza zmiana"
+
+
+def test_import_form_lists_problems_and_changes_nothing(catalogue, operator):
+    bad = SMALL_YAML.replace("formula: WASTE_T / POP", "formula: WASTE_T / POPP")
+    upload = SimpleUploadedFile("c.yaml", bad.encode())
+    count = IndicatorVersion.objects.count()
+    response = client_for(operator).post(reverse("catalogue-import"), {"file": upload})
+    assert response.status_code == 400
+    assert "WASTE_PER_CAPITA" in response.content.decode()
+    assert "did you mean POP" in response.content.decode()
+    assert IndicatorVersion.objects.count() == count
+
+
+def test_export_whole_and_one_set(catalogue, participant_a):
+    client = client_for(participant_a)
+    whole = client.get(reverse("catalogue-export"))
+    assert whole.status_code == 200 and b"WASTE_PER_CAPITA" in whole.content
+    one = client.get(reverse("catalogue-export"), {"set": "SET_EDU"})
+    assert b"WASTE_PER_CAPITA" not in one.content and b"SET_EDU" in one.content
+    assert client.get(reverse("catalogue-export"), {"set": "NOPE"}).status_code == 404
+
+
+def test_index_filters(catalogue, participant_a):
+    client = client_for(participant_a)
+    page = client.get(reverse("catalogue-index"), {"category": "efficiency"}).content.decode()
+    assert "EDU_COST_PUPIL" in page and "WASTE_PER_CAPITA" not in page
+    page = client.get(reverse("catalogue-index"), {"domain": "WASTE"}).content.decode()
+    assert "WASTE_PER_CAPITA" in page and "EDU_COST_PUPIL" not in page
+
+
+def test_create_variable_and_indicator(catalogue, operator):
+    client = client_for(operator)
+    response = client.post(
+        reverse("variable-create"),
+        {"code": "ROADS_KM", "name_pl": "Długość dróg", "source": "form", "domain": ""},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("indicator-create"),
+        {
+            "code": "ROADS_PER_1000",
+            "name_pl": "Drogi na 1000 mieszkańców",
+            "domain": "",
+            "formula": "ROADS_KM / POP * 1000",
+            "polarity": "neutral",
+            "category": "input",
+            "decimals": "2",
+        },
+    )
+    assert response.status_code == 302
+    assert current_version(Indicator.objects.get(code="ROADS_PER_1000")).number == 1
