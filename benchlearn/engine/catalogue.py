@@ -1,4 +1,4 @@
-"""The catalogue as plain data: variables and indicators, as the engine sees them.
+"""The catalogue as plain data: domains, variables, indicators and indicator sets.
 
 Configuration is dumb data; computing is an explicit call elsewhere. Formats (YAML) and
 storage (Django models) convert to and from these classes at the edges.
@@ -44,6 +44,18 @@ class Variable:
     maximum: float | None = None
     definition_pl: str = ""
     definition_en: str = ""
+    domain: str = ""  # groups the data-entry form; "" for context shared by every domain
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A public-service area (education, waste management, roads...)."""
+
+    code: str
+    name_pl: str = ""
+    name_en: str = ""
+    description_pl: str = ""
+    description_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,12 +83,27 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class IndicatorSet:
+    """A model indicator set: the indicators (by code, in display order) of one domain."""
+
+    code: str
+    name_pl: str = ""
+    name_en: str = ""
+    domain: str = ""
+    indicators: tuple[str, ...] = ()
+    description_pl: str = ""
+    description_en: str = ""
+
+
+@dataclass(frozen=True)
 class Catalogue:
     variables: tuple[Variable, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     name: str = ""
     version: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
+    domains: tuple[Domain, ...] = ()
+    sets: tuple[IndicatorSet, ...] = ()
 
     def variable_codes(self) -> set[str]:
         return {variable.code for variable in self.variables}

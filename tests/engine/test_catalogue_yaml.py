@@ -2,7 +2,7 @@
 
 import pytest
 
-from benchlearn.engine.catalogue import Category, Polarity, Source
+from benchlearn.engine.catalogue import Category, Domain, IndicatorSet, Polarity, Source
 from benchlearn.engine.io import InputError
 from benchlearn.engine.io.catalogue_yaml import catalogue_from_yaml, catalogue_to_yaml
 
@@ -114,3 +114,142 @@ indicators:
 )
 def test_malformed_files(text, message):
     assert message in _problems(text)
+
+
+# --- domains and indicator sets ---------------------------------------------------------
+
+WITH_SETS = """\
+format: benchlearn-catalogue
+version: 1
+domains:
+  - code: EDU
+    name: {pl: Oświata, en: Education}
+    description: {pl: Szkoły i przedszkola, en: Schools and pre-schools}
+  - code: WST
+    name: Gospodarka odpadami
+variables:
+  - code: POP
+    source: public_statistics
+  - code: EDU_EXP
+    domain: EDU
+  - code: PUPILS
+    domain: EDU
+  - code: WST_COST
+    domain: WST
+indicators:
+  - code: EDU_COST
+    formula: EDU_EXP / PUPILS
+    domain: EDU
+  - code: WST_COST_RES
+    formula: WST_COST / POP
+    domain: WST
+sets:
+  - code: SET_EDU
+    name: {pl: Zestaw – oświata, en: Set – education}
+    domain: EDU
+    description: {pl: Modelowy zestaw, en: Model set}
+    indicators: [EDU_COST]
+  - code: SET_ALL
+    indicators:
+      - WST_COST_RES
+      - EDU_COST
+"""
+
+
+def test_reads_domains_sets_and_variable_domains():
+    catalogue = catalogue_from_yaml(WITH_SETS)
+    assert catalogue.domains == (
+        Domain("EDU", "Oświata", "Education", "Szkoły i przedszkola", "Schools and pre-schools"),
+        Domain("WST", "Gospodarka odpadami", "Gospodarka odpadami"),
+    )
+    assert [v.domain for v in catalogue.variables] == ["", "EDU", "EDU", "WST"]
+    assert [i.domain for i in catalogue.indicators] == ["EDU", "WST"]
+    assert catalogue.sets == (
+        IndicatorSet(
+            "SET_EDU",
+            "Zestaw – oświata",
+            "Set – education",
+            "EDU",
+            ("EDU_COST",),
+            "Modelowy zestaw",
+            "Model set",
+        ),
+        IndicatorSet("SET_ALL", indicators=("WST_COST_RES", "EDU_COST")),  # order is kept
+    )
+
+
+def test_domains_and_sets_survive_writing_and_reading_back():
+    catalogue = catalogue_from_yaml(WITH_SETS)
+    text = catalogue_to_yaml(catalogue)
+    assert "Zestaw – oświata" in text
+    assert catalogue_from_yaml(text) == catalogue
+
+
+def test_a_catalogue_without_domains_is_written_without_them():
+    text = catalogue_to_yaml(catalogue_from_yaml(EXAMPLE))
+    assert "domains" not in text and "sets" not in text and "domain" not in text
+
+
+def test_indicator_domains_are_free_text_when_the_file_declares_no_domains():
+    text = (
+        "variables:\n  - code: A\n    domain: X\n"
+        "indicators:\n  - {code: I, formula: A, domain: Y}\n"
+    )
+    catalogue = catalogue_from_yaml(text)
+    assert (catalogue.variables[0].domain, catalogue.indicators[0].domain) == ("X", "Y")
+
+
+def test_every_domain_and_set_problem_is_reported_with_its_line():
+    text = """\
+domains:
+  - code: EDU
+  - code: WST
+  - code: EDU
+    colour: red
+variables:
+  - code: A
+    domain: EDUC
+indicators:
+  - code: EDU_COST
+    formula: A
+    domain: ROADS
+  - code: WST_COST
+    formula: A
+    domain: WST
+sets:
+  - code: SET_EDU
+    domain: EDUC
+    indicators: [EDU_COST, EDU_CST, EDU_COST]
+  - code: SET_EDU
+    indicators: WST_COST
+  - code: SET_WST
+    domain: WST
+    indicators:
+      - WST_COST
+      - WST_COST
+curves: []
+"""
+    problems = _problems(text)
+    assert sorted(problems) == sorted(
+        [
+            "line 4: domain EDU appears twice (first on line 2)",
+            "line 5: domain EDU: unknown key 'colour'",
+            "line 8: variable A: unknown domain 'EDUC' (did you mean EDU?)",
+            "line 12: indicator EDU_COST: unknown domain 'ROADS'",
+            "line 18: set SET_EDU: unknown domain 'EDUC' (did you mean EDU?)",
+            "line 19: set SET_EDU: unknown indicator 'EDU_CST' (did you mean EDU_COST?)",
+            "line 19: set SET_EDU lists indicator EDU_COST twice",
+            "line 20: set SET_EDU appears twice (first on line 17)",
+            "line 21: set SET_EDU indicators must be a list of codes",
+            "line 26: set SET_WST lists indicator WST_COST twice (first on line 25)",
+            "line 27: the catalogue: unknown key 'curves'",
+        ]
+    )
+
+
+def test_a_set_may_not_name_a_domain_the_file_does_not_declare():
+    text = (
+        "indicators:\n  - {code: I, formula: '1'}\n"
+        "sets:\n  - {code: S, domain: EDU, indicators: [I]}\n"
+    )
+    assert _problems(text) == ["line 4: set S: unknown domain 'EDU'"]

@@ -1,51 +1,102 @@
 """The portable catalogue format (YAML), for exchanging model indicator sets.
 
 A file looks like this (every key but ``code`` and, for indicators, ``formula`` is
-optional; names, definitions and notes may be a plain string or ``{pl: ..., en: ...}``)::
+optional; names, descriptions, definitions and notes may be a plain string or
+``{pl: ..., en: ...}``)::
 
     format: benchlearn-catalogue
     version: 1
     name: Oświata
+    domains:
+      - code: EDU
+        name: {pl: Oświata, en: Education}
+        description: {pl: Szkoły i przedszkola prowadzone przez gminę, en: Municipal schools}
     variables:
       - code: EDU_EXP
         name: {pl: Wydatki bieżące na oświatę, en: Current expenditure on education}
-        unit: PLN
+        unit: zł
         source: form            # form | survey | public_statistics
         min: 0
+        domain: EDU             # groups the data-entry form; omit for shared context
+      - code: PUPILS
+        name: {pl: Liczba uczniów, en: Pupils}
+        source: public_statistics
     indicators:
       - code: EDU_COST_PUPIL
         name: {pl: Wydatki bieżące na ucznia, en: Current expenditure per pupil}
         formula: EDU_EXP / PUPILS
         numerator: EDU_EXP      # declared parts give the group aggregate (ratio of sums)
         denominator: PUPILS
-        unit: PLN
+        unit: zł/ucznia
         polarity: lower         # higher | lower | neutral
         category: efficiency    # input | output | efficiency | quality | satisfaction | governance
         decimals: 0
+        domain: EDU
+    sets:
+      - code: SET_EDU
+        name: {pl: Modelowy zestaw wskaźników – oświata, en: Model indicator set – education}
+        domain: EDU
+        indicators: [EDU_COST_PUPIL]
 
-Reading checks the structure and reports every problem with its line; formulas are
-checked afterwards by the evaluator, against the codes the file declares.
+Reading checks the structure and reports every problem with its line: unknown keys,
+values of the wrong kind, domain and set codes given twice, a set naming a domain or an
+indicator the file does not declare or listing an indicator twice, and (when the file
+declares domains) a variable or indicator in an undeclared domain. Formulas are checked
+afterwards by the evaluator, against the codes the file declares.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from benchlearn.engine.catalogue import Catalogue, Category, Indicator, Polarity, Source, Variable
+from benchlearn.engine.catalogue import (
+    Catalogue,
+    Category,
+    Domain,
+    Indicator,
+    IndicatorSet,
+    Polarity,
+    Source,
+    Variable,
+)
 from benchlearn.engine.io import InputError
 
 FORMAT = "benchlearn-catalogue"
 VERSION = 1
+DEFAULT_CATALOGUE = "default_catalogue.yaml"  # in benchlearn/engine/data/
 
-_VARIABLE_KEYS = {"code", "name", "unit", "source", "min", "max", "definition"}
+_TOP_KEYS = {
+    "format", "version", "name", "catalogue_version", "domains", "variables", "indicators",
+    "sets",
+}  # fmt: skip
+_DOMAIN_KEYS = {"code", "name", "description"}
+_VARIABLE_KEYS = {"code", "name", "unit", "source", "min", "max", "definition", "domain"}
 _INDICATOR_KEYS = {
     "code", "name", "formula", "unit", "polarity", "category", "decimals",
     "numerator", "denominator", "domain", "notes",
 }  # fmt: skip
+_SET_KEYS = {"code", "name", "domain", "description", "indicators"}
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """A code named somewhere in the file, kept with its node for the line number."""
+
+    node: yaml.Node
+    owner: str  # "indicator X", "set S"...
+    code: str
+
+
+def _first_on(first: yaml.Node, again: yaml.Node) -> str:
+    line = first.start_mark.line
+    return "" if line == again.start_mark.line else f" (first on line {line + 1})"
 
 
 class _Reader:
@@ -53,6 +104,11 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        # Cross-references, checked once everything is read (see _check_references).
+        self.declared: dict[str, list[_Reference]] = {"domain": [], "set": []}
+        self.domain_uses: list[_Reference] = []  # of variables and indicators
+        self.set_domains: list[_Reference] = []
+        self.set_members: list[_Reference] = []
 
     def fail(self, node: yaml.Node, message: str) -> None:
         self.problems.append(f"line {node.start_mark.line + 1}: {message}")
@@ -132,6 +188,101 @@ class _Reader:
         for key in sorted(fields.keys() - allowed):
             self.fail(fields[key], f"{what}: unknown key '{key}'")
 
+    def domain_of(self, fields: dict[str, yaml.Node], what: str) -> str:
+        node = fields.get("domain")
+        domain = self.scalar(node, f"{what} domain") or ""
+        if node is not None and domain:
+            self.domain_uses.append(_Reference(node, what, domain))
+        return domain
+
+    def codes(self, node: yaml.Node | None, what: str) -> list[tuple[str, yaml.Node]]:
+        """A list of codes, each with its node."""
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"{what} must be a list of codes")
+            return []
+        found = [(self.scalar(child, f"{what} item"), child) for child in node.value]
+        return [(code, child) for code, child in found if code]
+
+    def domain(self, node: yaml.Node) -> Domain | None:
+        fields = self.mapping(node, "domain")
+        if fields is None:
+            return None
+        code = self.code(fields, node, "domain")
+        if code is None:
+            return None
+        what = f"domain {code}"
+        self.declared["domain"].append(_Reference(fields["code"], what, code))
+        self.unknown_keys(fields, _DOMAIN_KEYS, what)
+        name_pl, name_en = self.text(fields.get("name"), f"{what} name")
+        description_pl, description_en = self.text(fields.get("description"), f"{what} description")
+        return Domain(
+            code=code,
+            name_pl=name_pl,
+            name_en=name_en,
+            description_pl=description_pl,
+            description_en=description_en,
+        )
+
+    def indicator_set(self, node: yaml.Node) -> IndicatorSet | None:
+        fields = self.mapping(node, "set")
+        if fields is None:
+            return None
+        code = self.code(fields, node, "set")
+        if code is None:
+            return None
+        what = f"set {code}"
+        self.declared["set"].append(_Reference(fields["code"], what, code))
+        self.unknown_keys(fields, _SET_KEYS, what)
+        name_pl, name_en = self.text(fields.get("name"), f"{what} name")
+        description_pl, description_en = self.text(fields.get("description"), f"{what} description")
+        domain = self.scalar(fields.get("domain"), f"{what} domain") or ""
+        if domain:
+            self.set_domains.append(_Reference(fields["domain"], what, domain))
+        members = self.codes(fields.get("indicators"), f"{what} indicators")
+        self.set_members += [_Reference(child, what, member) for member, child in members]
+        return IndicatorSet(
+            code=code,
+            name_pl=name_pl,
+            name_en=name_en,
+            domain=domain,
+            indicators=tuple(member for member, _ in members),
+            description_pl=description_pl,
+            description_en=description_en,
+        )
+
+    def check_references(self, catalogue: Catalogue) -> None:
+        """Codes declared twice and references to codes the file does not declare."""
+        for kind, declared in self.declared.items():
+            first: dict[str, yaml.Node] = {}
+            for ref in declared:
+                if ref.code in first:
+                    where = _first_on(first[ref.code], ref.node)
+                    self.fail(ref.node, f"{kind} {ref.code} appears twice{where}")
+                first.setdefault(ref.code, ref.node)
+        domains = [domain.code for domain in catalogue.domains]
+        # Domains were free text before files could declare them: checked only when declared.
+        uses = self.set_domains + (self.domain_uses if domains else [])
+        for ref in uses:
+            self.unknown(ref, "domain", domains)
+        indicators = [indicator.code for indicator in catalogue.indicators]
+        seen: dict[tuple[str, str], yaml.Node] = {}
+        for ref in self.set_members:
+            key = (ref.owner, ref.code)
+            if key in seen:
+                where = _first_on(seen[key], ref.node)
+                self.fail(ref.node, f"{ref.owner} lists indicator {ref.code} twice{where}")
+            seen.setdefault(key, ref.node)
+            self.unknown(ref, "indicator", indicators)
+
+    def unknown(self, ref: _Reference, kind: str, known: list[str]) -> None:
+        if ref.code in known:
+            return
+        close = difflib.get_close_matches(ref.code, known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        self.fail(ref.node, f"{ref.owner}: unknown {kind} '{ref.code}'{hint}")
+
     def variable(self, node: yaml.Node) -> Variable | None:
         fields = self.mapping(node, "variable")
         if fields is None:
@@ -153,6 +304,7 @@ class _Reader:
             maximum=self.number(fields.get("max"), f"{what} max"),
             definition_pl=definition_pl,
             definition_en=definition_en,
+            domain=self.domain_of(fields, what),
         )
 
     def indicator(self, node: yaml.Node) -> Indicator | None:
@@ -186,7 +338,7 @@ class _Reader:
             decimals=int(decimals) if decimals is not None else 2,
             numerator=self.scalar(fields.get("numerator"), f"{what} numerator"),
             denominator=self.scalar(fields.get("denominator"), f"{what} denominator"),
-            domain=self.scalar(fields.get("domain"), f"{what} domain") or "",
+            domain=self.domain_of(fields, what),
             notes_pl=notes_pl,
             notes_en=notes_en,
         )
@@ -205,6 +357,7 @@ def catalogue_from_yaml(text: str) -> Catalogue:
         raise InputError(["the file is empty"])
     reader = _Reader()
     top = reader.mapping(root, "the catalogue") or {}
+    reader.unknown_keys(top, _TOP_KEYS, "the catalogue")
     fmt = reader.scalar(top.get("format"), "format")
     if fmt not in (None, FORMAT):
         reader.fail(top["format"], f"format must be '{FORMAT}', not '{fmt}'")
@@ -216,7 +369,10 @@ def catalogue_from_yaml(text: str) -> Catalogue:
         indicators=tuple(reader.items(top.get("indicators"), "indicators", reader.indicator)),
         name=reader.scalar(top.get("name"), "name") or "",
         version=reader.scalar(top.get("catalogue_version"), "catalogue_version") or "",
+        domains=tuple(reader.items(top.get("domains"), "domains", reader.domain)),
+        sets=tuple(reader.items(top.get("sets"), "sets", reader.indicator_set)),
     )
+    reader.check_references(catalogue)
     if reader.problems:
         raise InputError(reader.problems)
     return catalogue
@@ -232,34 +388,52 @@ def read_catalogue(path: Path) -> Catalogue:
     return catalogue_from_yaml(text)
 
 
+def read_default_catalogue() -> Catalogue:
+    """The model indicator sets shipped with the program, a programme's starting point."""
+    source = resources.files("benchlearn.engine").joinpath("data", DEFAULT_CATALOGUE)
+    return catalogue_from_yaml(source.read_text(encoding="utf-8"))
+
+
 def _text(pl_text: str, en_text: str) -> str | dict[str, str] | None:
     if not pl_text and not en_text:
         return None
     return pl_text if pl_text == en_text else {"pl": pl_text, "en": en_text}
 
 
+def _present(fields: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in fields.items() if value is not None}
+
+
 def catalogue_to_yaml(catalogue: Catalogue) -> str:
     """Write a catalogue in the portable format; reading it back gives the same catalogue."""
+    domains = [
+        _present(
+            {
+                "code": d.code,
+                "name": _text(d.name_pl, d.name_en),
+                "description": _text(d.description_pl, d.description_en),
+            }
+        )
+        for d in catalogue.domains
+    ]
     variables = [
-        {
-            key: value
-            for key, value in {
+        _present(
+            {
                 "code": v.code,
                 "name": _text(v.name_pl, v.name_en),
                 "unit": v.unit or None,
                 "source": v.source.value,
                 "min": v.minimum,
                 "max": v.maximum,
+                "domain": v.domain or None,
                 "definition": _text(v.definition_pl, v.definition_en),
-            }.items()
-            if value is not None
-        }
+            }
+        )
         for v in catalogue.variables
     ]
     indicators = [
-        {
-            key: value
-            for key, value in {
+        _present(
+            {
                 "code": i.code,
                 "name": _text(i.name_pl, i.name_en),
                 "formula": i.formula,
@@ -271,16 +445,31 @@ def catalogue_to_yaml(catalogue: Catalogue) -> str:
                 "decimals": i.decimals,
                 "domain": i.domain or None,
                 "notes": _text(i.notes_pl, i.notes_en),
-            }.items()
-            if value is not None
-        }
+            }
+        )
         for i in catalogue.indicators
+    ]
+    sets = [
+        _present(
+            {
+                "code": s.code,
+                "name": _text(s.name_pl, s.name_en),
+                "domain": s.domain or None,
+                "description": _text(s.description_pl, s.description_en),
+                "indicators": list(s.indicators),
+            }
+        )
+        for s in catalogue.sets
     ]
     document: dict[str, Any] = {"format": FORMAT, "version": VERSION}
     if catalogue.name:
         document["name"] = catalogue.name
     if catalogue.version:
         document["catalogue_version"] = catalogue.version
+    if domains:  # files without domains and sets stay as they were
+        document["domains"] = domains
     document["variables"] = variables
     document["indicators"] = indicators
+    if sets:
+        document["sets"] = sets
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
