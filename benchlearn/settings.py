@@ -199,6 +199,7 @@ BDL_RETRIES = env_int("BENCHLEARN_BDL_RETRIES", 4)
 BDL_TIMEOUT_SECONDS = env_int("BENCHLEARN_BDL_TIMEOUT_SECONDS", 30)
 BDL_CACHE_DIR = Path(env_str("BENCHLEARN_BDL_CACHE_DIR", str(DATA_DIR / "bdl-cache")))
 BDL_CACHE_HOURS = env_int("BENCHLEARN_BDL_CACHE_HOURS", 24 * 7)
+BDL_PAGE_SIZE = 100  # the most BDL gives in one page
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("BENCHLEARN_SSL_REDIRECT", True)
@@ -215,5 +216,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("BENCHLEARN_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }

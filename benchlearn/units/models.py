@@ -111,3 +111,62 @@ class UnitMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.unit.name} ({self.get_level_display()})"
+
+
+class ContextValue(models.Model):
+    """A unit's figure from public statistics for a year: population, area, density..."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="context_values")
+    variable = models.ForeignKey(
+        "catalogue.Variable",
+        verbose_name=_("variable"),
+        on_delete=models.PROTECT,
+        related_name="context_values",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.FloatField(_("value"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("context value")
+        verbose_name_plural = _("context values")
+        ordering = ["unit", "variable", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "variable", "year"], name="context_value_unit_variable_year"
+            )
+        ]
+        indexes = [models.Index(fields=["variable", "year"], name="context_value_variable_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.teryt} {self.variable_id} {self.year}: {self.value}"
+
+
+class ContextValueChange(models.Model):
+    """One change of a context value: what it was, what it became, when and by what."""
+
+    context_value = models.ForeignKey(
+        ContextValue, on_delete=models.CASCADE, related_name="changes"
+    )
+    old_value = models.FloatField(_("before"), null=True, blank=True)
+    new_value = models.FloatField(_("after"))
+    changed_at = models.DateTimeField(_("changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    origin = models.CharField(_("by what"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("context value change")
+        verbose_name_plural = _("context value changes")
+        ordering = ["context_value", "-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.context_value_id}: {self.old_value} → {self.new_value}"

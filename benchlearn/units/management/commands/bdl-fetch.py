@@ -1,0 +1,87 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from benchlearn.catalogue.models import Variable
+from benchlearn.units.bdl import BdlClient, BdlConfig, BdlError
+from benchlearn.units.services import (
+    CONTEXT_VARIABLES,
+    context_fetch_bdl,
+    context_variable_ensure,
+)
+
+
+def _years(text: str) -> list[int]:
+    """``2019-2023``, ``2019,2021`` or ``2020``."""
+    years: list[int] = []
+    for part in text.split(","):
+        first, _dash, last = part.strip().partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            raise ValueError(text)
+        years.extend(range(int(first), int(last or first) + 1))
+    return years
+
+
+class Command(BaseCommand):
+    help = (
+        "Fetch a variable from GUS's Local Data Bank (BDL API) and store it as context "
+        "values of the units, with history. Example: bdl-fetch --bdl-variable 72305 "
+        "--code POP --years 2019-2023. Answers are cached (BENCHLEARN_BDL_CACHE_DIR); "
+        "BENCHLEARN_BDL_CLIENT_ID sets an optional API key. Exit status 2 when BDL cannot "
+        "be reached or answers badly; nothing is changed then."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bdl-variable", type=int, required=True, metavar="ID")
+        parser.add_argument("--code", required=True, help="catalogue variable code, e.g. POP")
+        parser.add_argument("--years", type=_years, required=True, metavar="2019-2023")
+        parser.add_argument(
+            "--unit-level",
+            type=int,
+            action="append",
+            choices=[2, 5, 6],
+            help="BDL level: 2 voivodeships, 5 counties, 6 gminas (default); repeatable",
+        )
+        parser.add_argument("--refresh", action="store_true", help="ignore the cache")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        code = options["code"]
+        variable: Variable | None
+        if code in CONTEXT_VARIABLES:
+            variable = context_variable_ensure(code=code)
+        else:
+            variable = Variable.objects.filter(code=code).first()
+        if variable is None:
+            raise CommandError(
+                _("There is no variable %(code)s in the catalogue.") % {"code": code},
+                returncode=2,
+            )
+        with BdlClient(BdlConfig.from_settings(), refresh=options["refresh"]) as client:
+            try:
+                result = context_fetch_bdl(
+                    client=client,
+                    bdl_variable=options["bdl_variable"],
+                    variable=variable,
+                    years=options["years"],
+                    unit_levels=options["unit_level"] or [6],
+                )
+            except BdlError as exc:
+                raise CommandError(str(exc), returncode=2) from exc
+        self.stdout.write(
+            _(
+                "%(code)s from BDL variable %(bdl)d: %(records)d values, %(created)d new, "
+                "%(changed)d changed, %(unchanged)d unchanged; %(skipped)d BDL units not in "
+                "the registry skipped; %(requests)d requests to BDL."
+            )
+            % {
+                "code": code,
+                "bdl": options["bdl_variable"],
+                "records": result.records,
+                "created": result.stored.created,
+                "changed": result.stored.changed,
+                "unchanged": result.stored.unchanged,
+                "skipped": len(result.skipped),
+                "requests": result.requests,
+            }
+        )

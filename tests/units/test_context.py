@@ -1,0 +1,265 @@
+"""Context values: the bundled 2018 figures and GUS BDL, replayed from recorded answers."""
+
+import io
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from benchlearn.catalogue.models import Source, Variable
+from benchlearn.units import bdl
+from benchlearn.units.bdl import BdlClient, BdlConfig, BdlError, BdlOffline, bdl_unit_to_teryt
+from benchlearn.units.models import ContextValue, ContextValueChange, Unit
+from benchlearn.units.services import (
+    context_fetch_bdl,
+    context_load_bundled,
+    context_variable_ensure,
+    unit_registry_load_bundled,
+)
+
+RESPONSES = Path(__file__).parent / "bdl_responses"
+
+
+def page(number: int) -> bytes:
+    return (RESPONSES / f"population_page{number}.json").read_bytes()
+
+
+class Recorded:
+    """A BDL that answers from the recorded files, after some scripted failures."""
+
+    def __init__(self, failures: list[object] | None = None, pages: dict | None = None):
+        self.failures = list(failures or [])
+        self.pages = pages or {}
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.failures:
+            failure = self.failures.pop(0)
+            if isinstance(failure, Exception):
+                raise failure
+            return failure  # an httpx.Response
+        number = int(request.url.params["page"])
+        return httpx.Response(200, content=self.pages.get(number) or page(number))
+
+
+class FakeTime:
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def config(tmp_path: Path, **changes) -> BdlConfig:
+    values = {
+        "base_url": "https://bdl.stat.gov.pl/api/v1/",
+        "client_id": "",
+        "cache_dir": tmp_path / "cache",
+        "cache_seconds": 3600,
+        "requests_per_second": 5,
+        "retries": 3,
+        "timeout_seconds": 5,
+        "page_size": 2,
+    }
+    return BdlConfig(**{**values, **changes})
+
+
+def client(tmp_path, recorded: Recorded, time: FakeTime | None = None, **changes) -> BdlClient:
+    time = time or FakeTime()
+    return BdlClient(
+        config(tmp_path, **changes),
+        transport=httpx.MockTransport(recorded),
+        sleep=time.sleep,
+        clock=time.clock,
+    )
+
+
+def fetch(bdl_client: BdlClient):
+    return context_fetch_bdl(
+        client=bdl_client,
+        bdl_variable=72305,
+        variable=context_variable_ensure(code="POP"),
+        years=[2022, 2023],
+    )
+
+
+def population(teryt: str) -> dict[int, float]:
+    return dict(
+        ContextValue.objects.filter(unit__teryt=teryt, variable__code="POP").values_list(
+            "year", "value"
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("unit_id", "teryt"),
+    [
+        ("011212161011", "1261011"),  # Kraków, gmina level
+        ("071412865011", "1465011"),  # Warszawa
+        ("011212161000", "1261"),  # Kraków, county level
+        ("012415502022", "2402022"),  # Bestwina
+        ("011200000000", "12"),  # małopolskie
+    ],
+)
+def test_bdl_unit_ids_map_to_teryt(unit_id, teryt):
+    assert bdl_unit_to_teryt(unit_id) == teryt
+
+
+@pytest.mark.parametrize("unit_id", ["123", "01121216101X", "000000000000", "011212100000"])
+def test_bdl_ids_that_are_not_units_are_refused(unit_id):
+    with pytest.raises(BdlError):
+        bdl_unit_to_teryt(unit_id)
+
+
+def test_fetch_reads_every_page_and_stores_values_with_history(tmp_path, units):
+    recorded = Recorded()
+    result = fetch(client(tmp_path, recorded))
+
+    assert [int(r.url.params["page"]) for r in recorded.requests] == [0, 1, 2]
+    assert recorded.requests[0].url.params.get_list("year") == ["2022", "2023"]
+    assert recorded.requests[0].url.params["unit-level"] == "6"
+    assert (result.records, result.stored.created) == (9, 5)
+    assert result.skipped == ["012414308022", "012415502034"]
+    assert population("2461011") == {2022: 167000, 2023: 166000}
+    assert population("2466011") == {2022: 175000, 2023: 174000}
+    assert population("2402022") == {2022: 12100}  # 2023 has no figure in BDL
+    value = ContextValue.objects.get(unit__teryt="2461011", variable__code="POP", year=2022)
+    assert value.source == "BDL 72305"
+    change = ContextValueChange.objects.get(context_value=value)
+    assert (change.old_value, change.new_value, change.origin) == (None, 167000, "bdl-fetch 72305")
+    variable = Variable.objects.get(code="POP")
+    assert variable.source == Source.PUBLIC_STATISTICS
+
+
+def test_a_changed_figure_is_updated_and_its_history_kept(tmp_path, units):
+    fetch(client(tmp_path, Recorded()))
+    revised = json.loads(page(0))
+    revised["results"][0]["values"][1]["val"] = 165500
+    recorded = Recorded(pages={0: json.dumps(revised).encode()})
+
+    result = fetch(client(tmp_path, recorded, cache_dir=tmp_path / "other"))
+
+    assert (result.stored.created, result.stored.changed, result.stored.unchanged) == (0, 1, 4)
+    value = ContextValue.objects.get(unit__teryt="2461011", year=2023)
+    assert value.value == 165500
+    history = list(value.changes.order_by("pk").values_list("old_value", "new_value"))
+    assert history == [(None, 166000), (166000, 165500)]
+
+
+def test_answers_are_cached_by_url(tmp_path, units):
+    fetch(client(tmp_path, Recorded()))
+    again = Recorded()
+    result = fetch(client(tmp_path, again))
+    assert again.requests == []
+    assert result.requests == 0
+    assert result.stored.unchanged == 5
+
+
+def test_rate_limit_spaces_requests(tmp_path, units):
+    time = FakeTime()
+    fetch(client(tmp_path, Recorded(), time, requests_per_second=4))
+    assert time.sleeps == [0.25, 0.25]
+
+
+def test_429_and_503_are_retried_with_backoff(tmp_path, units):
+    time = FakeTime()
+    recorded = Recorded(
+        failures=[
+            httpx.Response(429, headers={"Retry-After": "3"}),
+            httpx.Response(503),
+        ]
+    )
+    result = fetch(client(tmp_path, recorded, time))
+    assert result.stored.created == 5
+    assert len(recorded.requests) == 5
+    assert 3.0 in time.sleeps and 2.0 in time.sleeps  # Retry-After, then the 2nd backoff
+
+
+def test_offline_is_a_clear_error_and_nothing_is_stored(tmp_path, units):
+    time = FakeTime()
+    timeouts = [httpx.ConnectTimeout("timed out") for _ in range(4)]
+    recorded = Recorded(failures=timeouts)
+    with pytest.raises(BdlOffline) as caught:
+        fetch(client(tmp_path, recorded, time))
+    assert "No connection to BDL (https://bdl.stat.gov.pl/api/v1/)" in str(caught.value)
+    assert len(recorded.requests) == 4  # the first try and three retries
+    assert time.sleeps == [1, 2, 4]
+    assert not ContextValue.objects.exists()
+
+
+def test_malformed_json_on_a_later_page_stores_nothing_and_is_not_cached(tmp_path, units):
+    recorded = Recorded(pages={1: (RESPONSES / "malformed.json").read_bytes()})
+    with pytest.raises(BdlError) as caught:
+        fetch(client(tmp_path, recorded))
+    assert "is not valid JSON" in str(caught.value)
+    assert "page=1" in str(caught.value)
+    assert not ContextValue.objects.exists()
+    assert len(list((tmp_path / "cache").iterdir())) == 1  # page 0 only
+
+
+def test_an_answer_in_another_format_is_refused(tmp_path, units):
+    recorded = Recorded(pages={0: b'{"errors": ["bad request"]}'})
+    with pytest.raises(BdlError, match="lacks totalRecords or results"):
+        fetch(client(tmp_path, recorded))
+
+
+def test_bdl_fetch_command(tmp_path, units, settings, monkeypatch):
+    settings.BDL_CACHE_DIR = tmp_path / "cache"
+    recorded = Recorded()
+    monkeypatch.setattr(bdl, "default_transport", httpx.MockTransport(recorded))
+    settings.BDL_PAGE_SIZE = 2
+    out = io.StringIO()
+    call_command(
+        "bdl-fetch", "--bdl-variable", "72305", "--code", "POP", "--years", "2022-2023", stdout=out
+    )
+    assert "POP from BDL variable 72305: 9 values, 5 new, 0 changed" in out.getvalue()
+    assert "2 BDL units not in the registry skipped; 3 requests to BDL" in out.getvalue()
+    assert recorded.requests[0].url.params.get_list("year") == ["2022", "2023"]
+
+
+def test_bdl_fetch_command_offline_exits_with_2(tmp_path, units, settings, monkeypatch):
+    settings.BDL_CACHE_DIR = tmp_path / "cache"
+    settings.BDL_RETRIES = 0
+
+    def offline(request):
+        raise httpx.ConnectError("no route to host")
+
+    monkeypatch.setattr(bdl, "default_transport", httpx.MockTransport(offline))
+    with pytest.raises(CommandError) as caught:
+        call_command("bdl-fetch", "--bdl-variable", "72305", "--code", "POP", "--years", "2023")
+    assert caught.value.returncode == 2
+    assert "No connection to BDL" in str(caught.value)
+
+
+def test_bdl_fetch_refuses_an_unknown_variable(units):
+    with pytest.raises(CommandError, match="no variable NOPE"):
+        call_command("bdl-fetch", "--bdl-variable", "1", "--code", "NOPE", "--years", "2023")
+
+
+def test_bundled_context_covers_every_unit_and_loads_once(db):
+    unit_registry_load_bundled()
+    first = context_load_bundled()
+    assert {code: r.created for code, r in first.items()} == {
+        "POP": 2807,
+        "AREA_KM2": 2807,
+        "DENSITY": 2807,
+        "DEGURBA": 2477,
+    }
+    again = context_load_bundled()
+    assert all(r.created == r.changed == 0 for r in again.values())
+    assert population("1465011") == {2018: 1777972}
+    assert population("2402") == {2018: 165000}  # powiat bielski: the sum of its gminas
+    assert sum(population(unit.teryt)[2018] for unit in Unit.objects.filter(kind="woj")) == (
+        38_411_148 - 2_478  # Poland on 31.12.2018, less Ostrowice, abolished in 2019
+    )
+    density = ContextValue.objects.get(unit__teryt="1465011", variable__code="DENSITY")
+    assert density.value == 3437.4
