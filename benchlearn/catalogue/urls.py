@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benchlearn.catalogue import views
+import benchlearn.catalogue.views as views
 
 urlpatterns = [
     path("", views.catalogue_index, name="catalogue-index"),
