@@ -199,3 +199,14 @@ def test_set_export_has_what_the_set_needs(catalogue):
     text = catalogue_export(set_code="SET_EDU")
     assert "EDU_COST_PUPIL" in text and "POP" in text
     assert "WASTE_PER_CAPITA" not in text and "WASTE_T" not in text
+
+
+def test_bundled_default_catalogue_loads_and_round_trips(db):
+    from benchlearn.catalogue.services import catalogue_load_default
+
+    summary = catalogue_load_default()
+    assert summary.indicators_created == Indicator.objects.count() > 0
+    exported = catalogue_export()
+    again = catalogue_import(text=exported, user=None)
+    assert again.indicators_updated == again.variables_updated == 0
+    assert catalogue_export() == exported
