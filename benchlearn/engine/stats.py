@@ -162,11 +162,13 @@ class _Cube:
 @dataclass(frozen=True)
 class _Parts:
     """Numerators and denominators of the cells ``cells`` whose units have value,
-    numerator and denominator (NaN elsewhere): all a ratio-of-sums aggregate needs."""
+    numerator and denominator (0 elsewhere, and ``given`` False): all a ratio-of-sums
+    aggregate needs."""
 
     cells: Ints
     numerators: Floats  # (len(cells), units)
     denominators: Floats
+    given: npt.NDArray[np.float64]  # 1.0 where the unit has both parts, else 0.0
 
 
 @dataclass(frozen=True)
@@ -179,10 +181,12 @@ class _Members:
     start: Ints  # (groups,)
     width: Ints  # (groups,)
 
-    def rows(self, cube: _Cube) -> int:
-        """How many (group, unit, cell) rows have a value."""
-        cells_with_value = np.count_nonzero(~np.isnan(cube.values), axis=0)
-        return int(cells_with_value @ np.bincount(self.unit, minlength=cube.n_units))
+    def counts(self, cube: _Cube) -> Ints:
+        """Per (cell, group), how many members have a value (one matrix product)."""
+        matrix = np.zeros((cube.n_units, len(self.names)), dtype=np.float32)
+        matrix[self.unit, self.group] = 1.0
+        counts = (~np.isnan(cube.values)).astype(np.float32) @ matrix  # exact below 2²⁴
+        return np.rint(counts).astype(np.int64)
 
     def sums(self, slots: npt.NDArray[Any]) -> Floats:
         """Per row, the sum of each group's columns of ``slots`` (rows × memberships)."""
@@ -364,8 +368,9 @@ def _parts(results: pl.DataFrame, flat: Ints, value: Floats, shape: tuple[int, i
     compact, at = (len(cells), shape[1]), row[cell] * shape[1] + unit
     return _Parts(
         cells=cells,
-        numerators=_scatter(compact, at, numerator),
-        denominators=_scatter(compact, at, denominator),
+        numerators=_scatter(compact, at, numerator, fill=0.0),
+        denominators=_scatter(compact, at, denominator, fill=0.0),
+        given=_scatter(compact, at, np.ones(len(at)), fill=0.0),
     )
 
 
@@ -451,9 +456,9 @@ def _finite(column: pl.Series) -> Floats:
     return values
 
 
-def _scatter(shape: tuple[int, int], flat: Ints, values: Floats) -> Floats:
-    """A NaN-filled array of ``shape`` with ``values`` at the flat positions ``flat``."""
-    out = np.full(shape[0] * shape[1], np.nan)
+def _scatter(shape: tuple[int, int], flat: Ints, values: Floats, *, fill: float = np.nan) -> Floats:
+    """An array of ``shape`` filled with ``fill`` (NaN) but for ``values`` at ``flat``."""
+    out = np.zeros(shape[0] * shape[1]) if fill == 0.0 else np.full(shape[0] * shape[1], fill)
     out[flat] = values
     return out.reshape(shape)
 
@@ -497,6 +502,7 @@ def _blocks(cube: _Cube, members: _Members, *, units: bool) -> Iterator[_Block]:
     """
     keys = _SortKeys.of(members)
     memberships = len(members.unit)
+    counts = members.counts(cube)
     step = max(1, _BLOCK_ENTRIES // max(memberships, 1))
     for first in range(0, cube.cells, step):
         value = cube.values[first : first + step][:, members.unit]
@@ -506,7 +512,7 @@ def _blocks(cube: _Cube, members: _Members, *, units: bool) -> Iterator[_Block]:
             exact = np.lexsort((value[row], members.group))
             order[row], value[row] = order[row, exact], value[row, exact]
         unit = members.unit[order] if units else np.zeros((0, 0), dtype=np.int64)
-        yield _Block(first, value, unit, members.sums(~np.isnan(value)).astype(np.int64))
+        yield _Block(first, value, unit, counts[first : first + len(value)])
 
 
 @dataclass(frozen=True)
@@ -639,9 +645,9 @@ def _aggregate(cube: _Cube, members: _Members) -> Floats:
         return aggregate
     matrix = np.zeros((cube.n_units, len(members.names)))
     matrix[members.unit, members.group] = 1.0
-    numerators, denominators = cube.parts.numerators, cube.parts.denominators
-    top, bottom = np.nan_to_num(numerators) @ matrix, np.nan_to_num(denominators) @ matrix
-    declared = (~np.isnan(numerators)).astype(np.float64) @ matrix > 0
+    parts = cube.parts
+    top, bottom = parts.numerators @ matrix, parts.denominators @ matrix
+    declared = parts.given @ matrix > 0
     aggregate[cube.parts.cells] = np.where(declared, _ratio(top, bottom), np.nan)
     return aggregate
 
