@@ -186,7 +186,8 @@ class _Members:
         matrix = np.zeros((cube.n_units, len(self.names)), dtype=np.float32)
         matrix[self.unit, self.group] = 1.0
         counts = (~np.isnan(cube.values)).astype(np.float32) @ matrix  # exact below 2²⁴
-        return np.rint(counts).astype(np.int64)
+        exact: Ints = np.rint(counts).astype(np.int64)
+        return exact
 
     def sums(self, slots: npt.NDArray[Any]) -> Floats:
         """Per row, the sum of each group's columns of ``slots`` (rows × memberships)."""
