@@ -84,6 +84,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "password_reset_complete": everyone(OK),
     "api-tokens": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "api-token-revoke": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    # The register of units is public data: every account may browse it.
+    "unit-list": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "unit-detail": UNIT_A,
     "group-list": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "group-detail": GROUP,

@@ -10,6 +10,7 @@ Rules
 -----
 - operator (association staff): everything;
 - participant of a unit: read and enter that unit's data, read the groups it belongs to;
+- every account: read the register of units (names, TERYT codes, public statistics);
 - every account: read the indicator catalogue (only operators edit it);
 - moderator of a group: read and run the group, read its member units' data
   (but not enter it);
@@ -106,6 +107,14 @@ def group_get_for_user(user: AnyUser, group_id: int, perm: Perm = Perm.GROUP_VIE
         raise Http404(_("There is no exchange group number %(id)s.") % {"id": group_id})
     require(user, perm, group)
     return group
+
+
+def unit_registry_for(user: AnyUser) -> QuerySet[Unit]:
+    """The register of units (names, codes, public statistics): open to every account.
+
+    Reading a unit's own page and data still goes through ``units_visible_to``.
+    """
+    return Unit.objects.all() if _active(user) is not None else Unit.objects.none()
 
 
 def units_visible_to(user: AnyUser) -> QuerySet[Unit]:

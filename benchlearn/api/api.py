@@ -1,6 +1,7 @@
 """The JSON API, version 1: ``/api/v1/``, described at ``/api/v1/openapi.json``."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
@@ -14,7 +15,6 @@ from benchlearn.accounts.access import (
     require,
     roles_of,
     unit_get_for_user,
-    units_visible_to,
 )
 from benchlearn.accounts.models import User
 from benchlearn.api.auth import session_auth, token_auth
@@ -25,6 +25,7 @@ from benchlearn.api.schemas import (
     MembershipOut,
     MeOut,
     RolesOut,
+    UnitFilters,
     UnitOut,
     VariableOut,
 )
@@ -38,6 +39,7 @@ from benchlearn.catalogue.selectors import (
 )
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.units.models import Unit
+from benchlearn.units.selectors import unit_list_for
 
 api = NinjaAPI(
     title="Benchlearn API",
@@ -79,13 +81,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _unit_out(unit: Unit) -> UnitOut:
-    return UnitOut(
-        teryt=unit.teryt,
-        name=unit.name,
-        kind=unit.kind,
-        voivodeship=unit.voivodeship,
-        parent_teryt=unit.parent.teryt if unit.parent else None,
-    )
+    return UnitOut.from_orm(unit)
 
 
 def _group_out(group: ExchangeGroup) -> GroupOut:
@@ -118,14 +114,16 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @api.get("/units", response={200: list[UnitOut], **ERRORS}, summary="Units I may see")
-def unit_list(request: HttpRequest) -> list[UnitOut]:
-    units = units_visible_to(_user(request)).select_related("parent").order_by("teryt")
-    return [_unit_out(unit) for unit in units]
+@paginate(PageNumberPagination, page_size=100)
+def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> QuerySet[Unit]:
+    return unit_list_for(_user(request), registry=False, **filters.dict()).order_by("teryt")
 
 
 @api.get("/units/{teryt}", response={200: UnitOut, **ERRORS}, summary="One unit")
 def unit_detail(request: HttpRequest, teryt: str) -> UnitOut:
-    return _unit_out(unit_get_for_user(_user(request), teryt))
+    user = _user(request)
+    unit = unit_get_for_user(user, teryt)
+    return _unit_out(unit_list_for(user, registry=False).get(pk=unit.pk))
 
 
 @api.get("/groups", response={200: list[GroupOut], **ERRORS}, summary="Exchange groups I may see")

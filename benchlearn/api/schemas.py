@@ -1,6 +1,7 @@
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class Error(Schema):
@@ -30,8 +31,50 @@ class UnitOut(Schema):
     teryt: str
     name: str
     kind: str
+    kind_label: str
     voivodeship: str
     parent_teryt: str | None
+    parent_name: str | None
+    abolished: bool
+    abolished_on: date | None
+    population: float | None  # the latest POP context value
+    area_km2: float | None  # the latest AREA_KM2 context value
+
+    # Read straight from a Unit annotated by units.selectors.unit_list_for, so that a
+    # page of the list is sliced in the database.
+    @staticmethod
+    def resolve_kind_label(unit: Any) -> str:
+        return str(unit.get_kind_display())
+
+    @staticmethod
+    def resolve_parent_teryt(unit: Any) -> str | None:
+        return unit.parent.teryt if unit.parent else None
+
+    @staticmethod
+    def resolve_parent_name(unit: Any) -> str | None:
+        return unit.parent.name if unit.parent else None
+
+    @staticmethod
+    def resolve_abolished(unit: Any) -> bool:
+        return unit.abolished_on is not None
+
+    @staticmethod
+    def resolve_population(unit: Any) -> float | None:
+        return getattr(unit, "population", None)
+
+    @staticmethod
+    def resolve_area_km2(unit: Any) -> float | None:
+        return getattr(unit, "area", None)
+
+
+class UnitFilters(Schema):
+    q: str = Field("", description="part of the name, or the start of the TERYT code")
+    kind: str = Field("", description="gm, gw, gmw, mnpp, pow or woj")
+    voivodeship: str = Field("", description="e.g. śląskie")
+    population: str = Field(
+        "", description="lt5k, 5k-10k, 10k-20k, 20k-50k, 50k-100k or gt100k (latest POP)"
+    )
+    include_abolished: bool = True
 
 
 class GroupOut(Schema):

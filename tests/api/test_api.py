@@ -80,7 +80,8 @@ def test_participant_cannot_read_another_units_data(participant_a, unit_b):
 
 def test_unit_list_shows_only_visible_units(programme, unit_a, unit_b, unit_c):
     def teryts(role):
-        return [unit["teryt"] for unit in client_for(programme[role]).get("/api/v1/units").json()]
+        body = client_for(programme[role]).get("/api/v1/units").json()
+        return [unit["teryt"] for unit in body["items"]]
 
     assert teryts("participant_a") == [unit_a.teryt]
     assert teryts("stranger") == [unit_c.teryt]
