@@ -7,6 +7,7 @@ tests: they print figures and whether the targets are met, and never fail the bu
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 import time
@@ -14,6 +15,15 @@ import traceback
 from pathlib import Path
 
 from bench.common import BenchRow
+
+# The targets are "on one core": pin the process to one CPU and keep Polars and BLAS to
+# one thread each, before either library is imported. The floors (reading parquet) are
+# measured the same way, so every ratio compares like with like.
+for _variable in ("POLARS_MAX_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+_CORE = max(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+if _CORE is not None:
+    os.sched_setaffinity(0, {_CORE})
 
 
 def _modules(selected: list[str]) -> list[str]:
@@ -39,6 +49,8 @@ def _print(rows: list[BenchRow]) -> None:
 
 def main(argv: list[str]) -> int:
     rows: list[BenchRow] = []
+    where = f"CPU {_CORE}" if _CORE is not None else "one process"
+    print(f"benchmarks on one core ({where}), one thread", file=sys.stderr, flush=True)
     for name in _modules(argv):
         start = time.perf_counter()
         print(f"running {name} …", file=sys.stderr, flush=True)
