@@ -71,7 +71,7 @@ Codes (unit, indicator, group) are compared as strings, and come back as strings
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,13 +181,11 @@ class _Members:
     start: Ints  # (groups,)
     width: Ints  # (groups,)
 
-    def counts(self, cube: _Cube) -> Ints:
-        """Per (cell, group), how many members have a value (one matrix product)."""
-        matrix = np.zeros((cube.n_units, len(self.names)), dtype=np.float32)
+    def matrix(self, units: int, dtype: type[np.floating[Any]]) -> npt.NDArray[Any]:
+        """The (unit × group) membership matrix: 1 where the unit is in the group."""
+        matrix = np.zeros((units, len(self.names)), dtype=dtype)
         matrix[self.unit, self.group] = 1.0
-        counts = (~np.isnan(cube.values)).astype(np.float32) @ matrix  # exact below 2²⁴
-        exact: Ints = np.rint(counts).astype(np.int64)
-        return exact
+        return matrix
 
     def sums(self, slots: npt.NDArray[Any]) -> Floats:
         """Per row, the sum of each group's columns of ``slots`` (rows × memberships)."""
@@ -200,14 +198,14 @@ class _Members:
 
 @dataclass(frozen=True)
 class _Block:
-    """Cells ``first:first + len(value)`` of the cube, every group's values sorted.
+    """Some cells of the cube, every group's values sorted.
 
-    Row r is cell ``first + r`` and column m is membership m: ``value[r, start[g]:…]``
+    Row r is cell ``cells[r]`` and column m is membership m: ``value[r, start[g]:…]``
     are group g's values in increasing order, missing ones (NaN) last, and ``unit``
     says whose they are; ``n[r, g]`` counts the values.
     """
 
-    first: int
+    cells: Ints
     value: Floats
     unit: Ints
     n: Ints
@@ -234,7 +232,7 @@ class _Summary:
         floats = (np.full(shape, np.nan) for _ in range(len(cls.__dataclass_fields__) - 1))
         return cls(np.zeros(shape, dtype=np.int64), *floats)
 
-    def put(self, rows: slice, other: _Summary) -> None:
+    def put(self, rows: Ints, other: _Summary) -> None:
         for name in self.__dataclass_fields__:
             getattr(self, name)[rows] = getattr(other, name)
 
@@ -259,8 +257,7 @@ def group_stats(
     members = _members(groups, cube.units)
     summary = _Summary.empty((cube.cells, len(members.names)))
     for block in _blocks(cube, members, units=False):
-        rows = slice(block.first, block.first + len(block.value))
-        summary.put(rows, _summarise(cube, block, members))
+        summary.put(block.cells, _summarise(cube, block, members))
     columns = {
         "mean": summary.mean,
         "aggregate": _aggregate(cube, members),
@@ -282,7 +279,11 @@ def group_stats(
 
 
 def unit_positions(
-    results: pl.DataFrame, groups: pl.DataFrame, polarity: Mapping[str, Polarity]
+    results: pl.DataFrame,
+    groups: pl.DataFrame,
+    polarity: Mapping[str, Polarity],
+    *,
+    periods: Iterable[int] | None = None,
 ) -> pl.DataFrame:
     """Where each unit stands in each of its groups, for each indicator and period.
 
@@ -292,23 +293,33 @@ def unit_positions(
     ``gap_best_pct``, ``change_prev`` and ``change_prev_pct``. Definitions are in the
     module docstring. Rows are sorted by indicator, period, group and value.
 
-    The result has a row per membership, unit, indicator and period: 33 million rows
-    for a whole national programme. To place units in one period only, pass the results
-    of that period and the one before (for ``change_prev``) and keep the period's rows:
-    the work follows the size of ``results``. The frame comes in chunks (one per block
-    of cells, as computed); ``rechunk()`` it if a single chunk matters.
+    With ``periods``, only those periods get rows; the others in ``results`` serve as
+    previous periods for ``change_prev``. The result has a row per membership, unit,
+    indicator and period: 33 million rows (more than 2 GB) for a whole national
+    programme over 20 years, so place the units a period at a time, as results are
+    stored: ``periods=[2024]`` with the results of 2023 and 2024. The frame comes in
+    chunks (one per block of cells, as computed); ``rechunk()`` it if one chunk matters.
     """
     cube = _cube(results, polarity, parts=False)
     members = _members(groups, cube.units)
+    cells = None if periods is None else _cells_of_periods(cube, periods)
     frames = [
         _positions(block, cube, members, _summarise(cube, block, members))
-        for block in _blocks(cube, members, units=True)
+        for block in _blocks(cube, members, units=True, cells=cells)
     ]
     # One chunk per block: concatenating without copying saves writing gigabytes again.
     return pl.concat(frames, rechunk=False) if frames else _empty_positions(results)
 
 
 # --- Layout: results and groups as arrays ------------------------------------------
+
+
+def _cells_of_periods(cube: _Cube, periods: Iterable[int]) -> Ints:
+    """The cube's cells of the given periods (periods not in the results have none)."""
+    laid_out = cube.periods.cast(pl.Int64).to_numpy()
+    index = np.flatnonzero(np.isin(laid_out, np.fromiter(periods, dtype=np.int64)))
+    cells: Ints = (np.arange(len(cube.indicators))[:, None] * len(laid_out) + index).ravel()
+    return cells
 
 
 def _cube(results: pl.DataFrame, polarity: Mapping[str, Polarity], *, parts: bool) -> _Cube:
@@ -490,9 +501,11 @@ def _members(groups: pl.DataFrame, units: pl.Series) -> _Members:
 # --- Statistics -------------------------------------------------------------------
 
 
-def _blocks(cube: _Cube, members: _Members, *, units: bool) -> Iterator[_Block]:
-    """The cube a few cells at a time, with every group's values sorted (and whose they
-    are, with ``units``; else ``unit`` is empty).
+def _blocks(
+    cube: _Cube, members: _Members, *, units: bool, cells: Ints | None = None
+) -> Iterator[_Block]:
+    """The cube's cells (or ``cells``) a few at a time, with every group's values sorted
+    (and whose they are, with ``units``; else ``unit`` is empty).
 
     Each membership gets one 64-bit sort key: its group in the top bits, then the top
     bits of its value in an order-preserving integer form (missing values last), then
@@ -503,17 +516,25 @@ def _blocks(cube: _Cube, members: _Members, *, units: bool) -> Iterator[_Block]:
     """
     keys = _SortKeys.of(members)
     memberships = len(members.unit)
-    counts = members.counts(cube)
+    membership = members.matrix(cube.n_units, np.float32)
     step = max(1, _BLOCK_ENTRIES // max(memberships, 1))
-    for first in range(0, cube.cells, step):
-        value = cube.values[first : first + step][:, members.unit]
+    for first in range(0, cube.cells if cells is None else len(cells), step):
+        if cells is None:
+            chosen = np.arange(first, min(first + step, cube.cells))
+            rows = cube.values[first : first + step]
+        else:
+            chosen = cells[first : first + step]
+            rows = cube.values[chosen]
+        # How many members have a value: exact in float32 below 2²⁴ members.
+        counts = np.rint((~np.isnan(rows)).astype(np.float32) @ membership).astype(np.int64)
+        value = rows[:, members.unit]
         order = keys.order(value)
         value = value.ravel()[order + keys.row_offsets(len(value))]
         for row in np.flatnonzero(_unsorted(value, keys.same_group)):
             exact = np.lexsort((value[row], members.group))
             order[row], value[row] = order[row, exact], value[row, exact]
         unit = members.unit[order] if units else np.zeros((0, 0), dtype=np.int64)
-        yield _Block(first, value, unit, counts[first : first + len(value)])
+        yield _Block(chosen, value, unit, counts)
 
 
 @dataclass(frozen=True)
@@ -585,8 +606,7 @@ def _summarise(cube: _Cube, block: _Block, members: _Members) -> _Summary:
     below, above = _kth(block, members, low), _kth(block, members, high)
     minimum, q1, median, q3, maximum = np.where(n > 0, below + (h - low) * (above - below), np.nan)
     mean, std = _mean_std(block, members, n, centre=median)
-    cells = slice(block.first, block.first + len(n))
-    higher, lower = cube.higher[cells, None], cube.lower[cells, None]
+    higher, lower = cube.higher[block.cells, None], cube.lower[block.cells, None]
     return _Summary(
         n=n,
         mean=mean,
@@ -644,8 +664,7 @@ def _aggregate(cube: _Cube, members: _Members) -> Floats:
     aggregate = np.full((cube.cells, len(members.names)), np.nan)
     if cube.parts is None:
         return aggregate
-    matrix = np.zeros((cube.n_units, len(members.names)))
-    matrix[members.unit, members.group] = 1.0
+    matrix = members.matrix(cube.n_units, np.float64)
     parts = cube.parts
     top, bottom = parts.numerators @ matrix, parts.denominators @ matrix
     declared = parts.given @ matrix > 0
@@ -660,7 +679,7 @@ def _positions(block: _Block, cube: _Cube, members: _Members, summary: _Summary)
     group = members.group[slot]
     unit = block.unit[valid]
     value = block.value[valid]
-    cell = block.first + row
+    cell = block.cells[row]
     key = row * len(members.names) + group
     n = summary.n.ravel()[key]
     rank = _ranks(value, slot - members.start[group], n, cube.higher[cell])

@@ -510,3 +510,21 @@ def test_negative_values_zeros_and_signed_zeros_sort_in_numeric_order():
         "e": 1, "a": 2, "b": 3, "c": 3, "f": 5, "d": 6,
     }  # fmt: skip
     assert stats_of(unit_values)["median"] == 0.0
+
+
+def test_positions_of_chosen_periods_equal_those_of_all_periods():
+    frame, membership, polarity = random_programme(3)
+    everything = unit_positions(frame, membership, polarity)
+    chosen = unit_positions(frame, membership, polarity, periods=[2021])
+    assert chosen["period"].unique().to_list() == [2021]
+    assert chosen.height > 0
+    assert chosen.equals(everything.filter(pl.col("period") == 2021))
+    # 2020 is still there as the previous period: changes are known.
+    assert chosen["change_prev"].null_count() < chosen.height
+
+
+def test_positions_of_a_period_without_results_are_empty():
+    frame, membership, polarity = random_programme(3)
+    found = unit_positions(frame, membership, polarity, periods=[1999])
+    assert found.height == 0
+    assert found.columns == list(UNIT_POSITIONS_COLUMNS)
