@@ -8,9 +8,10 @@ from django.test import RequestFactory
 
 from benchlearn.accounts.access import roles_of
 from benchlearn.accounts.models import User
+from benchlearn.catalogue.models import Domain, IndicatorVersion
 from benchlearn.demo.build import DEMO_PASSWORD
 from benchlearn.groups.models import ExchangeGroup
-from benchlearn.units.models import Level, Unit, UnitMembership
+from benchlearn.units.models import ContextValue, Level, Unit, UnitMembership
 
 
 def test_demo_creates_a_programme_and_prints_accounts_for_every_role(db):
@@ -22,6 +23,12 @@ def test_demo_creates_a_programme_and_prints_accounts_for_every_role(db):
         assert role in printed
 
     assert Unit.objects.count() > 2800
+    # The default catalogue, published, and the public statistics of every gmina.
+    assert Domain.objects.count() >= 6
+    assert IndicatorVersion.objects.filter(published_at__isnull=False).count() >= 60
+    bestwina = Unit.objects.get(teryt="2402022")
+    population = ContextValue.objects.get(unit=bestwina, variable__code="POP", year=2018)
+    assert 10_000 < population.value < 13_000
     assert ExchangeGroup.objects.count() >= 2
     assert all(group.units.count() >= 6 for group in ExchangeGroup.objects.all())
     levels = set(UnitMembership.objects.values_list("level", flat=True))
@@ -41,10 +48,16 @@ def test_demo_creates_a_programme_and_prints_accounts_for_every_role(db):
 
 def test_demo_runs_twice_without_duplicates(db):
     call_command("demo", stdout=StringIO())
-    counts = (User.objects.count(), ExchangeGroup.objects.count(), UnitMembership.objects.count())
+
+    def counts():
+        return (
+            User.objects.count(),
+            ExchangeGroup.objects.count(),
+            UnitMembership.objects.count(),
+            IndicatorVersion.objects.count(),
+            ContextValue.objects.count(),
+        )
+
+    before = counts()
     call_command("demo", stdout=StringIO())
-    assert (
-        User.objects.count(),
-        ExchangeGroup.objects.count(),
-        UnitMembership.objects.count(),
-    ) == counts
+    assert counts() == before

@@ -96,7 +96,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "api:api-root": everyone(404),
     "api:me": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     "api:unit_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
-    "api:unit_detail": {**UNIT_A, "anonymous": UNAUTHORISED},
+    # The register (codes, names, public statistics) is open to every account.
+    "api:unit_detail": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     "api:group_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     "api:group_detail": {**GROUP, "anonymous": UNAUTHORISED},
     "catalogue-index": members_only(dict.fromkeys(LOGGED_IN, OK)),

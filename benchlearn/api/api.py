@@ -14,7 +14,6 @@ from benchlearn.accounts.access import (
     groups_visible_to,
     require,
     roles_of,
-    unit_get_for_user,
 )
 from benchlearn.accounts.models import User
 from benchlearn.api.auth import session_auth, token_auth
@@ -113,17 +112,21 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@api.get("/units", response={200: list[UnitOut], **ERRORS}, summary="Units I may see")
+@api.get("/units", response={200: list[UnitOut], **ERRORS}, summary="The register of units")
 @paginate(PageNumberPagination, page_size=100)
 def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> QuerySet[Unit]:
-    return unit_list_for(_user(request), registry=False, **filters.dict()).order_by("teryt")
+    """Every Polish unit (public data: codes, names, kinds, population, area), filtered."""
+    return unit_list_for(_user(request), registry=True, **filters.dict()).order_by("teryt")
 
 
-@api.get("/units/{teryt}", response={200: UnitOut, **ERRORS}, summary="One unit")
+@api.get("/units/{teryt}", response={200: UnitOut, **ERRORS}, summary="One unit of the register")
 def unit_detail(request: HttpRequest, teryt: str) -> UnitOut:
-    user = _user(request)
-    unit = unit_get_for_user(user, teryt)
-    return _unit_out(unit_list_for(user, registry=False).get(pk=unit.pk))
+    """A unit's public registry data; its collected data has its own, guarded endpoints."""
+    unit = unit_list_for(_user(request), registry=True, include_abolished=True).filter(teryt=teryt)
+    found = unit.first()
+    if found is None:
+        raise Http404(_("No unit with TERYT code %(teryt)s.") % {"teryt": teryt})
+    return _unit_out(found)
 
 
 @api.get("/groups", response={200: list[GroupOut], **ERRORS}, summary="Exchange groups I may see")

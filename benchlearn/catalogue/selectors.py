@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
-from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -30,6 +29,7 @@ from benchlearn.catalogue.models import (
 from benchlearn.engine import catalogue as engine
 from benchlearn.engine.evaluate import CatalogueError, check_catalogue, evaluate
 from benchlearn.engine.formula import FormulaError, Ref, parse, references, walk
+from benchlearn.units.models import ContextValue
 
 if TYPE_CHECKING:
     from benchlearn.accounts.access import AnyUser
@@ -548,37 +548,31 @@ def _preview(result: FormulaCheck, catalogue: engine.Catalogue, code: str) -> No
 
 
 def _context_values(codes: list[str]) -> tuple[pl.DataFrame | None, str]:
-    """Units' real context values for ``codes`` (latest year that has them all), if the
-    units app stores any; None when there are none to show."""
-    try:
-        model = apps.get_model("units", "ContextValue")
-    except LookupError:
+    """Five units' real context values for ``codes``, in the latest year in which some
+    units have them all; None when there are none to show."""
+    if not codes:
         return None, ""
-    names = {f.name for f in model._meta.get_fields()}
-    year = next((n for n in ("year", "period") if n in names), None)
-    if year is None or "value" not in names or not codes:
+    stored = ContextValue.objects.filter(variable__code__in=codes)
+    latest = stored.aggregate(latest=Max("year"))["latest"]
+    if latest is None:
         return None, ""
-    rows = list(
-        model.objects.filter(variable__code__in=codes)
-        .order_by(f"-{year}", "unit__name")
-        .values_list("unit__name", year, "variable__code", "value")[: 20 * len(codes) * 50]
+    complete = (
+        stored.filter(year=latest)
+        .values("unit")
+        .annotate(found=Count("variable", distinct=True))
+        .filter(found=len(set(codes)))
+        .order_by("unit__name")
+        .values_list("unit", flat=True)[:PREVIEW_UNITS]
     )
-    if not rows:
-        return None, ""
-    latest = rows[0][1]
-    by_unit: dict[str, dict[str, float]] = {}
-    for unit, period, variable, value in rows:
-        if period == latest:
-            by_unit.setdefault(unit, {})[variable] = float(value)
-    complete = [u for u, found in by_unit.items() if set(codes) <= set(found)]
-    if not complete:
-        return None, ""
-    chosen = sorted(complete)[:PREVIEW_UNITS]
-    records: list[dict[str, Any]] = [
-        {"unit": unit, "period": int(latest), "variable": code, "value": by_unit[unit][code]}
-        for unit in chosen
-        for code in codes
+    rows = stored.filter(year=latest, unit__in=list(complete)).values_list(
+        "unit__name", "variable__code", "value"
+    )
+    records = [
+        {"unit": unit, "period": int(latest), "variable": code, "value": float(value)}
+        for unit, code, value in rows
     ]
+    if not records:
+        return None, ""
     return pl.DataFrame(records), "context"
 
 

@@ -10,10 +10,16 @@ from django.db import transaction
 
 from benchlearn.accounts.models import User
 from benchlearn.accounts.services import user_create
+from benchlearn.catalogue.models import Indicator
+from benchlearn.catalogue.services import catalogue_load_default, catalogue_publish
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.groups.services import group_create
 from benchlearn.units.models import Level, Unit
-from benchlearn.units.services import unit_membership_set, unit_registry_load_bundled
+from benchlearn.units.services import (
+    context_load_bundled,
+    unit_membership_set,
+    unit_registry_load_bundled,
+)
 
 DEMO_PASSWORD = "benchlearn-demo"
 
@@ -115,9 +121,14 @@ def _group(name: str, service: str, moderator: User, teryts: list[str]) -> Excha
 
 @transaction.atomic
 def demo_build() -> list[DemoAccount]:
-    """Load the registry and create the demo programme; returns the accounts to log in with."""
+    """Load the registry, its context values and the default catalogue, and create the
+    demo programme; returns the accounts to log in with."""
     unit_registry_load_bundled()
-    _account(OPERATOR, is_operator=True)
+    operator = _account(OPERATOR, is_operator=True)
+    if not Indicator.objects.exists():
+        catalogue_load_default(user=operator)
+        catalogue_publish(user=operator)
+    context_load_bundled()  # after the catalogue, whose variables it fills
     education_moderator = _account(MODERATORS[0])
     waste_moderator = _account(MODERATORS[1])
     _group(

@@ -72,22 +72,26 @@ def test_token_of_deactivated_user_is_401(participant_a):
     assert Client().get("/api/v1/me", **_bearer(key)).status_code == 401
 
 
-def test_participant_cannot_read_another_units_data(participant_a, unit_b):
-    response = client_for(participant_a).get(f"/api/v1/units/{unit_b.teryt}")
-    assert response.status_code == 403
-    assert response.json() == {"detail": "You do not have access to this page."}
-
-
-def test_unit_list_shows_only_visible_units(programme, unit_a, unit_b, unit_c):
-    def teryts(role):
+def test_the_register_of_units_is_open_to_every_account(programme, unit_a, unit_b, unit_c):
+    # Codes, names, kinds and public statistics are public data (GUS TERYT, BDL); what a
+    # unit collects is guarded by its own endpoints.
+    for role in ("participant_a", "stranger", "moderator", "operator", "nobody"):
         body = client_for(programme[role]).get("/api/v1/units").json()
-        return [unit["teryt"] for unit in body["items"]]
+        assert {unit_a.teryt, unit_b.teryt, unit_c.teryt} <= {u["teryt"] for u in body["items"]}
+    gliwice = client_for(programme["participant_a"]).get(f"/api/v1/units/{unit_b.teryt}")
+    assert gliwice.status_code == 200
+    assert gliwice.json()["name"] == unit_b.name
 
-    assert teryts("participant_a") == [unit_a.teryt]
-    assert teryts("stranger") == [unit_c.teryt]
-    assert teryts("moderator") == sorted([unit_a.teryt, unit_b.teryt])
-    assert set(teryts("operator")) >= {unit_a.teryt, unit_b.teryt, unit_c.teryt}
-    assert teryts("nobody") == []
+
+def test_an_unknown_unit_is_404_with_a_message(participant_a):
+    response = client_for(participant_a).get("/api/v1/units/9999999")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No unit with TERYT code 9999999."}
+
+
+def test_the_register_needs_an_account(unit_a):
+    assert Client().get("/api/v1/units").status_code == 401
+    assert Client().get(f"/api/v1/units/{unit_a.teryt}").status_code == 401
 
 
 def test_group_list_and_detail_follow_membership(programme, group):

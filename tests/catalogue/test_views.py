@@ -77,6 +77,21 @@ def test_formula_check_previews_on_sample_values(catalogue, operator):
     assert response.content.count(b"Sample unit") == 5
 
 
+def test_formula_check_previews_on_the_units_public_statistics(catalogue, operator, unit_a):
+    from benchlearn.catalogue.models import Variable
+    from benchlearn.units.services import context_values_store
+
+    population = Variable.objects.get(code="POP")
+    context_values_store(
+        variable=population, values=[(unit_a, 2022, 170_000.0)], source="test", origin="test"
+    )
+    response = check(client_for(operator), "POP / 1000", decimals="1")
+    assert b"real context values (2022)" in response.content
+    assert unit_a.name.encode() in response.content
+    assert b"170" in response.content
+    assert b"Sample unit" not in response.content
+
+
 def test_edit_without_javascript_validates_on_submit(catalogue, operator):
     indicator = Indicator.objects.get(code="EDU_COST_PUPIL")
     current = current_version(indicator)

