@@ -112,6 +112,12 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "variable-detail": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "variable-edit": OPERATOR_ONLY,
     "indicator-set-detail": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "indicator-set-create": OPERATOR_ONLY,
+    "indicator-set-edit": OPERATOR_ONLY,
+    "indicator-set-members": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "domain-detail": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "domain-create": OPERATOR_ONLY,
+    "domain-edit": OPERATOR_ONLY,
     "api:indicator_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     "api:indicator_detail": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     "api:variable_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
@@ -150,6 +156,7 @@ def _parameters(programme, group) -> dict[str, str]:
         "indicator_code": "EDU_COST_PUPIL",
         "variable_code": "PUPILS",
         "set_code": "SET_EDU",
+        "domain_code": "EDU",
     }
 
 

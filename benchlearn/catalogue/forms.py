@@ -4,9 +4,11 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from benchlearn.catalogue.models import Category, Domain, Polarity, Source
+from benchlearn.catalogue.models import Category, Domain, Indicator, Polarity, Source
+from benchlearn.catalogue.selectors import indicator_choices
 
 _CHECKED = ("formula", "numerator", "denominator")
+_CODE = r"^[A-Za-z][A-Za-z0-9_]*$"
 
 
 def _domain_choices() -> list[tuple[str, Any]]:
@@ -143,6 +145,129 @@ class VariableForm(forms.Form):
                 "definition_en",
             )
         }
+
+
+class DomainForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=_CODE,
+        max_length=64,
+        help_text=_("Letters, digits and _, starting with a letter."),
+    )
+    name_pl = forms.CharField(label=_("Name (Polish)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    description_pl = forms.CharField(
+        label=_("Description (Polish)"), required=False, widget=forms.Textarea({"rows": 3})
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"), required=False, widget=forms.Textarea({"rows": 3})
+    )
+    position = forms.IntegerField(
+        label=_("Position"),
+        min_value=0,
+        required=False,
+        help_text=_("Domains are listed by position; empty puts a new domain last."),
+    )
+    base_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["code"].disabled = True
+            self.fields["position"].required = True
+
+    def domain_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        names = ("name_pl", "name_en", "description_pl", "description_en", "position")
+        return {name: data[name] for name in names}
+
+
+class IndicatorSetForm(forms.Form):
+    """A set's identity and texts; its membership has its own form (SetMembersForm)."""
+
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=_CODE,
+        max_length=64,
+        help_text=_("Letters, digits and _, starting with a letter."),
+    )
+    domain = forms.ChoiceField(label=_("Domain"), required=False)
+    name_pl = forms.CharField(label=_("Name (Polish)"), max_length=300)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=300, required=False)
+    description_pl = forms.CharField(
+        label=_("Description (Polish)"), required=False, widget=forms.Textarea({"rows": 3})
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"), required=False, widget=forms.Textarea({"rows": 3})
+    )
+    base_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].choices = _domain_choices()  # type: ignore[attr-defined]
+        if editing:
+            self.fields["code"].disabled = True
+
+    def set_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        names = ("name_pl", "name_en", "description_pl", "description_en")
+        return {name: data[name] for name in names}
+
+
+class SetMembersForm(forms.Form):
+    """One change to a set's membership, made with buttons (no JavaScript needed): the
+    pressed button's ``action`` is "add" (the indicator chosen in ``add``), or
+    "up:CODE", "down:CODE", "remove:CODE"."""
+
+    add = forms.CharField(label=_("Indicator to add"), required=False, widget=forms.Select)
+    action = forms.CharField()
+    base_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, current: list[str], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "members_%s")  # shares its page with IndicatorSetForm
+        super().__init__(*args, **kwargs)
+        self.current = current
+        choices: list[tuple[str, Any]] = [("", _("— choose an indicator —"))]
+        for group, options in indicator_choices():
+            left = [(code, label) for code, label in options if code not in current]
+            if left:
+                choices.append((group, left))
+        self.fields["add"].widget.choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        verb, _colon, code = str(data.get("action") or "").partition(":")
+        if verb == "add":
+            code = str(data.get("add") or "").strip()
+            if not code:
+                self.add_error("add", _("Choose an indicator to add."))
+            elif code in self.current:
+                self.add_error("add", _("%(code)s is already in the set.") % {"code": code})
+            elif not Indicator.objects.filter(code=code).exists():
+                self.add_error(
+                    "add", _("There is no indicator with code %(code)s.") % {"code": code}
+                )
+        elif verb not in ("up", "down", "remove") or code not in self.current:
+            raise forms.ValidationError(
+                _("The set has no indicator %(code)s (or the action is unknown).")
+                % {"code": code or "—"}
+            )
+        data["verb"], data["code"] = verb, code
+        return data
+
+    def new_codes(self) -> list[str]:
+        """The membership after the change (call after ``is_valid()``)."""
+        codes = list(self.current)
+        verb, code = self.cleaned_data["verb"], self.cleaned_data["code"]
+        if verb == "add":
+            return [*codes, code]
+        if verb == "remove":
+            return [c for c in codes if c != code]
+        at = codes.index(code)
+        other = at - 1 if verb == "up" else at + 1
+        if 0 <= other < len(codes):
+            codes[at], codes[other] = codes[other], codes[at]
+        return codes
 
 
 class ImportForm(forms.Form):

@@ -6,6 +6,8 @@ results computed later can point at the exact definition they used. Writes go th
 ``benchlearn.catalogue.services``; nothing here changes data on ``save()``.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -42,6 +44,7 @@ class Domain(models.Model):
     description_pl = models.TextField(_("description (Polish)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("domain")
@@ -179,6 +182,8 @@ class IndicatorSet(models.Model):
     description_pl = models.TextField(_("description (Polish)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
+    # Bumped by every edit of the set or its membership: the token of its edit forms.
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("indicator set")
@@ -253,7 +258,8 @@ class CatalogueChange(models.Model):
         PUBLISHED = "published", _("published")
         IMPORTED = "imported", _("imported")
 
-    object_type = models.CharField(_("object type"), max_length=16)  # "indicator", "variable"
+    # "indicator", "variable", "domain", "set"
+    object_type = models.CharField(_("object type"), max_length=16)
     code = models.CharField(_("code"), max_length=64, db_index=True)
     version_number = models.PositiveIntegerField(_("version"), null=True, blank=True)
     kind = models.CharField(_("kind of change"), max_length=16, choices=Kind.choices)
@@ -275,3 +281,17 @@ class CatalogueChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type} {self.code}: {self.kind}"
+
+    @property
+    def shown_changes(self) -> list[tuple[str, str, str]]:
+        """(field, old, new) as text for pages: a set's membership lists its codes."""
+        return [(name, shown(old), shown(new)) for name, (old, new) in self.changes.items()]
+
+
+def shown(value: Any) -> str:
+    """A recorded value as text: lists (a set's indicator codes) joined by commas."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)

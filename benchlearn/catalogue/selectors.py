@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from benchlearn.catalogue.models import (
     Domain,
     Indicator,
     IndicatorSet,
+    IndicatorSetEntry,
     IndicatorSetVersion,
     IndicatorVersion,
     Variable,
@@ -53,12 +54,22 @@ def variable_get_for_user(user: AnyUser, code: str, perm: Perm = Perm.CATALOGUE_
     return variable
 
 
-def indicator_set_get_for_user(user: AnyUser, code: str) -> IndicatorSet:
+def indicator_set_get_for_user(
+    user: AnyUser, code: str, perm: Perm = Perm.CATALOGUE_VIEW
+) -> IndicatorSet:
     indicator_set = IndicatorSet.objects.filter(code=code).select_related("domain").first()
     if indicator_set is None:
         raise Http404(_("There is no indicator set with code %(code)s.") % {"code": code})
-    require(user, Perm.CATALOGUE_VIEW)
+    require(user, perm)
     return indicator_set
+
+
+def domain_get_for_user(user: AnyUser, code: str, perm: Perm = Perm.CATALOGUE_VIEW) -> Domain:
+    domain = Domain.objects.filter(code=code).first()
+    if domain is None:
+        raise Http404(_("There is no domain with code %(code)s.") % {"code": code})
+    require(user, perm)
+    return domain
 
 
 # --- versions -------------------------------------------------------------------------
@@ -231,6 +242,7 @@ class CataloguePage:
     domains: list[Domain]
     can_edit: bool
     unpublished: int
+    unpublished_sets: int = 0
 
 
 def catalogue_page_for(
@@ -259,11 +271,21 @@ def catalogue_page_for(
         sets = sets.filter(domain__code=domain)
     for indicator_set in sets:
         sections.get(indicator_set.domain_id or 0, shared).sets.append(indicator_set)
-    listed = [s for s in sections.values() if s.indicators or s.variables or s.sets]
+    # A domain with nothing in it yet is listed too (so that it can be found and
+    # filled), unless a search or category filter hides it.
+    listed = [
+        s for s in sections.values() if s.indicators or s.variables or s.sets or not (category or q)
+    ]
     if shared.indicators or shared.variables or shared.sets:
         listed.append(shared)
     unpublished = sum(1 for v in currents.values() if v.published_at is None)
-    return CataloguePage(listed, domains, may(user, Perm.CATALOGUE_EDIT), unpublished)
+    # Only a set's newest version can be unpublished (a draft of its membership).
+    unpublished_sets = (
+        IndicatorSet.objects.filter(versions__published_at__isnull=True).distinct().count()
+    )
+    return CataloguePage(
+        listed, domains, may(user, Perm.CATALOGUE_EDIT), unpublished, unpublished_sets
+    )
 
 
 def indicators_filtered(
@@ -342,28 +364,82 @@ class SetPage:
     indicator_set: IndicatorSet
     version: IndicatorSetVersion | None
     indicators: list[IndicatorVersion]
-    versions: list[IndicatorSetVersion]
+    versions: list[IndicatorSetVersion]  # newest first, each with its entries prefetched
+    history: list[CatalogueChange]
+    can_edit: bool
 
 
 def set_page_for(user: AnyUser, indicator_set: IndicatorSet) -> SetPage:
-    versions = list(indicator_set.versions.order_by("-number"))
-    version = versions[0] if versions else None
-    indicators = (
-        [
-            e.indicator_version
-            for e in version.entries.select_related(
-                "indicator_version__indicator", "indicator_version__indicator__domain"
-            ).order_by("order")
-        ]
-        if version
-        else []
+    entries = IndicatorSetEntry.objects.select_related(
+        "indicator_version__indicator", "indicator_version__indicator__domain"
+    ).order_by("order")
+    versions = list(
+        indicator_set.versions.order_by("-number").prefetch_related(
+            Prefetch("entries", queryset=entries)
+        )
     )
-    return SetPage(indicator_set, version, indicators, versions)
+    version = versions[0] if versions else None
+    indicators = [e.indicator_version for e in version.entries.all()] if version else []
+    return SetPage(
+        indicator_set,
+        version,
+        indicators,
+        versions,
+        history=catalogue_history("set", indicator_set.code),
+        can_edit=may(user, Perm.CATALOGUE_EDIT),
+    )
+
+
+def catalogue_history(object_type: str, code: str) -> list[CatalogueChange]:
+    rows = CatalogueChange.objects.filter(object_type=object_type, code=code)
+    return list(rows.select_related("changed_by")[:50])
+
+
+@dataclass
+class DomainPage:
+    domain: Domain
+    sets: list[IndicatorSet]
+    indicators: list[IndicatorVersion]
+    variables: list[Variable]
+    history: list[CatalogueChange]
+    can_edit: bool
+
+
+def domain_page_for(user: AnyUser, domain: Domain) -> DomainPage:
+    require(user, Perm.CATALOGUE_VIEW)
+    currents = current_versions()
+    indicators = []
+    for indicator in domain.indicators.order_by("position", "code"):
+        version = currents[indicator.pk]
+        version.indicator = indicator
+        indicators.append(version)
+    return DomainPage(
+        domain=domain,
+        sets=list(domain.sets.order_by("position", "code")),
+        indicators=indicators,
+        variables=list(domain.variables.order_by("position", "code")),
+        history=catalogue_history("domain", domain.code),
+        can_edit=may(user, Perm.CATALOGUE_EDIT),
+    )
+
+
+def indicator_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every indicator as (code, label), grouped by domain in catalogue order, for the
+    membership form of a set."""
+    currents = current_versions()
+    groups: dict[str, list[tuple[str, str]]] = {}
+    shared = _("Shared by every domain")
+    for indicator in Indicator.objects.select_related("domain").order_by(
+        "domain__position", "domain__code", "position", "code"
+    ):
+        label = str(indicator.domain) if indicator.domain else shared
+        name = currents[indicator.pk].name_pl
+        groups.setdefault(label, []).append((indicator.code, f"{indicator.code} — {name}"))
+    return list(groups.items())
 
 
 def variable_history(variable: Variable) -> list[CatalogueChange]:
-    rows = CatalogueChange.objects.filter(object_type="variable", code=variable.code)
-    return list(rows.select_related("changed_by")[:50])
+    return catalogue_history("variable", variable.code)
 
 
 def indicators_using(code: str) -> list[str]:

@@ -19,6 +19,7 @@ import yaml
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benchlearn.accounts.models import User
 from benchlearn.catalogue.models import (
@@ -30,11 +31,13 @@ from benchlearn.catalogue.models import (
     IndicatorSetVersion,
     IndicatorVersion,
     Variable,
+    shown,
 )
 from benchlearn.catalogue.selectors import (
     current_version,
     engine_catalogue,
     engine_catalogue_for_set,
+    set_indicator_codes,
 )
 from benchlearn.engine import catalogue as engine
 from benchlearn.engine.evaluate import CatalogueError, check_catalogue
@@ -49,6 +52,8 @@ from benchlearn.engine.io.catalogue_yaml import (
 COMPUTATIONAL_FIELDS = ("formula", "numerator", "denominator", "polarity", "category", "decimals")
 TEXT_FIELDS = ("name_pl", "name_en", "unit", "notes_pl", "notes_en")
 VERSION_FIELDS = COMPUTATIONAL_FIELDS + TEXT_FIELDS
+DOMAIN_FIELDS = ("name_pl", "name_en", "description_pl", "description_en", "position")
+SET_FIELDS = ("name_pl", "name_en", "description_pl", "description_en")
 VARIABLE_FIELDS = (
     "name_pl",
     "name_en",
@@ -74,6 +79,14 @@ class FieldChange:
     field: str
     old: Any
     new: Any
+
+    @property
+    def old_shown(self) -> str:
+        return shown(self.old)
+
+    @property
+    def new_shown(self) -> str:
+        return shown(self.new)
 
 
 @dataclass(frozen=True)
@@ -124,6 +137,8 @@ def _record(
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]  # a set's membership stays a list
     return value if value is None or isinstance(value, str | int | float | bool) else str(value)
 
 
@@ -164,6 +179,20 @@ def _domain_for(code: str) -> Domain | None:
     return domain
 
 
+def _existing_domain(code: str) -> Domain | None:
+    """The domain an edit form chose ("" for none); unlike an import, never creates one."""
+    if not code:
+        return None
+    domain = Domain.objects.filter(code=code).first()
+    if domain is None:
+        raise CatalogueProblems([_("There is no domain with code %(code)s.") % {"code": code}])
+    return domain
+
+
+def _next_position(model: type[Domain] | type[IndicatorSet]) -> int:
+    return (model.objects.aggregate(top=Max("position"))["top"] or 0) + 1
+
+
 @transaction.atomic
 def domain_save(
     *,
@@ -173,16 +202,234 @@ def domain_save(
     description_pl: str = "",
     description_en: str = "",
     position: int | None = None,
+    user: User | None = None,
 ) -> Domain:
+    """Create or update a domain by code, as an import does (recorded as imported)."""
     domain = Domain.objects.filter(code=code).first() or Domain(code=code)
-    domain.name_pl = name_pl or code
-    domain.name_en = name_en
-    domain.description_pl = description_pl
-    domain.description_en = description_en
+    fields: dict[str, Any] = {
+        "name_pl": name_pl or code,
+        "name_en": name_en,
+        "description_pl": description_pl,
+        "description_en": description_en,
+    }
     if position is not None:
-        domain.position = position
+        fields["position"] = position
+    created = domain.pk is None
+    changes = _differences(domain, fields)
+    if not created and not changes:
+        return domain
+    for name, value in fields.items():
+        setattr(domain, name, value)
+    domain.updated_at = timezone.now()
     domain.save()
+    _record(
+        object_type="domain",
+        code=code,
+        kind=CatalogueChange.Kind.IMPORTED,
+        user=user,
+        changes=None if created else changes,
+        at=domain.updated_at,
+    )
     return domain
+
+
+@transaction.atomic
+def domain_create(
+    *,
+    user: User | None,
+    code: str,
+    name_pl: str,
+    name_en: str = "",
+    description_pl: str = "",
+    description_en: str = "",
+    position: int | None = None,
+) -> Domain:
+    """Create a domain; raises CatalogueProblems when the code is taken."""
+    if Domain.objects.filter(code=code).exists():
+        raise CatalogueProblems([_("A domain with code %(code)s already exists.") % {"code": code}])
+    if not name_pl.strip():
+        raise CatalogueProblems([_("The Polish name is required.")])
+    domain = Domain.objects.create(
+        code=code,
+        name_pl=name_pl.strip(),
+        name_en=name_en,
+        description_pl=description_pl,
+        description_en=description_en,
+        position=_next_position(Domain) if position is None else position,
+    )
+    _record(
+        object_type="domain",
+        code=code,
+        kind=CatalogueChange.Kind.CREATED,
+        user=user,
+        at=domain.updated_at,
+    )
+    return domain
+
+
+@transaction.atomic
+def domain_update(
+    *, domain: Domain, user: User | None, base_token: str | None, **fields: Any
+) -> Domain:
+    """Change a domain's names, descriptions or position. ``base_token`` is the
+    updated-at token the form was opened with: when the domain changed since, raises
+    StaleEdit and stores nothing."""
+    domain = Domain.objects.select_for_update().get(pk=domain.pk)
+    if base_token is not None and base_token != edit_token(domain.updated_at):
+        raise StaleEdit(_edits_since("domain", domain.code, base_token))
+    values = {name: fields[name] for name in DOMAIN_FIELDS if name in fields}
+    if "name_pl" in values and not str(values["name_pl"]).strip():
+        raise CatalogueProblems([_("The Polish name is required.")])
+    changes = _differences(domain, values)
+    if not changes:
+        return domain
+    for name, (_old, new) in changes.items():
+        setattr(domain, name, new)
+    domain.updated_at = timezone.now()
+    domain.save(update_fields=[*changes, "updated_at"])
+    _record(
+        object_type="domain",
+        code=domain.code,
+        kind=CatalogueChange.Kind.EDITED,
+        user=user,
+        changes=changes,
+        at=domain.updated_at,
+    )
+    return domain
+
+
+# --- indicator sets -------------------------------------------------------------------
+
+
+@transaction.atomic
+def indicator_set_create(
+    *,
+    user: User | None,
+    code: str,
+    name_pl: str,
+    domain: str = "",
+    name_en: str = "",
+    description_pl: str = "",
+    description_en: str = "",
+) -> IndicatorSet:
+    """Create an empty indicator set; its first version appears with its first member."""
+    if IndicatorSet.objects.filter(code=code).exists():
+        raise CatalogueProblems(
+            [_("An indicator set with code %(code)s already exists.") % {"code": code}]
+        )
+    if not name_pl.strip():
+        raise CatalogueProblems([_("The Polish name is required.")])
+    indicator_set = IndicatorSet.objects.create(
+        code=code,
+        domain=_existing_domain(domain),
+        name_pl=name_pl.strip(),
+        name_en=name_en,
+        description_pl=description_pl,
+        description_en=description_en,
+        position=_next_position(IndicatorSet),
+    )
+    _record(
+        object_type="set",
+        code=code,
+        kind=CatalogueChange.Kind.CREATED,
+        user=user,
+        at=indicator_set.updated_at,
+    )
+    return indicator_set
+
+
+def _locked_set(indicator_set: IndicatorSet, base_token: str | None) -> IndicatorSet:
+    """The set, locked for the edit; StaleEdit when it changed since ``base_token``."""
+    locked = IndicatorSet.objects.select_for_update().select_related("domain")
+    indicator_set = locked.get(pk=indicator_set.pk)
+    if base_token is not None and base_token != edit_token(indicator_set.updated_at):
+        raise StaleEdit(_edits_since("set", indicator_set.code, base_token))
+    return indicator_set
+
+
+@transaction.atomic
+def indicator_set_update(
+    *,
+    indicator_set: IndicatorSet,
+    user: User | None,
+    base_token: str | None,
+    domain: str | None = None,
+    **fields: Any,
+) -> IndicatorSet:
+    """Change a set's domain, names or descriptions (not its membership: see
+    ``indicator_set_members_change``). Stale edits raise StaleEdit, nothing stored."""
+    indicator_set = _locked_set(indicator_set, base_token)
+    values = {name: fields[name] for name in SET_FIELDS if name in fields}
+    if "name_pl" in values and not str(values["name_pl"]).strip():
+        raise CatalogueProblems([_("The Polish name is required.")])
+    changes = _differences(indicator_set, values)
+    old_domain = indicator_set.domain.code if indicator_set.domain else ""
+    if domain is not None and domain != old_domain:
+        indicator_set.domain = _existing_domain(domain)
+        changes["domain"] = (old_domain, domain)
+    if not changes:
+        return indicator_set
+    for name, (_old, new) in changes.items():
+        if name != "domain":
+            setattr(indicator_set, name, new)
+    indicator_set.updated_at = timezone.now()
+    indicator_set.save()
+    _record(
+        object_type="set",
+        code=indicator_set.code,
+        kind=CatalogueChange.Kind.EDITED,
+        user=user,
+        changes=changes,
+        at=indicator_set.updated_at,
+    )
+    return indicator_set
+
+
+@transaction.atomic
+def indicator_set_members_change(
+    *,
+    indicator_set: IndicatorSet,
+    user: User | None,
+    base_token: str | None,
+    codes: list[str],
+) -> IndicatorSet:
+    """Make the set list the indicators ``codes``, in this order.
+
+    Follows the versioning rule: a published set version is never changed; the new
+    membership goes to an unpublished next version, which ``catalogue_publish``
+    publishes with the indicators' current versions pinned. Raises StaleEdit when the
+    set changed since ``base_token`` and CatalogueProblems for unknown or repeated
+    codes; in both cases nothing is stored.
+    """
+    indicator_set = _locked_set(indicator_set, base_token)
+    known = set(Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
+    problems = [
+        _("There is no indicator with code %(code)s.") % {"code": code}
+        for code in dict.fromkeys(codes)
+        if code not in known
+    ] + [
+        _("Indicator %(code)s is listed more than once.") % {"code": code}
+        for code, count in Counter(codes).items()
+        if count > 1
+    ]
+    if problems:
+        raise CatalogueProblems(problems)
+    old = set_indicator_codes(indicator_set)
+    if not _set_members(indicator_set, list(codes), user):
+        return indicator_set
+    indicator_set.updated_at = timezone.now()
+    indicator_set.save(update_fields=["updated_at"])
+    version = indicator_set.versions.order_by("-number").first()
+    _record(
+        object_type="set",
+        code=indicator_set.code,
+        kind=CatalogueChange.Kind.EDITED,
+        user=user,
+        changes={"indicators": (old, list(codes))},
+        version_number=version.number if version else None,
+        at=indicator_set.updated_at,
+    )
+    return indicator_set
 
 
 # --- variables ------------------------------------------------------------------------
@@ -489,17 +736,23 @@ def _set_entries(set_version: IndicatorSetVersion, versions: list[IndicatorVersi
 
 
 def _set_members(indicator_set: IndicatorSet, codes: list[str], user: User | None) -> bool:
-    """Make the set's current version list ``codes``; True when something changed."""
+    """Make the set's current version list ``codes``; True when something changed.
+
+    A published version is never changed: the new membership goes to a new, unpublished
+    version (``catalogue_publish`` then publishes it). An unpublished version edited back
+    to the published membership is dropped, so that publishing makes no empty change.
+    """
     version = indicator_set.versions.order_by("-number").first()
     now = timezone.now()
     if version is not None:
-        listed = list(
-            version.entries.order_by("order").values_list(
-                "indicator_version__indicator__code", flat=True
-            )
-        )
-        if listed == codes:
+        if _version_codes(version) == codes:
             return False
+        if version.published_at is None:
+            previous = indicator_set.versions.filter(number__lt=version.number)
+            published = previous.order_by("-number").first()
+            if published is not None and _version_codes(published) == codes:
+                version.delete()
+                return True
     if version is None or version.published_at is not None:
         number = 1 if version is None else version.number + 1
         version = IndicatorSetVersion.objects.create(
@@ -510,6 +763,14 @@ def _set_members(indicator_set: IndicatorSet, codes: list[str], user: User | Non
     by_code = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
     _set_entries(version, [current_version(by_code[code]) for code in codes])
     return True
+
+
+def _version_codes(version: IndicatorSetVersion) -> list[str]:
+    return list(
+        version.entries.order_by("order").values_list(
+            "indicator_version__indicator__code", flat=True
+        )
+    )
 
 
 # --- import and export ----------------------------------------------------------------
@@ -643,39 +904,60 @@ def _write_imported(imported: engine.Catalogue, user: User | None) -> ImportSumm
             description_pl=d.description_pl,
             description_en=d.description_en,
             position=position,
+            user=user,
         )
     for position, v in enumerate(imported.variables):
         _import_variable(v, position, user, summary)
     for position, i in enumerate(imported.indicators):
         _import_indicator(i, position, user, summary)
     for position, s in enumerate(imported.sets):
-        indicator_set = IndicatorSet.objects.filter(code=s.code).first()
-        created = indicator_set is None
-        indicator_set = indicator_set or IndicatorSet(code=s.code)
-        before = _set_fields(indicator_set)
-        indicator_set.domain = _domain_for(s.domain)
-        indicator_set.name_pl = s.name_pl or s.code
-        indicator_set.name_en = s.name_en
-        indicator_set.description_pl = s.description_pl
-        indicator_set.description_en = s.description_en
-        indicator_set.position = position
-        indicator_set.save()
-        members_changed = _set_members(indicator_set, list(s.indicators), user)
-        if created:
-            summary.sets_created += 1
-        elif members_changed or before != _set_fields(indicator_set):
-            summary.sets_updated += 1
+        _import_set(s, position, user, summary)
     return summary
 
 
-def _set_fields(indicator_set: IndicatorSet) -> tuple[Any, ...]:
-    return (
-        indicator_set.domain_id,
-        indicator_set.name_pl,
-        indicator_set.name_en,
-        indicator_set.description_pl,
-        indicator_set.description_en,
+def _import_set(
+    s: engine.IndicatorSet, position: int, user: User | None, summary: ImportSummary
+) -> None:
+    indicator_set = IndicatorSet.objects.filter(code=s.code).first()
+    created = indicator_set is None
+    indicator_set = indicator_set or IndicatorSet(code=s.code)
+    old_domain = indicator_set.domain.code if indicator_set.domain else ""
+    changes = _differences(
+        indicator_set,
+        {
+            "name_pl": s.name_pl or s.code,
+            "name_en": s.name_en,
+            "description_pl": s.description_pl,
+            "description_en": s.description_en,
+        },
     )
+    if s.domain != old_domain:
+        changes["domain"] = (old_domain, s.domain)
+    indicator_set.domain = _domain_for(s.domain)
+    for name, (_old, new) in changes.items():
+        if name != "domain":
+            setattr(indicator_set, name, new)
+    indicator_set.position = position
+    indicator_set.save()
+    old_codes = [] if created else set_indicator_codes(indicator_set)
+    if _set_members(indicator_set, list(s.indicators), user):
+        changes["indicators"] = (old_codes, list(s.indicators))
+    if created or changes:
+        # An import is an edit too: forms opened before it must see it as stale.
+        indicator_set.updated_at = timezone.now()
+        indicator_set.save(update_fields=["updated_at"])
+        _record(
+            object_type="set",
+            code=s.code,
+            kind=CatalogueChange.Kind.IMPORTED,
+            user=user,
+            changes=None if created else changes,
+            at=indicator_set.updated_at,
+        )
+    if created:
+        summary.sets_created += 1
+    elif changes:
+        summary.sets_updated += 1
 
 
 def _import_variable(

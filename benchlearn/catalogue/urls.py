@@ -14,5 +14,11 @@ urlpatterns = [
     path("variables/new/", views.variable_create_view, name="variable-create"),
     path("variables/<str:variable_code>/", views.variable_detail, name="variable-detail"),
     path("variables/<str:variable_code>/edit/", views.variable_edit, name="variable-edit"),
+    path("sets/new/", views.indicator_set_create_view, name="indicator-set-create"),
     path("sets/<str:set_code>/", views.set_detail, name="indicator-set-detail"),
+    path("sets/<str:set_code>/edit/", views.indicator_set_edit, name="indicator-set-edit"),
+    path("sets/<str:set_code>/members/", views.indicator_set_members, name="indicator-set-members"),
+    path("domains/new/", views.domain_create_view, name="domain-create"),
+    path("domains/<str:domain_code>/", views.domain_detail, name="domain-detail"),
+    path("domains/<str:domain_code>/edit/", views.domain_edit, name="domain-edit"),
 ]

@@ -1,22 +1,36 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, may, require
 from benchlearn.catalogue import selectors
-from benchlearn.catalogue.forms import ImportForm, IndicatorForm, VariableForm
-from benchlearn.catalogue.models import Category
+from benchlearn.catalogue.forms import (
+    DomainForm,
+    ImportForm,
+    IndicatorForm,
+    IndicatorSetForm,
+    SetMembersForm,
+    VariableForm,
+)
+from benchlearn.catalogue.models import Category, IndicatorSet
 from benchlearn.catalogue.services import (
     CatalogueProblems,
     StaleEdit,
     catalogue_export,
     catalogue_import,
     catalogue_publish,
+    domain_create,
+    domain_update,
     edit_token,
     indicator_create,
+    indicator_set_create,
+    indicator_set_members_change,
+    indicator_set_update,
     indicator_update,
     variable_create,
     variable_update,
@@ -134,7 +148,7 @@ def _check_for(request: AuthenticatedHttpRequest, form: IndicatorForm) -> object
     )
 
 
-def _problems_into(form: IndicatorForm | VariableForm, problems: list[str]) -> None:
+def _problems_into(form: forms.Form, problems: list[str]) -> None:
     for problem in problems:
         form.add_error(None, problem)
 
@@ -292,3 +306,174 @@ def set_detail(request: AuthenticatedHttpRequest, set_code: str) -> HttpResponse
         "catalogue/set_detail.html",
         {"page": selectors.set_page_for(request.user, indicator_set)},
     )
+
+
+@login_required
+def indicator_set_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Perm.CATALOGUE_EDIT)
+    form = IndicatorSetForm(request.POST or None, initial={"domain": request.GET.get("domain", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator_set = indicator_set_create(
+                user=request.user,
+                code=form.cleaned_data["code"],
+                domain=form.cleaned_data["domain"],
+                **form.set_fields(),
+            )
+        except CatalogueProblems as error:
+            _problems_into(form, error.problems)
+        else:
+            messages.success(request, _("Indicator set created: now add its indicators."))
+            return redirect("indicator-set-edit", indicator_set.code)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "catalogue/set_form.html", {"form": form, "creating": True}, status=status
+    )
+
+
+def _set_form_context(
+    request: AuthenticatedHttpRequest,
+    indicator_set: IndicatorSet,
+    form: IndicatorSetForm | None = None,
+    members_form: SetMembersForm | None = None,
+) -> dict[str, object]:
+    """The edit page of a set: its texts' form and its membership's form, both opened
+    on the same state of the set (one edit token)."""
+    token = edit_token(indicator_set.updated_at)
+    initial = {
+        "code": indicator_set.code,
+        "domain": indicator_set.domain.code if indicator_set.domain else "",
+        "base_token": token,
+        **{
+            name: getattr(indicator_set, name)
+            for name in IndicatorSetForm.base_fields
+            if hasattr(indicator_set, name) and name != "domain"
+        },
+    }
+    page = selectors.set_page_for(request.user, indicator_set)
+    current = [v.indicator.code for v in page.indicators]
+    return {
+        "indicator_set": indicator_set,
+        "page": page,
+        "stale_url": reverse("indicator-set-edit", args=[indicator_set.code]),
+        "form": form or IndicatorSetForm(initial=initial, editing=True),
+        "members_form": members_form
+        or SetMembersForm(initial={"base_token": token}, current=current),
+    }
+
+
+@login_required
+def indicator_set_edit(request: AuthenticatedHttpRequest, set_code: str) -> HttpResponse:
+    indicator_set = selectors.indicator_set_get_for_user(
+        request.user, set_code, Perm.CATALOGUE_EDIT
+    )
+    if request.method != "POST":
+        return render(request, "catalogue/set_form.html", _set_form_context(request, indicator_set))
+    form = IndicatorSetForm(request.POST, initial={"code": indicator_set.code}, editing=True)
+    if form.is_valid():
+        try:
+            indicator_set_update(
+                indicator_set=indicator_set,
+                user=request.user,
+                base_token=form.cleaned_data["base_token"] or "",
+                domain=form.cleaned_data["domain"],
+                **form.set_fields(),
+            )
+        except StaleEdit as stale:
+            context = _set_form_context(request, indicator_set, form) | {"stale": stale.edits}
+            return render(request, "catalogue/set_form.html", context, status=409)
+        except CatalogueProblems as error:
+            _problems_into(form, error.problems)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("indicator-set-detail", indicator_set.code)
+    context = _set_form_context(request, indicator_set, form)
+    return render(request, "catalogue/set_form.html", context, status=400)
+
+
+@login_required
+@require_POST
+def indicator_set_members(request: AuthenticatedHttpRequest, set_code: str) -> HttpResponse:
+    indicator_set = selectors.indicator_set_get_for_user(
+        request.user, set_code, Perm.CATALOGUE_EDIT
+    )
+    current = selectors.set_indicator_codes(indicator_set)
+    members_form = SetMembersForm(request.POST, current=current)
+    if members_form.is_valid():
+        try:
+            indicator_set_members_change(
+                indicator_set=indicator_set,
+                user=request.user,
+                base_token=members_form.cleaned_data["base_token"] or "",
+                codes=members_form.new_codes(),
+            )
+        except StaleEdit as stale:
+            context = _set_form_context(request, indicator_set) | {"stale": stale.edits}
+            return render(request, "catalogue/set_form.html", context, status=409)
+        except CatalogueProblems as error:
+            _problems_into(members_form, error.problems)
+        else:
+            messages.success(
+                request, _("Membership saved; it is published with the next catalogue publish.")
+            )
+            return redirect("indicator-set-edit", indicator_set.code)
+    context = _set_form_context(request, indicator_set, members_form=members_form)
+    return render(request, "catalogue/set_form.html", context, status=400)
+
+
+@login_required
+def domain_detail(request: AuthenticatedHttpRequest, domain_code: str) -> HttpResponse:
+    domain = selectors.domain_get_for_user(request.user, domain_code)
+    page = selectors.domain_page_for(request.user, domain)
+    return render(request, "catalogue/domain_detail.html", {"page": page})
+
+
+@login_required
+def domain_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Perm.CATALOGUE_EDIT)
+    form = DomainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain = domain_create(
+                user=request.user, code=form.cleaned_data["code"], **form.domain_fields()
+            )
+        except CatalogueProblems as error:
+            _problems_into(form, error.problems)
+        else:
+            messages.success(request, _("Domain created."))
+            return redirect("domain-detail", domain.code)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "catalogue/domain_form.html", {"form": form, "creating": True}, status=status
+    )
+
+
+@login_required
+def domain_edit(request: AuthenticatedHttpRequest, domain_code: str) -> HttpResponse:
+    domain = selectors.domain_get_for_user(request.user, domain_code, Perm.CATALOGUE_EDIT)
+    initial = {
+        "code": domain.code,
+        "base_token": edit_token(domain.updated_at),
+        **{name: getattr(domain, name) for name in DomainForm.base_fields if hasattr(domain, name)},
+    }
+    form = DomainForm(request.POST or None, initial=initial, editing=True)
+    context: dict[str, object] = {"form": form, "domain": domain}
+    if request.method != "POST":
+        return render(request, "catalogue/domain_form.html", context)
+    if form.is_valid():
+        try:
+            domain_update(
+                domain=domain,
+                user=request.user,
+                base_token=form.cleaned_data["base_token"] or "",
+                **form.domain_fields(),
+            )
+        except StaleEdit as stale:
+            context["stale"] = stale.edits
+            return render(request, "catalogue/domain_form.html", context, status=409)
+        except CatalogueProblems as error:
+            _problems_into(form, error.problems)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("domain-detail", domain.code)
+    return render(request, "catalogue/domain_form.html", context, status=400)
