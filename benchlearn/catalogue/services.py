@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from benchlearn.accounts.models import User
 from benchlearn.catalogue.models import (
@@ -40,13 +41,20 @@ from benchlearn.catalogue.selectors import (
     set_indicator_codes,
 )
 from benchlearn.engine import catalogue as engine
-from benchlearn.engine.evaluate import CatalogueError, check_catalogue
+from benchlearn.engine.evaluate import (
+    DUPLICATE_CODE,
+    CatalogueError,
+    check_catalogue,
+    duplicate_code,
+)
 from benchlearn.engine.io import InputError
 from benchlearn.engine.io.catalogue_yaml import (
     DEFAULT_CATALOGUE,
     catalogue_from_yaml,
     catalogue_to_yaml,
 )
+from benchlearn.engine.messages import Message, Param
+from benchlearn.i18n import translate_message
 
 # Fields whose change alters what an indicator computes: a published version keeps them.
 COMPUTATIONAL_FIELDS = ("formula", "numerator", "denominator", "polarity", "category", "decimals")
@@ -67,11 +75,18 @@ VARIABLE_FIELDS = (
 
 
 class CatalogueProblems(ValueError):
-    """Everything wrong with a catalogue change; nothing was stored."""
+    """Everything wrong with a catalogue change; nothing was stored.
+
+    ``problems`` are in the active language: the engine's messages are translated here.
+    """
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+    @classmethod
+    def of(cls, messages: Iterable[Message]) -> CatalogueProblems:
+        return cls([translate_message(message) for message in messages])
 
 
 @dataclass(frozen=True)
@@ -340,7 +355,9 @@ def indicator_set_create(
 
 def _locked_set(indicator_set: IndicatorSet, base_token: str | None) -> IndicatorSet:
     """The set, locked for the edit; StaleEdit when it changed since ``base_token``."""
-    locked = IndicatorSet.objects.select_for_update().select_related("domain")
+    # Lock the set's own row only: PostgreSQL cannot lock the nullable side of the
+    # outer join that select_related("domain") makes.
+    locked = IndicatorSet.objects.select_for_update(of=("self",)).select_related("domain")
     indicator_set = locked.get(pk=indicator_set.pk)
     if base_token is not None and base_token != edit_token(indicator_set.updated_at):
         raise StaleEdit(_edits_since("set", indicator_set.code, base_token))
@@ -443,7 +460,7 @@ def _check_with(
     try:
         check_catalogue(catalogue)
     except CatalogueError as error:
-        raise CatalogueProblems(error.problems) from error
+        raise CatalogueProblems.of(error.messages) from error
 
 
 def _merged(
@@ -468,7 +485,9 @@ def _merged(
 def variable_create(*, user: User | None, code: str, domain: str = "", **fields: Any) -> Variable:
     """Create a variable; raises CatalogueProblems when the code is taken or invalid."""
     if Variable.objects.filter(code=code).exists():
-        raise CatalogueProblems([f"variable {code} already exists"])
+        raise CatalogueProblems(
+            [_("A variable with code %(code)s already exists.") % {"code": code}]
+        )
     values = {name: fields.get(name, "") for name in VARIABLE_FIELDS}
     _check_with(variables=[_as_engine_variable(code, domain, values)])
     variable = Variable.objects.create(
@@ -574,7 +593,9 @@ def indicator_create(
 ) -> IndicatorVersion:
     """Create an indicator with its first (unpublished) version."""
     if Indicator.objects.filter(code=code).exists():
-        raise CatalogueProblems([f"indicator {code} already exists"])
+        raise CatalogueProblems(
+            [_("An indicator with code %(code)s already exists.") % {"code": code}]
+        )
     values = _blank_parts({name: fields[name] for name in VERSION_FIELDS if name in fields})
     _check_with(indicators=[_as_engine_indicator(code, domain, values)])
     indicator = Indicator.objects.create(
@@ -798,6 +819,7 @@ class ImportSummary:
         ]
 
 
+# Found in the English wording of a problem: str(message).
 _CODE_IN_PROBLEM = re.compile(r"^(?:indicator|variable) (\w+)|^duplicate code (\w+)")
 _CYCLE = re.compile(r"^dependency cycle: (\w+)")
 
@@ -827,21 +849,33 @@ def _lines_by_code(text: str) -> dict[str, list[tuple[str, int]]]:
     return found
 
 
-def _with_lines(problems: list[str], text: str) -> list[str]:
+def _with_lines(problems: list[Message], text: str) -> list[Message]:
     """Engine problems name a code; give each the line of that code in the file."""
     lines = _lines_by_code(text)
     located = []
     for problem in problems:
-        match = _CODE_IN_PROBLEM.match(problem) or _CYCLE.match(problem)
+        english = str(problem)
+        match = _CODE_IN_PROBLEM.match(english) or _CYCLE.match(english)
         code = next((g for g in match.groups() if g), None) if match else None
         places = lines.get(code or "", [])
-        if problem.startswith("duplicate code") and len(places) > 1:
-            located.append(f"line {places[1][1]}: {problem} (first on line {places[0][1]})")
+        duplicate = problem.template == DUPLICATE_CODE
+        if duplicate and len(places) > 1:
+            template = gettext_noop("line %(line)d: %(problem)s (first on line %(first)d)")
+            params: dict[str, Param] = {
+                "line": places[1][1],
+                "problem": problem,
+                "first": places[0][1],
+            }
+            located.append(Message(template, params))
+        elif places and duplicate:
+            template = gettext_noop(
+                "line %(line)d: %(problem)s "
+                "(the catalogue already has this code for another kind of item)"
+            )
+            located.append(Message(template, {"line": places[-1][1], "problem": problem}))
         elif places:
-            line = places[-1][1]
-            if problem.startswith("duplicate code"):
-                problem += " (the catalogue already has this code for another kind of item)"
-            located.append(f"line {line}: {problem}")
+            template = gettext_noop("line %(line)d: %(problem)s")
+            located.append(Message(template, {"line": places[-1][1], "problem": problem}))
         else:
             located.append(problem)
     return located
@@ -860,30 +894,38 @@ def catalogue_import(*, text: str, user: User | None, dry_run: bool = False) -> 
     try:
         imported = catalogue_from_yaml(text)
     except InputError as error:
-        raise CatalogueProblems(error.problems) from error
+        raise CatalogueProblems.of(error.messages) from error
     merged = _merged(
         engine_catalogue(), variables=imported.variables, indicators=imported.indicators
     )
     kinds = {v.code: "variable" for v in engine_catalogue().variables}
     kinds |= {i.code: "indicator" for i in engine_catalogue().indicators}
     problems = [
-        f"variable {v.code}: the catalogue has an indicator with this code"
+        Message(
+            gettext_noop("variable %(code)s: the catalogue has an indicator with this code"),
+            {"code": v.code},
+        )
         for v in imported.variables
         if kinds.get(v.code) == "indicator"
     ] + [
-        f"indicator {i.code}: the catalogue has a variable with this code"
+        Message(
+            gettext_noop("indicator %(code)s: the catalogue has a variable with this code"),
+            {"code": i.code},
+        )
         for i in imported.indicators
         if kinds.get(i.code) == "variable"
     ]
     # Merging by code would hide a code the file declares twice: counted on the file.
     declared = Counter([v.code for v in imported.variables] + [i.code for i in imported.indicators])
-    problems += [f"duplicate code {code}" for code, count in declared.items() if count > 1]
+    problems += [duplicate_code(code) for code, count in declared.items() if count > 1]
     try:
         check_catalogue(merged)
     except CatalogueError as error:
-        problems += error.problems
+        problems += error.messages
     if problems:
-        raise CatalogueProblems(_with_lines(list(dict.fromkeys(problems)), text))
+        # The same problem may be found twice (a duplicate code): listed once.
+        unique = list({str(problem): problem for problem in problems}.values())
+        raise CatalogueProblems.of(_with_lines(unique, text))
     with transaction.atomic():
         summary = _write_imported(imported, user)
         summary.dry_run = dry_run
