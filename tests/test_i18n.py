@@ -130,3 +130,117 @@ def test_plural_forms_follow_polish_grammar():
         "5 jednostek członkowskich",
         "22 jednostki członkowskie",
     ]
+
+
+# --- the engine's messages -----------------------------------------------------------
+
+BAD_CATALOGUE_YAML = """\
+format: other
+version: 2
+colour: red
+domains:
+  - code: EDU
+    name: {pl: Oświata, de: Bildung}
+  - code: EDU
+  - [not, a, mapping]
+variables:
+  - code: A
+    min: lots
+    source: nowhere
+    domain: EDUC
+    name: [a, list]
+  - name: no code
+indicators:
+  - code: X
+  - code: Y
+    formula: A
+    decimals: many
+sets:
+  - code: S
+    indicators: [Y, Y, Z]
+    domain: ROADS
+  - code: T
+    indicators: 3
+"""
+BAD_FORMULAS = [
+    "",
+    "A / (B",
+    "A )",
+    "A $ B",
+    "A * * B",
+    "foo(A)",
+    "abs(A, B)",
+    "round(A)",
+    "sum(A)",
+    "round(A, 0.5)",
+    "A > B",
+    "if(A, A, B)",
+    "not A",
+    "A and B",
+    "PUPLS",
+    "9" * 400,
+    "(" * 2000 + "A" + ")" * 2000,
+]
+
+
+def _engine_messages():
+    from benchlearn.engine.catalogue import Catalogue, Indicator, Variable
+    from benchlearn.engine.evaluate import CatalogueError, check_catalogue
+    from benchlearn.engine.formula import FormulaError, check_formula
+    from benchlearn.engine.io import InputError
+    from benchlearn.engine.io.catalogue_yaml import catalogue_from_yaml
+
+    for formula in BAD_FORMULAS:
+        try:
+            check_formula(formula, known={"A": "variable", "B": "variable", "PUPILS": "variable"})
+        except FormulaError as error:
+            yield error.full
+    for text in (BAD_CATALOGUE_YAML, "", "a: [b"):
+        with pytest.raises(InputError) as caught:
+            catalogue_from_yaml(text)
+        yield from caught.value.messages
+    catalogue = Catalogue(
+        variables=(Variable(code="A"), Variable(code="and"), Variable(code="1x")),
+        indicators=(
+            Indicator(code="A", formula="A"),
+            Indicator(code="X", formula="Y", numerator="(A", denominator="A +"),
+            Indicator(code="Y", formula="X", numerator="A"),
+        ),
+    )
+    with pytest.raises(CatalogueError) as caught:
+        check_catalogue(catalogue)
+    yield from caught.value.messages
+
+
+def _templates(message):
+    from benchlearn.engine.messages import VERBATIM, Message
+
+    if message.template != VERBATIM:
+        yield message.template
+    for value in message.params.values():
+        if isinstance(value, Message):
+            yield from _templates(value)
+
+
+def test_every_engine_message_is_translated():
+    translated = {e.msgid for e in polib.pofile(str(PO_FILE)).translated_entries()}
+    templates = {t for message in _engine_messages() for t in _templates(message)}
+    assert len(templates) > 40
+    assert templates - translated == set()
+
+
+def test_engine_messages_are_translated_inner_parts_first():
+    from benchlearn.engine.formula import FormulaError, parse
+    from benchlearn.i18n import translate_message
+
+    with pytest.raises(FormulaError) as caught:
+        parse("max(1)")
+    with translation.override("pl"):
+        assert translate_message(caught.value.text) == (
+            "max(): liczba argumentów: 1, oczekiwano co najmniej: 2"
+        )
+        assert translate_message(caught.value.full) == (
+            "max(): liczba argumentów: 1, oczekiwano co najmniej: 2 w kolumnie 1"
+        )
+    with translation.override("en"):
+        assert translate_message(caught.value.full) == str(caught.value)

@@ -30,6 +30,7 @@ from benchlearn.catalogue.models import (
 from benchlearn.engine import catalogue as engine
 from benchlearn.engine.evaluate import CatalogueError, check_catalogue, evaluate
 from benchlearn.engine.formula import FormulaError, Ref, parse, references, walk
+from benchlearn.i18n import translate_message
 from benchlearn.units.models import ContextValue
 
 if TYPE_CHECKING:
@@ -471,7 +472,7 @@ class UnknownCode:
 class PartCheck:
     part: str  # "formula", "numerator", "denominator"
     text: str
-    error: str = ""
+    error: str = ""  # in the request's language
     column: int | None = None
     unknown: list[UnknownCode] = field(default_factory=list)
 
@@ -503,7 +504,7 @@ class PreviewRow:
 @dataclass
 class FormulaCheck:
     parts: list[PartCheck]
-    problems: list[str]  # cycles and other whole-catalogue problems
+    problems: list[str]  # cycles and other whole-catalogue problems, translated
     preview: list[PreviewRow]
     preview_source: str  # "context" or "sample" ("" without a preview)
     preview_period: int | None = None
@@ -527,7 +528,7 @@ def _check_part(part: str, text: str, known: list[str]) -> PartCheck:
     try:
         node = parse(text)
     except FormulaError as error:
-        check.error = error.message
+        check.error = translate_message(error.text)
         check.column = error.column
         return check
     known_set = set(known)
@@ -579,9 +580,12 @@ def formula_check(
     try:
         check_catalogue(trial)
     except CatalogueError as error:
-        result.problems = [
-            p for p in error.problems if own in p.split() or ("cycle" in p and own in p)
-        ] or error.problems
+        # The English wording says which problems are about the edited indicator.
+        pairs = list(zip(error.problems, error.messages, strict=True))
+        own_pairs = [
+            (p, m) for p, m in pairs if own in p.split() or ("cycle" in p and own in p)
+        ] or pairs
+        result.problems = [translate_message(message) for _text, message in own_pairs]
         return result
     _preview(result, trial, own)
     return result

@@ -77,6 +77,7 @@ from benchlearn.engine.formula import (
     references,
     round_digits,
 )
+from benchlearn.engine.messages import Message, as_messages, gettext_noop
 
 DIV0 = "div0"
 VALUE_COLUMNS = ("unit", "period", "variable", "value")
@@ -92,12 +93,24 @@ IntArray = npt.NDArray[np.int64]
 
 
 class CatalogueError(ValueError):
-    """Every problem found in a catalogue, each naming the indicator or code at fault."""
+    """Every problem found in a catalogue, each naming the indicator or code at fault.
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
+    ``messages`` are the problems as translatable messages, ``problems`` in English.
+    """
+
+    def __init__(self, problems: Sequence[str | Message]) -> None:
+        self.messages = as_messages(problems)
+        self.problems = [str(message) for message in self.messages]
         count = len(problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''}: " + "; ".join(problems))
+        super().__init__(f"{count} problem{'s' if count != 1 else ''}: " + "; ".join(self.problems))
+
+
+DUPLICATE_CODE = gettext_noop("duplicate code %(code)s")
+
+
+def duplicate_code(code: str) -> Message:
+    """A code given to more than one variable or indicator."""
+    return Message(DUPLICATE_CODE, {"code": code})
 
 
 # --- the catalogue, checked -----------------------------------------------------------
@@ -140,7 +153,7 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
 
 
 def _plan(catalogue: Catalogue) -> _Plan:
-    problems = _code_problems(catalogue)
+    problems: list[Message] = _code_problems(catalogue)
     known_variables = [variable.code for variable in catalogue.variables]
     known = dict.fromkeys(known_variables, "variable")
     known |= {indicator.code: "indicator" for indicator in catalogue.indicators}
@@ -154,12 +167,17 @@ def _plan(catalogue: Catalogue) -> _Plan:
             try:
                 parsed[part] = check_formula(text, known=known)
             except FormulaError as error:
-                label = "" if part == "formula" else f" {part}"
-                problems.append(f"indicator {indicator.code}{label}: {error}")
+                problems.append(
+                    Message(_PART_PROBLEM[part], {"code": indicator.code, "problem": error.full})
+                )
         if (indicator.numerator is None) != (indicator.denominator is None):
             problems.append(
-                f"indicator {indicator.code}: declare both a numerator and a denominator, "
-                "or neither"
+                Message(
+                    gettext_noop(
+                        "indicator %(code)s: declare both a numerator and a denominator, or neither"
+                    ),
+                    {"code": indicator.code},
+                )
             )
         if len(parsed) == 1 + (indicator.numerator is not None) + (
             indicator.denominator is not None
@@ -173,22 +191,39 @@ def _plan(catalogue: Catalogue) -> _Plan:
         for code, parts in formulas.items()
     }
     layers, cyclic = _layers(graph)
-    problems += ["dependency cycle: " + " -> ".join(cycle) for cycle in _cycles(graph, cyclic)]
+    problems += [
+        Message(gettext_noop("dependency cycle: %(cycle)s"), {"cycle": " -> ".join(cycle)})
+        for cycle in _cycles(graph, cyclic)
+    ]
     if problems:
         raise CatalogueError(problems)
     return _Plan(list(dict.fromkeys(known_variables)), formulas, layers)
 
 
-def _code_problems(catalogue: Catalogue) -> list[str]:
+_PART_PROBLEM = {
+    "formula": gettext_noop("indicator %(code)s: %(problem)s"),
+    "numerator": gettext_noop("indicator %(code)s numerator: %(problem)s"),
+    "denominator": gettext_noop("indicator %(code)s denominator: %(problem)s"),
+}
+
+
+def _code_problems(catalogue: Catalogue) -> list[Message]:
     codes = [v.code for v in catalogue.variables] + [i.code for i in catalogue.indicators]
-    problems = [f"duplicate code {code}" for code, n in Counter(codes).items() if n > 1]
+    problems = [duplicate_code(code) for code, n in Counter(codes).items() if n > 1]
     for code in dict.fromkeys(codes):
         if not CODE_PATTERN.fullmatch(code):
             problems.append(
-                f"invalid code {code!r}: use letters, digits and _, starting with a letter"
+                Message(
+                    gettext_noop(
+                        "invalid code %(code)s: use letters, digits and _, starting with a letter"
+                    ),
+                    {"code": repr(code)},
+                )
             )
         elif code in KEYWORDS:
-            problems.append(f"code {code} is a reserved word")
+            problems.append(
+                Message(gettext_noop("code %(code)s is a reserved word"), {"code": code})
+            )
     return problems
 
 

@@ -40,6 +40,8 @@ from typing import Literal, TypeAlias
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from benchlearn.engine.messages import Message, Param, gettext_noop
+
 CODE_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 KEYWORDS = frozenset({"and", "or", "not", "null"})
 
@@ -89,27 +91,48 @@ _PARSER = Lark(_GRAMMAR, parser="lalr", maybe_placeholders=True)
 class FormulaError(ValueError):
     """A formula that cannot be parsed or refers to something that does not exist.
 
-    ``column`` is 1-based (or None when the whole formula is at fault), ``code`` the
-    offending variable or indicator code (or None), ``suggestion`` a close known code.
+    ``text`` says what is wrong (``message`` is its English wording), ``column`` is
+    1-based (or None when the whole formula is at fault), ``code`` the offending variable
+    or indicator code (or None), ``suggestion`` a close known code. ``full`` is all of
+    it, as ``str(error)`` says it in English.
     """
 
     def __init__(
         self,
-        message: str,
+        text: str | Message,
         *,
         column: int | None = None,
         code: str | None = None,
         suggestion: str | None = None,
     ) -> None:
-        self.message = message
+        self.text = text if isinstance(text, Message) else Message.verbatim(text)
+        self.message = str(self.text)
         self.column = column
         self.code = code
         self.suggestion = suggestion
         super().__init__(str(self))
 
+    @property
+    def full(self) -> Message:
+        """The message with its column and suggestion, if any."""
+        column, suggestion = self.column, self.suggestion
+        if column is None and suggestion is None:
+            return self.text
+        if suggestion is None:
+            template = gettext_noop("%(problem)s at column %(column)d")
+        elif column is None:
+            template = gettext_noop("%(problem)s (did you mean %(suggestion)s?)")
+        else:
+            template = gettext_noop(
+                "%(problem)s at column %(column)d (did you mean %(suggestion)s?)"
+            )
+        params = {"problem": self.text, "column": column, "suggestion": suggestion}
+        return Message(
+            template, {name: value for name, value in params.items() if value is not None}
+        )
+
     def __str__(self) -> str:
-        text = self.message if self.column is None else f"{self.message} at column {self.column}"
-        return text if self.suggestion is None else f"{text} (did you mean {self.suggestion}?)"
+        return str(self.full)
 
 
 # --- the syntax tree ------------------------------------------------------------------
@@ -190,7 +213,7 @@ def parse(text: str) -> Node:
     stand are checked too; codes are not (see ``check_formula``).
     """
     if not text.strip():
-        raise FormulaError("empty formula")
+        raise FormulaError(Message(gettext_noop("empty formula")))
     try:
         tree = _PARSER.parse(text)
         node = _build(tree)
@@ -198,9 +221,9 @@ def parse(text: str) -> Node:
     except UnexpectedInput as error:
         raise _syntax_error(text, error) from None
     except RecursionError:
-        raise FormulaError("formula is nested too deeply") from None
+        raise FormulaError(Message(gettext_noop("formula is nested too deeply"))) from None
     except LarkError as error:  # pragma: no cover - lark's other errors are internal
-        raise FormulaError("formula cannot be read") from error
+        raise FormulaError(Message(gettext_noop("formula cannot be read"))) from error
     return node
 
 
@@ -215,7 +238,7 @@ def check_formula(text: str, *, known: Mapping[str, str]) -> Node:
         if ref.code not in known:
             close = difflib.get_close_matches(ref.code, list(known), n=1)
             raise FormulaError(
-                f"unknown variable {ref.code}",
+                Message(gettext_noop("unknown variable %(code)s"), {"code": ref.code}),
                 column=ref.column,
                 code=ref.code,
                 suggestion=close[0] if close else None,
@@ -312,7 +335,7 @@ def _build_token(token: Token) -> Node:
     match token.type:
         case "NUMBER":
             if not math.isfinite(float(token)):
-                raise FormulaError("number too large", column=_column(token))
+                raise FormulaError(Message(gettext_noop("number too large")), column=_column(token))
             return Number(float(token), _column(token))
         case "NULL":
             return Null(_column(token))
@@ -345,9 +368,11 @@ def _check_kinds(node: Node, *, want_condition: bool) -> None:
     """Conditions only where ``if`` expects one, numbers everywhere else; known calls."""
     is_condition = isinstance(node, CONDITIONS)
     if is_condition and not want_condition:
-        raise FormulaError(f"{_describe(node)} outside an if() condition", column=node.column)
+        raise FormulaError(_outside_if(node), column=node.column)
     if want_condition and not is_condition:
-        raise FormulaError("the condition of if() must be a comparison", column=node.column)
+        raise FormulaError(
+            Message(gettext_noop("the condition of if() must be a comparison")), column=node.column
+        )
     match node:
         case Logical(left=left, right=right):
             _check_kinds(left, want_condition=True)
@@ -361,25 +386,34 @@ def _check_kinds(node: Node, *, want_condition: bool) -> None:
                 _check_kinds(child, want_condition=False)
 
 
-def _describe(node: Node) -> str:
-    if isinstance(node, Logical):
-        return f"'{node.op}'"
-    if isinstance(node, Not):
-        return "'not'"
-    return "a comparison"
+def _outside_if(node: Node) -> Message:
+    if isinstance(node, Logical | Not):
+        operator = node.op if isinstance(node, Logical) else "not"
+        return Message(
+            gettext_noop("'%(operator)s' outside an if() condition"), {"operator": operator}
+        )
+    return Message(gettext_noop("a comparison outside an if() condition"))
 
 
 def _check_call(node: Call) -> None:
     if node.function not in FUNCTIONS:
-        raise FormulaError(f"unknown function {node.function}", column=node.column)
+        raise FormulaError(
+            Message(gettext_noop("unknown function %(function)s"), {"function": node.function}),
+            column=node.column,
+        )
     fewest, most = FUNCTIONS[node.function]
     got = len(node.args)
     if got < fewest or (most is not None and got > most):
-        if most == fewest:
-            wanted = f"{fewest} argument{'s' if fewest != 1 else ''}"
+        if most != fewest:
+            template = gettext_noop(
+                "%(function)s() takes at least %(wanted)d arguments, got %(got)d"
+            )
+        elif fewest == 1:
+            template = gettext_noop("%(function)s() takes %(wanted)d argument, got %(got)d")
         else:
-            wanted = f"at least {fewest} arguments"
-        raise FormulaError(f"{node.function}() takes {wanted}, got {got}", column=node.column)
+            template = gettext_noop("%(function)s() takes %(wanted)d arguments, got %(got)d")
+        params: dict[str, Param] = {"function": node.function, "wanted": fewest, "got": got}
+        raise FormulaError(Message(template, params), column=node.column)
     for position, arg in enumerate(node.args):
         _check_kinds(arg, want_condition=node.function == "if" and position == 0)
     if node.function == "round":
@@ -394,8 +428,13 @@ def _check_round_digits(digits: Node) -> None:
         or literal.value > ROUND_LIMIT
     ):
         raise FormulaError(
-            f"round() needs a whole number from -{ROUND_LIMIT} to {ROUND_LIMIT} "
-            "as its second argument",
+            Message(
+                gettext_noop(
+                    "round() needs a whole number from -%(limit)d to %(limit)d "
+                    "as its second argument"
+                ),
+                {"limit": ROUND_LIMIT},
+            ),
             column=digits.column,
         )
 
@@ -410,17 +449,25 @@ def _refs(node: Node) -> Iterator[Ref]:
 def _syntax_error(text: str, error: UnexpectedInput) -> FormulaError:
     if isinstance(error, UnexpectedCharacters):
         position = error.pos_in_stream or 0
-        return FormulaError(f"unexpected character '{text[position]}'", column=position + 1)
+        return FormulaError(
+            Message(
+                gettext_noop("unexpected character '%(character)s'"), {"character": text[position]}
+            ),
+            column=position + 1,
+        )
     if isinstance(error, UnexpectedToken) and error.token.type != "$END":
         token = error.token
         position = token.start_pos or 0
         depth = text.count("(", 0, position) - text.count(")", 0, position)
         if token.type == "RPAR" and depth <= 0:
-            return FormulaError("unmatched ')'", column=position + 1)
-        return FormulaError(f"unexpected '{token}'", column=position + 1)
+            return FormulaError(Message(gettext_noop("unmatched ')'")), column=position + 1)
+        return FormulaError(
+            Message(gettext_noop("unexpected '%(token)s'"), {"token": str(token)}),
+            column=position + 1,
+        )
     # The formula ended too early: say what is missing where it ended.
     end = len(text.rstrip()) + 1
     expected = getattr(error, "expected", None) or set()
     if "RPAR" in expected:
-        return FormulaError("missing ')'", column=end)
-    return FormulaError("unexpected end of formula", column=end)
+        return FormulaError(Message(gettext_noop("missing ')'")), column=end)
+    return FormulaError(Message(gettext_noop("unexpected end of formula")), column=end)

@@ -19,7 +19,7 @@ def test_formula_error_and_preview_appear_while_typing(page, live_server, operat
 
     formula.fill("EDU_EXP / (PUPILS")
     check.get_by_text("kolumna 18").wait_for()  # Polish UI: "column 18"
-    assert "missing ')'" in check.inner_text()
+    assert "brak nawiasu ')'" in check.inner_text()  # the engine's message, translated
     assert page.url == url_before  # nothing was submitted
 
     formula.fill("EDU_EXP / PUPILS")

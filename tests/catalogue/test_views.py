@@ -1,5 +1,8 @@
 """Pages: who may read and edit, the htmx formula check, stale edits, import form."""
 
+import html
+
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -185,3 +188,112 @@ def test_create_variable_and_indicator(catalogue, operator):
     )
     assert response.status_code == 302
     assert current_version(Indicator.objects.get(code="ROADS_PER_1000")).number == 1
+
+
+# --- the engine's messages in the page's language -------------------------------------
+
+
+def in_polish(user):
+    client = client_for(user)
+    client.cookies["django_language"] = "pl"
+    return client
+
+
+def text_of(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("formula", "polish", "english"),
+    [
+        ("EDU_EXP / (PUPILS", "brak nawiasu ')' — kolumna 18", "missing ')' — column 18"),
+        ("foo(EDU_EXP)", "nieznana funkcja foo — kolumna 1", "unknown function foo — column 1"),
+        (
+            "abs(EDU_EXP, PUPILS)",
+            "abs(): liczba argumentów: 2, oczekiwano: 1 — kolumna 1",
+            "abs() takes 1 argument, got 2 — column 1",
+        ),
+        (
+            "max(EDU_EXP)",
+            "max(): liczba argumentów: 1, oczekiwano co najmniej: 2",
+            "max() takes at least 2 arguments, got 1",
+        ),
+        ("EDU_EXP > 1", "porównanie poza warunkiem if()", "a comparison outside an if() condition"),
+    ],
+    ids=["missing-paren", "unknown-function", "argument-count", "too-few", "condition"],
+)
+def test_formula_check_speaks_the_pages_language(catalogue, operator, formula, polish, english):
+    assert polish in text_of(check(in_polish(operator), formula))
+    assert english in text_of(check(client_for(operator), formula))
+
+
+def test_formula_check_names_a_cycle_in_polish(catalogue, operator):
+    from benchlearn.catalogue.services import indicator_update
+
+    indicator_update(
+        indicator=Indicator.objects.get(code="PUPILS_PER_1000"),
+        user=operator,
+        base_number=None,
+        base_token=None,
+        formula="EDU_COST_PUPIL + 1",
+    )
+    page = text_of(check(in_polish(operator), "PUPILS_PER_1000 * 2", code="EDU_COST_PUPIL"))
+    assert "cykl zależności: PUPILS_PER_1000 -> EDU_COST_PUPIL -> PUPILS_PER_1000" in page
+    assert "dependency cycle" not in page
+
+
+def test_saving_a_bad_formula_says_why_in_polish(catalogue, operator):
+    response = in_polish(operator).post(
+        reverse("indicator-create"),
+        {
+            "code": "ROADS",
+            "name_pl": "Drogi",
+            "formula": "ROADS_KM / POP",
+            "polarity": "neutral",
+            "category": "input",
+            "decimals": "2",
+        },
+    )
+    assert response.status_code == 400
+    assert "wskaźnik ROADS: nieznana zmienna ROADS_KM w kolumnie 1" in text_of(response)
+
+
+def line_of(fragment: str, text: str = SMALL_YAML) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+@pytest.mark.parametrize(
+    ("bad", "polish", "english"),
+    [
+        (
+            SMALL_YAML.replace("formula: WASTE_T / POP", "formula: WASTE_T / POPP"),
+            "wiersz {line}: wskaźnik WASTE_PER_CAPITA: nieznana zmienna POPP w kolumnie 11 "
+            "(czy chodziło o POP?)",
+            "line {line}: indicator WASTE_PER_CAPITA: unknown variable POPP at column 11 "
+            "(did you mean POP?)",
+        ),
+        (
+            SMALL_YAML.replace("code: WASTE_PER_CAPITA", "code: WASTE_PER_CAPITA\n    colour: red"),
+            "wiersz {next_line}: wskaźnik WASTE_PER_CAPITA: nieznany klucz 'colour'",
+            "line {next_line}: indicator WASTE_PER_CAPITA: unknown key 'colour'",
+        ),
+        (
+            SMALL_YAML.replace("polarity: lower", "polarity: downwards"),
+            "wskaźnik EDU_COST_PUPIL, klucz polarity: oczekiwano jednej z wartości higher, "
+            "lower, neutral, a jest 'downwards'",
+            "indicator EDU_COST_PUPIL polarity must be one of higher, lower, neutral, "
+            "not 'downwards'",
+        ),
+    ],
+    ids=["formula", "structure", "choice"],
+)
+def test_import_page_lists_problems_in_the_pages_language(
+    catalogue, operator, bad, polish, english
+):
+    line = line_of("code: WASTE_PER_CAPITA")
+    expected = {"line": line, "next_line": line + 1}
+    for client, words in ((in_polish(operator), polish), (client_for(operator), english)):
+        upload = SimpleUploadedFile("c.yaml", bad.encode())
+        response = client.post(reverse("catalogue-import"), {"file": upload})
+        assert response.status_code == 400
+        assert words.format(**expected) in text_of(response)

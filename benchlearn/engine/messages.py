@@ -1,0 +1,50 @@
+"""Messages for people, kept translatable without the engine knowing about Django.
+
+The engine words its errors in English. Each one is a :class:`Message`: a template with
+named parameters, so that the web pages can look the template up in the translation
+catalogue and fill in the same parameters (``benchlearn.i18n.translate_message``), while
+``str(message)`` stays the English text the CLI and the logs print.
+
+Templates are wrapped in :func:`gettext_noop` where they are written: Django's
+``makemessages`` extracts calls of that name, which is how they reach the catalogue.
+A parameter may itself be a Message (a phrase such as "indicator X" inside "line 3: ...");
+it is translated first. Whole sentences are templates, never assembled from pieces, so
+that a translator can put the words in the order the language needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+Param: TypeAlias = "str | int | Message"
+
+VERBATIM = "%(text)s"  # a text that has no template (from a library, or already built)
+
+
+def gettext_noop(text: str) -> str:
+    """Mark ``text`` for the translation catalogue; returns it unchanged."""
+    return text
+
+
+@dataclass(frozen=True, eq=True)
+class Message:
+    template: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.template % {
+            name: str(value) if isinstance(value, Message) else value
+            for name, value in self.params.items()
+        }
+
+    @classmethod
+    def verbatim(cls, text: str) -> Message:
+        """A text shown as it is, in every language."""
+        return cls(VERBATIM, {"text": text})
+
+
+def as_messages(problems: Iterable[str | Message]) -> list[Message]:
+    """Messages for ``problems``, plain strings kept verbatim."""
+    return [p if isinstance(p, Message) else Message.verbatim(p) for p in problems]
