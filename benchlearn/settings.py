@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "benchlearn.units",
     "benchlearn.groups",
     "benchlearn.catalogue",
+    "benchlearn.collection",
     "benchlearn.api",
     "benchlearn.demo",
     "benchlearn.compute",

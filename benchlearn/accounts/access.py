@@ -14,6 +14,9 @@ Rules
 - every account: read the indicator catalogue (only operators edit it);
 - moderator of a group: read and run the group, read its member units' data
   (but not enter it);
+- participant of a unit: view, fill in and submit the unit's submissions in collection
+  rounds; moderator: view the submissions of the group's units; only operators run
+  rounds and return, approve or reopen submissions (SUBMISSION_*, COLLECTION_MANAGE);
 - anyone else, including other units' participants: nothing that a unit has not
   published.
 """
@@ -47,6 +50,11 @@ class Perm(StrEnum):
     PROGRAMME_MANAGE = "programme.manage"
     CATALOGUE_VIEW = "catalogue.view"
     CATALOGUE_EDIT = "catalogue.edit"
+    # Data collection: a unit's submission in a round (target: the unit); running
+    # rounds, returning, approving, reopening and restoring values (no target).
+    SUBMISSION_VIEW = "submission.view"
+    SUBMISSION_EDIT = "submission.edit"
+    COLLECTION_MANAGE = "collection.manage"
 
 
 def _active(user: AnyUser) -> User | None:
@@ -73,6 +81,12 @@ def may(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = None) -
         case Perm.UNIT_VIEW, Unit():
             return _is_member(account, target) or _moderates_unit(account, target)
         case Perm.UNIT_EDIT, Unit():
+            return _is_member(account, target)
+        case Perm.SUBMISSION_VIEW, Unit():
+            # A moderator follows the group's data but never enters it.
+            return _is_member(account, target) or _moderates_unit(account, target)
+        case Perm.SUBMISSION_EDIT, Unit():
+            # Whether the submission's state still allows editing is the services' call.
             return _is_member(account, target)
         case Perm.GROUP_VIEW, ExchangeGroup():
             return (

@@ -1,0 +1,300 @@
+"""Data collection: rounds, each unit's submission in a round, the values themselves and
+the history of every change of a value.
+
+Values belong to a unit, a variable and a period, not to a round: two rounds of the same
+year share them. Writes go through ``benchlearn.collection.services``; nothing here
+changes data on ``save()``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class RoundState(models.TextChoices):
+    DRAFT = "draft", _("in preparation")
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+
+
+class Round(models.Model):
+    """A collection round: a period, indicator sets, units and a deadline."""
+
+    name = models.CharField(_("name"), max_length=200)
+    period = models.PositiveSmallIntegerField(_("year"))
+    indicator_sets = models.ManyToManyField(
+        "catalogue.IndicatorSet", verbose_name=_("indicator sets"), related_name="rounds"
+    )
+    # The published versions of the sets when the round was opened: what the round asks
+    # for never changes under the units' feet when the catalogue is edited.
+    set_versions = models.ManyToManyField(
+        "catalogue.IndicatorSetVersion",
+        verbose_name=_("pinned set versions"),
+        related_name="rounds",
+        blank=True,
+    )
+    units = models.ManyToManyField(
+        "units.Unit", verbose_name=_("units"), related_name="collection_rounds"
+    )
+    deadline = models.DateField(_("deadline"))
+    state = models.CharField(
+        _("state"), max_length=8, choices=RoundState.choices, default=RoundState.DRAFT
+    )
+    warning_threshold = models.DecimalField(
+        _("warning threshold for the change from last year (%)"),
+        max_digits=6,
+        decimal_places=2,
+        default=30,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("collection round")
+        verbose_name_plural = _("collection rounds")
+        ordering = ["-period", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.period})"
+
+
+class SubmissionState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    RETURNED = "returned", _("returned for correction")
+    APPROVED = "approved", _("approved")
+
+
+EDITABLE_STATES = (SubmissionState.DRAFT, SubmissionState.RETURNED)
+
+
+class Submission(models.Model):
+    """One unit's data in a round and where it stands in the workflow."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=SubmissionState.choices, default=SubmissionState.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    # Bumped by every change of the submission or its values: a page carries it to find
+    # out whether someone else changed something meanwhile.
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["round", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit"], name="submission_round_unit_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} — {self.unit.name}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+
+class ValueSource(models.TextChoices):
+    FORM = "form", _("form")
+    EXCEL = "excel", _("Excel file")
+    CLI = "cli", _("command line")
+    API = "api", _("API")
+    SURVEY = "survey", _("satisfaction survey")
+    PUBLIC_STATISTICS = "public_statistics", _("public statistics")
+
+
+class Value(models.Model):
+    """A unit's figure of a variable for a period; ``value`` is None when left empty."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="values"
+    )
+    variable = models.ForeignKey(
+        "catalogue.Variable",
+        verbose_name=_("variable"),
+        on_delete=models.PROTECT,
+        related_name="values",
+    )
+    period = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6, null=True, blank=True)
+    comment = models.TextField(_("explanation"), blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=ValueSource.choices)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Bumped by every change: a form sends the revision it showed, and a save from an
+    # older revision is refused as a conflict instead of overwriting someone's work.
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+
+    class Meta:
+        verbose_name = _("value")
+        verbose_name_plural = _("values")
+        ordering = ["unit", "period", "variable"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "variable", "period"], name="value_unit_variable_period_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["variable", "period"], name="value_variable_period")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.variable_id} {self.period}: {self.value}"
+
+
+class ValueChange(models.Model):
+    """One change of a value (or of its explanation): before, after, who, when, how."""
+
+    value = models.ForeignKey(
+        Value, verbose_name=_("value"), on_delete=models.CASCADE, related_name="changes"
+    )
+    old_value = models.DecimalField(
+        _("before"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    new_value = models.DecimalField(
+        _("after"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    old_comment = models.TextField(_("explanation before"), blank=True)
+    new_comment = models.TextField(_("explanation after"), blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=ValueSource.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("submission"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="value_changes",
+    )
+    submission_state = models.CharField(
+        _("submission state"), max_length=10, choices=SubmissionState.choices, blank=True
+    )
+    # The value's revision after this change: what a form that showed it carries back.
+    revision = models.PositiveIntegerField(_("revision"))
+    restored_from = models.ForeignKey(
+        "self",
+        verbose_name=_("restored from change"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("value change")
+        verbose_name_plural = _("value changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.value_id}: {self.old_value} → {self.new_value}"
+
+
+class ReturnComment(models.Model):
+    """The operator's remark on one variable when returning a submission for correction."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="return_comments"
+    )
+    variable = models.ForeignKey(
+        "catalogue.Variable", verbose_name=_("variable"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("return comment")
+        verbose_name_plural = _("return comments")
+        ordering = ["submission", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.variable_id}: {self.text[:40]}"
+
+
+class SubmissionEvent(models.Model):
+    """A step of a submission's workflow: submitted, returned, approved, reopened."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned for correction")
+        APPROVED = "approved", _("approved")
+        REOPENED = "reopened", _("reopened")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("step"), max_length=10, choices=Kind.choices)
+    old_state = models.CharField(_("state before"), max_length=10, choices=SubmissionState.choices)
+    new_state = models.CharField(_("state after"), max_length=10, choices=SubmissionState.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("submission step")
+        verbose_name_plural = _("submission steps")
+        ordering = ["submission", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.kind}"

@@ -1,0 +1,438 @@
+"""Reads of data collection: what a round asks for, who may see which submission, the
+values and their history, and the approved values as a frame for the engine.
+
+Every lookup a page makes goes through a ``*_get_for_user`` helper here (404 for what
+does not exist, 403 for what the user may not see); see ``benchlearn.accounts.access``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import polars as pl
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from benchlearn.accounts.access import Perm, _active, may, require
+from benchlearn.catalogue.models import (
+    IndicatorSet,
+    IndicatorSetVersion,
+    IndicatorVersion,
+    Source,
+    Variable,
+)
+from benchlearn.catalogue.selectors import engine_indicator, engine_variable
+from benchlearn.collection.models import (
+    ReturnComment,
+    Round,
+    RoundState,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+    Value,
+    ValueChange,
+)
+from benchlearn.engine import catalogue as engine
+from benchlearn.engine.evaluate import evaluate
+from benchlearn.engine.formula import FormulaError, parse, references
+from benchlearn.groups.models import ExchangeGroup
+from benchlearn.units.models import ContextValue, Unit
+
+if TYPE_CHECKING:
+    from benchlearn.accounts.access import AnyUser
+
+# Variables a unit never types in: they come from public statistics or surveys.
+NOT_ENTERED = (Source.PUBLIC_STATISTICS, Source.SURVEY)
+
+# --- what a round asks for ------------------------------------------------------------
+
+
+def set_published_version(indicator_set: IndicatorSet) -> IndicatorSetVersion | None:
+    """The set's newest published version (what a round opened now would pin)."""
+    return indicator_set.versions.filter(published_at__isnull=False).order_by("-number").first()
+
+
+def round_set_versions(round_: Round) -> list[IndicatorSetVersion]:
+    """The set versions a round asks for: those pinned when it was opened or, while it is
+    still in preparation, the sets' current published versions (a preview)."""
+    if round_.state != RoundState.DRAFT:
+        return list(
+            round_.set_versions.select_related("set").order_by("set__position", "set__code")
+        )
+    versions = (
+        set_published_version(s) for s in round_.indicator_sets.order_by("position", "code")
+    )
+    return [v for v in versions if v is not None]
+
+
+def _published_versions_by_code() -> dict[str, IndicatorVersion]:
+    """Every indicator's newest published version (its current one if none is published)."""
+    chosen: dict[str, IndicatorVersion] = {}
+    for version in IndicatorVersion.objects.select_related("indicator__domain").order_by(
+        "indicator_id", F("published_at").desc(nulls_last=True), "-number"
+    ):
+        chosen.setdefault(version.indicator.code, version)
+    return chosen
+
+
+def round_indicator_versions(round_: Round) -> list[IndicatorVersion]:
+    """The indicator versions a round computes: the members pinned by its set versions,
+    then the indicators their formulas use (transitively, including declared numerators
+    and denominators) in their newest published version."""
+    entries = (
+        IndicatorVersion.objects.filter(set_entries__set_version__in=round_set_versions(round_))
+        .select_related("indicator__domain")
+        .order_by("set_entries__set_version__set__position", "set_entries__order")
+    )
+    chosen: dict[str, IndicatorVersion] = {}
+    for version in entries:
+        chosen.setdefault(version.indicator.code, version)
+    fallback: dict[str, IndicatorVersion] | None = None
+    todo = list(chosen.values())
+    while todo:
+        for code in sorted(_codes_used(todo.pop())):
+            if code in chosen:
+                continue
+            if fallback is None:
+                fallback = _published_versions_by_code()
+            if code in fallback:
+                chosen[code] = fallback[code]
+                todo.append(fallback[code])
+    return list(chosen.values())
+
+
+def _codes_used(version: IndicatorVersion) -> set[str]:
+    codes: set[str] = set()
+    for text in (version.formula, version.numerator, version.denominator):
+        if text.strip():
+            try:
+                codes |= references(parse(text))
+            except FormulaError:  # a published formula always parses; be safe anyway
+                continue
+    return codes
+
+
+def _round_variable_codes(versions: Iterable[IndicatorVersion]) -> set[str]:
+    indicator_codes = set()
+    codes: set[str] = set()
+    for version in versions:
+        indicator_codes.add(version.indicator.code)
+        codes |= _codes_used(version)
+    return codes - indicator_codes
+
+
+def round_variables(round_: Round) -> list[Variable]:
+    """The variables each unit of the round must provide.
+
+    All variables the formulas of the round's indicators use (through indicators that
+    use other indicators, and declared numerators and denominators too), minus those
+    filled from public statistics or surveys; in form order: by domain, then by code
+    (variables of no domain last).
+    """
+    codes = _round_variable_codes(round_indicator_versions(round_))
+    return list(
+        Variable.objects.filter(code__in=codes)
+        .exclude(source__in=NOT_ENTERED)
+        .select_related("domain")
+        .order_by(F("domain__position").asc(nulls_last=True), "domain__code", "code")
+    )
+
+
+def round_engine_catalogue(round_: Round) -> engine.Catalogue:
+    """The catalogue as the engine sees it, restricted to the round's indicator versions
+    and every variable they use (entered or not)."""
+    versions = round_indicator_versions(round_)
+    codes = _round_variable_codes(versions)
+    variables = Variable.objects.filter(code__in=codes).select_related("domain")
+    return engine.Catalogue(
+        variables=tuple(engine_variable(v) for v in variables.order_by("code")),
+        indicators=tuple(engine_indicator(v) for v in versions),
+    )
+
+
+# --- choosing units for a round ---------------------------------------------------------
+
+
+def units_of_group(group: ExchangeGroup) -> list[Unit]:
+    return list(group.units.order_by("name", "teryt"))
+
+
+def units_by_teryt(codes: Iterable[str]) -> tuple[list[Unit], list[str]]:
+    """The units with these TERYT codes (spaces and repeats ignored), and the codes that
+    name no unit — a round should not be created while there are any."""
+    wanted = list(dict.fromkeys(code.strip() for code in codes if code.strip()))
+    found = {u.teryt: u for u in Unit.objects.filter(teryt__in=wanted)}
+    return [found[c] for c in wanted if c in found], [c for c in wanted if c not in found]
+
+
+def units_by_filter(*, kind: str = "", voivodeship: str = "") -> list[Unit]:
+    """Units in the register (not abolished) of a kind and/or voivodeship."""
+    units = Unit.objects.filter(abolished_on__isnull=True)
+    if kind:
+        units = units.filter(kind=kind)
+    if voivodeship:
+        units = units.filter(voivodeship__iexact=voivodeship)
+    return list(units.order_by("name", "teryt"))
+
+
+# --- lookups with access checks -------------------------------------------------------
+
+
+def _unit_ids_visible(user: AnyUser) -> QuerySet[Unit] | None:
+    """Units whose submissions ``user`` may see; None for operators (all of them)."""
+    account = _active(user)
+    if account is None:
+        return Unit.objects.none()
+    if account.is_operator:
+        return None
+    return Unit.objects.filter(
+        Q(memberships__user_id=account.pk) | Q(exchange_groups__moderator_id=account.pk)
+    )
+
+
+def rounds_visible_to(user: AnyUser) -> QuerySet[Round]:
+    """Rounds the user may open: all for operators, otherwise rounds in which a unit
+    they act for (or moderate) takes part, once opened."""
+    units = _unit_ids_visible(user)
+    if units is None:
+        return Round.objects.all()
+    return Round.objects.filter(units__in=units).exclude(state=RoundState.DRAFT).distinct()
+
+
+def round_get_for_user(user: AnyUser, round_id: int) -> Round:
+    round_ = Round.objects.filter(pk=round_id).select_related("created_by").first()
+    if round_ is None:
+        raise Http404(_("There is no collection round number %(id)s.") % {"id": round_id})
+    if not rounds_visible_to(user).filter(pk=round_.pk).exists():
+        require(user, Perm.COLLECTION_MANAGE)
+    return round_
+
+
+def submissions_visible_to(user: AnyUser, round_: Round | None = None) -> QuerySet[Submission]:
+    submissions = Submission.objects.select_related("unit", "round")
+    if round_ is not None:
+        submissions = submissions.filter(round=round_)
+    units = _unit_ids_visible(user)
+    if units is None:
+        return submissions
+    return submissions.filter(unit__in=units).exclude(round__state=RoundState.DRAFT).distinct()
+
+
+def submission_get_for_user(
+    user: AnyUser, submission_id: int, perm: Perm = Perm.SUBMISSION_VIEW
+) -> Submission:
+    """The submission, if ``user`` may ``perm`` it (SUBMISSION_VIEW or SUBMISSION_EDIT);
+    404 when there is none, 403 when they may not."""
+    submission = (
+        Submission.objects.filter(pk=submission_id)
+        .select_related("round", "unit", "submitted_by", "approved_by")
+        .first()
+    )
+    if submission is None:
+        raise Http404(_("There is no submission number %(id)s.") % {"id": submission_id})
+    require(user, perm, submission.unit)
+    return submission
+
+
+def submission_of_unit_get_for_user(
+    user: AnyUser, round_id: int, teryt: str, perm: Perm = Perm.SUBMISSION_VIEW
+) -> Submission:
+    """A unit's submission in a round, by the round's number and the unit's TERYT code."""
+    submission = (
+        Submission.objects.filter(round_id=round_id, unit__teryt=teryt)
+        .select_related("round", "unit", "submitted_by", "approved_by")
+        .first()
+    )
+    if submission is None:
+        raise Http404(
+            _("Unit %(teryt)s takes no part in collection round number %(id)s.")
+            % {"teryt": teryt, "id": round_id}
+        )
+    require(user, perm, submission.unit)
+    return submission
+
+
+def submission_capabilities(user: AnyUser, submission: Submission) -> dict[str, bool]:
+    """What the page may offer: edit, submit, return, approve, reopen."""
+    is_open = submission.round.state == RoundState.OPEN
+    editable = is_open and submission.is_editable
+    manage = may(user, Perm.COLLECTION_MANAGE)
+    return {
+        "edit": editable and may(user, Perm.SUBMISSION_EDIT, submission.unit),
+        "submit": editable and may(user, Perm.SUBMISSION_EDIT, submission.unit),
+        "return": manage and is_open and submission.state == SubmissionState.SUBMITTED,
+        "approve": manage and submission.state == SubmissionState.SUBMITTED,
+        "reopen": manage
+        and is_open
+        and submission.state in (SubmissionState.SUBMITTED, SubmissionState.APPROVED),
+    }
+
+
+# --- values and history ---------------------------------------------------------------
+
+
+def submission_values(submission: Submission) -> dict[str, Value]:
+    """The stored values of the submission's unit and period, by variable code (values
+    of variables outside the round included: they are harmless)."""
+    values = Value.objects.filter(unit_id=submission.unit_id, period=submission.round.period)
+    return {v.variable.code: v for v in values.select_related("variable", "updated_by")}
+
+
+def submission_revisions(submission: Submission) -> dict[str, int]:
+    """The revision of every stored value by variable code: what a form carries back as
+    ``base_revisions`` (a variable without a value has revision 0)."""
+    rows = Value.objects.filter(
+        unit_id=submission.unit_id, period=submission.round.period
+    ).values_list("variable__code", "revision")
+    return dict(rows)
+
+
+def previous_values(submission: Submission) -> dict[str, Decimal | None]:
+    """The unit's values of the period before the round's, by variable code."""
+    rows = Value.objects.filter(
+        unit_id=submission.unit_id, period=submission.round.period - 1
+    ).values_list("variable__code", "value")
+    return dict(rows)
+
+
+def submission_history(submission: Submission) -> list[ValueChange]:
+    """Every change of the submission's unit's values of the round's period, newest first
+    (including changes made through another round of the same period or by imports)."""
+    return list(
+        ValueChange.objects.filter(
+            value__unit_id=submission.unit_id, value__period=submission.round.period
+        ).select_related("value__variable", "changed_by", "submission__round")
+    )
+
+
+def value_history(value: Value) -> list[ValueChange]:
+    return list(value.changes.select_related("changed_by", "submission__round"))
+
+
+def submission_events(submission: Submission) -> list[SubmissionEvent]:
+    return list(submission.events.select_related("by"))
+
+
+def return_comments(submission: Submission, *, open_only: bool = False) -> list[ReturnComment]:
+    comments = submission.return_comments.select_related("variable", "created_by")
+    if open_only:
+        comments = comments.filter(resolved_at__isnull=True)
+    return list(comments)
+
+
+@dataclass(frozen=True)
+class SubmissionProgress:
+    submission: Submission
+    filled: int  # values of the round's variables that are not empty
+    required: int
+    last_activity_at: datetime | None
+
+
+def round_progress(round_: Round) -> list[SubmissionProgress]:
+    """Every unit's submission with how many of the required values it has, in two
+    queries whatever the number of units (warnings: ``submission_check`` per unit)."""
+    variable_ids = [v.pk for v in round_variables(round_)]
+    submissions = (
+        Submission.objects.filter(round=round_)
+        .select_related("unit")
+        .annotate(
+            filled=Count(
+                "unit__values",
+                filter=Q(
+                    unit__values__period=round_.period,
+                    unit__values__variable_id__in=variable_ids,
+                    unit__values__value__isnull=False,
+                ),
+            )
+        )
+        .order_by("unit__name")
+    )
+    return [
+        SubmissionProgress(s, s.filled, len(variable_ids), s.last_activity_at) for s in submissions
+    ]
+
+
+# --- values for the engine -----------------------------------------------------------
+
+FRAME_SCHEMA = {"unit": pl.String, "period": pl.Int64, "variable": pl.String, "value": pl.Float64}
+
+
+def values_frame(
+    *, periods: Iterable[int], units: Iterable[Unit], variables: Iterable[Variable]
+) -> pl.DataFrame:
+    """Long values (``unit`` TERYT code, ``period``, ``variable`` code, ``value`` float)
+    the engine may compute with: for variables entered by units, values of approved
+    submissions only (a unit's values for a year count once an operator approved a
+    submission of that unit in a round of that year); for public-statistics variables,
+    the units' context values; for survey variables, the stored values. Empty values
+    are left out."""
+    periods = list(periods)
+    unit_ids = [u.pk for u in units]
+    variables = list(variables)
+    by_source: dict[str, list[int]] = {}
+    for variable in variables:
+        by_source.setdefault(variable.source, []).append(variable.pk)
+    approved = Submission.objects.filter(
+        unit_id=OuterRef("unit_id"),
+        round__period=OuterRef("period"),
+        state=SubmissionState.APPROVED,
+    )
+    stored = (
+        Value.objects.filter(unit_id__in=unit_ids, period__in=periods, value__isnull=False)
+        .alias(approved_exists=Exists(approved))
+        .filter(
+            Q(variable_id__in=by_source.get(Source.FORM, []), approved_exists=True)
+            | Q(variable_id__in=by_source.get(Source.SURVEY, []))
+        )
+        .values_list("unit__teryt", "period", "variable__code", "value")
+    )
+    rows: list[tuple[str, int, str, float]] = [
+        (teryt, int(period), code, float(value or 0))
+        for teryt, period, code, value in stored.iterator(chunk_size=5000)
+    ]
+    context = ContextValue.objects.filter(
+        unit_id__in=unit_ids,
+        year__in=periods,
+        variable_id__in=by_source.get(Source.PUBLIC_STATISTICS, []),
+    ).values_list("unit__teryt", "year", "variable__code", "value")
+    rows += [(t, int(y), c, float(v)) for t, y, c, v in context.iterator(chunk_size=5000)]
+    return pl.DataFrame(rows, schema=FRAME_SCHEMA, orient="row")
+
+
+def round_results(round_: Round) -> pl.DataFrame:
+    """The round's indicators for the units whose submissions are approved, for the
+    round's period (the year before is read too, for formulas using ``prev``).
+
+    Columns as ``benchlearn.engine.evaluate.evaluate`` returns them: ``unit`` (TERYT),
+    ``period``, ``indicator``, ``value``, ``flag``, ``numerator``, ``denominator``.
+    Nothing is stored (storing results is the compute step's work).
+    """
+    catalogue = round_engine_catalogue(round_)
+    units = Unit.objects.filter(
+        submissions__round=round_, submissions__state=SubmissionState.APPROVED
+    )
+    variables = Variable.objects.filter(code__in=[v.code for v in catalogue.variables])
+    values = values_frame(
+        periods=[round_.period - 1, round_.period], units=units, variables=variables
+    )
+    # A unit counts only for this year; last year's values are inputs of ``prev``.
+    approved = [u.teryt for u in units]
+    present = values.filter(pl.col("period") == round_.period)["unit"].unique().to_list()
+    missing = [t for t in approved if t not in present]
+    if missing:
+        # A unit with every value empty still gets its (empty) results.
+        filler = pl.DataFrame(
+            [(t, round_.period, "__none__", 0.0) for t in missing],
+            schema=FRAME_SCHEMA,
+            orient="row",
+        )
+        values = pl.concat([values, filler])
+    if values.height == 0:
+        return evaluate(values, catalogue)
+    results = evaluate(values, catalogue)
+    return results.filter((pl.col("period") == round_.period) & pl.col("unit").is_in(approved))

@@ -1,0 +1,610 @@
+"""Writes of data collection: rounds, values and the submission workflow.
+
+Every service is keyword-only, checks permissions itself (``require``), runs in a
+transaction, and raises ``CollectionError`` (nothing stored) when the step cannot be done.
+Every change of a value goes through ``_values_write``, which writes its ``ValueChange``
+row: no other code updates a ``Value``.
+
+Concurrency: a page carries the revision of every value it showed (``base_revisions``,
+from ``selectors.submission_revisions``) and the submission's revision (for submit). A
+save from an older revision of a value that someone else changed meanwhile stores
+nothing and returns the conflicts; saving again with the new revisions keeps one's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benchlearn.accounts.access import Perm, require
+from benchlearn.accounts.models import User
+from benchlearn.catalogue.models import IndicatorSet, Variable
+from benchlearn.collection.models import (
+    EDITABLE_STATES,
+    ReturnComment,
+    Round,
+    RoundState,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+    Value,
+    ValueChange,
+    ValueSource,
+)
+from benchlearn.collection.parsing import NumberError, checked_decimal, parse_number
+from benchlearn.collection.selectors import round_variables, set_published_version
+from benchlearn.collection.validation import Check, submission_check
+from benchlearn.units.models import Unit
+
+
+class CollectionError(ValueError):
+    """A collection step that cannot be done as asked; nothing was stored.
+
+    ``problems`` are messages in the active language; ``by_variable`` holds those that
+    concern one variable (code → messages), e.g. what blocks a submission.
+    """
+
+    def __init__(
+        self, problems: str | list[str], *, by_variable: Mapping[str, list[str]] | None = None
+    ) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.by_variable = dict(by_variable or {})
+        super().__init__("\n".join(self.problems))
+
+
+class SubmissionBlocked(CollectionError):
+    """Submission refused: hard errors, empty values or warnings without a comment."""
+
+    def __init__(self, check: Check) -> None:
+        super().__init__(
+            _("The data cannot be submitted yet: correct the marked values."),
+            by_variable=check.blocking(),
+        )
+        self.check = check
+
+
+# --- rounds ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_create(
+    *,
+    user: User,
+    name: str,
+    period: int,
+    indicator_sets: Iterable[IndicatorSet],
+    units: Iterable[Unit],
+    deadline: date,
+    warning_threshold: Decimal = Decimal(30),
+) -> Round:
+    """Create a round in preparation (state draft) for ``units``.
+
+    Units are chosen by the caller: an exchange group's members
+    (``selectors.units_of_group``), a list of TERYT codes (``selectors.units_by_teryt``)
+    or a filter (``selectors.units_by_filter``).
+    """
+    require(user, Perm.COLLECTION_MANAGE)
+    sets, chosen = list(indicator_sets), list(units)
+    problems = []
+    if not name.strip():
+        problems.append(_("Give the round a name."))
+    if not 1990 <= period <= 2100:
+        problems.append(_("The year must be between 1990 and 2100."))
+    if not sets:
+        problems.append(_("Choose at least one indicator set."))
+    if not chosen:
+        problems.append(_("Choose at least one unit."))
+    if warning_threshold <= 0:
+        problems.append(_("The warning threshold must be a positive percentage."))
+    if problems:
+        raise CollectionError(problems)
+    round_ = Round.objects.create(
+        name=name.strip(),
+        period=period,
+        deadline=deadline,
+        warning_threshold=warning_threshold,
+        created_by=user,
+    )
+    round_.indicator_sets.set(sets)
+    round_.units.set(chosen)
+    return round_
+
+
+def _locked_round(round_: Round) -> Round:
+    return Round.objects.select_for_update().get(pk=round_.pk)
+
+
+@transaction.atomic
+def round_open(*, round_: Round, user: User) -> Round:
+    """Open a round: pin the sets' current published versions (refused if a set has
+    none) and create a draft submission for every unit."""
+    require(user, Perm.COLLECTION_MANAGE)
+    round_ = _locked_round(round_)
+    if round_.state != RoundState.DRAFT:
+        raise CollectionError(_("Only a round in preparation can be opened."))
+    versions, unpublished = [], []
+    for indicator_set in round_.indicator_sets.order_by("position", "code"):
+        version = set_published_version(indicator_set)
+        if version is None:
+            unpublished.append(indicator_set.code)
+        else:
+            versions.append(version)
+    if unpublished:
+        raise CollectionError(
+            _(
+                "The indicator set %(codes)s has no published version: publish the "
+                "catalogue before opening the round."
+            )
+            % {"codes": ", ".join(unpublished)}
+        )
+    round_.set_versions.set(versions)
+    Submission.objects.bulk_create(
+        [Submission(round=round_, unit=unit) for unit in round_.units.all()],
+        ignore_conflicts=True,
+    )
+    round_.state, round_.opened_at = RoundState.OPEN, timezone.now()
+    round_.save(update_fields=["state", "opened_at"])
+    return round_
+
+
+@transaction.atomic
+def round_close(*, round_: Round, user: User) -> Round:
+    """Close an open round: units can no longer edit or submit; operators may still
+    approve what was submitted."""
+    require(user, Perm.COLLECTION_MANAGE)
+    round_ = _locked_round(round_)
+    if round_.state != RoundState.OPEN:
+        raise CollectionError(_("Only an open round can be closed."))
+    round_.state, round_.closed_at = RoundState.CLOSED, timezone.now()
+    round_.save(update_fields=["state", "closed_at"])
+    return round_
+
+
+# --- values ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A value someone else changed after the page was opened: theirs and yours."""
+
+    code: str
+    their_value: Decimal | None
+    their_comment: str
+    changed_by: User | None
+    changed_at: datetime
+    your_value: Decimal | None
+    your_comment: str
+    revision: int  # send this as the base revision to keep yours
+
+
+@dataclass
+class SaveResult:
+    """What ``submission_save`` did. ``ok`` is False when nothing was stored: then
+    ``errors`` (code → message, e.g. not a number) or ``conflicts`` say why."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # codes whose value or comment changed
+    revision: int = 0  # the submission's revision after the save
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.conflicts
+
+
+@dataclass(frozen=True)
+class _Write:
+    variable: Variable
+    value: Decimal | None
+    comment: str
+
+
+def _values_write(
+    *,
+    unit: Unit,
+    period: int,
+    writes: list[_Write],
+    existing: Mapping[str, Value],
+    user: User | None,
+    source: str,
+    submission: Submission | None,
+    restored_from: ValueChange | None = None,
+    note: str = "",
+) -> list[str]:
+    """Store ``writes`` with a ValueChange row for each real change; the changed codes.
+
+    ``existing`` are the stored values of these variables, locked by the caller. Writing
+    what is already stored changes nothing and records nothing (saves are idempotent).
+    """
+    now = timezone.now()
+    new, changed, history, codes = [], [], [], []
+    state = submission.state if submission else ""
+
+    def change(value: Value, old: Decimal | None, old_comment: str) -> ValueChange:
+        return ValueChange(
+            value=value,
+            old_value=old,
+            new_value=value.value,
+            old_comment=old_comment,
+            new_comment=value.comment,
+            source=source,
+            changed_at=now,
+            changed_by=user,
+            submission=submission,
+            submission_state=state,
+            revision=value.revision,
+            restored_from=restored_from,
+            note=note,
+        )
+
+    for write in writes:
+        current = existing.get(write.variable.code)
+        if current is None:
+            if write.value is None and not write.comment:
+                continue  # an empty field with nothing stored: nothing to keep
+            new.append(
+                Value(
+                    unit=unit,
+                    variable=write.variable,
+                    period=period,
+                    value=write.value,
+                    comment=write.comment,
+                    source=source,
+                    updated_at=now,
+                    updated_by=user,
+                    revision=1,
+                )
+            )
+        elif current.value != write.value or current.comment != write.comment:
+            history.append((current, current.value, current.comment))
+            current.value, current.comment, current.source = write.value, write.comment, source
+            current.updated_at, current.updated_by = now, user
+            current.revision += 1
+            changed.append(current)
+        else:
+            continue
+        codes.append(write.variable.code)
+    rows = [change(value, old, old_comment) for value, old, old_comment in history]
+    rows += [change(value, None, "") for value in Value.objects.bulk_create(new)]
+    Value.objects.bulk_update(
+        changed, ["value", "comment", "source", "updated_at", "updated_by", "revision"]
+    )
+    ValueChange.objects.bulk_create(rows)
+    return codes
+
+
+def _locked_submission(submission: Submission) -> Submission:
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("round", "unit")
+        .get(pk=submission.pk)
+    )
+
+
+def _approved_elsewhere(submission: Submission) -> bool:
+    """Whether the unit's values of this year are locked by an approved submission of
+    another round of the same year (values are shared by such rounds)."""
+    return (
+        Submission.objects.filter(
+            unit_id=submission.unit_id,
+            round__period=submission.round.period,
+            state=SubmissionState.APPROVED,
+        )
+        .exclude(pk=submission.pk)
+        .exists()
+    )
+
+
+def _require_editable(submission: Submission) -> None:
+    if submission.state == SubmissionState.APPROVED:
+        raise CollectionError(
+            _("The submission is approved and locked: an operator must reopen it first.")
+        )
+    if submission.round.state != RoundState.OPEN:
+        raise CollectionError(_("The round is not open: its data cannot be changed."))
+    if submission.state not in EDITABLE_STATES:
+        raise CollectionError(
+            _("The submission was submitted: it can be changed only after it is returned.")
+        )
+    if _approved_elsewhere(submission):
+        raise CollectionError(
+            _(
+                "This unit's data for %(year)s were approved in another round and are "
+                "locked: an operator must reopen that submission first."
+            )
+            % {"year": submission.round.period}
+        )
+
+
+def _parsed(raw: str | Decimal | None) -> Decimal | None:
+    if raw is None or isinstance(raw, str):
+        return parse_number(raw)
+    return checked_decimal(raw)
+
+
+def _state_at(value: Value, revision: int) -> tuple[Decimal | None, str]:
+    """The value and comment a page showed at ``revision`` (0: nothing stored yet)."""
+    if revision <= 0:
+        return None, ""
+    row = value.changes.filter(revision=revision).order_by("-pk").first()
+    return (row.new_value, row.new_comment) if row else (value.value, value.comment)
+
+
+@transaction.atomic
+def submission_save(
+    *,
+    submission: Submission,
+    user: User,
+    entries: Mapping[str, tuple[str | Decimal | None, str | None]],
+    base_revisions: Mapping[str, int] | None,
+    source: str = ValueSource.FORM,
+) -> SaveResult:
+    """Save some values of a draft or returned submission of an open round.
+
+    ``entries`` maps variable codes to ``(value, comment)``: the value as typed (parsed
+    with ``parse_number``; a Decimal is taken as it is; "" or None empties the value),
+    the comment explaining a warning (None keeps the stored one). Partial saves are fine.
+
+    All or nothing: if any value is not a number or not asked for by the round, nothing
+    is stored and ``errors`` says why per code. ``base_revisions`` are the revisions of
+    the values the page showed (``selectors.submission_revisions``; 0 or absent: no
+    value). A value changed by someone else since then is a conflict — unless this save
+    leaves it as the page showed it (then theirs is kept) or agrees with theirs: any
+    conflict stores nothing and returns ``conflicts``. None skips the check (imports
+    whose file is the truth). Saving what is stored writes nothing. Every change writes
+    a ValueChange row and bumps the submission's revision and last activity.
+    """
+    require(user, Perm.SUBMISSION_EDIT, submission.unit)
+    submission = _locked_submission(submission)
+    _require_editable(submission)
+    variables = {v.code: v for v in round_variables(submission.round)}
+    result = SaveResult(revision=submission.revision)
+    parsed: dict[str, tuple[Decimal | None, str | None]] = {}
+    for code, (raw, comment) in entries.items():
+        if code not in variables:
+            result.errors[code] = _("The round does not ask for %(code)s.") % {"code": code}
+            continue
+        try:
+            parsed[code] = (_parsed(raw), comment.strip() if comment is not None else None)
+        except NumberError as error:
+            result.errors[code] = error.message
+    if result.errors:
+        return result
+    existing = {
+        v.variable.code: v
+        for v in Value.objects.select_for_update(of=("self",))
+        .filter(unit_id=submission.unit_id, period=submission.round.period)
+        .filter(variable__code__in=list(parsed))
+        .select_related("variable", "updated_by")
+    }
+    writes = []
+    for code, (number, comment) in parsed.items():
+        current = existing.get(code)
+        mine = (number, comment if comment is not None else (current.comment if current else ""))
+        if current is not None and base_revisions is not None:
+            base = base_revisions.get(code, 0)
+            theirs = (current.value, current.comment)
+            if base != current.revision and mine != theirs:
+                if mine == _state_at(current, base):
+                    continue  # untouched on this page: keep the newer value
+                result.conflicts.append(
+                    Conflict(
+                        code=code,
+                        their_value=current.value,
+                        their_comment=current.comment,
+                        changed_by=current.updated_by,
+                        changed_at=current.updated_at,
+                        your_value=mine[0],
+                        your_comment=mine[1],
+                        revision=current.revision,
+                    )
+                )
+                continue
+        writes.append(_Write(variables[code], *mine))
+    if result.conflicts:
+        return result
+    result.changed = _values_write(
+        unit=submission.unit,
+        period=submission.round.period,
+        writes=writes,
+        existing=existing,
+        user=user,
+        source=source,
+        submission=submission,
+    )
+    if result.changed:
+        _touch(submission)
+    result.revision = submission.revision
+    return result
+
+
+def _touch(submission: Submission, *fields: str) -> None:
+    submission.revision += 1
+    submission.last_activity_at = timezone.now()
+    submission.save(update_fields=["revision", "last_activity_at", *fields])
+
+
+# --- the workflow ---------------------------------------------------------------------
+
+
+def _step(
+    submission: Submission, kind: str, new_state: str, user: User, *fields: str
+) -> Submission:
+    old_state = submission.state
+    submission.state = new_state
+    _touch(submission, "state", *fields)
+    SubmissionEvent.objects.create(
+        submission=submission,
+        kind=kind,
+        old_state=old_state,
+        new_state=new_state,
+        at=submission.last_activity_at or timezone.now(),
+        by=user,
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_submit(*, submission: Submission, user: User, base_revision: int) -> Submission:
+    """Submit a draft or returned submission for the operator's review.
+
+    Refused (``SubmissionBlocked``, with the problems per variable) while there are hard
+    errors, empty values, or warnings without a comment; refused (``CollectionError``)
+    when the submission changed since the page showed ``base_revision``. Open return
+    comments count as answered.
+    """
+    require(user, Perm.SUBMISSION_EDIT, submission.unit)
+    submission = _locked_submission(submission)
+    _require_editable(submission)
+    if submission.revision != base_revision:
+        raise CollectionError(
+            _("Someone changed this submission after you opened it: check it and submit again.")
+        )
+    check = submission_check(submission)
+    if not check.can_submit:
+        raise SubmissionBlocked(check)
+    now = timezone.now()
+    submission.submitted_at, submission.submitted_by = now, user
+    submission.return_comments.filter(resolved_at__isnull=True).update(resolved_at=now)
+    return _step(
+        submission,
+        SubmissionEvent.Kind.SUBMITTED,
+        SubmissionState.SUBMITTED,
+        user,
+        "submitted_at",
+        "submitted_by",
+    )
+
+
+@transaction.atomic
+def submission_return(
+    *, submission: Submission, operator: User, comments: Mapping[str, str]
+) -> Submission:
+    """Return a submitted submission for correction, with a comment per variable
+    (code → text; at least one)."""
+    require(operator, Perm.COLLECTION_MANAGE)
+    submission = _locked_submission(submission)
+    if submission.state != SubmissionState.SUBMITTED:
+        raise CollectionError(_("Only a submitted submission can be returned."))
+    if submission.round.state != RoundState.OPEN:
+        raise CollectionError(_("The round is not open: reopen it to return data."))
+    variables = {v.code: v for v in round_variables(submission.round)}
+    texts = {code: text.strip() for code, text in comments.items() if text.strip()}
+    unknown = sorted(set(texts) - set(variables))
+    if unknown:
+        raise CollectionError(
+            _("The round does not ask for %(code)s.") % {"code": ", ".join(unknown)}
+        )
+    if not texts:
+        raise CollectionError(_("Say what to correct: write a comment on at least one value."))
+    now = timezone.now()
+    ReturnComment.objects.bulk_create(
+        ReturnComment(
+            submission=submission,
+            variable=variables[code],
+            text=text,
+            created_at=now,
+            created_by=operator,
+        )
+        for code, text in texts.items()
+    )
+    return _step(submission, SubmissionEvent.Kind.RETURNED, SubmissionState.RETURNED, operator)
+
+
+@transaction.atomic
+def submission_approve(*, submission: Submission, operator: User) -> Submission:
+    """Approve a submitted submission: its values feed the engine and are locked until
+    an operator reopens it. Allowed in an open or closed round."""
+    require(operator, Perm.COLLECTION_MANAGE)
+    submission = _locked_submission(submission)
+    if submission.state != SubmissionState.SUBMITTED:
+        raise CollectionError(_("Only a submitted submission can be approved."))
+    submission.approved_at, submission.approved_by = timezone.now(), operator
+    return _step(
+        submission,
+        SubmissionEvent.Kind.APPROVED,
+        SubmissionState.APPROVED,
+        operator,
+        "approved_at",
+        "approved_by",
+    )
+
+
+@transaction.atomic
+def submission_reopen(
+    *, submission: Submission, operator: User, to: str = SubmissionState.RETURNED
+) -> Submission:
+    """Reopen a submitted or approved submission of an open round for editing: back to
+    ``returned`` (default) or ``draft``. Its values stop feeding the engine."""
+    require(operator, Perm.COLLECTION_MANAGE)
+    submission = _locked_submission(submission)
+    if to not in EDITABLE_STATES:
+        raise CollectionError(_("A submission can be reopened only as a draft or returned."))
+    if submission.state not in (SubmissionState.SUBMITTED, SubmissionState.APPROVED):
+        raise CollectionError(_("Only a submitted or approved submission can be reopened."))
+    if submission.round.state != RoundState.OPEN:
+        raise CollectionError(_("The round is not open: its data cannot be changed."))
+    submission.approved_at, submission.approved_by = None, None
+    return _step(
+        submission,
+        SubmissionEvent.Kind.REOPENED,
+        to,
+        operator,
+        "approved_at",
+        "approved_by",
+    )
+
+
+@transaction.atomic
+def value_restore(
+    *, change: ValueChange, operator: User, source: str = ValueSource.FORM
+) -> ValueChange:
+    """Put back the value (and comment) a change replaced; the restore is itself a
+    change, pointing at the one it undid. Refused while the unit's data for that year
+    are approved (reopen first). Returns the new change row."""
+    require(operator, Perm.COLLECTION_MANAGE)
+    value = (
+        Value.objects.select_for_update(of=("self",))
+        .select_related("unit", "variable")
+        .get(pk=change.value_id)
+    )
+    submissions = list(
+        Submission.objects.select_for_update(of=("self",))
+        .filter(unit_id=value.unit_id, round__period=value.period)
+        .select_related("round")
+    )
+    if any(s.state == SubmissionState.APPROVED for s in submissions):
+        raise CollectionError(
+            _("The unit's data for %(year)s are approved and locked: reopen the submission first.")
+            % {"year": value.period}
+        )
+    submission = next(
+        (s for s in submissions if s.round.state == RoundState.OPEN),
+        None,
+    )
+    if submission is not None and not submission.is_editable:
+        raise CollectionError(
+            _("The submission was submitted: return or reopen it before restoring a value.")
+        )
+    changed = _values_write(
+        unit=value.unit,
+        period=value.period,
+        writes=[_Write(value.variable, change.old_value, change.old_comment)],
+        existing={value.variable.code: value},
+        user=operator,
+        source=source,
+        submission=submission,
+        restored_from=change,
+    )
+    if not changed:
+        raise CollectionError(_("The value is already what that change replaced."))
+    if submission is not None:
+        _touch(submission)
+    return value.changes.order_by("-pk").first() or change
