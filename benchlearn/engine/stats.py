@@ -528,7 +528,7 @@ def _blocks(
         # How many members have a value: exact in float32 below 2²⁴ members.
         counts = np.rint((~np.isnan(rows)).astype(np.float32) @ membership).astype(np.int64)
         value = rows[:, members.unit]
-        order = keys.order(rows, members.unit)
+        order = keys.order(value)
         value = value.ravel()[order + keys.row_offsets(len(value))]
         for row in np.flatnonzero(_unsorted(value, keys.same_group)):
             exact = np.lexsort((value[row], members.group))
@@ -571,20 +571,17 @@ class _SortKeys:
         """Where each of ``rows`` rows of memberships starts in a flattened block."""
         return np.arange(rows, dtype=np.int64)[:, None] * len(self.fixed)
 
-    def order(self, rows: Floats, unit: Ints) -> Ints:
-        """Per row of units' values, the memberships (units ``unit``) in order of group,
-        then value (missing last)."""
-        # Each unit's value key once (an order-preserving integer: every bit of negative
-        # numbers flipped, only the sign of others), then one per membership.
-        value = rows.view(np.uint64).copy()
-        flip = value >> np.uint64(63)
+    def order(self, value: Floats) -> Ints:
+        """Per row, the memberships in order of group, then value (missing last)."""
+        key = value.view(np.uint64).copy()
+        # Order-preserving: flip every bit of negative numbers, only the sign of others.
+        flip = key >> np.uint64(63)
         np.negative(flip, out=flip)
         flip |= np.uint64(1 << 63)
-        value ^= flip
-        value[np.isnan(rows)] = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
-        value >>= self.value_shift
-        value <<= self.place_bits
-        key = value[:, unit]
+        key ^= flip
+        key[np.isnan(value)] = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
+        key >>= self.value_shift
+        key <<= self.place_bits
         key |= self.fixed
         key.sort(axis=1)
         key &= self.place_mask
