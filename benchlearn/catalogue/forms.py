@@ -36,13 +36,13 @@ class IndicatorForm(forms.Form):
     numerator = forms.CharField(
         label=_("Numerator"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 1, "spellcheck": "false"}),
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
         help_text=_("For ratio indicators: the group aggregate is the ratio of sums."),
     )
     denominator = forms.CharField(
         label=_("Denominator"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 1, "spellcheck": "false"}),
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
     )
     unit = forms.CharField(label=_("Unit of measure"), max_length=60, required=False)
     polarity = forms.ChoiceField(label=_("Polarity"), choices=Polarity.choices)
