@@ -4,6 +4,7 @@ A new URL without a row in EXPECTED fails this test, so nobody adds a page witho
 deciding who may open it.
 """
 
+import datetime
 import re
 from collections.abc import Iterator
 
@@ -15,7 +16,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from benchlearn.accounts.services import api_token_create
-from benchlearn.catalogue.services import catalogue_import
+from benchlearn.catalogue.models import IndicatorSet
+from benchlearn.catalogue.services import catalogue_import, catalogue_publish
+from benchlearn.collection.models import Submission, ValueChange
+from benchlearn.collection.services import round_create, round_open, submission_save
 from tests.catalogue.conftest import SMALL_YAML
 from tests.conftest import client_for, make_user
 
@@ -122,6 +126,22 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "api:indicator_detail": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     "api:variable_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     "api:variable_detail": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
+    # Data collection: a round of units A and B (the group's units); participants see
+    # the rounds of their units, enter their own unit's data; the moderator reads it.
+    "round-list": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "round-create": OPERATOR_ONLY,
+    "round-detail": GROUP,
+    "round-open": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "round-close": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "round-remind": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "submission-form": UNIT_A,
+    "submission-submit": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "submission-return": OPERATOR_ONLY,
+    "submission-approve": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "submission-reopen": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "submission-history": UNIT_A,
+    "value-history": UNIT_A,
+    "value-restore": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
 }
 
 
@@ -144,7 +164,27 @@ def _parameters(programme, group) -> dict[str, str]:
     token, _key = api_token_create(user=user, name="walk")
     # Logging in changes a password-reset token, so the link is for someone who does not.
     forgetful = make_user("zapominalski@example.org", "Zenon Zapominalski")
-    catalogue_import(text=SMALL_YAML, user=programme["operator"])
+    operator = programme["operator"]
+    catalogue_import(text=SMALL_YAML, user=operator)
+    catalogue_publish(user=operator)
+    round_ = round_open(
+        round_=round_create(
+            user=operator,
+            name="Oświata 2024",
+            period=2024,
+            indicator_sets=IndicatorSet.objects.filter(code="SET_EDU"),
+            units=list(group.units.all()),
+            deadline=datetime.date(2025, 3, 31),
+        ),
+        user=operator,
+    )
+    submission = Submission.objects.get(round=round_, unit__memberships__user=user)
+    save = submission_save(
+        submission=submission,
+        user=user,
+        entries={"EDU_EXP": ("1 000", None)},
+        base_revisions={},
+    )
     return {
         "teryt": user.unit_memberships.get().unit.teryt,
         "group_id": str(group.pk),
@@ -157,6 +197,9 @@ def _parameters(programme, group) -> dict[str, str]:
         "variable_code": "PUPILS",
         "set_code": "SET_EDU",
         "domain_code": "EDU",
+        "round_id": str(round_.pk),
+        "code": "EDU_EXP",
+        "change_id": str(ValueChange.objects.get(value__variable__code=save.changed[0]).pk),
     }
 
 

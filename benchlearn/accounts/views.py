@@ -11,12 +11,17 @@ from benchlearn.accounts.access import AuthenticatedHttpRequest
 from benchlearn.accounts.forms import ApiTokenForm, EmailLoginForm
 from benchlearn.accounts.selectors import api_tokens_of, start_page_for
 from benchlearn.accounts.services import api_token_create, api_token_revoke
+from benchlearn.collection.pages import start_collection_for
 
 
 def start(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "accounts/welcome.html")
-    return render(request, "accounts/start.html", {"page": start_page_for(request.user)})
+    context = {
+        "page": start_page_for(request.user),
+        "collection": start_collection_for(request.user),
+    }
+    return render(request, "accounts/start.html", context)
 
 
 class EmailLoginView(LoginView):

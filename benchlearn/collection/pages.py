@@ -1,0 +1,282 @@
+"""Reads that build the collection pages: the rows of a round's progress table, the
+fields of a unit's form grouped by domain, the start page's forms and rounds.
+
+Access is decided before these run (``selectors.*_get_for_user``); what a list shows is
+still filtered through ``selectors.submissions_visible_to`` so that a list never shows a
+unit a detail page would refuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.utils.translation import get_language
+
+from benchlearn.catalogue.models import Domain, Variable
+from benchlearn.collection.models import (
+    EDITABLE_STATES,
+    ReturnComment,
+    Round,
+    RoundState,
+    Submission,
+    SubmissionState,
+    Value,
+)
+from benchlearn.collection.selectors import (
+    return_comments,
+    round_progress,
+    rounds_visible_to,
+    submission_values,
+    submissions_visible_to,
+)
+from benchlearn.collection.services import Conflict
+from benchlearn.collection.validation import Check, VariableCheck, submission_check
+
+if TYPE_CHECKING:
+    from benchlearn.accounts.access import AnyUser
+
+
+def english() -> bool:
+    return (get_language() or "pl").startswith("en")
+
+
+def variable_name(variable: Variable) -> str:
+    return variable.name_en if english() and variable.name_en else variable.name_pl
+
+
+def variable_definition(variable: Variable) -> str:
+    if english() and variable.definition_en:
+        return variable.definition_en
+    return variable.definition_pl
+
+
+def domain_name(domain: Domain | None) -> str:
+    if domain is None:
+        return ""
+    return domain.name_en if english() and domain.name_en else domain.name_pl
+
+
+def input_number(number: Decimal | None) -> str:
+    """A stored number as a Polish input shows it, exactly (``1 234,56``): spaces between
+    thousands, a decimal comma, no trailing zeros. Whatever the page's language, the
+    input takes Polish numbers, so it shows them too: saving the page unchanged must
+    parse back to the very same number."""
+    if number is None:
+        return ""
+    text = format(number.normalize() if number else Decimal(0), "f")
+    sign = "-" if text.startswith("-") else ""
+    integer, _dot, fraction = text.lstrip("-").partition(".")
+    groups: list[str] = []
+    while len(integer) > 3:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    groups.insert(0, integer)
+    return sign + " ".join(groups) + ("," + fraction if fraction else "")
+
+
+# --- a round's progress ------------------------------------------------------------------
+
+
+@dataclass
+class ProgressRow:
+    submission: Submission
+    filled: int
+    required: int
+    errors: int
+    warnings: int
+    last_activity_at: datetime | None
+
+    @property
+    def complete(self) -> bool:
+        return self.filled >= self.required
+
+
+SORT_KEYS = {
+    "unit": lambda row: (row.submission.unit.name.casefold(), row.submission.unit.teryt),
+    "state": lambda row: (row.submission.state, row.submission.unit.name.casefold()),
+    "filled": lambda row: (row.filled, row.submission.unit.name.casefold()),
+    "errors": lambda row: (row.errors, row.submission.unit.name.casefold()),
+    "warnings": lambda row: (row.warnings, row.submission.unit.name.casefold()),
+    # Never active sorts first in ascending order: those are the units to chase.
+    "activity": lambda row: (
+        row.last_activity_at is not None,
+        row.last_activity_at or datetime.min,
+    ),
+}
+
+
+def round_rows(
+    user: AnyUser, round_: Round, *, sort: str = "unit", descending: bool = False
+) -> list[ProgressRow]:
+    """The progress of every submission of the round the user may see.
+
+    Errors and warnings come from ``submission_check`` of each unit (a check per unit:
+    fine for the dozens of units of a programme's round).
+    """
+    visible = set(submissions_visible_to(user, round_).values_list("pk", flat=True))
+    rows = []
+    for progress in round_progress(round_):
+        if progress.submission.pk not in visible:
+            continue
+        check = submission_check(progress.submission)
+        rows.append(
+            ProgressRow(
+                submission=progress.submission,
+                filled=progress.filled,
+                required=progress.required,
+                errors=len(check.errors),
+                warnings=len(check.warnings),
+                last_activity_at=progress.last_activity_at,
+            )
+        )
+    rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["unit"]), reverse=descending)
+    return rows
+
+
+def reminder_candidates(round_: Round) -> list[Submission]:
+    """Submissions of an open round still waiting for their unit: draft or returned."""
+    if round_.state != RoundState.OPEN:
+        return []
+    return list(
+        Submission.objects.filter(round=round_, state__in=EDITABLE_STATES)
+        .select_related("unit")
+        .order_by("unit__name")
+    )
+
+
+# --- a unit's form -------------------------------------------------------------------------
+
+
+@dataclass
+class FieldRow:
+    """One variable on the form: what it is, what is stored, what the person typed."""
+
+    variable: Variable
+    item: VariableCheck
+    stored: Value | None
+    text: str  # what the input shows: the person's input, or the stored number
+    revision: int  # the base revision the page carries back
+    comment: str
+    show_comment: bool
+    errors: list[str] = field(default_factory=list)  # from the last save or submit
+    conflict: Conflict | None = None
+    choice: str = ""
+    return_comments: list[ReturnComment] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return self.variable.code
+
+    @property
+    def name(self) -> str:
+        return variable_name(self.variable)
+
+    @property
+    def definition(self) -> str:
+        return variable_definition(self.variable)
+
+    @property
+    def conflict_their_text(self) -> str:
+        return input_number(self.conflict.their_value) if self.conflict else ""
+
+    @property
+    def conflict_your_text(self) -> str:
+        return input_number(self.conflict.your_value) if self.conflict else ""
+
+
+@dataclass
+class DomainGroup:
+    name: str
+    code: str
+    rows: list[FieldRow]
+
+
+@dataclass
+class FormInput:
+    """What a page posted, to show it again after a refused save."""
+
+    values: Mapping[str, str] = field(default_factory=dict)
+    comments: Mapping[str, str] = field(default_factory=dict)
+    revisions: Mapping[str, int] = field(default_factory=dict)
+    choices: Mapping[str, str] = field(default_factory=dict)
+
+
+def form_groups(
+    submission: Submission,
+    check: Check,
+    *,
+    posted: FormInput | None = None,
+    errors: Mapping[str, list[str]] | None = None,
+    conflicts: Mapping[str, Conflict] | None = None,
+) -> list[DomainGroup]:
+    """The form's variables grouped by domain, in the round's order."""
+    posted = posted or FormInput()
+    errors = errors or {}
+    conflicts = conflicts or {}
+    stored = submission_values(submission)
+    open_comments: dict[str, list[ReturnComment]] = {}
+    if submission.state in (SubmissionState.RETURNED, SubmissionState.DRAFT):
+        for remark in return_comments(submission, open_only=True):
+            open_comments.setdefault(remark.variable.code, []).append(remark)
+    groups: list[DomainGroup] = []
+    for code, item in check.items.items():
+        value = stored.get(code)
+        comment = posted.comments.get(code, value.comment if value else "")
+        conflict = conflicts.get(code)
+        row = FieldRow(
+            variable=item.variable,
+            item=item,
+            stored=value,
+            text=posted.values.get(code, input_number(value.value if value else None)),
+            revision=conflict.revision
+            if conflict
+            else posted.revisions.get(code, value.revision if value else 0),
+            comment=comment,
+            show_comment=bool(item.warnings or comment or code in posted.comments),
+            errors=list(errors.get(code, [])),
+            conflict=conflict,
+            choice=posted.choices.get(code, ""),
+            return_comments=open_comments.get(code, []),
+        )
+        domain = item.variable.domain
+        if not groups or groups[-1].code != (domain.code if domain else ""):
+            groups.append(DomainGroup(domain_name(domain), domain.code if domain else "", []))
+        groups[-1].rows.append(row)
+    return groups
+
+
+# --- the start page ----------------------------------------------------------------------
+
+
+@dataclass
+class StartCollection:
+    forms: list[Submission]  # the user's units' submissions in open rounds
+    rounds: list[Round]  # for operators: rounds in preparation or open
+
+
+def start_collection_for(user: AnyUser) -> StartCollection:
+    from benchlearn.accounts.access import _active
+
+    account = _active(user)
+    if account is None:
+        return StartCollection([], [])
+    forms = list(
+        Submission.objects.filter(
+            unit__memberships__user_id=account.pk, round__state=RoundState.OPEN
+        )
+        .select_related("round", "unit")
+        .order_by("round__deadline", "unit__name")
+        .distinct()
+    )
+    rounds: list[Round] = []
+    if account.is_operator:
+        rounds = list(
+            rounds_visible_to(account)
+            .exclude(state=RoundState.CLOSED)
+            .order_by("deadline", "name")[:20]
+        )
+    return StartCollection(forms, rounds)
