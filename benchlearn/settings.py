@@ -202,6 +202,19 @@ BDL_CACHE_DIR = Path(env_str("BENCHLEARN_BDL_CACHE_DIR", str(DATA_DIR / "bdl-cac
 BDL_CACHE_HOURS = env_int("BENCHLEARN_BDL_CACHE_HOURS", 24 * 7)
 BDL_PAGE_SIZE = 100  # the most BDL gives in one page
 
+# Excel and CSV imports of collected values: files above the size limit are refused
+# before they are read; a workbook whose parts would unpack to more than the second
+# limit is refused as a possible zip bomb. Larger files import in the background:
+# in a thread of the web process ("thread", fine for a single server and SQLite) or
+# by `benchlearn run-jobs` ("command").
+COLLECTION_IMPORT_MAX_BYTES = env_int("BENCHLEARN_IMPORT_MAX_MB", 20) * 1024 * 1024
+COLLECTION_IMPORT_MAX_UNPACKED_BYTES = (
+    env_int("BENCHLEARN_IMPORT_MAX_UNPACKED_MB", 300) * 1024 * 1024
+)
+COLLECTION_IMPORT_SYNC_BYTES = env_int("BENCHLEARN_IMPORT_SYNC_KB", 512) * 1024
+COLLECTION_IMPORT_RUNNER = env_str("BENCHLEARN_IMPORT_RUNNER", "thread")
+COLLECTION_IMPORT_DIR = Path(env_str("BENCHLEARN_IMPORT_DIR", str(DATA_DIR / "imports")))
+
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("BENCHLEARN_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("BENCHLEARN_HSTS_SECONDS", 60 * 60 * 24 * 365)

@@ -18,7 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from benchlearn.accounts.services import api_token_create
 from benchlearn.catalogue.models import IndicatorSet
 from benchlearn.catalogue.services import catalogue_import, catalogue_publish
-from benchlearn.collection.models import Submission, ValueChange
+from benchlearn.collection.models import ImportJob, Submission, ValueChange
 from benchlearn.collection.services import round_create, round_open, submission_save
 from tests.catalogue.conftest import SMALL_YAML
 from tests.conftest import client_for, make_user
@@ -142,6 +142,19 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "submission-history": UNIT_A,
     "value-history": UNIT_A,
     "value-restore": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    # The Excel and CSV round trip: whoever reads a unit's data downloads its template;
+    # whoever enters it uploads; the round workbook is the operator's; an import's page
+    # is for the person who uploaded the file (participant A here) and operators.
+    "values-template": UNIT_A,
+    "values-upload": members_only(
+        {**dict.fromkeys(LOGGED_IN, DENIED), "operator": OK, "participant_a": OK}
+    ),
+    "round-workbook": OPERATOR_ONLY,
+    "round-values-csv": OPERATOR_ONLY,
+    "round-upload": OPERATOR_ONLY,
+    "import-job": members_only(
+        {**dict.fromkeys(LOGGED_IN, DENIED), "operator": OK, "participant_a": OK}
+    ),
 }
 
 
@@ -200,6 +213,11 @@ def _parameters(programme, group) -> dict[str, str]:
         "round_id": str(round_.pk),
         "code": "EDU_EXP",
         "change_id": str(ValueChange.objects.get(value__variable__code=save.changed[0]).pk),
+        "job_id": str(
+            ImportJob.objects.create(
+                round=round_, unit=submission.unit, created_by=user, file_name="a.xlsx", path=""
+            ).pk
+        ),
     }
 
 

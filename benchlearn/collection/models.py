@@ -298,3 +298,69 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}: {self.kind}"
+
+
+class ImportJobState(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("importing")
+    DONE = "done", _("done")
+    FAILED = "failed", _("refused")
+
+
+class ImportJob(models.Model):
+    """An Excel or CSV file being imported in the background, with its progress.
+
+    A worker claims a queued job by updating its row (a thread started by the upload
+    page, or ``benchlearn run-jobs``); the page polls ``done``/``total``.
+    """
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    # The unit whose page received the file; None for an operator's file of the round.
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    path = models.CharField(_("stored file"), max_length=500)
+    # The uploader's language: the worker writes the problems in it.
+    language = models.CharField(_("language"), max_length=8, default="pl")
+    state = models.CharField(
+        _("state"), max_length=8, choices=ImportJobState.choices, default=ImportJobState.QUEUED
+    )
+    done = models.PositiveIntegerField(_("units checked"), default=0)
+    total = models.PositiveIntegerField(_("units in the file"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    changed = models.PositiveIntegerField(_("values changed"), default=0)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import of a file")
+        verbose_name_plural = _("imports of files")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportJobState.DONE, ImportJobState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == ImportJobState.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0

@@ -13,16 +13,18 @@ nothing and returns the conflicts; saving again with the new revisions keeps one
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benchlearn.accounts.access import Perm, require
+from benchlearn.accounts.access import Perm, may, require
 from benchlearn.accounts.models import User
 from benchlearn.catalogue.models import IndicatorSet, Variable
 from benchlearn.collection.models import (
@@ -39,7 +41,7 @@ from benchlearn.collection.models import (
 )
 from benchlearn.collection.parsing import NumberError, checked_decimal, parse_number
 from benchlearn.collection.selectors import round_variables, set_published_version
-from benchlearn.collection.validation import Check, submission_check
+from benchlearn.collection.validation import Check, range_error, submission_check
 from benchlearn.units.models import Unit
 
 
@@ -205,6 +207,17 @@ class _Write:
     comment: str
 
 
+@dataclass(frozen=True)
+class _UnitWrites:
+    """One unit's writes of one period: ``existing`` are its stored values of these
+    variables (by code), locked by the caller; ``submission`` is recorded on the rows."""
+
+    unit: Unit
+    submission: Submission | None
+    writes: list[_Write]
+    existing: Mapping[str, Value]
+
+
 def _values_write(
     *,
     unit: Unit,
@@ -222,11 +235,38 @@ def _values_write(
     ``existing`` are the stored values of these variables, locked by the caller. Writing
     what is already stored changes nothing and records nothing (saves are idempotent).
     """
-    now = timezone.now()
-    new, changed, history, codes = [], [], [], []
-    state = submission.state if submission else ""
+    changed = _values_write_many(
+        period=period,
+        batches=[_UnitWrites(unit, submission, writes, existing)],
+        user=user,
+        source=source,
+        restored_from=restored_from,
+        note=note,
+    )
+    return changed.get(unit.pk, [])
 
-    def change(value: Value, old: Decimal | None, old_comment: str) -> ValueChange:
+
+def _values_write_many(
+    *,
+    period: int,
+    batches: Iterable[_UnitWrites],
+    user: User | None,
+    source: str,
+    restored_from: ValueChange | None = None,
+    note: str = "",
+) -> dict[int, list[str]]:
+    """The single writer of values: ``_values_write`` for many units at once, in a few
+    bulk statements whatever their number (an import of thousands of units). Returns the
+    changed codes by unit id; units with no change are left out."""
+    now = timezone.now()
+    new: list[tuple[Value, Submission | None]] = []
+    changed: list[Value] = []
+    history: list[tuple[Value, Decimal | None, str, Submission | None]] = []
+    codes: dict[int, list[str]] = {}
+
+    def change(
+        value: Value, old: Decimal | None, old_comment: str, submission: Submission | None
+    ) -> ValueChange:
         return ValueChange(
             value=value,
             old_value=old,
@@ -237,20 +277,20 @@ def _values_write(
             changed_at=now,
             changed_by=user,
             submission=submission,
-            submission_state=state,
+            submission_state=submission.state if submission else "",
             revision=value.revision,
             restored_from=restored_from,
             note=note,
         )
 
-    for write in writes:
-        current = existing.get(write.variable.code)
-        if current is None:
-            if write.value is None and not write.comment:
-                continue  # an empty field with nothing stored: nothing to keep
-            new.append(
-                Value(
-                    unit=unit,
+    for batch in batches:
+        for write in batch.writes:
+            current = batch.existing.get(write.variable.code)
+            if current is None:
+                if write.value is None and not write.comment:
+                    continue  # an empty field with nothing stored: nothing to keep
+                value = Value(
+                    unit=batch.unit,
                     variable=write.variable,
                     period=period,
                     value=write.value,
@@ -260,22 +300,25 @@ def _values_write(
                     updated_by=user,
                     revision=1,
                 )
-            )
-        elif current.value != write.value or current.comment != write.comment:
-            history.append((current, current.value, current.comment))
-            current.value, current.comment, current.source = write.value, write.comment, source
-            current.updated_at, current.updated_by = now, user
-            current.revision += 1
-            changed.append(current)
-        else:
-            continue
-        codes.append(write.variable.code)
-    rows = [change(value, old, old_comment) for value, old, old_comment in history]
-    rows += [change(value, None, "") for value in Value.objects.bulk_create(new)]
+                new.append((value, batch.submission))
+            elif current.value != write.value or current.comment != write.comment:
+                history.append((current, current.value, current.comment, batch.submission))
+                current.value, current.comment, current.source = write.value, write.comment, source
+                current.updated_at, current.updated_by = now, user
+                current.revision += 1
+                changed.append(current)
+            else:
+                continue
+            codes.setdefault(batch.unit.pk, []).append(write.variable.code)
+    rows = [change(value, old, comment, sub) for value, old, comment, sub in history]
+    created = Value.objects.bulk_create([value for value, _sub in new], batch_size=2000)
+    rows += [change(value, None, "", sub) for value, (_v, sub) in zip(created, new, strict=True)]
     Value.objects.bulk_update(
-        changed, ["value", "comment", "source", "updated_at", "updated_by", "revision"]
+        changed,
+        ["value", "comment", "source", "updated_at", "updated_by", "revision"],
+        batch_size=2000,
     )
-    ValueChange.objects.bulk_create(rows)
+    ValueChange.objects.bulk_create(rows, batch_size=2000)
     return codes
 
 
@@ -302,25 +345,26 @@ def _approved_elsewhere(submission: Submission) -> bool:
     )
 
 
-def _require_editable(submission: Submission) -> None:
+def _edit_refusal(submission: Submission, approved_elsewhere: Callable[[], bool]) -> str | None:
+    """Why the submission's values cannot be changed now, or None when they can."""
     if submission.state == SubmissionState.APPROVED:
-        raise CollectionError(
-            _("The submission is approved and locked: an operator must reopen it first.")
-        )
+        return _("The submission is approved and locked: an operator must reopen it first.")
     if submission.round.state != RoundState.OPEN:
-        raise CollectionError(_("The round is not open: its data cannot be changed."))
+        return _("The round is not open: its data cannot be changed.")
     if submission.state not in EDITABLE_STATES:
-        raise CollectionError(
-            _("The submission was submitted: it can be changed only after it is returned.")
-        )
-    if _approved_elsewhere(submission):
-        raise CollectionError(
-            _(
-                "This unit's data for %(year)s were approved in another round and are "
-                "locked: an operator must reopen that submission first."
-            )
-            % {"year": submission.round.period}
-        )
+        return _("The submission was submitted: it can be changed only after it is returned.")
+    if approved_elsewhere():
+        return _(
+            "This unit's data for %(year)s were approved in another round and are "
+            "locked: an operator must reopen that submission first."
+        ) % {"year": submission.round.period}
+    return None
+
+
+def _require_editable(submission: Submission) -> None:
+    refusal = _edit_refusal(submission, lambda: _approved_elsewhere(submission))
+    if refusal is not None:
+        raise CollectionError(refusal)
 
 
 def _parsed(raw: str | Decimal | None) -> Decimal | None:
@@ -423,6 +467,194 @@ def submission_save(
         _touch(submission)
     result.revision = submission.revision
     return result
+
+
+# --- imports of many values ------------------------------------------------------------
+
+# (TERYT, variable code) → messages; the code is "" for a problem of the whole unit.
+ImportErrors = dict[tuple[str, str], list[str]]
+ImportEntries = Mapping[str, Mapping[str, tuple[str | Decimal | None, str | None]]]
+
+
+@dataclass
+class ImportResult:
+    """What ``values_import`` did: ``errors`` when nothing was stored, else the codes
+    whose value or comment changed, by TERYT (units with no change left out)."""
+
+    errors: ImportErrors = field(default_factory=dict)
+    changed: dict[str, list[str]] = field(default_factory=dict)
+    units: int = 0  # units in the import
+    values: int = 0  # values in the import
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changed_count(self) -> int:
+        return sum(len(codes) for codes in self.changed.values())
+
+
+def values_import(
+    *,
+    round_: Round,
+    user: User | None,
+    entries: ImportEntries,
+    source: str,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Store many units' values of a round at once (Excel and CSV files, the CLI).
+
+    ``entries`` maps TERYT codes to what ``submission_save`` takes: variable code →
+    (value as text or Decimal, comment or None to keep the stored one). The file is the
+    truth: there is no conflict check. All or nothing: every unit must take part in the
+    round with a submission the user may edit now, every code must be asked for by the
+    round, every value a number within the variable's range; otherwise nothing is
+    stored and ``errors`` says what is wrong where. Importing what is stored changes
+    nothing (idempotent). Every change writes its ValueChange row (through the single
+    writer) and bumps its submission's revision. ``dry_run`` checks and rolls back.
+    ``user`` None is a command run on the server (``import-values``): no access check,
+    and the history records no person (its source says how the values came).
+
+    Values are checked before the write transaction starts, so that ``progress(done,
+    total units)`` reaches a page while a large file is checked; what others may change
+    meanwhile (the submissions' states) is checked again under lock in the transaction.
+    """
+    variables = {v.code: v for v in round_variables(round_)}
+    submissions = _import_submissions(round_, list(entries))
+    result = ImportResult(units=len(entries))
+    parsed: dict[str, list[tuple[Variable, Decimal | None, str | None]]] = {}
+    for done, (teryt, values) in enumerate(entries.items(), start=1):
+        submission = submissions.get(teryt)
+        if submission is None:
+            result.errors[(teryt, "")] = [
+                _("Unit %(teryt)s takes no part in this round.") % {"teryt": teryt}
+            ]
+            continue
+        if user is not None and not may(user, Perm.SUBMISSION_EDIT, submission.unit):
+            result.errors[(teryt, "")] = [
+                _("You may not enter data for %(unit)s.") % {"unit": submission.unit.name}
+            ]
+            continue
+        parsed[teryt] = _import_parsed(teryt, values, variables, result.errors)
+        result.values += len(values)
+        if progress is not None and (done % 100 == 0 or done == len(entries)):
+            progress(done, len(entries))
+    _import_refusals(submissions, list(parsed), result.errors)
+    if result.errors:
+        return result
+    with transaction.atomic():
+        result.changed = _import_write(round_, user, parsed, source, result.errors)
+        if result.errors or dry_run:
+            transaction.set_rollback(True)
+        if result.errors:
+            result.changed = {}
+    return result
+
+
+def _import_submissions(round_: Round, teryts: list[str]) -> dict[str, Submission]:
+    submissions = Submission.objects.filter(round=round_, unit__teryt__in=teryts)
+    return {s.unit.teryt: s for s in submissions.select_related("unit", "round")}
+
+
+def _import_parsed(
+    teryt: str,
+    values: Mapping[str, tuple[str | Decimal | None, str | None]],
+    variables: Mapping[str, Variable],
+    errors: ImportErrors,
+) -> list[tuple[Variable, Decimal | None, str | None]]:
+    parsed = []
+    for code, (raw, comment) in values.items():
+        variable = variables.get(code)
+        if variable is None:
+            errors[(teryt, code)] = [_("The round does not ask for %(code)s.") % {"code": code}]
+            continue
+        try:
+            number = _parsed(raw)
+        except NumberError as error:
+            errors[(teryt, code)] = [error.message]
+            continue
+        refusal = range_error(variable, number) if number is not None else None
+        if refusal is not None:
+            errors[(teryt, code)] = [refusal]
+            continue
+        parsed.append((variable, number, comment.strip() if comment is not None else None))
+    return parsed
+
+
+def _import_refusals(
+    submissions: Mapping[str, Submission], teryts: list[str], errors: ImportErrors
+) -> None:
+    """Add why the submissions of ``teryts`` cannot be changed now, if they cannot."""
+    chosen = [submissions[teryt] for teryt in teryts]
+    if not chosen:
+        return
+    locked_elsewhere = set(
+        Submission.objects.filter(
+            unit_id__in=[s.unit_id for s in chosen],
+            round__period=chosen[0].round.period,
+            state=SubmissionState.APPROVED,
+        )
+        .exclude(round_id=chosen[0].round_id)
+        .values_list("unit_id", flat=True)
+    )
+    for submission in chosen:
+        elsewhere = partial(bool, submission.unit_id in locked_elsewhere)
+        refusal = _edit_refusal(submission, elsewhere)
+        if refusal is not None:
+            errors[(submission.unit.teryt, "")] = [refusal]
+
+
+def _import_write(
+    round_: Round,
+    user: User | None,
+    parsed: Mapping[str, list[tuple[Variable, Decimal | None, str | None]]],
+    source: str,
+    errors: ImportErrors,
+) -> dict[str, list[str]]:
+    submissions = {
+        s.unit.teryt: s
+        for s in Submission.objects.select_for_update(of=("self",))
+        .filter(round=round_, unit__teryt__in=list(parsed))
+        .select_related("unit", "round")
+    }
+    _import_refusals(submissions, list(parsed), errors)
+    if errors:
+        return {}
+    codes = {v.pk: v.code for values in parsed.values() for v, _n, _c in values}
+    existing: dict[int, dict[str, Value]] = {}
+    for value in Value.objects.select_for_update(of=("self",)).filter(
+        period=round_.period,
+        unit_id__in=[s.unit_id for s in submissions.values()],
+        variable_id__in=list(codes),
+    ):
+        existing.setdefault(value.unit_id, {})[codes[value.variable_id]] = value
+    batches = []
+    for teryt, values in parsed.items():
+        submission = submissions[teryt]
+        stored = existing.get(submission.unit_id, {})
+        writes = [
+            _Write(
+                variable,
+                number,
+                comment if comment is not None else _stored_comment(stored, variable.code),
+            )
+            for variable, number, comment in values
+        ]
+        batches.append(_UnitWrites(submission.unit, submission, writes, stored))
+    changed = _values_write_many(period=round_.period, batches=batches, user=user, source=source)
+    if changed:
+        Submission.objects.filter(round=round_, unit_id__in=list(changed)).update(
+            revision=F("revision") + 1, last_activity_at=timezone.now()
+        )
+    teryts = {s.unit_id: teryt for teryt, s in submissions.items()}
+    return {teryts[unit_id]: unit_codes for unit_id, unit_codes in changed.items()}
+
+
+def _stored_comment(stored: Mapping[str, Value], code: str) -> str:
+    value = stored.get(code)
+    return value.comment if value is not None else ""
 
 
 def _touch(submission: Submission, *fields: str) -> None:

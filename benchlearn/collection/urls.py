@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 import benchlearn.collection.views as views
 
@@ -27,4 +27,5 @@ urlpatterns = [
         views.value_restore_view,
         name="value-restore",
     ),
+    path("", include("benchlearn.collection.urls_files")),
 ]

@@ -176,19 +176,25 @@ def _peer_values(submission: Submission, variables: list[Variable]) -> dict[str,
     return peers
 
 
+def range_error(variable: Variable, value: Decimal) -> str | None:
+    """Why ``value`` is outside the variable's allowed range, or None when it is inside
+    (the form's check, shared with the Excel and CSV imports)."""
+    if variable.minimum is not None and value < Decimal(str(variable.minimum)):
+        return _("The value is below the allowed minimum of %(minimum)s.") % {
+            "minimum": shown(variable.minimum)
+        }
+    if variable.maximum is not None and value > Decimal(str(variable.maximum)):
+        return _("The value is above the allowed maximum of %(maximum)s.") % {
+            "maximum": shown(variable.maximum)
+        }
+    return None
+
+
 def _check_range(item: VariableCheck) -> None:
     assert item.value is not None
-    variable = item.variable
-    if variable.minimum is not None and item.value < Decimal(str(variable.minimum)):
-        item.errors.append(
-            _("The value is below the allowed minimum of %(minimum)s.")
-            % {"minimum": shown(variable.minimum)}
-        )
-    if variable.maximum is not None and item.value > Decimal(str(variable.maximum)):
-        item.errors.append(
-            _("The value is above the allowed maximum of %(maximum)s.")
-            % {"maximum": shown(variable.maximum)}
-        )
+    error = range_error(item.variable, item.value)
+    if error is not None:
+        item.errors.append(error)
 
 
 def _check_change(item: VariableCheck, threshold: Decimal) -> None:

@@ -1,0 +1,99 @@
+"""The download and upload pages, and a background import reaching done."""
+
+import io
+import time
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from benchlearn.collection.files.export import unit_template
+from benchlearn.collection.files.jobs import import_job_run
+from benchlearn.collection.models import ImportJob, ImportJobState, Value, ValueChange
+from tests.collection.conftest import dump
+from tests.conftest import client_for
+
+
+def filled(submission, **values) -> bytes:
+    book = openpyxl.load_workbook(io.BytesIO(unit_template(submission)))
+    for row in book.worksheets[0].iter_rows(min_row=2):
+        if row[0].value in values:
+            row[5].value = values[row[0].value]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, submission, data: bytes, name="dane.xlsx"):
+    url = reverse("values-upload", args=[submission.round_id, submission.unit.teryt])
+    return client.post(url, {"file": SimpleUploadedFile(name, data)})
+
+
+def test_template_download_for_who_may_read(sub_a, participant_a, stranger):
+    url = reverse("values-template", args=[sub_a.round_id, sub_a.unit.teryt])
+    response = client_for(participant_a).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    assert openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]["A2"].value
+    assert client_for(stranger).get(url).status_code == 403
+
+
+def test_small_upload_imports_at_once(sub_a, participant_a):
+    response = upload(client_for(participant_a), sub_a, filled(sub_a, TEACHERS=12))
+    assert response.status_code == 302
+    assert Value.objects.get(variable__code="TEACHERS").value == 12
+
+
+def test_upload_with_problems_lists_them_and_stores_nothing(sub_a, participant_a):
+    before = dump()
+    response = upload(client_for(participant_a), sub_a, filled(sub_a, TEACHERS="dużo"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "F5" in page and "TEACHERS" in page and "is not a number" in page
+    assert dump() == before
+
+
+def test_a_stranger_may_not_upload(sub_a, stranger, moderator):
+    for user in (stranger, moderator):
+        assert upload(client_for(user), sub_a, filled(sub_a, TEACHERS=1)).status_code == 403
+    assert not Value.objects.exists()
+
+
+def test_round_workbook_for_operators_only(round_, operator, participant_a):
+    url = reverse("round-workbook", args=[round_.pk])
+    assert client_for(operator).get(url).status_code == 200
+    assert client_for(participant_a).get(url).status_code == 403
+
+
+def test_large_upload_runs_as_a_job_with_progress(sub_a, participant_a, settings):
+    settings.COLLECTION_IMPORT_SYNC_BYTES = 0  # every file is "large"
+    settings.COLLECTION_IMPORT_RUNNER = "command"  # run it here, not in a thread
+    client = client_for(participant_a)
+    response = upload(client, sub_a, filled(sub_a, TEACHERS=12))
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("import-job", args=[job.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert 'hx-trigger="every 1s"' in page and "<progress" in page
+    assert import_job_run().pk == job.pk
+    job.refresh_from_db()
+    assert job.state == ImportJobState.DONE and (job.done, job.total) == (1, 1)
+    assert job.changed == 1 and ValueChange.objects.get().source == "excel"
+    page = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in page and "1 value changed" in page
+    assert import_job_run() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_background_thread_reaches_done(sub_a, participant_a, settings):
+    settings.COLLECTION_IMPORT_SYNC_BYTES = 0
+    settings.COLLECTION_IMPORT_RUNNER = "thread"
+    upload(client_for(participant_a), sub_a, filled(sub_a, TEACHERS=12))
+    job = ImportJob.objects.get()
+    for _ in range(100):
+        job.refresh_from_db()
+        if job.finished:
+            break
+        time.sleep(0.1)
+    assert job.state == ImportJobState.DONE, job.problems
+    assert Value.objects.get(variable__code="TEACHERS").value == 12
