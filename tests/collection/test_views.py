@@ -449,3 +449,14 @@ def test_start_page_lists_forms_and_rounds(round_, participant_a, operator):
     page = client_for(participant_a).get("/").text
     assert "Your forms" in page and form_url(round_) in page
     assert f"/rounds/{round_.pk}/" in client_for(operator).get("/").text
+
+
+def test_form_and_round_pages_link_the_excel_round_trip(round_, programme, sub_a):
+    participant = client_for(programme["participant_a"]).get(form_url(round_)).content.decode()
+    assert f"/rounds/{round_.pk}/units/{TERYT_A}/template.xlsx" in participant
+    assert f"/rounds/{round_.pk}/units/{TERYT_A}/upload/" in participant
+    moderator = client_for(programme["moderator"]).get(form_url(round_)).content.decode()
+    assert "template.xlsx" in moderator and f"/units/{TERYT_A}/upload/" not in moderator
+    operator = client_for(programme["operator"]).get(f"/rounds/{round_.pk}/").content.decode()
+    for tail in ("workbook.xlsx", "values.csv", "upload/"):
+        assert f"/rounds/{round_.pk}/{tail}" in operator
