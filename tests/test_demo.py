@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from benchlearn.accounts.access import roles_of
 from benchlearn.accounts.models import User
 from benchlearn.catalogue.models import Domain, IndicatorVersion
+from benchlearn.collection.models import Round, RoundState
 from benchlearn.demo.build import DEMO_PASSWORD
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.units.models import ContextValue, Level, Unit, UnitMembership
@@ -29,6 +30,10 @@ def test_demo_creates_a_programme_and_prints_accounts_for_every_role(db):
     bestwina = Unit.objects.get(teryt="2402022")
     population = ContextValue.objects.get(unit=bestwina, variable__code="POP", year=2018)
     assert 10_000 < population.value < 13_000
+    # An open collection round with a form for every city of the education group.
+    education = Round.objects.get(state=RoundState.OPEN)
+    assert education.submissions.count() == 8
+    assert education.submissions.filter(unit__teryt="2461011").exists()
     assert ExchangeGroup.objects.count() >= 2
     assert all(group.units.count() >= 6 for group in ExchangeGroup.objects.all())
     levels = set(UnitMembership.objects.values_list("level", flat=True))
@@ -56,6 +61,7 @@ def test_demo_runs_twice_without_duplicates(db):
             UnitMembership.objects.count(),
             IndicatorVersion.objects.count(),
             ContextValue.objects.count(),
+            Round.objects.count(),
         )
 
     before = counts()

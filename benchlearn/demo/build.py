@@ -5,13 +5,16 @@ real work. Running it again changes nothing that is already there.
 """
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import transaction
 
 from benchlearn.accounts.models import User
 from benchlearn.accounts.services import user_create
-from benchlearn.catalogue.models import Indicator
+from benchlearn.catalogue.models import Indicator, IndicatorSet
 from benchlearn.catalogue.services import catalogue_load_default, catalogue_publish
+from benchlearn.collection.models import Round
+from benchlearn.collection.services import round_create, round_open
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.groups.services import group_create
 from benchlearn.units.models import Level, Unit
@@ -106,6 +109,27 @@ def _account(account: DemoAccount, *, is_operator: bool = False) -> User:
     return user
 
 
+DEMO_ROUND = "Oświata — zbieranie danych za ubiegły rok"
+
+
+def _round(operator: User, name: str, set_code: str, teryts: list[str]) -> Round:
+    """An open round for last year's data, due in six weeks, so that participants find
+    a form to fill in."""
+    existing = Round.objects.filter(name=name).first()
+    if existing is not None:
+        return existing
+    today = date.today()
+    created = round_create(
+        user=operator,
+        name=name,
+        period=today.year - 1,
+        indicator_sets=IndicatorSet.objects.filter(code=set_code),
+        units=Unit.objects.filter(teryt__in=teryts),
+        deadline=today + timedelta(weeks=6),
+    )
+    return round_open(round_=created, user=operator)
+
+
 def _group(name: str, service: str, moderator: User, teryts: list[str]) -> ExchangeGroup:
     existing = ExchangeGroup.objects.filter(name=name).first()
     if existing is not None:
@@ -142,4 +166,5 @@ def demo_build() -> list[DemoAccount]:
     )
     for account, teryt, level in PARTICIPANTS:
         unit_membership_set(user=_account(account), unit=Unit.objects.get(teryt=teryt), level=level)
+    _round(operator, DEMO_ROUND, "SET_EDU", EDUCATION_CITIES)
     return [OPERATOR, *MODERATORS, *(account for account, _teryt, _level in PARTICIPANTS)]
