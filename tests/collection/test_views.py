@@ -460,3 +460,15 @@ def test_form_and_round_pages_link_the_excel_round_trip(round_, programme, sub_a
     operator = client_for(programme["operator"]).get(f"/rounds/{round_.pk}/").content.decode()
     for tail in ("workbook.xlsx", "values.csv", "upload/"):
         assert f"/rounds/{round_.pk}/{tail}" in operator
+
+
+def test_years_are_written_without_a_thousands_separator(round_, programme, sub_a):
+    client = client_for(programme["operator"])
+    client.cookies["django_language"] = "pl"
+    for url in (form_url(round_), f"/rounds/{round_.pk}/", "/rounds/"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        text = page.content.decode()
+        assert str(PERIOD) in text, url
+        assert f"{str(PERIOD)[0]}\u00a0{str(PERIOD)[1:]}" not in text, url
+        assert f"{str(PERIOD)[0]} {str(PERIOD)[1:]}" not in text, url
