@@ -472,3 +472,32 @@ def test_years_are_written_without_a_thousands_separator(round_, programme, sub_
         assert str(PERIOD) in text, url
         assert f"{str(PERIOD)[0]}\u00a0{str(PERIOD)[1:]}" not in text, url
         assert f"{str(PERIOD)[0]} {str(PERIOD)[1:]}" not in text, url
+
+
+def test_unit_page_lists_the_rounds_the_unit_takes_part_in(round_, programme, sub_a):
+    page = client_for(programme["participant_a"]).get(f"/units/{TERYT_A}/").content.decode()
+    assert round_.name in page
+    assert form_url(round_) in page
+    # The participant of unit C sees the same round on their unit's page, with their form.
+    other = client_for(programme["stranger"]).get(f"/units/{TERYT_C}/").content.decode()
+    assert form_url(round_, TERYT_C) in other and form_url(round_) not in other
+
+
+def test_unit_page_lists_no_round_of_a_later_draft_to_participants(
+    published, programme, units, operator
+):
+    from benchlearn.catalogue.models import IndicatorSet
+    from benchlearn.collection.services import round_create
+    from tests.collection.conftest import DEADLINE
+
+    draft = round_create(
+        user=operator,
+        name="Przygotowywana runda",
+        period=PERIOD + 1,
+        indicator_sets=IndicatorSet.objects.filter(code="SET_EDU"),
+        units=[units["a"]],
+        deadline=DEADLINE,
+    )
+    assert draft.state == RoundState.DRAFT
+    page = client_for(programme["participant_a"]).get(f"/units/{TERYT_A}/").content.decode()
+    assert draft.name not in page
