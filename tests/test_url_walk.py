@@ -134,6 +134,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "round-open": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "round-close": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "round-remind": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    # The round's indicators: everyone who sees the round, each the rows of their units.
+    "round-results": GROUP,
     "submission-form": UNIT_A,
     "submission-submit": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "submission-return": OPERATOR_ONLY,

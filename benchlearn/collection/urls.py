@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 import benchlearn.collection.views as views
+import benchlearn.collection.views_results as views_results
 
 _UNIT = "<int:round_id>/units/<str:teryt>/"
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("<int:round_id>/open/", views.round_open_view, name="round-open"),
     path("<int:round_id>/close/", views.round_close_view, name="round-close"),
     path("<int:round_id>/remind/", views.round_remind_view, name="round-remind"),
+    path("<int:round_id>/results/", views_results.round_results_view, name="round-results"),
     path(_UNIT, views.submission_form, name="submission-form"),
     path(_UNIT + "submit/", views.submission_submit_view, name="submission-submit"),
     path(_UNIT + "return/", views.submission_return_view, name="submission-return"),

@@ -1,9 +1,12 @@
 """Numbers on collection pages: exact, in the page's locale (``1 234,56``)."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
+
+from benchlearn.catalogue.models import IndicatorVersion
+from benchlearn.collection import pages
 
 register = template.Library()
 
@@ -19,3 +22,23 @@ def number(value: Decimal | float | None) -> str:
     exponent = exact.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     return number_format(exact, decimal_pos=places, force_grouping=True)
+
+
+@register.filter
+def rounded(value: float | None, decimals: int) -> str:
+    """A computed indicator to ``decimals`` places (half away from zero, as the engine's
+    ``round`` and Excel do), grouped in the page's locale; an em dash when missing.
+    Rounded here, not by ``number_format``, which cuts a float's digits off."""
+    if value is None:
+        return "—"
+    places = Decimal(1).scaleb(-int(decimals))
+    exact = Decimal(repr(float(value))).quantize(places, rounding=ROUND_HALF_UP)
+    if not exact:
+        exact = abs(exact)  # no "-0,00"
+    return number_format(exact, decimal_pos=int(decimals), force_grouping=True)
+
+
+@register.filter
+def indicator_name(version: IndicatorVersion) -> str:
+    """The indicator version's name in the page's language (Polish when it has no other)."""
+    return pages.indicator_name(version)

@@ -1,0 +1,24 @@
+"""The page of a round's computed indicators: approved values feed the engine."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, may
+from benchlearn.collection import pages
+from benchlearn.collection.selectors import round_get_for_user
+
+
+@login_required
+@require_GET
+def round_results_view(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+    round_ = round_get_for_user(request.user, round_id)
+    context = {
+        "round": round_,
+        "table": pages.round_results_table(request.user, round_),
+        "can_manage": may(request.user, Perm.COLLECTION_MANAGE),
+    }
+    return render(request, "collection/round_results.html", context)
