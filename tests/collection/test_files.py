@@ -185,6 +185,29 @@ def test_round_workbook_and_csv_round_trip(round_, sub_a, sub_b, operator, parti
     assert dump() == before
 
 
+def test_round_workbook_problems_name_the_cell_and_store_nothing(
+    round_, sub_a, sub_b, operator, tmp_path
+):
+    book = openpyxl.load_workbook(io.BytesIO(round_template(round_)))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    letter = {code: openpyxl.utils.get_column_letter(header.index(code) + 1) for code in header}
+    rows = {row[0].value: row[0].row for row in sheet.iter_rows(min_row=2)}
+    row_a, row_b = rows[sub_a.unit.teryt], rows[sub_b.unit.teryt]
+    sheet[f"{letter['EDU_EXP']}{row_a}"] = 100.5  # fine
+    sheet[f"{letter['TEACHERS']}{row_a}"] = "dużo"  # not a number: found reading the file
+    sheet[f"{letter['TEACHERS']}{row_b}"] = 20000  # above the maximum: found by the import
+    before = dump()
+    result = run(saved(book, tmp_path, "round.xlsx"), round_, operator)
+    places = {(p.cell, p.variable) for p in result.problems}
+    assert places == {
+        (f"{letter['TEACHERS']}{row_a}", "TEACHERS"),
+        (f"{letter['TEACHERS']}{row_b}", "TEACHERS"),
+    }
+    assert "maximum" in " ".join(p.message for p in result.problems)
+    assert result.changed == 0 and dump() == before
+
+
 def test_cli_imports_dry_runs_and_exits_2_on_problems(
     round_, sub_a, participant_a, tmp_path, capsys
 ):

@@ -12,7 +12,9 @@ unit's template), the current template version and the round's variable list.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -58,6 +60,18 @@ class FileEntries:
     cells: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     unit_cells: dict[str, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # The round workbook: a value's cell is its unit's row and its variable's column
+    # (not one entry in ``cells`` per value: there are hundreds of thousands).
+    columns: dict[str, int] = field(default_factory=dict)
+
+    def place(self, teryt: str, code: str) -> tuple[int, int]:
+        """The 0-based (row, column) of a value, or of its unit; (-1, -1) if unknown."""
+        if (teryt, code) in self.cells:
+            return self.cells[(teryt, code)]
+        unit_row, unit_column = self.unit_cells.get(teryt, (-1, -1))
+        if unit_row >= 0 and code in self.columns:
+            return unit_row, self.columns[code]
+        return unit_row, unit_column
 
     def add(self, teryt: str, code: str, entry: Entry, row: int, column: int) -> None:
         values = self.entries.setdefault(teryt, {})
@@ -92,23 +106,24 @@ def import_file(
     """Import the values of ``path`` (uploaded as ``name``) into ``round_``; all or
     nothing. ``unit``: the file must be that unit's (a unit's page). ``user`` None: a
     command run on the server."""
-    try:
-        found = read_entries(path, name, round_, unit)
-    except FileRefused as refused:
-        return FileImport(problems=refused.problems)
-    # With problems in the cells already, the values are still checked (and nothing
-    # written) so that every problem of the file is listed at once.
-    result = values_import(
-        round_=round_,
-        user=user,
-        entries=found.entries,
-        source=source,
-        dry_run=dry_run or bool(found.problems),
-        progress=progress,
-    )
+    with _collector_paused():
+        try:
+            found = read_entries(path, name, round_, unit)
+        except FileRefused as refused:
+            return FileImport(problems=refused.problems)
+        # With problems in the cells already, the values are still checked (and nothing
+        # written) so that every problem of the file is listed at once.
+        result = values_import(
+            round_=round_,
+            user=user,
+            entries=found.entries,
+            source=source,
+            dry_run=dry_run or bool(found.problems),
+            progress=progress,
+        )
     problems = list(found.problems)
     for (teryt, code), messages in result.errors.items():
-        row, column = found.cells.get((teryt, code)) or found.unit_cells.get(teryt, (-1, -1))
+        row, column = found.place(teryt, code)
         for message in messages:
             if row < 0:
                 problems.append(Problem(message, sheet=found.sheet, variable=code))
@@ -120,6 +135,20 @@ def import_file(
         units=result.units,
         values=result.values,
     )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a file's values are read, checked and
+    written: hundreds of thousands of tuples and Decimals without reference cycles,
+    which the collector otherwise walks again and again as they pile up."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _order(problem: Problem) -> tuple[str, int, int]:
@@ -343,7 +372,7 @@ def _round_entries(sheet: Sheet, codes: list[str]) -> FileEntries:
     if problems:
         raise FileRefused(problems)
     assert teryt_at is not None
-    found = FileEntries(sheet.name)
+    found = FileEntries(sheet.name, columns=code_at)
     for number, row in enumerate(sheet.rows[1:], start=1):
         teryt = _teryt(_cell(row, teryt_at))
         if not teryt:
@@ -364,12 +393,28 @@ def _round_entries(sheet: Sheet, codes: list[str]) -> FileEntries:
             )
             continue
         found.unit_cells[teryt] = (number, teryt_at)
-        found.entries[teryt] = {}
-        for code, index in code_at.items():
-            _add_cell(found, teryt, code, _cell(row, index), None, number, index)
+        found.entries[teryt] = _row_entries(found, row, number, code_at)
     if not found.problems and not found.entries:
         raise FileRefused(_("The sheet %(sheet)s has no values.") % {"sheet": sheet.name})
     return found
+
+
+def _row_entries(
+    found: FileEntries, row: list[Any], number: int, code_at: dict[str, int]
+) -> dict[str, Entry]:
+    """A unit's row of the round workbook; problems of its cells go to ``found``."""
+    entries: dict[str, Entry] = {}
+    width = len(row)
+    for code, index in code_at.items():
+        value = row[index] if index < width else ""
+        if type(value) is float:  # nearly every cell: what cell_entry does, inline
+            entries[code] = (Decimal(repr(value)), None)
+            continue
+        try:
+            entries[code] = (cell_entry(value), None)
+        except NumberError as error:
+            found.problems.append(at(error.message, found.sheet, number, index, code))
+    return entries
 
 
 def _csv_entries(rows: list[list[str]], name: str, unit: Unit | None) -> FileEntries:

@@ -86,6 +86,7 @@ _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.DOTALL)
 _VALUE = re.compile(rb"<v>(.*?)</v>", re.DOTALL)
 _SHEET = re.compile(rb'<sheet [^>]*?r:id="([^"]+)"')
 _REL = re.compile(rb"<Relationship [^>]*>")
+_FORMULA = re.compile(rb"<f[ >/]")
 
 
 class Uncomputed:
@@ -104,7 +105,9 @@ def _hidden_cells(path: Path, index: int, rows: list[list[Any]]) -> None:
         if part is None:
             return
         xml = archive.read(part)
-    if b"<f" not in xml and b't="e"' not in xml:
+    # A formula element (<f>, <f t="shared" …/>), not <formula1> of data validation,
+    # which every template carries: the scan of every cell is for files that need it.
+    if not _FORMULA.search(xml) and b't="e"' not in xml:
         return
     for match in _CELL.finditer(xml):
         attributes, body = match.group(3), match.group(4) or b""

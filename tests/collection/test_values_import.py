@@ -1,0 +1,184 @@
+"""The bulk path of the single writer (``values_import``): inserts, updates and skips
+in a few statements, a history row per change, all or nothing."""
+
+from decimal import Decimal
+
+import pytest
+
+from benchlearn.collection import services
+from benchlearn.collection.models import Submission, SubmissionState, Value, ValueChange
+from benchlearn.collection.services import values_import
+from tests.collection.conftest import dump, save
+
+
+def by_code(unit):
+    return {v.variable.code: v for v in Value.objects.filter(unit=unit).select_related("variable")}
+
+
+def test_import_inserts_updates_and_skips_unchanged(sub_a, sub_b, participant_a, operator):
+    save(sub_a, participant_a, {"EDU_EXP": "100", "TEACHERS": ("40", "wzrost")})
+    first = {v.variable.code: v for v in Value.objects.select_related("variable")}
+    result = values_import(
+        round_=sub_a.round,
+        user=operator,
+        source="excel",
+        entries={
+            sub_a.unit.teryt: {
+                "EDU_EXP": ("250,5", None),  # changed
+                "TEACHERS": (Decimal("40.000"), None),  # unchanged, comment kept
+                "SUBSIDY": ("7", "nowa"),  # new
+                "NEW_PUPILS": (None, None),  # empty and nothing stored
+            },
+            sub_b.unit.teryt: {"EDU_EXP": ("1 000", None)},
+        },
+    )
+    assert result.ok
+    assert {t: sorted(c) for t, c in result.changed.items()} == {
+        sub_a.unit.teryt: ["EDU_EXP", "SUBSIDY"],
+        sub_b.unit.teryt: ["EDU_EXP"],
+    }
+    values = by_code(sub_a.unit)
+    assert set(values) == {"EDU_EXP", "TEACHERS", "SUBSIDY"}
+    assert values["EDU_EXP"].value == Decimal("250.5") and values["EDU_EXP"].revision == 2
+    assert values["EDU_EXP"].updated_by == operator and values["EDU_EXP"].source == "excel"
+    assert values["EDU_EXP"].pk == first["EDU_EXP"].pk
+    teachers = values["TEACHERS"]
+    assert (teachers.revision, teachers.comment, teachers.source) == (1, "wzrost", "form")
+    assert teachers.updated_at == first["TEACHERS"].updated_at
+    subsidy = values["SUBSIDY"]
+    assert (subsidy.value, subsidy.comment, subsidy.revision) == (Decimal(7), "nowa", 1)
+    assert by_code(sub_b.unit)["EDU_EXP"].value == Decimal(1000)
+
+
+def test_import_writes_history_rows_with_old_new_source_user_submission(
+    sub_a, sub_b, participant_a, operator
+):
+    save(sub_a, participant_a, {"EDU_EXP": ("100", "stare")})
+    values_import(
+        round_=sub_a.round,
+        user=operator,
+        source="excel",
+        entries={
+            sub_a.unit.teryt: {"EDU_EXP": ("200", "nowe"), "SUBSIDY": ("5", None)},
+            sub_b.unit.teryt: {"TEACHERS": ("3", None)},
+        },
+    )
+    changes = ValueChange.objects.filter(source="excel").select_related("value__variable")
+    rows = {
+        (c.value.unit_id, c.value.variable.code): (
+            c.old_value,
+            c.new_value,
+            c.old_comment,
+            c.new_comment,
+            c.revision,
+            c.changed_by,
+            c.submission_id,
+            c.submission_state,
+        )
+        for c in changes
+    }
+    draft = SubmissionState.DRAFT
+    assert rows == {
+        (sub_a.unit_id, "EDU_EXP"): (
+            Decimal(100),
+            Decimal(200),
+            "stare",
+            "nowe",
+            2,
+            operator,
+            sub_a.pk,
+            draft,
+        ),
+        (sub_a.unit_id, "SUBSIDY"): (None, Decimal(5), "", "", 1, operator, sub_a.pk, draft),
+        (sub_b.unit_id, "TEACHERS"): (None, Decimal(3), "", "", 1, operator, sub_b.pk, draft),
+    }
+    assert all(c.changed_at is not None for c in changes)
+    stamps = {c.changed_at for c in changes} | {
+        v.updated_at for v in Value.objects.filter(changes__source="excel")
+    }
+    assert len(stamps) == 1  # one import, one time
+
+
+def test_import_bumps_only_changed_submissions(sub_a, sub_b, participant_a, operator):
+    save(sub_a, participant_a, {"EDU_EXP": "100"})
+    sub_a.refresh_from_db()
+    before_a = (sub_a.revision, sub_a.last_activity_at)
+    result = values_import(
+        round_=sub_a.round,
+        user=operator,
+        source="excel",
+        entries={
+            sub_a.unit.teryt: {"EDU_EXP": ("100", None)},
+            sub_b.unit.teryt: {"EDU_EXP": ("5", None)},
+        },
+    )
+    assert result.changed == {sub_b.unit.teryt: ["EDU_EXP"]}
+    sub_a.refresh_from_db()
+    sub_b.refresh_from_db()
+    assert (sub_a.revision, sub_a.last_activity_at) == before_a
+    assert sub_b.revision == 1 and sub_b.last_activity_at is not None
+
+
+def test_the_same_import_twice_writes_nothing_the_second_time(sub_a, sub_b, operator):
+    entries = {
+        sub_a.unit.teryt: {"EDU_EXP": ("1 234,5", "k"), "SUBSIDY": ("", None)},
+        sub_b.unit.teryt: {"TEACHERS": ("12", None)},
+    }
+    values_import(round_=sub_a.round, user=operator, source="excel", entries=entries)
+    before = dump()
+    again = values_import(round_=sub_a.round, user=operator, source="excel", entries=entries)
+    assert again.ok and again.changed == {}
+    assert dump() == before
+
+
+def test_a_late_failure_stores_nothing(sub_a, sub_b, participant_a, operator, monkeypatch):
+    save(sub_a, participant_a, {"EDU_EXP": "100"})
+    before = dump()
+    real = services._rows_insert
+
+    def history_fails(model, fields, rows):
+        if model is ValueChange:
+            raise RuntimeError("disk full")
+        real(model, fields, rows)
+
+    monkeypatch.setattr(services, "_rows_insert", history_fails)
+    with pytest.raises(RuntimeError):
+        values_import(
+            round_=sub_a.round,
+            user=operator,
+            source="excel",
+            entries={
+                sub_a.unit.teryt: {"EDU_EXP": ("200", None), "SUBSIDY": ("1", None)},
+                sub_b.unit.teryt: {"EDU_EXP": ("5", None)},
+            },
+        )
+    assert dump() == before
+
+
+def test_one_refused_unit_stores_nothing_for_any(sub_a, sub_b, operator):
+    Submission.objects.filter(pk=sub_b.pk).update(state=SubmissionState.SUBMITTED)
+    before = dump()
+    result = values_import(
+        round_=sub_a.round,
+        user=operator,
+        source="excel",
+        entries={
+            sub_a.unit.teryt: {"EDU_EXP": ("200", None)},
+            sub_b.unit.teryt: {"EDU_EXP": ("5", None)},
+        },
+    )
+    assert not result.ok and (sub_b.unit.teryt, "") in result.errors
+    assert dump() == before
+
+
+def test_dry_run_checks_and_stores_nothing(sub_a, operator):
+    before = dump()
+    result = values_import(
+        round_=sub_a.round,
+        user=operator,
+        source="excel",
+        entries={sub_a.unit.teryt: {"EDU_EXP": ("200", None)}},
+        dry_run=True,
+    )
+    assert result.ok and result.changed == {sub_a.unit.teryt: ["EDU_EXP"]}
+    assert dump() == before
