@@ -357,11 +357,15 @@ def _values_write_many(
 def _new_ids(new: list[tuple[Any, ...]], period: int) -> dict[tuple[int, int], int]:
     """The ids the database gave the new values: one SELECT keyed by (unit, variable,
     period)."""
-    rows = Value.objects.filter(
-        period=period,
-        unit_id__in=sorted({row[0] for row in new}),
-        variable_id__in=sorted({row[1] for row in new}),
-    ).values_list("unit_id", "variable_id", "id")
+    rows = (
+        Value.objects.filter(
+            period=period,
+            unit_id__in=sorted({row[0] for row in new}),
+            variable_id__in=sorted({row[1] for row in new}),
+        )
+        .order_by()  # into a dict: no sort of every row
+        .values_list("unit_id", "variable_id", "id")
+    )
     return {(unit_id, variable_id): value_id for unit_id, variable_id, value_id in rows}
 
 
@@ -414,6 +418,11 @@ def _column(model: type[Model], name: str) -> str:
     return connection.ops.quote_name(field.column)
 
 
+def _column_type(model: type[Model], name: str) -> str:
+    """The column's type without its modifiers (``numeric(20, 6)`` → ``numeric``)."""
+    return str(model._meta.get_field(name).db_type(connection)).split("(")[0].strip()
+
+
 def _rows_insert(model: type[Model], fields: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     """Insert ``rows`` (tuples in the order of ``fields``, prepared for the database) into the
     model's table: COPY on PostgreSQL, one executemany elsewhere."""
@@ -423,6 +432,8 @@ def _rows_insert(model: type[Model], fields: Sequence[str], rows: list[tuple[Any
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                # Column types given once: no choice of a dumper for every cell.
+                copy.set_types([_column_type(model, name) for name in fields])
                 for row in rows:
                     copy.write_row(row)
             return
@@ -771,6 +782,7 @@ def _import_write(
             unit_id__in=[s.unit_id for s in submissions.values()],
             variable_id__in=list(codes),
         )
+        .order_by()  # no sort of every stored value: they go into dicts
         .values_list("unit_id", "variable_id", "id", "value", "comment", "revision")
     ):
         existing.setdefault(unit_id, {})[codes[variable_id]] = _Stored(
