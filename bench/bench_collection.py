@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -230,6 +231,7 @@ def _measure() -> dict[str, float | bool]:
     )
     again_seconds = time.perf_counter() - start
     ok = ok and again.ok and again.changed == 0
+    shutil.rmtree(folder, ignore_errors=True)
 
     # The form: a unit with 150 variables, half of them filled, peers with values.
     form_round = opened("Formularz", "S150", units[:20])
