@@ -86,7 +86,17 @@ _FIRST = "__first__"  # true in each unit's first period; codes start with a let
 _ONE = "__one__"  # 1.0 everywhere: see _divide
 _SENTINEL = np.uint64(0x7FF8_DEAD_BEEF_0001)  # a NaN that marks "no value was written"
 _SLICE_ROWS = 1 << 20  # rows mapped at a time, to bound temporary memory
-_THREADS = max(1, min(4, os.cpu_count() or 1))
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on: a container or `taskset` may allow fewer than
+    the machine has."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+_THREADS = min(4, _usable_cpus())
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
