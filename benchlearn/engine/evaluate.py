@@ -6,7 +6,8 @@
 the values and every period from the first to the last (a dense range, so that
 ``prev`` means period − 1, not "the previous row") gets a row for every indicator.
 Rows are sorted by indicator (in catalogue order), then unit, then period; ``period``
-keeps the input's integer type, ``unit`` and ``indicator`` are strings.
+keeps the input's integer type; ``unit``, ``indicator`` and ``flag`` are strings, or
+Categorical when the values' units are (large programmes hand codes over so).
 
 What the values mean:
 
@@ -379,7 +380,8 @@ class _Lookup:
                 self.hashes = np.append(hashes, np.uint64(0))
                 break
 
-    def find(self, strings: pl.Series) -> IntArray:
+    def find(self, strings: pl.Series, *, verify: bool | None = None) -> IntArray:
+        """Each string's index in ``codes``; ``verify`` overrides the lookup's own."""
         strings = _strings(strings)
         unknown = len(self.codes)
         if self.seed < 0:  # codes that share a slot under every seed: an exact join
@@ -390,27 +392,57 @@ class _Lookup:
             return found
         hashed = strings.hash(self.seed).to_numpy()
         found = np.take(self.slots, (hashed & self.mask).view(np.int64))
-        if self.verify:
+        if self.verify if verify is None else verify:
             found[np.take(self.hashes, found) != hashed] = unknown
         return found
 
-    def finder(self, column: pl.Series) -> Callable[[pl.Series], IntArray]:
-        """A lookup for slices of ``column``: for categories, each distinct one is looked
-        up once here, and slices are then only indexed by their physical codes."""
+    def finder(
+        self, column: pl.Series, *, scale: int, offset: int, dtype: type[np.integer]
+    ) -> Callable[[pl.Series], IntArray]:
+        """A function from slices of ``column`` to ``index × scale + offset`` (of type
+        ``dtype``), where ``index`` is what ``find`` gives. For categories, each category
+        is looked up once here, and slices are then only indexed by their physical codes."""
         if not _categorical(column):
-            return self.find
-        distinct = column.unique().drop_nulls()
-        ids = distinct.to_physical().to_numpy().astype(np.int64)
-        missing_id = int(ids.max()) + 1 if len(ids) else 0
-        table = np.full(missing_id + 1, len(self.codes), dtype=np.int64)
-        table[ids] = self.find(distinct.cast(pl.String))
+
+            def scaled(part: pl.Series) -> IntArray:
+                found = self.find(part)
+                found *= scale
+                found += offset
+                return found.astype(dtype, copy=False)
+
+            return scaled
+        categories = _categories(column)
+        # The mapping may hold other columns' codes too: always verified (it is small).
+        table = self.find(categories, verify=True) * scale + offset
+        missing = np.array([len(self.codes) * scale + offset])
+        # Index len(categories) stands for a missing code.
+        table = np.concatenate([table, missing]).astype(dtype)
 
         def find(part: pl.Series) -> IntArray:
-            physical = part.to_physical().fill_null(missing_id).to_numpy()
-            found: IntArray = np.take(table, physical.astype(np.int64, copy=False))
+            physical = part.to_physical()
+            if physical.null_count():
+                physical = physical.fill_null(len(categories))
+            found: IntArray = np.take(table, physical.to_numpy())
             return found
 
         return find
+
+
+def _categories(column: pl.Series) -> pl.Series:
+    """The strings behind a categorical column's physical codes, in code order: the
+    mapping itself when it is not much larger than the column, else the codes present."""
+    dtype = column.dtype
+    if isinstance(dtype, pl.Enum):
+        return dtype.categories
+    assert isinstance(dtype, pl.Categorical)
+    mapping = dtype.categories.to_series()
+    if len(mapping) <= max(4 * len(column), 1 << 16):
+        return mapping.cast(pl.String)
+    # A process-wide mapping grown far beyond this column: only the codes it uses.
+    distinct = column.drop_nulls().unique()
+    ids = distinct.to_physical().to_numpy()
+    strings = pl.repeat(None, int(ids.max()) + 1 if len(ids) else 0, dtype=pl.String, eager=True)
+    return strings.scatter(ids, distinct.cast(pl.String)) if len(ids) else strings
 
 
 def _dense(
@@ -428,25 +460,31 @@ def _dense(
     unless ``complete`` says that every unit and period of ``frame`` is on it. Two rows
     for one cell raise ValueError.
     """
-    blocks = len(codes) * grid.size
+    units, size = len(grid.units), grid.size
+    blocks = len(codes) * size
     # One block more than the codes: rows of other codes land there and are dropped.
-    arrays = [_blank(blocks + grid.size) for _ in columns]
-    find_unit = _Lookup(grid.units, verify=not complete).finder(frame["unit"])
-    find_key = _Lookup(pl.Series(codes, dtype=pl.String), verify=True).finder(frame[key])
+    arrays = [_blank(blocks + size) for _ in columns]
+    dtype = np.int32 if blocks + size < 2**31 else np.int64
+    # A row's cell is (code × units + unit) × periods + period − first: each lookup
+    # gives its part of the sum directly, so a row costs two look-ups and two additions.
+    find_unit = _Lookup(grid.units, verify=not complete).finder(
+        frame["unit"], scale=grid.periods, offset=0, dtype=dtype
+    )
+    find_key = _Lookup(pl.Series(codes, dtype=pl.String), verify=True).finder(
+        frame[key], scale=size, offset=-grid.first, dtype=dtype
+    )
 
     def scatter(start: int) -> int:
         part = frame.slice(start, _SLICE_ROWS)
         unit = find_unit(part["unit"])
         period = part["period"].to_numpy()
-        cell = find_key(part[key])  # then (code × units + unit) × periods + period − first
-        cell *= len(grid.units)
+        cell = find_key(part[key])
         cell += unit
-        cell *= grid.periods
-        cell += period
-        cell -= grid.first
+        cell += period.astype(dtype, copy=False)
         if not complete:
             offset = period.astype(np.int64) - grid.first
-            cell[(unit == len(grid.units)) | (offset < 0) | (offset >= grid.periods)] = blocks
+            off = (unit == units * grid.periods) | (offset < 0) | (offset >= grid.periods)
+            cell[off] = blocks
         for array, column in zip(arrays, part.select(columns).get_columns(), strict=True):
             array[cell] = column.to_numpy()
         return int(np.count_nonzero(cell < blocks))
@@ -795,49 +833,51 @@ def _result_columns() -> list[pl.Expr]:
 
 
 def _long(grid: _Grid, codes: list[str], results: Mapping[str, _Columns]) -> pl.DataFrame:
-    """The long result: indicator by indicator (catalogue order), then unit, then period."""
+    """The long result: indicator by indicator (catalogue order), then unit, then period.
+
+    Each column is a chunk per indicator, not one contiguous array: the unit and period
+    chunks are one block shared by every indicator, a part an indicator lacks is one
+    shared all-null block, and the values are the computed columns themselves, so that
+    laying the result out long copies almost nothing (Polars reads chunked columns as
+    one; whoever needs a single array can ``rechunk``).
+    """
     size = grid.size
     if size == 0 or not codes:
         return pl.DataFrame(schema=_schema(grid))
-    # Built column by column (no unpivot): each code is gathered from its small list.
     unit_rows = np.repeat(np.arange(len(grid.units), dtype=np.uint32), grid.periods)
-    periods = np.arange(grid.first, grid.first + grid.periods)
-    indicator_rows = np.repeat(np.arange(len(codes), dtype=np.uint32), size)
-    frame = pl.DataFrame(
+    units = grid.units.cast(grid.code_dtype).gather(unit_rows)
+    periods = pl.Series(np.arange(grid.first, grid.first + grid.periods)).cast(grid.period_dtype)
+    periods = pl.concat([periods] * len(grid.units), rechunk=True)
+    indicators = pl.Series(codes).cast(grid.code_dtype)
+    same = pl.Series(np.zeros(size, dtype=np.uint32))
+    return pl.DataFrame(
         {
-            "unit": grid.units.cast(grid.code_dtype).gather(np.tile(unit_rows, len(codes))),
-            "period": pl.Series(np.tile(periods, len(grid.units) * len(codes))).cast(
-                grid.period_dtype
-            ),
-            "indicator": pl.Series(codes).cast(grid.code_dtype).gather(indicator_rows),
-            "value": pl.concat([results[code].value for code in codes], rechunk=True),
+            "unit": _chunks([units] * len(codes)),
+            "period": _chunks([periods] * len(codes)),
+            "indicator": _chunks([indicators.gather(same + n) for n in range(len(codes))]),
+            "value": _chunks([results[code].value.cast(pl.Float64) for code in codes]),
+            "flag": _chunks(_flags(grid, [results[code].flag for code in codes])),
+            "numerator": _chunks(_parts([results[code].numerator for code in codes], size)),
+            "denominator": _chunks(_parts([results[code].denominator for code in codes], size)),
         }
     )
-    # Flags, numerators and denominators are mostly null: written into all-null columns
-    # (whose untouched pages cost nothing), not built in full.
-    flag = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
-    flagged = [
-        np.flatnonzero(column.to_numpy()) + position * size
-        for position, column in enumerate(results[code].flag for code in codes)
-        if column is not None
-    ]
-    if flagged:
-        flag.scatter(np.concatenate(flagged), DIV0)
-    return frame.with_columns(
-        flag=flag,
-        numerator=_sparse(codes, [results[code].numerator for code in codes], size),
-        denominator=_sparse(codes, [results[code].denominator for code in codes], size),
-    )
 
 
-def _sparse(codes: list[str], columns: list[pl.Series | None], size: int) -> pl.Series:
-    """One indicator's column after another, null where an indicator has none."""
-    long = pl.repeat(None, size * len(codes), dtype=pl.Float64, eager=True)
-    present = [(position, column) for position, column in enumerate(columns) if column is not None]
-    if present:
-        cells = np.concatenate([np.arange(size) + position * size for position, _ in present])
-        long.scatter(cells, pl.concat([column for _, column in present]))
-    return long
+def _chunks(columns: list[pl.Series]) -> pl.Series:
+    return pl.concat(columns, rechunk=False)
+
+
+def _parts(columns: list[pl.Series | None], size: int) -> list[pl.Series]:
+    missing = pl.repeat(None, size, dtype=pl.Float64, eager=True)
+    return [missing if c is None else c.cast(pl.Float64) for c in columns]
+
+
+def _flags(grid: _Grid, columns: list[pl.Series | None]) -> list[pl.Series]:
+    """``div0`` where an indicator's flag column is true, else null; text or a category
+    like the codes."""
+    missing = pl.repeat(None, grid.size, dtype=grid.code_dtype, eager=True)
+    div0 = pl.lit(DIV0, dtype=grid.code_dtype)
+    return [missing if c is None else pl.select(pl.when(c).then(div0)).to_series() for c in columns]
 
 
 def _schema(grid: _Grid) -> dict[str, pl.DataType]:
@@ -846,7 +886,7 @@ def _schema(grid: _Grid) -> dict[str, pl.DataType]:
         "period": grid.period_dtype,
         "indicator": grid.code_dtype,
         "value": pl.Float64(),
-        "flag": pl.String(),
+        "flag": grid.code_dtype,
         "numerator": pl.Float64(),
         "denominator": pl.Float64(),
     }

@@ -607,8 +607,21 @@ def test_categorical_codes_give_the_same_result_as_strings():
     as_categories = values.with_columns(pl.col("unit", "variable").cast(pl.Categorical()))
     expected = evaluate(values, catalogue)
     from_categories = evaluate(as_categories, catalogue)
-    assert from_categories.schema["unit"] == from_categories.schema["indicator"] == pl.Categorical
+    schema = from_categories.schema
+    assert schema["unit"] == schema["indicator"] == schema["flag"] == pl.Categorical
     assert_frame_equal(
-        from_categories.with_columns(pl.col("unit", "indicator").cast(pl.String)), expected
+        from_categories.with_columns(pl.col("unit", "indicator", "flag").cast(pl.String)), expected
     )
     assert expected.filter(pl.col("indicator") == "R")["flag"].to_list().count("div0") == 1
+
+
+def test_categorical_codes_from_a_mapping_far_larger_than_the_values():
+    # A long-running process may have cast many other codes into the same categories:
+    # only the codes the values use are then looked up, with the same result.
+    categories = pl.Categorical(pl.Categories("benchlearn_test_large_mapping"))
+    other_codes = pl.Series([f"OTHER{n}" for n in range(70_000)]).cast(categories)
+    values = frame([("a", 1, "A", 6.0), ("b", 1, "A", 3.0), ("a", 1, "Z", 1.0)])
+    as_categories = values.with_columns(pl.col("unit", "variable").cast(categories))
+    result = evaluate(as_categories, catalogue({"X": "A / 3"}))
+    assert len(other_codes) == 70_000  # kept alive: the mapping holds them
+    assert result.select(pl.col("unit").cast(pl.String), "value").rows() == [("a", 2.0), ("b", 1.0)]
