@@ -9,8 +9,9 @@ the database's work).
 
 The results are generated here with NumPy (2,900 units × 20 periods × 300 indicators,
 log-normal, a few missing values and zeros, a fifth of the indicators with numerators
-and denominators), so that this benchmark depends on the statistics alone, not on the
-evaluator. The 30 groups are those of ``bench.synthetic`` when it is there.
+and denominators) in the layout ``evaluate`` returns them (sorted by indicator, unit and
+period, codes Categorical), so that this benchmark depends on the statistics alone, not
+on the evaluator. The 30 groups are those of ``bench.synthetic`` when it is there.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def unit_codes(units: int = UNITS) -> pl.Series:
 def synthetic_results(
     units: int = UNITS, periods: int = PERIODS, indicators: int = INDICATORS, *, seed: int = 0
 ) -> pl.DataFrame:
-    """Results shaped as ``evaluate`` returns them: sorted by unit, period and indicator."""
+    """Results shaped as ``evaluate`` returns a national programme: sorted by indicator,
+    unit and period, with the unit and indicator codes Categorical."""
     rng = np.random.default_rng(seed)
     size = units * periods * indicators
     denominator = rng.lognormal(mean=8.0, sigma=1.0, size=size)
@@ -50,15 +52,15 @@ def synthetic_results(
     value = numerator / denominator
     value[rng.random(size) < 0.005] = 0.0
     missing = rng.random(size) < 0.03
-    indicator = np.tile(np.arange(indicators, dtype=np.uint32), units * periods)
+    indicator = np.repeat(np.arange(indicators, dtype=np.uint32), units * periods)
     ratio = indicator % 10 < 2  # as in bench.synthetic: two kinds of ten declare parts
     codes = pl.Series("indicator", [f"I{number:04d}" for number in range(indicators)])
+    unit = np.tile(np.repeat(np.arange(units, dtype=np.uint32), periods), indicators)
     return pl.DataFrame(
         [
-            unit_codes(units).gather(np.repeat(np.arange(units, dtype=np.uint32), size // units)),
-            pl.Series("period", np.tile(np.repeat(np.arange(periods), indicators), units))
-            + FIRST_PERIOD,
-            codes.gather(indicator),
+            unit_codes(units).cast(pl.Categorical).gather(unit),
+            pl.Series("period", np.tile(np.arange(periods), units * indicators)) + FIRST_PERIOD,
+            codes.cast(pl.Categorical).gather(indicator),
             pl.Series("value", np.where(missing, np.nan, value), nan_to_null=True),
             pl.Series("numerator", np.where(ratio & ~missing, numerator, np.nan), nan_to_null=True),
             pl.Series(

@@ -400,6 +400,8 @@ def _encode(column: pl.Series) -> tuple[pl.Series, Indices]:
     of indicators repeated for every unit and period (as ``evaluate`` returns them) by
     one repetition.
     """
+    if isinstance(column.dtype, pl.Categorical):
+        return _encode_categories(column)
     strings = column.cast(pl.String)
     sample = strings.head(1 << 16)
     if sample.ne_missing(sample.shift(1)).sum() * _RUN_LENGTH < len(sample):
@@ -413,6 +415,21 @@ def _encode(column: pl.Series) -> tuple[pl.Series, Indices]:
         return distinct, np.tile(_indices(strings.head(cycle), distinct), len(strings) // cycle)
     distinct = strings.unique().sort()
     return distinct, _indices(strings, distinct)
+
+
+def _encode_categories(column: pl.Series) -> tuple[pl.Series, Indices]:
+    """``_encode`` of a categorical column (as ``evaluate`` returns large programmes):
+    through the physical codes, without turning a row into a string."""
+    physical = column.to_physical().to_numpy()
+    used = np.flatnonzero(np.bincount(physical))
+    strings = column.dtype.categories.to_series()  # type: ignore[attr-defined]
+    strings = strings.gather(used).cast(pl.String)
+    order = strings.arg_sort().to_numpy()
+    rank = np.zeros(len(used), dtype=np.uint32)
+    rank[order] = np.arange(len(used), dtype=np.uint32)
+    table = np.zeros(int(used.max(initial=-1)) + 1, dtype=np.uint32)
+    table[used] = rank
+    return strings.gather(order), np.take(table, physical)
 
 
 def _cycle(strings: pl.Series, sample: pl.Series) -> int:

@@ -481,6 +481,18 @@ def test_rows_come_sorted_by_indicator_period_group_and_value():
     assert found.equals(found.sort("indicator", "period", "group", "value", maintain_order=True))
 
 
+def test_categorical_codes_give_the_same_statistics_and_positions_as_text():
+    # evaluate hands large programmes over with Categorical codes; the process-wide
+    # categories also hold codes these results do not use.
+    pl.Series(["ZZ_UNUSED", "AA_UNUSED"]).cast(pl.Categorical)
+    frame, membership, polarity = random_programme(3)
+    coded = frame.with_columns(pl.col("unit", "indicator").cast(pl.Categorical))
+    assert group_stats(coded, membership, polarity).equals(group_stats(frame, membership, polarity))
+    assert unit_positions(coded, membership, polarity).equals(
+        unit_positions(frame, membership, polarity)
+    )
+
+
 def test_codes_are_compared_as_strings():
     frame = pl.DataFrame(
         {"unit": [2461011, 2466011], "period": [2024, 2024], "indicator": ["x", "x"]}
