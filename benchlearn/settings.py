@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "benchlearn.groups",
     "benchlearn.catalogue",
     "benchlearn.collection",
+    "benchlearn.results",
     "benchlearn.api",
     "benchlearn.demo",
     "benchlearn.compute",
@@ -213,6 +214,14 @@ COLLECTION_IMPORT_MAX_UNPACKED_BYTES = (
 )
 COLLECTION_IMPORT_SYNC_BYTES = env_int("BENCHLEARN_IMPORT_SYNC_KB", 512) * 1024
 COLLECTION_IMPORT_RUNNER = env_str("BENCHLEARN_IMPORT_RUNNER", "thread")
+# Results are computed in the background the same way ("thread" or "command").
+RESULTS_RUNNER = env_str("BENCHLEARN_COMPUTE_RUNNER", COLLECTION_IMPORT_RUNNER)
+# Nearest neighbours by context: how many, on which context variables with what
+# weights, and which are compared on a logarithmic scale (sizes: 2,000 vs 4,000
+# residents count as much as 200,000 vs 400,000).
+NEIGHBOURS = env_int("BENCHLEARN_NEIGHBOURS", 10)
+NEIGHBOUR_WEIGHTS = {"POP": 2.0, "AREA_KM2": 1.0, "DENSITY": 1.0}
+NEIGHBOUR_LOG = ["POP", "AREA_KM2", "DENSITY"]
 COLLECTION_IMPORT_DIR = Path(env_str("BENCHLEARN_IMPORT_DIR", str(DATA_DIR / "imports")))
 
 if PRODUCTION:

@@ -71,6 +71,7 @@ Codes (unit, indicator, group) are compared as strings, and come back as strings
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -800,3 +801,59 @@ def _empty_positions(results: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(
         schema={name: kinds.get(name, pl.Float64()) for name in UNIT_POSITIONS_COLUMNS}
     )
+
+
+# --- One unit against stored statistics ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where one value stands in a group: the columns of :func:`unit_positions` but the
+    change, worked out from the group's statistics and sorted values (as stored)."""
+
+    rank: int | None
+    n: int
+    percentile: float | None
+    quartile: int | None
+    z: float | None
+    gap_median_pct: float | None
+    gap_best_pct: float | None
+
+
+def position_in_group(
+    value: float,
+    values: Floats,
+    polarity: Polarity | str,
+    *,
+    mean: float | None,
+    std: float | None,
+    median: float | None,
+    best: float | None,
+) -> Position:
+    """The position of ``value`` among ``values`` (the group's values sorted in
+    increasing order, ``value`` among them), with the definitions of the module
+    docstring: the same figures as :func:`unit_positions` gives for that unit."""
+    n = len(values)
+    polarity = Polarity(polarity)
+
+    def gap(reference: float | None) -> float | None:
+        if reference is None or reference == 0 or math.isnan(reference):
+            return None
+        return _finite_or_none((value - reference) * (100.0 / abs(reference)))
+
+    z = None
+    if mean is not None and std is not None and std != 0 and not math.isnan(std):
+        z = _finite_or_none((value - mean) * (1.0 / std))
+    if polarity == Polarity.NEUTRAL or n == 0:
+        return Position(None, n, None, None, z, gap(median), None)
+    if polarity == Polarity.HIGHER_BETTER:
+        rank = n - int(np.searchsorted(values, value, side="right")) + 1
+    else:
+        rank = int(np.searchsorted(values, value, side="left")) + 1
+    percentile = 100.0 if n == 1 else (n - rank) * (100.0 / (n - 1))
+    quartile = int(_quartile(np.array([percentile]))[0])
+    return Position(rank, n, percentile, quartile, z, gap(median), gap(best))
+
+
+def _finite_or_none(number: float) -> float | None:
+    return number if math.isfinite(number) else None

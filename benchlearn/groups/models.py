@@ -22,6 +22,13 @@ class ExchangeGroup(models.Model):
     units = models.ManyToManyField(
         Unit, verbose_name=_("member units"), related_name="exchange_groups", blank=True
     )
+    # Members see one another by name in comparisons unless the group chose otherwise
+    # (each viewer still sees their own unit by name).
+    anonymised = models.BooleanField(
+        _("anonymise members in comparisons"),
+        default=False,
+        help_text=_("Other members are shown as A, B, C… in charts, tables and reports."),
+    )
 
     class Meta:
         verbose_name = _("exchange group")

@@ -540,3 +540,46 @@ def test_positions_of_a_period_without_results_are_empty():
     found = unit_positions(frame, membership, polarity, periods=[1999])
     assert found.height == 0
     assert found.columns == list(UNIT_POSITIONS_COLUMNS)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 4])
+def test_position_from_stored_statistics_equals_unit_positions(seed):
+    # Pages place a unit from the stored statistics and sorted values of its group.
+    frame, membership, polarity = random_programme(seed)
+    found = group_stats(frame, membership, polarity)
+    positions = unit_positions(frame, membership, polarity)
+    joined = frame.filter(pl.col("value").is_finite()).join(membership, on="unit")
+    sorted_values = {
+        (group, indicator, period): np.sort(np.array(values))
+        for group, indicator, period, values in joined.group_by("group", "indicator", "period")
+        .agg(pl.col("value"))
+        .iter_rows()
+    }
+    stats_by_key = {
+        (r["group"], r["indicator"], r["period"]): r for r in found.iter_rows(named=True)
+    }
+    checked = 0
+    for row in positions.iter_rows(named=True):
+        key = (row["group"], row["indicator"], row["period"])
+        stat = stats_by_key[key]
+        position = stats.position_in_group(
+            row["value"],
+            sorted_values[key],
+            polarity.get(row["indicator"], NEUTRAL),
+            mean=stat["mean"],
+            std=stat["std"],
+            median=stat["median"],
+            best=stat["best"],
+        )
+        assert (position.rank, position.n, position.quartile) == (
+            row["rank"],
+            row["n"],
+            row["quartile"],
+        )
+        for name in ("percentile", "z", "gap_median_pct", "gap_best_pct"):
+            mine, theirs = getattr(position, name), row[name]
+            assert (mine is None) == (theirs is None), (name, mine, theirs)
+            if mine is not None:
+                assert mine == pytest.approx(theirs, rel=1e-12, abs=1e-12)
+        checked += 1
+    assert checked == positions.height > 100

@@ -1,0 +1,207 @@
+"""Computed results, kept: what every comparison page and report reads.
+
+A ``Computation`` is one run of the engine over every stored value: every indicator of
+the published catalogue for every unit and period (``Result``), the standing comparison
+groups of that moment (``ComparisonGroup``: all units, each voivodeship, each kind of
+unit in a population band, each exchange group), their statistics per indicator and
+period (``GroupStat``, with the group's sorted values, so that a unit's rank is a
+binary search rather than a recomputation) and each unit's nearest neighbours by
+context (``Neighbour``). Pages read the newest finished computation; a new one is
+built beside it and replaces it only when complete.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from benchlearn.catalogue.models import Indicator
+from benchlearn.groups.models import ExchangeGroup
+from benchlearn.units.models import Unit
+
+
+class ComputationState(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("computing")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class Computation(models.Model):
+    """One run of the engine, with its progress while it runs."""
+
+    state = models.CharField(
+        _("state"), max_length=8, choices=ComputationState.choices, default=ComputationState.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    step = models.CharField(_("step"), max_length=200, blank=True)
+    done = models.PositiveIntegerField(_("steps done"), default=0)
+    total = models.PositiveIntegerField(_("steps"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    # What was computed from: indicator code -> version number, and the newest change
+    # of collected values and of context values at the start (the data version).
+    catalogue = models.JSONField(_("indicator versions"), default=dict, blank=True)
+    value_change = models.PositiveBigIntegerField(_("last value change"), default=0)
+    context_change = models.PositiveBigIntegerField(_("last context change"), default=0)
+    data_as_of = models.DateTimeField(_("data as of"), null=True, blank=True)
+    first_period = models.PositiveSmallIntegerField(_("first period"), null=True, blank=True)
+    last_period = models.PositiveSmallIntegerField(_("last period"), null=True, blank=True)
+    units = models.PositiveIntegerField(_("units"), default=0)
+    results = models.PositiveIntegerField(_("results"), default=0)
+
+    class Meta:
+        verbose_name = _("computation")
+        verbose_name_plural = _("computations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.state})"
+
+    @property
+    def data_version(self) -> str:
+        """A short label of the data a computation used, printed on reports."""
+        return f"{self.pk}.{self.value_change}.{self.context_change}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+class Result(models.Model):
+    """One indicator's value for one unit and period."""
+
+    computation = models.ForeignKey(
+        Computation, on_delete=models.CASCADE, related_name="result_rows", db_index=False
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    period = models.SmallIntegerField(_("period"))
+    value = models.FloatField(_("value"), null=True)
+    flag = models.CharField(_("flag"), max_length=8, blank=True)
+    numerator = models.FloatField(_("numerator"), null=True)
+    denominator = models.FloatField(_("denominator"), null=True)
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        indexes = [
+            models.Index(fields=["computation", "unit", "indicator"], name="result_unit"),
+            models.Index(fields=["computation", "indicator", "period"], name="result_indicator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.indicator_id} {self.period}: {self.value}"
+
+
+class ComparisonKind(models.TextChoices):
+    EXCHANGE = "exchange", _("exchange group")
+    BAND = "band", _("same kind and population band")
+    NEIGHBOURS = "neighbours", _("nearest neighbours")
+    VOIVODESHIP = "voivodeship", _("voivodeship")
+    ALL = "all", _("all units")
+
+
+class ComparisonGroup(models.Model):
+    """A standing comparison group as it was at a computation (neighbours are per unit:
+    see ``Neighbour``)."""
+
+    computation = models.ForeignKey(
+        Computation, on_delete=models.CASCADE, related_name="comparison_groups"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ComparisonKind.choices)
+    # "all"; a voivodeship's name; "<unit kind>:<population band>"; an exchange group's id.
+    key = models.CharField(_("key"), max_length=80)
+    exchange_group = models.ForeignKey(
+        ExchangeGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    members = models.ManyToManyField(Unit, related_name="+")
+
+    class Meta:
+        verbose_name = _("comparison group")
+        verbose_name_plural = _("comparison groups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["computation", "kind", "key"], name="comparison_group_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
+class GroupStat(models.Model):
+    """A comparison group's statistics of one indicator in one period (definitions in
+    ``benchlearn.engine.stats``), with the members' values sorted (float64 bytes)."""
+
+    group = models.ForeignKey(ComparisonGroup, on_delete=models.CASCADE, related_name="stats")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    period = models.SmallIntegerField(_("period"))
+    n = models.PositiveIntegerField(_("units with a value"))
+    mean = models.FloatField(null=True)
+    aggregate = models.FloatField(null=True)
+    median = models.FloatField(null=True)
+    q1 = models.FloatField(null=True)
+    q3 = models.FloatField(null=True)
+    minimum = models.FloatField(null=True)
+    maximum = models.FloatField(null=True)
+    std = models.FloatField(null=True)
+    best = models.FloatField(null=True)
+    worst = models.FloatField(null=True)
+    values = models.BinaryField(_("sorted values"))
+
+    class Meta:
+        verbose_name = _("group statistic")
+        verbose_name_plural = _("group statistics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "indicator", "period"], name="group_stat_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.indicator_id} {self.period}: n = {self.n}"
+
+    def sorted_values(self) -> npt.NDArray[np.float64]:
+        return np.frombuffer(bytes(self.values), dtype="<f8")
+
+
+class Neighbour(models.Model):
+    """One of a unit's nearest neighbours by context, and why (each context variable's
+    share of the squared distance)."""
+
+    computation = models.ForeignKey(
+        Computation, on_delete=models.CASCADE, related_name="neighbours", db_index=False
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    peer = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    distance = models.FloatField(_("distance"))
+    shares = models.JSONField(_("shares of the distance"), default=dict)
+
+    class Meta:
+        verbose_name = _("neighbour")
+        verbose_name_plural = _("neighbours")
+        ordering = ["unit", "rank"]
+        indexes = [models.Index(fields=["computation", "unit", "rank"], name="neighbour_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} → {self.peer_id} ({self.rank})"

@@ -1,0 +1,420 @@
+"""Computing results and keeping them (writes; reads are in ``selectors``).
+
+``computation_request`` queues a run (after an approval, or on an operator's demand);
+a worker claims it with a conditional UPDATE (a thread of the web process, or
+``benchlearn run-jobs``) and ``computation_build`` runs the engine step by step,
+writing its progress to the row for the page to poll. Rows are written outside one big
+transaction so that the progress is visible, but nothing reads a computation before it
+is done: pages read the newest finished one, and a failed run's rows are deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from django.conf import settings
+from django.db import connections, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from benchlearn.accounts.access import Perm, require
+from benchlearn.accounts.models import User
+from benchlearn.catalogue.models import Indicator, IndicatorVersion, Variable
+from benchlearn.catalogue.selectors import engine_indicator, engine_variable
+from benchlearn.collection.models import Value, ValueChange
+from benchlearn.collection.selectors import values_frame
+from benchlearn.engine import catalogue as engine
+from benchlearn.engine.evaluate import evaluate
+from benchlearn.engine.formula import FormulaError, parse, references
+from benchlearn.engine.peers import nearest_peers
+from benchlearn.engine.stats import group_stats
+from benchlearn.groups.models import ExchangeGroup
+from benchlearn.results.models import (
+    ComparisonGroup,
+    ComparisonKind,
+    Computation,
+    ComputationState,
+    GroupStat,
+    Neighbour,
+    Result,
+)
+from benchlearn.results.store import rows_write
+from benchlearn.units.models import ContextValue, ContextValueChange, Unit
+from benchlearn.units.selectors import POPULATION_BANDS
+
+logger = logging.getLogger(__name__)
+
+RESULT_FIELDS = [
+    *("computation", "unit", "indicator", "period"),
+    *("value", "flag", "numerator", "denominator"),
+]
+GROUP_STAT_FIELDS = [
+    *("group", "indicator", "period", "n", "mean", "aggregate", "median", "q1", "q3"),
+    *("minimum", "maximum", "std", "best", "worst", "values"),
+]
+
+# The steps a computation reports (translated when shown).
+STEPS = [
+    gettext_noop("reading the published catalogue"),
+    gettext_noop("reading approved values"),
+    gettext_noop("computing indicators"),
+    gettext_noop("storing results"),
+    gettext_noop("forming comparison groups"),
+    gettext_noop("computing group statistics"),
+    gettext_noop("finding nearest neighbours"),
+]
+
+
+def computation_request(*, user: User | None, reason: str = "") -> Computation:
+    """Queue a computation of every result; one already waiting is reused.
+
+    ``user`` is the operator asking (checked), or None when the system asks after an
+    approval. Starts the work in a thread when ``RESULTS_RUNNER`` is "thread".
+    """
+    if user is not None:
+        require(user, Perm.COLLECTION_MANAGE)
+    with transaction.atomic():
+        waiting = Computation.objects.select_for_update().filter(state=ComputationState.QUEUED)
+        computation = waiting.first()
+        if computation is None:
+            computation = Computation.objects.create(
+                requested_by=user, reason=reason[:200], total=len(STEPS)
+            )
+            if settings.RESULTS_RUNNER == "thread":
+                pk = computation.pk
+                transaction.on_commit(lambda: _thread_start(pk))
+    return computation
+
+
+def _thread_start(computation_id: int) -> None:
+    threading.Thread(target=_thread_run, args=(computation_id,), daemon=True).start()
+
+
+def _thread_run(computation_id: int) -> None:
+    try:
+        computation_run(computation_id)
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def computation_claim(computation_id: int | None = None) -> Computation | None:
+    """Take a queued computation (the oldest, or ``computation_id``); None if none is."""
+    queued = Computation.objects.filter(state=ComputationState.QUEUED)
+    if computation_id is not None:
+        queued = queued.filter(pk=computation_id)
+    for candidate in queued.order_by("created_at", "pk")[:10]:
+        claimed = Computation.objects.filter(pk=candidate.pk, state=ComputationState.QUEUED).update(
+            state=ComputationState.RUNNING, started_at=timezone.now()
+        )
+        if claimed:
+            return Computation.objects.get(pk=candidate.pk)
+    return None
+
+
+def computation_run(computation_id: int | None = None) -> Computation | None:
+    """Claim and build one queued computation; it as it ended, or None if none waited."""
+    computation = computation_claim(computation_id)
+    if computation is None:
+        return None
+    try:
+        computation_build(computation)
+    except Exception as error:
+        logger.exception("computation %s failed", computation.pk)
+        _discard_rows(computation)
+        Computation.objects.filter(pk=computation.pk).update(
+            state=ComputationState.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+    else:
+        _older_discard(computation)
+    computation.refresh_from_db()
+    return computation
+
+
+def _discard_rows(computation: Computation) -> None:
+    Result.objects.filter(computation=computation).delete()
+    Neighbour.objects.filter(computation=computation).delete()
+    ComparisonGroup.objects.filter(computation=computation).delete()
+
+
+def _older_discard(computation: Computation) -> None:
+    """Earlier finished computations are replaced by this one: their rows go."""
+    for older in Computation.objects.filter(
+        state__in=[ComputationState.DONE, ComputationState.FAILED],
+        created_at__lte=computation.created_at,
+    ).exclude(pk=computation.pk):
+        _discard_rows(older)
+        older.delete()
+
+
+@dataclass
+class _Progress:
+    computation: Computation
+
+    def step(self, number: int) -> None:
+        Computation.objects.filter(pk=self.computation.pk).update(
+            step=STEPS[number], done=number, total=len(STEPS)
+        )
+
+
+def computation_build(computation: Computation) -> None:
+    """Run the engine over every stored value and keep what it gives (see the module
+    docstring of ``benchlearn.results.models``)."""
+    progress = _Progress(computation)
+    progress.step(0)
+    catalogue, versions = published_catalogue()
+    indicator_ids = dict(Indicator.objects.values_list("code", "pk"))
+    units = {u.teryt: u for u in Unit.objects.all()}
+    marks = _data_marks()
+    progress.step(1)
+    values = _all_values(catalogue, list(units.values()))
+    progress.step(2)
+    results = evaluate(values, catalogue) if values.height else _empty_results()
+    results = results.with_columns(pl.col("unit", "indicator", "flag").cast(pl.String)).filter(
+        pl.col("value").is_not_null() | pl.col("flag").is_not_null()
+    )
+    progress.step(3)
+    unit_ids = {teryt: unit.pk for teryt, unit in units.items()}
+    written = rows_write(
+        Result,
+        RESULT_FIELDS,
+        (
+            (computation.pk, unit_ids[u], indicator_ids[i], p, v, f or "", n, d)
+            for u, p, i, v, f, n, d in results.select(
+                "unit", "period", "indicator", "value", "flag", "numerator", "denominator"
+            ).iter_rows()
+        ),
+    )
+    progress.step(4)
+    with_results = set(results["unit"].unique().to_list())
+    memberships = _memberships([units[t] for t in sorted(with_results)])
+    groups = _groups_store(computation, memberships, unit_ids)
+    progress.step(5)
+    polarity = {i.code: i.polarity for i in catalogue.indicators}
+    _stats_store(results, memberships, polarity, groups, indicator_ids)
+    progress.step(6)
+    _neighbours_store(computation, unit_ids, with_results)
+    periods = results["period"]
+    Computation.objects.filter(pk=computation.pk).update(
+        state=ComputationState.DONE,
+        finished_at=timezone.now(),
+        done=len(STEPS),
+        step="",
+        catalogue=versions,
+        value_change=marks[0],
+        context_change=marks[1],
+        data_as_of=marks[2],
+        first_period=periods.min() if len(periods) else None,
+        last_period=periods.max() if len(periods) else None,
+        units=len(with_results),
+        results=written,
+    )
+
+
+def published_catalogue() -> tuple[engine.Catalogue, dict[str, int]]:
+    """The catalogue results are computed with: each indicator's newest published
+    version (indicators never published are left out, and so is any indicator using
+    one of them), every variable; and the version numbers used, by code."""
+    chosen: dict[str, IndicatorVersion] = {}
+    for version in (
+        IndicatorVersion.objects.filter(published_at__isnull=False)
+        .select_related("indicator__domain")
+        .order_by("indicator__position", "indicator__code", "-number")
+    ):
+        chosen.setdefault(version.indicator.code, version)
+    variables = tuple(engine_variable(v) for v in Variable.objects.select_related("domain"))
+    indicators = [engine_indicator(version) for version in chosen.values()]
+    known = {v.code for v in variables} | set(chosen)
+    usable = [i for i in indicators if _uses_only(i, known)]
+    while len(usable) < len(indicators):  # dropping one may strand those using it
+        indicators, known = usable, {v.code for v in variables} | {i.code for i in usable}
+        usable = [i for i in indicators if _uses_only(i, known)]
+    catalogue = engine.Catalogue(variables=variables, indicators=tuple(usable))
+    return catalogue, {i.code: chosen[i.code].number for i in usable}
+
+
+def _uses_only(indicator: engine.Indicator, known: set[str]) -> bool:
+    texts = (indicator.formula, indicator.numerator, indicator.denominator)
+    try:
+        used = set().union(*(references(parse(t)) for t in texts if t))
+    except FormulaError:
+        return False
+    return used <= known
+
+
+def _data_marks() -> tuple[int, int, object]:
+    """The newest change of collected and of context values: the data version."""
+    value = ValueChange.objects.aggregate(last=Max("pk"), at=Max("changed_at"))
+    context = ContextValueChange.objects.aggregate(last=Max("pk"), at=Max("changed_at"))
+    times = [t for t in (value["at"], context["at"]) if t is not None]
+    return value["last"] or 0, context["last"] or 0, max(times) if times else None
+
+
+def _all_values(catalogue: engine.Catalogue, units: list[Unit]) -> pl.DataFrame:
+    periods = set(Value.objects.values_list("period", flat=True).distinct())
+    periods |= set(ContextValue.objects.values_list("year", flat=True).distinct())
+    codes = {v.code for v in catalogue.variables}
+    variables = Variable.objects.filter(code__in=codes)
+    return values_frame(periods=sorted(periods), units=units, variables=variables)
+
+
+def _empty_results() -> pl.DataFrame:
+    schema = {"unit": pl.String, "period": pl.Int64, "indicator": pl.String}
+    schema |= {"value": pl.Float64, "flag": pl.String}
+    schema |= {"numerator": pl.Float64, "denominator": pl.Float64}
+    return pl.DataFrame(schema=schema)
+
+
+# --- Comparison groups ------------------------------------------------------------------
+
+
+def population_band(population: float | None) -> str:
+    """The code of the population band (``POPULATION_BANDS``) of a population."""
+    if population is None:
+        return ""
+    for code, _label, low, high in POPULATION_BANDS:
+        if (low is None or population >= low) and (high is None or population < high):
+            return code
+    return ""
+
+
+def latest_context(code: str) -> dict[int, float]:
+    """Each unit's newest value of a context variable, by unit id."""
+    latest: dict[int, float] = {}
+    for unit_id, value in (
+        ContextValue.objects.filter(variable__code=code)
+        .order_by("unit_id", "-year")
+        .values_list("unit_id", "value")
+    ):
+        latest.setdefault(unit_id, value)
+    return latest
+
+
+def _memberships(units: list[Unit]) -> pl.DataFrame:
+    """(group, kind, key, unit) for every standing comparison group of these units."""
+    population = latest_context("POP")
+    rows: list[tuple[str, str, str]] = []
+    for unit in units:
+        rows.append((ComparisonKind.ALL, "all", unit.teryt))
+        if unit.voivodeship:
+            rows.append((ComparisonKind.VOIVODESHIP, unit.voivodeship, unit.teryt))
+        band = population_band(population.get(unit.pk))
+        if band:
+            rows.append((ComparisonKind.BAND, f"{unit.kind}:{band}", unit.teryt))
+    present = {u.teryt for u in units}
+    for group_id, teryt in ExchangeGroup.units.through.objects.values_list(
+        "exchangegroup_id", "unit__teryt"
+    ):
+        if teryt in present:
+            rows.append((ComparisonKind.EXCHANGE, str(group_id), teryt))
+    schema = {"kind": pl.String, "key": pl.String, "unit": pl.String}
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    return frame.with_columns(group=pl.col("kind") + "|" + pl.col("key"))
+
+
+def _groups_store(
+    computation: Computation, memberships: pl.DataFrame, unit_ids: dict[str, int]
+) -> dict[str, int]:
+    """Store the groups and their members; group label -> ComparisonGroup id."""
+    exchange_ids = set(ExchangeGroup.objects.values_list("pk", flat=True))
+    distinct = memberships.select("group", "kind", "key").unique().sort("group")
+    created = ComparisonGroup.objects.bulk_create(
+        ComparisonGroup(
+            computation=computation,
+            kind=kind,
+            key=key,
+            exchange_group_id=int(key)
+            if kind == ComparisonKind.EXCHANGE and int(key) in exchange_ids
+            else None,
+        )
+        for _group, kind, key in distinct.iter_rows()
+    )
+    ids = {f"{g.kind}|{g.key}": g.pk for g in created}
+    if not all(ids.values()):  # a backend that does not return ids (not ours)
+        ids = {
+            f"{kind}|{key}": pk
+            for pk, kind, key in ComparisonGroup.objects.filter(
+                computation=computation
+            ).values_list("pk", "kind", "key")
+        }
+    through = ComparisonGroup.members.through
+    rows_write(
+        through,
+        ("comparisongroup", "unit"),
+        ((ids[g], unit_ids[u]) for g, u in memberships.select("group", "unit").iter_rows()),
+    )
+    return ids
+
+
+def _stats_store(
+    results: pl.DataFrame,
+    memberships: pl.DataFrame,
+    polarity: dict[str, engine.Polarity],
+    groups: dict[str, int],
+    indicator_ids: dict[str, int],
+) -> None:
+    pairs = memberships.select("group", "unit")
+    stats = group_stats(results, pairs, polarity)
+    joined = results.filter(pl.col("value").is_not_null()).join(pairs, on="unit")
+    sorted_values = joined.group_by("group", "indicator", "period").agg(
+        pl.col("value").sort().alias("values")
+    )
+    stats = stats.join(sorted_values, on=["group", "indicator", "period"], how="left")
+    columns = ("n", "mean", "aggregate", "median", "q1", "q3", "min", "max", "std", "best", "worst")
+    rows_write(
+        GroupStat,
+        GROUP_STAT_FIELDS,
+        (
+            (groups[g], indicator_ids[i], p, *figures, _bytes(values))
+            for g, i, p, *figures, values in stats.select(
+                "group", "indicator", "period", *columns, "values"
+            ).iter_rows()
+        ),
+    )
+
+
+def _bytes(values: list[float] | None) -> bytes:
+    return np.asarray(values or [], dtype="<f8").tobytes()
+
+
+def _neighbours_store(computation: Computation, unit_ids: dict[str, int], units: set[str]) -> None:
+    weights = settings.NEIGHBOUR_WEIGHTS
+    rows = []
+    for code in weights:
+        latest = latest_context(code)
+        by_id = {pk: teryt for teryt, pk in unit_ids.items() if teryt in units}
+        rows += [(by_id[pk], code, value) for pk, value in latest.items() if pk in by_id]
+    schema = {"unit": pl.String, "variable": pl.String, "value": pl.Float64}
+    context = pl.DataFrame(rows, schema=schema, orient="row")
+    if context.height == 0:
+        return
+    found = nearest_peers(
+        context, weights=weights, k=settings.NEIGHBOURS, log=settings.NEIGHBOUR_LOG
+    ).peers
+    shares = [f"share_{code}" for code in weights]
+    rows_write(
+        Neighbour,
+        ("computation", "unit", "peer", "rank", "distance", "shares"),
+        (
+            (
+                computation.pk,
+                unit_ids[unit],
+                unit_ids[peer],
+                rank,
+                distance,
+                _json({code: share for code, share in zip(weights, parts, strict=True)}),
+            )
+            for unit, peer, rank, distance, *parts in found.select(
+                "unit", "peer", "rank", "distance", *shares
+            ).iter_rows()
+        ),
+    )
+
+
+def _json(shares: dict[str, float | None]) -> str:
+    return json.dumps(shares)
