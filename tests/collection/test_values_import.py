@@ -134,14 +134,14 @@ def test_the_same_import_twice_writes_nothing_the_second_time(sub_a, sub_b, oper
 def test_a_late_failure_stores_nothing(sub_a, sub_b, participant_a, operator, monkeypatch):
     save(sub_a, participant_a, {"EDU_EXP": "100"})
     before = dump()
-    real = services._rows_insert
+    real = services._changes_store
 
-    def history_fails(model, fields, rows):
-        if model is ValueChange:
-            raise RuntimeError("disk full")
-        real(model, fields, rows)
+    def fails_after_writing(changes, recorded):
+        real(changes, recorded)  # values and history rows written, then the failure
+        assert ValueChange.objects.count() > 1
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_rows_insert", history_fails)
+    monkeypatch.setattr(services, "_changes_store", fails_after_writing)
     with pytest.raises(RuntimeError):
         values_import(
             round_=sub_a.round,
