@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from benchlearn import views
 from benchlearn.accounts.views import start
 from benchlearn.api.api import api
+from benchlearn.results import views as results_views
 
 admin.site.site_header = _("Benchlearn administration")
 admin.site.site_title = _("Benchlearn administration")
@@ -14,6 +15,8 @@ urlpatterns = [
     path("", start, name="start"),
     path("accounts/", include("benchlearn.accounts.urls")),
     path("units/", include("benchlearn.units.urls")),
+    path("units/", include("benchlearn.results.urls")),
+    path("results/", results_views.computations, name="computations"),
     path("groups/", include("benchlearn.groups.urls")),
     path("catalogue/", include("benchlearn.catalogue.urls")),
     path("rounds/", include("benchlearn.collection.urls")),

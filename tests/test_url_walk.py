@@ -12,14 +12,16 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from benchlearn.accounts.services import api_token_create
-from benchlearn.catalogue.models import IndicatorSet
+from benchlearn.catalogue.models import Indicator, IndicatorSet
 from benchlearn.catalogue.services import catalogue_import, catalogue_publish
 from benchlearn.collection.models import ImportJob, Submission, ValueChange
 from benchlearn.collection.services import round_create, round_open, submission_save
+from benchlearn.results.models import ComparisonGroup, Computation, ComputationState, Result
 from tests.catalogue.conftest import SMALL_YAML
 from tests.conftest import client_for, make_user
 
@@ -137,6 +139,9 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     # The round's indicators: everyone who sees the round, each the rows of their units.
     "round-results": GROUP,
     "submission-form": UNIT_A,
+    "unit-results": UNIT_A,
+    "computations": OPERATOR_ONLY,
+    "unit-indicator": UNIT_A,
     "submission-submit": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "submission-return": OPERATOR_ONLY,
     "submission-approve": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
@@ -200,6 +205,7 @@ def _parameters(programme, group) -> dict[str, str]:
         entries={"EDU_EXP": ("1 000", None)},
         base_revisions={},
     )
+    _results_of(submission.unit, operator)
     return {
         "teryt": user.unit_memberships.get().unit.teryt,
         "group_id": str(group.pk),
@@ -221,6 +227,24 @@ def _parameters(programme, group) -> dict[str, str]:
             ).pk
         ),
     }
+
+
+def _results_of(unit, operator) -> None:
+    """A finished computation with one result of the unit, for the results pages."""
+    computation = Computation.objects.create(
+        state=ComputationState.DONE,
+        requested_by=operator,
+        finished_at=timezone.now(),
+        catalogue={"EDU_COST_PUPIL": 1},
+        first_period=2024,
+        last_period=2024,
+    )
+    indicator = Indicator.objects.get(code="EDU_COST_PUPIL")
+    Result.objects.create(
+        computation=computation, unit=unit, indicator=indicator, period=2024, value=1.0
+    )
+    everyone = ComparisonGroup.objects.create(computation=computation, kind="all", key="all")
+    everyone.members.add(unit)
 
 
 def _fill(name: str, route: str, parameters: dict[str, str]) -> str | None:

@@ -78,6 +78,10 @@ class Computation(models.Model):
         return f"{self.pk}.{self.value_change}.{self.context_change}"
 
     @property
+    def finished(self) -> bool:
+        return self.state in (ComputationState.DONE, ComputationState.FAILED)
+
+    @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 

@@ -4,6 +4,7 @@ with population, area and density, and approved values for 2023 and 2024."""
 import pytest
 
 from benchlearn.catalogue.models import Variable
+from benchlearn.catalogue.services import catalogue_import, catalogue_publish
 from benchlearn.collection.models import Submission
 from benchlearn.collection.services import submission_approve, submission_submit
 from benchlearn.units.models import Unit
@@ -12,9 +13,25 @@ from tests.collection.conftest import (  # noqa: F401 - fixtures used by these t
     COLLECTION_YAML,
     extra_units,
     make_round,
-    published,
     save,
 )
+
+# The collection catalogue with polarities: a cost is better low, staffing high.
+RESULTS_YAML = COLLECTION_YAML.replace(
+    "    formula: EDU_COST_PUPIL - SUBSIDY / PUPILS\n",
+    "    formula: EDU_COST_PUPIL - SUBSIDY / PUPILS\n    polarity: lower\n",
+).replace(
+    "    formula: TEACHERS / PUPILS * 100\n",
+    "    formula: TEACHERS / PUPILS * 100\n    polarity: higher\n",
+)
+assert RESULTS_YAML.count("polarity:") == 2
+
+
+@pytest.fixture
+def published(db, operator):
+    catalogue_import(text=RESULTS_YAML, user=operator)
+    catalogue_publish(user=operator)
+
 
 PERIODS = (2023, 2024)
 
@@ -38,7 +55,7 @@ def approve_values(round_, unit, entries, operator) -> None:
 
 
 @pytest.fixture
-def computed_programme(settings, published, programme, units, extra_units, operator):  # noqa: F811
+def computed_programme(settings, published, programme, units, extra_units, operator):  # noqa: F811 - fixtures
     """Every unit's values approved in both years but unit C's for 2024 (a draft)."""
     settings.RESULTS_RUNNER = "command"  # computations run where the test says
     every = sorted([*units.values(), *extra_units], key=lambda u: u.teryt)

@@ -5,13 +5,14 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from benchlearn.collection.files.jobs import import_job_run
+from benchlearn.results.services import computation_run
 
 
 class Command(BaseCommand):
     help = (
-        "Run queued background imports of Excel and CSV files (for servers with "
-        "BENCHLEARN_IMPORT_RUNNER=command): claims one job at a time, forever, or until "
-        "none is left with --once."
+        "Run queued background work (for servers with BENCHLEARN_IMPORT_RUNNER=command): "
+        "imports of Excel and CSV files and computations of results, one at a time, "
+        "forever, or until none is left with --once."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,6 +26,13 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _("Import %(id)s (%(file)s): %(state)s.")
                     % {"id": job.pk, "file": job.file_name, "state": job.get_state_display()}
+                )
+                continue
+            computation = computation_run()
+            if computation is not None:
+                self.stdout.write(
+                    _("Computation %(id)s: %(state)s.")
+                    % {"id": computation.pk, "state": computation.get_state_display()}
                 )
                 continue
             if options["once"]:

@@ -1,0 +1,289 @@
+"""What the comparison pages show, assembled from stored results (see ``selectors``)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from benchlearn.engine.stats import Position
+from benchlearn.reports import charts
+from benchlearn.results.models import Computation, Result
+from benchlearn.results.selectors import (
+    Comparison,
+    IndicatorInfo,
+    Stat,
+    comparison_get,
+    comparison_stats,
+    computed_indicators,
+    current_computation,
+    domains_in,
+    labels_for,
+    member_ids,
+    place,
+    unit_results,
+)
+from benchlearn.units.models import Unit
+
+SORTS = ("weakest", "catalogue", "name")
+SMALL_GROUP = 5  # fewer units with a value than this: the comparison is shaky
+
+if TYPE_CHECKING:
+    from benchlearn.accounts.access import AnyUser
+
+
+@dataclass
+class Context:
+    """What every comparison page of a unit shares: the computation, the comparison
+    chosen (and those offered), the year and the years with results."""
+
+    unit: Unit
+    computation: Computation
+    comparison: Comparison
+    comparisons: list[Comparison]
+    year: int
+    years: list[int]
+    indicators: dict[str, IndicatorInfo]
+
+    @property
+    def query(self) -> str:
+        return f"group={self.comparison.choice}&year={self.year}"
+
+
+def context_for(user: AnyUser, unit: Unit, *, choice: str, year: str) -> Context:
+    """Http404 with a message when there are no results or the year or group is unknown."""
+    computation = current_computation()
+    if computation is None or computation.first_period is None:
+        raise Http404(
+            _("Results have not been computed yet: they appear once an operator has approved data.")
+        )
+    comparison, offered = comparison_get(user, unit, computation, choice)
+    years = sorted(
+        set(
+            Result.objects.filter(computation=computation, unit=unit)
+            .values_list("period", flat=True)
+            .distinct()
+        )
+    )
+    if not years:
+        raise Http404(_("There are no results for %(unit)s yet.") % {"unit": unit.name})
+    chosen = years[-1]
+    if year:
+        if not year.isdigit() or int(year) not in years:
+            raise Http404(
+                _("%(unit)s has no results for %(year)s.") % {"unit": unit.name, "year": year[:8]}
+            )
+        chosen = int(year)
+    indicators = computed_indicators(computation, language=get_language() or "pl")
+    return Context(unit, computation, comparison, offered, chosen, years, indicators)
+
+
+# --- The unit's dashboard ---------------------------------------------------------------
+
+
+@dataclass
+class DashboardRow:
+    indicator: IndicatorInfo
+    value: float | None
+    flag: str
+    stat: Stat | None
+    position: Position | None
+    previous: float | None
+    sparkline: charts.Chart
+    quality: list[str] = field(default_factory=list)
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def quartile_class(self) -> str:
+        """best/good/weak/worst by quartile (1 = best), neutral without one."""
+        if self.position is None or self.position.quartile is None:
+            return "neutral"
+        return ("best", "good", "weak", "worst")[self.position.quartile - 1]
+
+    @property
+    def weakness(self) -> tuple[int, float, str]:
+        """Sort key: the worst quartile and lowest percentile first, no position last."""
+        if self.position is None or self.position.percentile is None:
+            return (1, 0.0, self.indicator.code)
+        return (0, self.position.percentile, self.indicator.code)
+
+
+@dataclass
+class Dashboard:
+    context: Context
+    rows: list[DashboardRow]
+    domains: list[tuple[str, str]]
+    categories: list[tuple[str, str]]
+    domain: str
+    category: str
+    sort: str
+
+
+def dashboard_for(
+    user: AnyUser, unit: Unit, *, choice: str, year: str, domain: str, category: str, sort: str
+) -> Dashboard:
+    context = context_for(user, unit, choice=choice, year=year)
+    indicators = context.indicators
+    every = list(indicators.values())
+    chosen = [
+        i
+        for i in every
+        if (not domain or i.domain == domain) and (not category or i.category == category)
+    ]
+    stats = comparison_stats(
+        context.comparison, unit, context.computation, indicators, [context.year]
+    )
+    own = unit_results(context.computation, [unit.pk], [i.pk for i in chosen])
+    rows = [_row(info, own, stats, unit, context) for info in chosen]
+    sort = sort if sort in SORTS else "weakest"
+    if sort == "weakest":
+        rows.sort(key=lambda row: row.weakness)
+    elif sort == "name":
+        rows.sort(key=lambda row: row.indicator.name.lower())
+    categories = sorted({(i.category, i.category_label) for i in every}, key=lambda c: c[1])
+    language = get_language() or "pl"
+    return Dashboard(
+        context, rows, domains_in(every, language=language), categories, domain, category, sort
+    )
+
+
+def _row(
+    info: IndicatorInfo,
+    own: dict[tuple[int, int, int], tuple[float | None, str]],
+    stats: dict[tuple[str, int], Stat],
+    unit: Unit,
+    context: Context,
+) -> DashboardRow:
+    value, flag = own.get((unit.pk, info.pk, context.year), (None, ""))
+    previous = own.get((unit.pk, info.pk, context.year - 1), (None, ""))[0]
+    stat = stats.get((info.code, context.year))
+    history = [own.get((unit.pk, info.pk, year), (None, ""))[0] for year in context.years]
+    quality = []
+    if flag == "div0":
+        quality.append(_("division by zero"))
+    elif value is None:
+        quality.append(_("no value"))
+    if stat is not None and 0 < stat.n < SMALL_GROUP:
+        quality.append(_("small group (%(n)s)") % {"n": stat.n})
+    return DashboardRow(
+        indicator=info,
+        value=value,
+        flag=flag,
+        stat=stat,
+        position=place(value, stat, info.polarity),
+        previous=previous,
+        sparkline=charts.sparkline(
+            history, periods=context.years, decimals=info.decimals, title=info.name
+        ),
+        quality=quality,
+    )
+
+
+# --- One indicator --------------------------------------------------------------------
+
+
+@dataclass
+class MemberRow:
+    label: str
+    unit: Unit | None  # None where the name is hidden
+    own: bool
+    value: float | None
+    position: Position | None
+    gap_median: float | None
+    gap_best: float | None
+
+
+@dataclass
+class IndicatorPage:
+    context: Context
+    indicator: IndicatorInfo
+    stat: Stat | None
+    rows: list[MemberRow]
+    bar: charts.Chart
+    box: charts.Chart
+    own_value: float | None
+
+
+def indicator_page_for(
+    user: AnyUser, unit: Unit, code: str, *, choice: str, year: str
+) -> IndicatorPage:
+    context = context_for(user, unit, choice=choice, year=year)
+    info = context.indicators.get(code)
+    if info is None:
+        raise Http404(_("There is no computed indicator %(code)s.") % {"code": code[:64]})
+    computation, comparison = context.computation, context.comparison
+    stats = comparison_stats(comparison, unit, computation, {code: info}, context.years)
+    stat = stats.get((code, context.year))
+    members = member_ids(comparison, unit, computation)
+    values = unit_results(computation, members, [info.pk], [context.year])
+    units = Unit.objects.in_bulk(
+        [m for m in members if (m, info.pk, context.year) in values or m == unit.pk]
+    )
+    labels = labels_for(comparison, unit, units.values(), computation)
+    rows = []
+    for pk, member in units.items():
+        value = values.get((pk, info.pk, context.year), (None, ""))[0]
+        position = place(value, stat, info.polarity)
+        rows.append(
+            MemberRow(
+                label=labels[pk],
+                unit=member if comparison.names_shown or pk == unit.pk else None,
+                own=pk == unit.pk,
+                value=value,
+                position=position,
+                gap_median=position.gap_median_pct if position else None,
+                gap_best=position.gap_best_pct if position else None,
+            )
+        )
+    rows.sort(
+        key=lambda r: (
+            r.position is None or r.position.rank is None,
+            r.position.rank if r.position and r.position.rank else 0,
+            -(r.value or 0),
+            r.label,
+        )
+    )
+    own_value = values.get((unit.pk, info.pk, context.year), (None, ""))[0]
+    bar = charts.bar_chart(
+        title=_("%(indicator)s in %(year)s: %(group)s")
+        % {"indicator": info.name, "year": context.year, "group": comparison.label},
+        items=[charts.BarItem(r.label, r.value, r.own) for r in rows if r.value is not None],
+        median=stat.median if stat else None,
+        polarity=info.polarity,
+        decimals=info.decimals,
+        unit_of_measure=info.unit,
+    )
+    own_history = unit_results(computation, [unit.pk], [info.pk])
+    box = charts.box_plot(
+        title=_("%(indicator)s over the years: %(group)s")
+        % {"indicator": info.name, "group": comparison.label},
+        years=[
+            charts.YearSummary(
+                period=year,
+                min=s.minimum,
+                q1=s.q1,
+                median=s.median,
+                q3=s.q3,
+                max=s.maximum,
+                own=own_history.get((unit.pk, info.pk, year), (None, ""))[0],
+            )
+            for year in context.years
+            if (s := stats.get((code, year))) is not None and s.n > 0
+        ],
+        decimals=info.decimals,
+        unit_of_measure=info.unit,
+    )
+    return IndicatorPage(context, info, stat, rows, bar, box, own_value)
+
+
+def finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)

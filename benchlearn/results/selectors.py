@@ -1,0 +1,381 @@
+"""Reads of stored results for the comparison pages, each taking the viewer.
+
+Nothing here runs the engine over the programme: pages read the newest finished
+computation. A unit is placed in its group from the group's stored statistics and
+sorted values (``position_in_group``); only the nearest-neighbours comparison, a
+group of its own for every unit, is summarised here from the neighbours' stored
+results (a dozen values per indicator).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import polars as pl
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from benchlearn.accounts.access import Perm, may
+from benchlearn.catalogue.models import Domain, IndicatorVersion
+from benchlearn.engine.catalogue import Polarity
+from benchlearn.engine.stats import Position, group_stats, position_in_group
+from benchlearn.results.models import (
+    ComparisonGroup,
+    ComparisonKind,
+    Computation,
+    ComputationState,
+    GroupStat,
+    Neighbour,
+    Result,
+)
+from benchlearn.units.models import Unit, UnitKind
+from benchlearn.units.selectors import POPULATION_BANDS
+
+if TYPE_CHECKING:
+    from benchlearn.accounts.access import AnyUser
+
+
+def current_computation() -> Computation | None:
+    """The newest finished computation: what every page shows."""
+    return (
+        Computation.objects.filter(state=ComputationState.DONE)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def computation_latest() -> Computation | None:
+    """The newest computation in any state (for the operator's progress)."""
+    return Computation.objects.order_by("-created_at", "-pk").first()
+
+
+# --- Comparison groups ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What a unit is compared with: ``choice`` is its value in URLs."""
+
+    choice: str
+    kind: str
+    label: str
+    group: ComparisonGroup | None  # None for the nearest neighbours
+    names_shown: bool  # other members by name (else A, B, C…)
+
+
+def _band_label(key: str) -> str:
+    kind, _sep, band = key.partition(":")
+    bands = {code: label for code, label, _low, _high in POPULATION_BANDS}
+    kinds = dict(UnitKind.choices)
+    return _("%(kind)s, %(band)s residents") % {
+        "kind": kinds.get(kind, kind),
+        "band": bands.get(band, band),
+    }
+
+
+def comparisons_for(user: AnyUser, unit: Unit, computation: Computation) -> list[Comparison]:
+    """The comparisons offered for ``unit`` to ``user``, most specific first: its
+    exchange groups the viewer may see, its kind and population band, its nearest
+    neighbours, its voivodeship, all units."""
+    groups = list(
+        ComparisonGroup.objects.filter(computation=computation, members=unit).select_related(
+            "exchange_group"
+        )
+    )
+    operator = getattr(user, "is_operator", False)
+    found: list[Comparison] = []
+    for group in sorted(groups, key=lambda g: (g.kind != ComparisonKind.EXCHANGE, g.key)):
+        if group.kind == ComparisonKind.EXCHANGE:
+            exchange = group.exchange_group
+            if exchange is None or not may(user, Perm.GROUP_VIEW, exchange):
+                continue
+            found.append(
+                Comparison(
+                    f"exchange-{exchange.pk}",
+                    group.kind,
+                    exchange.name,
+                    group,
+                    operator or not exchange.anonymised,
+                )
+            )
+    by_kind = {g.kind: g for g in groups}
+    if band := by_kind.get(ComparisonKind.BAND):
+        found.append(Comparison("band", band.kind, _band_label(band.key), band, operator))
+    if Neighbour.objects.filter(computation=computation, unit=unit).exists():
+        found.append(
+            Comparison(
+                "neighbours", ComparisonKind.NEIGHBOURS, _("nearest neighbours"), None, operator
+            )
+        )
+    if voivodeship := by_kind.get(ComparisonKind.VOIVODESHIP):
+        label = _("voivodeship %(name)s") % {"name": voivodeship.key}
+        found.append(Comparison("voivodeship", voivodeship.kind, label, voivodeship, operator))
+    if everyone := by_kind.get(ComparisonKind.ALL):
+        found.append(Comparison("all", everyone.kind, _("all units"), everyone, operator))
+    return found
+
+
+def comparison_get(
+    user: AnyUser, unit: Unit, computation: Computation, choice: str
+) -> tuple[Comparison, list[Comparison]]:
+    """The comparison ``choice`` of ``unit`` (the first offered when empty) and all
+    offered; Http404 with a message for a comparison that is not offered."""
+    offered = comparisons_for(user, unit, computation)
+    if not offered:
+        raise Http404(_("There are no results for %(unit)s yet.") % {"unit": unit.name})
+    if not choice:
+        return offered[0], offered
+    for comparison in offered:
+        if comparison.choice == choice:
+            return comparison, offered
+    raise Http404(
+        _("%(unit)s cannot be compared with “%(choice)s”: choose one of the groups offered.")
+        % {"unit": unit.name, "choice": choice[:40]}
+    )
+
+
+def member_ids(comparison: Comparison, unit: Unit, computation: Computation) -> list[int]:
+    """The units of a comparison (the unit and its neighbours, for neighbours)."""
+    if comparison.group is not None:
+        return list(comparison.group.members.values_list("pk", flat=True))
+    peers = Neighbour.objects.filter(computation=computation, unit=unit).order_by("rank")
+    return [unit.pk, *peers.values_list("peer_id", flat=True)]
+
+
+def labels_for(
+    comparison: Comparison, unit: Unit, units: Iterable[Unit], computation: Computation
+) -> dict[int, str]:
+    """How each unit is named on the page: by name where names are shown, else by a
+    letter that is the same for a unit throughout one computation and comparison but
+    says nothing of who it is; the viewer's unit always by name."""
+    units = list(units)
+    if comparison.names_shown:
+        return {u.pk: u.name for u in units}
+    salt = f"{computation.pk}:{comparison.choice}:{unit.pk if comparison.group is None else ''}"
+
+    def scrambled(other: Unit) -> str:
+        return hashlib.sha256(f"{salt}:{other.pk}".encode()).hexdigest()
+
+    others = sorted((u for u in units if u.pk != unit.pk), key=scrambled)
+    labels = {other.pk: _letters(number) for number, other in enumerate(others)}
+    labels[unit.pk] = unit.name
+    return labels
+
+
+def _letters(number: int) -> str:
+    """A, B, … Z, AA, AB, …"""
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = string.ascii_uppercase[rest] + letters
+    return letters
+
+
+# --- Indicators -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    code: str
+    name: str
+    unit: str
+    decimals: int
+    polarity: str
+    category: str
+    category_label: str
+    domain: str
+    domain_name: str
+    formula: str
+    numerator: str
+    denominator: str
+    notes: str
+    version: int
+    pk: int
+
+
+def computed_indicators(computation: Computation, *, language: str) -> dict[str, IndicatorInfo]:
+    """The indicators of a computation in the versions it used, in catalogue order."""
+    versions = computation.catalogue
+    chosen = IndicatorVersion.objects.filter(indicator__code__in=list(versions)).select_related(
+        "indicator__domain"
+    )
+    english = language.startswith("en")
+    found: dict[str, IndicatorInfo] = {}
+    for version in sorted(chosen, key=lambda v: (v.indicator.position, v.indicator.code, v.number)):
+        indicator = version.indicator
+        if versions.get(indicator.code) != version.number:
+            continue
+        domain = indicator.domain
+        found[indicator.code] = IndicatorInfo(
+            code=indicator.code,
+            name=(version.name_en if english and version.name_en else version.name_pl),
+            unit=version.unit,
+            decimals=version.decimals,
+            polarity=version.polarity,
+            category=version.category,
+            category_label=str(version.get_category_display()),
+            domain=domain.code if domain else "",
+            domain_name=(
+                (domain.name_en if english and domain.name_en else domain.name_pl) if domain else ""
+            ),
+            formula=version.formula,
+            numerator=version.numerator,
+            denominator=version.denominator,
+            notes=(version.notes_en if english and version.notes_en else version.notes_pl),
+            version=version.number,
+            pk=indicator.pk,
+        )
+    return found
+
+
+def domains_in(indicators: Iterable[IndicatorInfo], *, language: str) -> list[tuple[str, str]]:
+    """(code, name) of the domains of these indicators, in catalogue order."""
+    codes = {i.domain for i in indicators if i.domain}
+    english = language.startswith("en")
+    return [
+        (d.code, d.name_en if english and d.name_en else d.name_pl)
+        for d in Domain.objects.filter(code__in=codes).order_by("position", "code")
+    ]
+
+
+# --- Statistics of a comparison ---------------------------------------------------------
+
+
+@dataclass
+class Stat:
+    """A group's statistics of one indicator in one period (see GroupStat)."""
+
+    n: int
+    mean: float | None
+    aggregate: float | None
+    median: float | None
+    q1: float | None
+    q3: float | None
+    minimum: float | None
+    maximum: float | None
+    std: float | None
+    best: float | None
+    worst: float | None
+    values: np.ndarray = field(repr=False)
+
+
+_STAT_FIELDS = [
+    *("n", "mean", "aggregate", "median", "q1", "q3", "minimum", "maximum"),
+    *("std", "best", "worst"),
+]
+
+
+def comparison_stats(
+    comparison: Comparison,
+    unit: Unit,
+    computation: Computation,
+    indicators: dict[str, IndicatorInfo],
+    periods: list[int],
+) -> dict[tuple[str, int], Stat]:
+    """(indicator code, period) -> the comparison's statistics."""
+    by_pk = {info.pk: code for code, info in indicators.items()}
+    if comparison.group is not None:
+        rows = GroupStat.objects.filter(
+            group=comparison.group, period__in=periods, indicator_id__in=list(by_pk)
+        ).values_list("indicator_id", "period", *_STAT_FIELDS, "values")
+        return {
+            (by_pk[pk], period): Stat(*figures, values=np.frombuffer(bytes(blob), dtype="<f8"))  # type: ignore[misc]
+            for pk, period, *figures, blob in rows
+        }
+    return _neighbour_stats(unit, computation, indicators, periods)
+
+
+def _neighbour_stats(
+    unit: Unit, computation: Computation, indicators: dict[str, IndicatorInfo], periods: list[int]
+) -> dict[tuple[str, int], Stat]:
+    """The statistics of a unit with its nearest neighbours, from their stored results
+    (the engine's definitions, on a dozen values per indicator)."""
+    members = [
+        unit.pk,
+        *Neighbour.objects.filter(computation=computation, unit=unit).values_list(
+            "peer_id", flat=True
+        ),
+    ]
+    by_pk = {info.pk: code for code, info in indicators.items()}
+    rows = list(
+        Result.objects.filter(
+            computation=computation,
+            unit_id__in=members,
+            period__in=periods,
+            indicator_id__in=list(by_pk),
+        ).values_list("unit_id", "period", "indicator_id", "value", "numerator", "denominator")
+    )
+    schema: dict[str, type[pl.DataType]] = {"unit": pl.Int64, "period": pl.Int64}
+    schema |= {"indicator": pl.Int64, "value": pl.Float64}
+    schema |= {"numerator": pl.Float64, "denominator": pl.Float64}
+    frame = pl.DataFrame(rows, schema=schema, orient="row").with_columns(
+        pl.col("unit", "indicator").cast(pl.String)
+    )
+    pairs = pl.DataFrame({"group": ["n"] * len(members), "unit": [str(m) for m in members]})
+    polarity = {str(info.pk): Polarity(info.polarity) for info in indicators.values()}
+    stats = group_stats(frame, pairs, polarity) if frame.height else None
+    sorted_values = {
+        (int(i), p): np.sort(np.array(v, dtype=float))
+        for i, p, v in frame.filter(pl.col("value").is_not_null())
+        .group_by("indicator", "period")
+        .agg(pl.col("value"))
+        .iter_rows()
+    }
+    found: dict[tuple[str, int], Stat] = {}
+    for row in stats.iter_rows(named=True) if stats is not None else []:
+        key = (int(row["indicator"]), int(row["period"]))
+        found[(by_pk[key[0]], key[1])] = Stat(
+            n=row["n"],
+            mean=row["mean"],
+            aggregate=row["aggregate"],
+            median=row["median"],
+            q1=row["q1"],
+            q3=row["q3"],
+            minimum=row["min"],
+            maximum=row["max"],
+            std=row["std"],
+            best=row["best"],
+            worst=row["worst"],
+            values=sorted_values.get(key, np.zeros(0)),
+        )
+    return found
+
+
+def place(value: float | None, stat: Stat | None, polarity: str) -> Position | None:
+    """Where a unit's value stands in its comparison (None without a value)."""
+    if value is None or stat is None or math.isnan(value) or stat.n == 0:
+        return None
+    return position_in_group(
+        value,
+        stat.values,
+        polarity,
+        mean=stat.mean,
+        std=stat.std,
+        median=stat.median,
+        best=stat.best,
+    )
+
+
+def unit_results(
+    computation: Computation,
+    unit_ids: list[int],
+    indicator_ids: list[int],
+    periods: list[int] | None = None,
+) -> dict[tuple[int, int, int], tuple[float | None, str]]:
+    """(unit id, indicator id, period) -> (value, flag) from stored results."""
+    rows = Result.objects.filter(
+        computation=computation, unit_id__in=unit_ids, indicator_id__in=indicator_ids
+    )
+    if periods is not None:
+        rows = rows.filter(period__in=periods)
+    return {
+        (u, i, p): (v, f)
+        for u, i, p, v, f in rows.values_list("unit_id", "indicator_id", "period", "value", "flag")
+    }

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from benchlearn.results import views
+
+urlpatterns = [
+    path("<str:teryt>/results/", views.dashboard, name="unit-results"),
+    path("<str:teryt>/results/<str:indicator_code>/", views.indicator, name="unit-indicator"),
+]

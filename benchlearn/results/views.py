@@ -1,0 +1,65 @@
+"""Comparison pages of a unit: its dashboard and one indicator against a group.
+
+The comparison (``group``) and the year (``year``) are in the query string, so every
+view can be bookmarked and shared; an unknown one gives a 404 page that says so.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, require, unit_get_for_user
+from benchlearn.results.pages import SORTS, dashboard_for, indicator_page_for
+from benchlearn.results.selectors import computation_latest, current_computation
+from benchlearn.results.services import computation_request
+
+
+@login_required
+@require_GET
+def dashboard(request: AuthenticatedHttpRequest, teryt: str) -> HttpResponse:
+    unit = unit_get_for_user(request.user, teryt)
+    page = dashboard_for(
+        request.user,
+        unit,
+        choice=request.GET.get("group", ""),
+        year=request.GET.get("year", ""),
+        domain=request.GET.get("domain", ""),
+        category=request.GET.get("category", ""),
+        sort=request.GET.get("sort", ""),
+    )
+    return render(request, "results/dashboard.html", {"page": page, "sorts": SORTS})
+
+
+@login_required
+@require_GET
+def indicator(request: AuthenticatedHttpRequest, teryt: str, indicator_code: str) -> HttpResponse:
+    unit = unit_get_for_user(request.user, teryt)
+    page = indicator_page_for(
+        request.user,
+        unit,
+        indicator_code,
+        choice=request.GET.get("group", ""),
+        year=request.GET.get("year", ""),
+    )
+    return render(request, "results/indicator.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def computations(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The operator's page: what the pages show now, the run in progress, and a button
+    to compute everything again (a background task; the page follows its progress)."""
+    require(request.user, Perm.COLLECTION_MANAGE)
+    if request.method == "POST":
+        computation_request(user=request.user, reason=_("asked for on the results page"))
+        messages.success(request, _("The computation is queued; this page shows its progress."))
+        return redirect("computations")
+    context = {"current": current_computation(), "latest": computation_latest()}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "results/partials/progress.html", context)
+    return render(request, "results/computations.html", context)

@@ -1,0 +1,176 @@
+"""The unit's dashboard and indicator page as a participant, a moderator, an operator
+and people who must be refused; figures checked against the engine."""
+
+import io
+import re
+import statistics
+
+import polars as pl
+import pytest
+from django.core.management import call_command
+
+from benchlearn.engine.stats import unit_positions
+from benchlearn.results.models import ComparisonGroup, Result
+from benchlearn.results.services import computation_request, computation_run
+from tests.conftest import client_for
+
+
+@pytest.fixture
+def computed(computed_programme, operator):
+    computation_run(computation_request(user=operator).pk)
+    return computed_programme
+
+
+def stored_positions(kind: str, key: str, code: str, year: int) -> pl.DataFrame:
+    """unit_positions over the stored results of a comparison group."""
+    group = ComparisonGroup.objects.get(kind=kind, key=key)
+    members = list(group.members.values_list("teryt", flat=True))
+    rows = list(
+        Result.objects.filter(indicator__code=code, period=year, unit__teryt__in=members)
+        .exclude(value=None)
+        .values_list("unit__teryt", "period", "indicator__code", "value")
+    )
+    frame = pl.DataFrame(rows, schema=["unit", "period", "indicator", "value"], orient="row")
+    pairs = pl.DataFrame({"group": ["g"] * len(members), "unit": members})
+    return unit_positions(frame, pairs, {"EDU_NET_COST": "lower"})
+
+
+def cell_texts(html: str, row_start: str) -> list[str]:
+    row = html[html.index(row_start) :]
+    row = row[: row.index("</tr>")]
+    return [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
+
+
+def test_participant_sees_rank_and_median_of_the_engine(computed, participant_a, settings):
+    unit_a = computed["unit_a"]
+    response = client_for(participant_a).get(f"/units/{unit_a.teryt}/results/?group=all&year=2024")
+    assert response.status_code == 200
+    html = response.content.decode()
+    positions = stored_positions("all", "all", "EDU_NET_COST", 2024)
+    mine = positions.filter(pl.col("unit") == unit_a.teryt).row(0, named=True)
+    cells = cell_texts(html, ">Net cost per pupil<")
+    assert cells[3] == f"{mine['rank']} of {mine['n']}"
+    median = statistics.median(positions["value"].to_list())
+    assert cells[1] == f"{median:,.2f}"
+
+
+def test_the_weakest_indicator_comes_first(computed, participant_a):
+    unit_a = computed["unit_a"]
+    html = (
+        client_for(participant_a).get(f"/units/{unit_a.teryt}/results/?group=all").content.decode()
+    )
+    badges = re.findall(r'class="badge quartile (\w+)"', html)
+    order = {"worst": 0, "weak": 1, "good": 2, "best": 3, "neutral": 4}
+    assert badges == sorted(badges, key=order.get)
+
+
+def test_indicator_page_marks_the_own_unit_and_the_median(computed, participant_a):
+    unit_a = computed["unit_a"]
+    response = client_for(participant_a).get(
+        f"/units/{unit_a.teryt}/results/EDU_NET_COST/?group=all&year=2024"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "your unit" in html and unit_a.name in html
+    positions = stored_positions("all", "all", "EDU_NET_COST", 2024)
+    mine = positions.filter(pl.col("unit") == unit_a.teryt).row(0, named=True)
+    own_row = html[html.index('<tr class="own">') :]
+    assert cell_texts(own_row, '<tr class="own">')[0] == str(mine["rank"])
+
+
+def test_other_units_are_letters_outside_an_open_exchange_group(computed, participant_a, group):
+    unit_a, unit_b = computed["unit_a"], group.units.exclude(pk=computed["unit_a"].pk).get()
+    client = client_for(participant_a)
+    everyone = client.get(f"/units/{unit_a.teryt}/results/EDU_NET_COST/?group=all").content.decode()
+    assert unit_b.name not in everyone and "shown as letters" in everyone
+    in_group = client.get(
+        f"/units/{unit_a.teryt}/results/EDU_NET_COST/?group=exchange-{group.pk}"
+    ).content.decode()
+    assert unit_b.name in in_group
+    group.anonymised = True
+    group.save()
+    anonymised = client.get(
+        f"/units/{unit_a.teryt}/results/EDU_NET_COST/?group=exchange-{group.pk}"
+    ).content.decode()
+    assert unit_b.name not in anonymised and unit_a.name in anonymised
+
+
+@pytest.mark.parametrize("role", ["stranger", "nobody"])
+def test_people_outside_the_unit_are_refused(computed, programme, role):
+    unit_a = computed["unit_a"]
+    response = client_for(programme[role]).get(f"/units/{unit_a.teryt}/results/")
+    assert response.status_code == 403
+
+
+def test_moderator_and_operator_see_the_results(computed, programme):
+    unit_a = computed["unit_a"]
+    for role in ("moderator", "operator"):
+        response = client_for(programme[role]).get(f"/units/{unit_a.teryt}/results/")
+        assert response.status_code == 200, role
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("?year=1999", "has no results for 1999"),
+        ("?year=abc", "has no results for abc"),
+        ("?group=exchange-99999", "cannot be compared with"),
+        ("?group=nonsense", "cannot be compared with"),
+    ],
+)
+def test_unknown_year_or_group_gives_a_clear_page(computed, participant_a, query, message):
+    unit_a = computed["unit_a"]
+    response = client_for(participant_a).get(f"/units/{unit_a.teryt}/results/{query}")
+    assert response.status_code == 404
+    assert message in response.content.decode()
+
+
+def test_an_exchange_group_of_others_is_not_offered(computed, stranger, group):
+    unit_c = computed["unit_c"]
+    response = client_for(stranger).get(f"/units/{unit_c.teryt}/results/?group=exchange-{group.pk}")
+    assert response.status_code == 404
+
+
+def test_unknown_unit_and_indicator(computed, participant_a, operator):
+    assert client_for(operator).get("/units/9999999/results/").status_code == 404
+    unit_a = computed["unit_a"]
+    response = client_for(participant_a).get(f"/units/{unit_a.teryt}/results/NOPE/")
+    assert response.status_code == 404
+    assert "There is no computed indicator NOPE" in response.content.decode()
+
+
+def test_no_computation_yet_says_so(programme, participant_a, unit_a):
+    response = client_for(participant_a).get(f"/units/{unit_a.teryt}/results/")
+    assert response.status_code == 404
+    assert "Results have not been computed yet" in response.content.decode()
+
+
+def test_nearest_neighbours_comparison(computed, participant_a, settings):
+    unit_a = computed["unit_a"]
+    response = client_for(participant_a).get(f"/units/{unit_a.teryt}/results/?group=neighbours")
+    assert response.status_code == 200
+    assert "nearest neighbours" in response.content.decode()
+
+
+def test_operator_computes_on_demand_and_follows_the_progress(computed_programme, operator):
+    client = client_for(operator)
+    page = client.get("/results/")
+    assert page.status_code == 200 and "No results have been computed yet" in page.content.decode()
+    response = client.post("/results/")
+    assert response.status_code == 302
+    queued = client.get("/results/", headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 2s"' in queued and "waiting" in queued
+    call_command("run-jobs", "--once", stdout=io.StringIO())
+    done = client.get("/results/").content.decode()
+    assert "hx-trigger" not in done
+    assert Result.objects.count() > 0 and "data version" in done.lower()
+
+
+@pytest.mark.parametrize("role", ["moderator", "participant_a", "nobody"])
+def test_only_operators_open_the_computations_page(programme, role):
+    client = client_for(programme[role])
+    assert client.get("/results/").status_code == 403
+    assert client.post("/results/").status_code == 403
