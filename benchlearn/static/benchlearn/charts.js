@@ -1,0 +1,53 @@
+// Draws every chart of the page (elements marked data-chart) with vega-embed, from the
+// Vega-Lite spec the server put beside it in a JSON script element. The page is complete
+// without this: each chart has a text description and a data table in the HTML.
+// Charts are drawn when they come near the screen, so a dashboard with dozens of
+// sparklines draws only those the reader sees. No inline code, so it works under a
+// Content-Security-Policy of script-src 'self' (vega itself compiles its expressions
+// with Function(), so such a policy must allow 'unsafe-eval').
+(() => {
+  if (typeof window.vegaEmbed !== "function") {
+    return;
+  }
+
+  function draw(element) {
+    const data = element.querySelector('script[type="application/json"]');
+    const canvas = element.querySelector(".chart-canvas");
+    if (!data || !canvas || element.dataset.chartDrawn) {
+      return;
+    }
+    element.dataset.chartDrawn = "pending";
+    const payload = JSON.parse(data.textContent);
+    window
+      .vegaEmbed(canvas, payload.spec, {
+        renderer: "svg",
+        actions: false,
+        formatLocale: payload.formatLocale,
+      })
+      .then(() => {
+        element.dataset.chartDrawn = "yes";
+      })
+      .catch((error) => {
+        element.dataset.chartDrawn = "failed";
+        console.error("Chart could not be drawn", error);
+      });
+  }
+
+  const charts = document.querySelectorAll("[data-chart]");
+  if (!("IntersectionObserver" in window)) {
+    charts.forEach(draw);
+    return;
+  }
+  const observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          draw(entry.target);
+        }
+      }
+    },
+    { rootMargin: "200px" },
+  );
+  charts.forEach((chart) => observer.observe(chart));
+})();
