@@ -8,10 +8,11 @@ or inside lists, tuples, dicts and dataclasses) is drawn to SVG by vl-convert
 beforehand, all together (``render_charts``), and ``{% include "reports/chart.html" %}``
 embeds it as an SVG image: the PDF holds vector paths and text, no raster images.
 
-Speed (measured on the loaded 2-CPU reference machine): vl-convert draws a 15-bar chart
-in 60–90 ms; threads gain nothing (it holds one JavaScript engine per process), so
-``render_charts`` spreads the charts over a small pool of processes, started once per
-process that makes PDFs and each warmed once. See ``render_charts`` for the figures.
+Speed, measured on the loaded 2-CPU machine (load 3–4), a 60-chart document (a 15-bar
+chart and its 15-row table per indicator): charts 10.6 s, WeasyPrint about 31 s, 45.7 s
+in all; nine times the issue's 5 s target. WeasyPrint's time goes to drawing the SVG
+text (Pango, ~5 ms a text element: ~30 per chart) and to parsing the HTML. See
+``render_charts`` for the charts' figures.
 """
 
 from __future__ import annotations
@@ -75,17 +76,20 @@ def svg_for(chart: Chart) -> str:
     return _svg.svg(chart.spec, format_locale(chart.language))
 
 
-def render_charts(charts: Sequence[Chart]) -> list[str]:
-    """SVG for many charts, in order, as fast as this machine allows.
+def render_charts(charts: Sequence[Chart], *, workers: int = 1) -> list[str]:
+    """SVG for many charts, in order.
 
-    Measured on the reference machine (2 CPUs, loaded by other work), 60 charts of 15
-    bars: one process 4.1 s (68 ms a chart); threads no faster; two warmed worker
-    processes 2.3 s. The pool is started the first time it is needed (about 1.5 s:
-    spawning and warming the workers) and kept for the life of the process; spawned,
-    not forked, because vl-convert's engine runs threads that a fork would break.
+    Measured here (2 CPUs shared with other work, load 3–4), 60 charts of 15 bars:
+    in this process 10.6 s (176 ms a chart; 68–90 ms on a quiet machine); two
+    spawned, warmed worker processes 13.9 s once started (14.5 s with the start). The
+    pool was slower: vl-convert already uses more than one core, and the other core
+    was busy. So charts are drawn in this process unless ``workers`` (at most the
+    CPUs this process may use) asks for a pool; the pool is started once, kept for the
+    life of the process, and spawned, not forked, because vl-convert's engine runs
+    threads that a fork would break.
     """
     jobs = [(chart.spec, format_locale(chart.language)) for chart in charts]
-    workers = _workers()
+    workers = min(workers, _cpus())
     if workers < 2 or len(jobs) < POOL_THRESHOLD:
         return _svg.svgs(jobs)
     # A few chunks per worker: big enough to send few messages, small enough to keep
@@ -191,12 +195,11 @@ def _charts_in(value: Any, depth: int = 0) -> list[Chart]:
     return found
 
 
-def _workers() -> int:
+def _cpus() -> int:
     try:
-        cpus = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return min(2, cpus)
+        return os.cpu_count() or 1
 
 
 def _discard_pool() -> None:

@@ -86,3 +86,10 @@ def test_sparkline_in_a_pdf_is_an_svg_image_with_its_description():
 
 def test_header_texts_are_quoted_for_css():
     assert pdf._css_string('Związek "A" \\ B\nC') == '"Związek \\"A\\" \\\\ B C"'
+
+
+def test_render_charts_with_a_pool_gives_the_same_svgs_in_order():
+    with translation.override("pl"):
+        charts = [a_chart(k) for k in range(pdf.POOL_THRESHOLD)]
+    in_process = pdf.render_charts(charts)
+    assert pdf.render_charts(charts, workers=2) == in_process
