@@ -142,6 +142,7 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "unit-results": UNIT_A,
     "computations": OPERATOR_ONLY,
     "unit-indicator": UNIT_A,
+    "unit-domain-profile": UNIT_A,
     "submission-submit": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "submission-return": OPERATOR_ONLY,
     "submission-approve": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, require, unit_get_for_user
-from benchlearn.results.pages import SORTS, dashboard_for, indicator_page_for
+from benchlearn.results.pages import SORTS, dashboard_for, domain_profile_for, indicator_page_for
 from benchlearn.results.selectors import computation_latest, current_computation
 from benchlearn.results.services import computation_request
 
@@ -63,3 +63,17 @@ def computations(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request") == "true":
         return render(request, "results/partials/progress.html", context)
     return render(request, "results/computations.html", context)
+
+
+@login_required
+@require_GET
+def domain_profile(request: AuthenticatedHttpRequest, teryt: str, domain_code: str) -> HttpResponse:
+    unit = unit_get_for_user(request.user, teryt)
+    page = domain_profile_for(
+        request.user,
+        unit,
+        domain_code,
+        choice=request.GET.get("group", ""),
+        year=request.GET.get("year", ""),
+    )
+    return render(request, "results/domain.html", {"page": page})

@@ -174,3 +174,24 @@ def test_only_operators_open_the_computations_page(programme, role):
     client = client_for(programme[role])
     assert client.get("/results/").status_code == 403
     assert client.post("/results/").status_code == 403
+
+
+def test_domain_profile_gives_the_percentiles_of_the_engine(computed, participant_a):
+    unit_a = computed["unit_a"]
+    response = client_for(participant_a).get(
+        f"/units/{unit_a.teryt}/results/domains/EDU/?group=all&year=2024"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    positions = stored_positions("all", "all", "EDU_NET_COST", 2024)
+    mine = positions.filter(pl.col("unit") == unit_a.teryt).row(0, named=True)
+    cells = cell_texts(html, ">Net cost per pupil</a></th>")
+    assert cells[1] == f"{mine['percentile']:.0f}"
+    assert 'class="chart chart-profile"' in html
+
+
+def test_domain_profile_of_an_unknown_domain(computed, participant_a):
+    unit_a = computed["unit_a"]
+    response = client_for(participant_a).get(f"/units/{unit_a.teryt}/results/domains/NOPE/")
+    assert response.status_code == 404
+    assert "There is no domain NOPE" in response.content.decode()

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('groups', '0001_initial'),
+        ("groups", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='exchangegroup',
-            name='anonymised',
-            field=models.BooleanField(default=False, help_text='Other members are shown as A, B, C… in charts, tables and reports.', verbose_name='anonymise members in comparisons'),
+            model_name="exchangegroup",
+            name="anonymised",
+            field=models.BooleanField(
+                default=False,
+                help_text="Other members are shown as A, B, C… in charts, tables and reports.",
+                verbose_name="anonymise members in comparisons",
+            ),
         ),
     ]
