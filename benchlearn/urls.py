@@ -17,6 +17,12 @@ urlpatterns = [
     path("units/", include("benchlearn.units.urls")),
     path("units/", include("benchlearn.results.urls")),
     path("results/", results_views.computations, name="computations"),
+    path("results/efficiency/", results_views.efficiency_models, name="efficiency-models"),
+    path(
+        "results/efficiency/<str:model_code>/",
+        results_views.efficiency_models,
+        name="efficiency-model",
+    ),
     path("groups/", include("benchlearn.groups.urls")),
     path("catalogue/", include("benchlearn.catalogue.urls")),
     path("rounds/", include("benchlearn.collection.urls")),

@@ -21,7 +21,13 @@ from benchlearn.catalogue.models import Indicator, IndicatorSet
 from benchlearn.catalogue.services import catalogue_import, catalogue_publish
 from benchlearn.collection.models import ImportJob, Submission, ValueChange
 from benchlearn.collection.services import round_create, round_open, submission_save
-from benchlearn.results.models import ComparisonGroup, Computation, ComputationState, Result
+from benchlearn.results.models import (
+    ComparisonGroup,
+    Computation,
+    ComputationState,
+    EfficiencyModel,
+    Result,
+)
 from tests.catalogue.conftest import SMALL_YAML
 from tests.conftest import client_for, make_user
 
@@ -141,6 +147,9 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "submission-form": UNIT_A,
     "unit-results": UNIT_A,
     "computations": OPERATOR_ONLY,
+    "efficiency-models": OPERATOR_ONLY,
+    "efficiency-model": OPERATOR_ONLY,
+    "unit-efficiency": UNIT_A,
     "unit-indicator": UNIT_A,
     "unit-domain-profile": UNIT_A,
     "submission-submit": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
@@ -222,6 +231,7 @@ def _parameters(programme, group) -> dict[str, str]:
         "round_id": str(round_.pk),
         "code": "EDU_EXP",
         "change_id": str(ValueChange.objects.get(value__variable__code=save.changed[0]).pk),
+        "model_code": "edu",
         "job_id": str(
             ImportJob.objects.create(
                 round=round_, unit=submission.unit, created_by=user, file_name="a.xlsx", path=""
@@ -246,6 +256,9 @@ def _results_of(unit, operator) -> None:
     )
     everyone = ComparisonGroup.objects.create(computation=computation, kind="all", key="all")
     everyone.members.add(unit)
+    EfficiencyModel.objects.create(
+        code="edu", name_pl="Oświata", inputs=["EDU_EXP"], outputs=["EDU_COST_PUPIL"]
+    )
 
 
 def _fill(name: str, route: str, parameters: dict[str, str]) -> str | None:

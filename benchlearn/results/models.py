@@ -209,3 +209,76 @@ class Neighbour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} → {self.peer_id} ({self.rank})"
+
+
+class Rts(models.TextChoices):
+    CRS = "crs", _("constant returns to scale")
+    VRS = "vrs", _("variable returns to scale")
+
+
+class Orientation(models.TextChoices):
+    INPUT = "input", _("input (the same results with less)")
+    OUTPUT = "output", _("output (more results with the same)")
+
+
+class EfficiencyModel(models.Model):
+    """A DEA model chosen by an operator: a service's inputs and outputs (variable or
+    indicator codes), returns to scale and orientation. Scored at every computation."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name_pl = models.CharField(_("name (Polish)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    domain = models.ForeignKey(
+        "catalogue.Domain",
+        verbose_name=_("domain"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    inputs = models.JSONField(_("inputs"), default=list)
+    outputs = models.JSONField(_("outputs"), default=list)
+    rts = models.CharField(
+        _("returns to scale"), max_length=3, choices=Rts.choices, default=Rts.VRS
+    )
+    orientation = models.CharField(
+        _("orientation"), max_length=6, choices=Orientation.choices, default=Orientation.INPUT
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("efficiency model")
+        verbose_name_plural = _("efficiency models")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def name(self, language: str) -> str:
+        return self.name_en if language.startswith("en") and self.name_en else self.name_pl
+
+
+class EfficiencyScore(models.Model):
+    """A unit's DEA result in one period: its score and peers (λ), or why it could not
+    be scored (``excluded``)."""
+
+    computation = models.ForeignKey(
+        Computation, on_delete=models.CASCADE, related_name="efficiency_scores", db_index=False
+    )
+    model = models.ForeignKey(EfficiencyModel, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    period = models.SmallIntegerField(_("period"))
+    score = models.FloatField(_("efficiency"), null=True)
+    efficient = models.BooleanField(_("on the frontier"), default=False)
+    peers = models.JSONField(_("peers"), default=list)  # [[unit id, λ], …]
+    excluded = models.CharField(_("not scored because"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("efficiency score")
+        verbose_name_plural = _("efficiency scores")
+        indexes = [
+            models.Index(fields=["computation", "model", "period"], name="efficiency_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_id} {self.unit_id} {self.period}: {self.score}"

@@ -10,9 +10,10 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from benchlearn.accounts.access import Perm, may
 from benchlearn.engine.stats import Position
 from benchlearn.reports import charts
-from benchlearn.results.models import Computation, Result
+from benchlearn.results.models import Computation, EfficiencyModel, EfficiencyScore, Result
 from benchlearn.results.selectors import (
     Comparison,
     IndicatorInfo,
@@ -126,6 +127,7 @@ class Dashboard:
     domain: str
     category: str
     sort: str
+    efficiency_models: list[EfficiencyModel] = field(default_factory=list)
 
 
 def dashboard_for(
@@ -151,8 +153,16 @@ def dashboard_for(
         rows.sort(key=lambda row: row.indicator.name.lower())
     categories = sorted({(i.category, i.category_label) for i in every}, key=lambda c: c[1])
     language = get_language() or "pl"
+    models = list(EfficiencyModel.objects.order_by("code"))
     return Dashboard(
-        context, rows, domains_in(every, language=language), categories, domain, category, sort
+        context,
+        rows,
+        domains_in(every, language=language),
+        categories,
+        domain,
+        category,
+        sort,
+        models,
     )
 
 
@@ -348,3 +358,91 @@ def domain_profile_for(
         scale="percentile",
     )
     return DomainProfile(context, domain, names[domain], rows, chart, domains)
+
+
+# --- Efficiency (DEA) -------------------------------------------------------------------
+
+
+@dataclass
+class EfficiencyRow:
+    label: str
+    own: bool
+    score: float | None
+    efficient: bool
+    excluded: str
+
+
+@dataclass
+class Peer:
+    unit: Unit
+    weight: float
+    openable: bool
+
+
+@dataclass
+class EfficiencyPage:
+    context: Context
+    model: EfficiencyModel
+    model_name: str
+    inputs: list[str]
+    outputs: list[str]
+    own: EfficiencyRow | None
+    peers: list[Peer]
+    rows: list[EfficiencyRow]
+    chart: charts.Chart
+    models: list[EfficiencyModel]
+
+
+def efficiency_page_for(
+    user: AnyUser, unit: Unit, code: str, *, choice: str, year: str
+) -> EfficiencyPage:
+    """A DEA model's scores for the comparison's units, the unit's own score and its
+    efficient peers with their weights (who to learn from). Scores come from one
+    frontier of all units with the model's data in that year."""
+    context = context_for(user, unit, choice=choice, year=year)
+    model = EfficiencyModel.objects.filter(code=code).first()
+    if model is None:
+        raise Http404(_("There is no efficiency model %(code)s.") % {"code": code[:64]})
+    computation = context.computation
+    members = member_ids(context.comparison, unit, computation)
+    scores = {
+        s.unit_id: s
+        for s in EfficiencyScore.objects.filter(
+            computation=computation, model=model, period=context.year, unit_id__in=members
+        )
+    }
+    units = Unit.objects.in_bulk([*scores, unit.pk])
+    labels = labels_for(context.comparison, unit, units.values(), computation)
+    rows = [
+        EfficiencyRow(labels[pk], pk == unit.pk, s.score, s.efficient, s.excluded)
+        for pk, s in scores.items()
+    ]
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.label))
+    own = next((r for r in rows if r.own), None)
+    mine = scores.get(unit.pk)
+    peers = []
+    if mine is not None:
+        weights = {int(pk): float(weight) for pk, weight in mine.peers}
+        for pk, peer in Unit.objects.in_bulk(list(weights)).items():
+            if pk != unit.pk:
+                peers.append(Peer(peer, weights[pk], may(user, Perm.UNIT_VIEW, peer)))
+        peers.sort(key=lambda p: -p.weight)
+    language = get_language() or "pl"
+    name = model.name(language)
+    chart = charts.efficiency_chart(
+        title=_("%(model)s, %(year)s: %(group)s")
+        % {"model": name, "year": context.year, "group": context.comparison.label},
+        items=[charts.EfficiencyItem(r.label, r.score, r.efficient, r.own) for r in rows],
+    )
+    return EfficiencyPage(
+        context,
+        model,
+        name,
+        list(model.inputs),
+        list(model.outputs),
+        own,
+        peers,
+        rows,
+        chart,
+        list(EfficiencyModel.objects.order_by("code")),
+    )

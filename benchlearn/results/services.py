@@ -21,15 +21,17 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from benchlearn.accounts.access import Perm, require
 from benchlearn.accounts.models import User
-from benchlearn.catalogue.models import Indicator, IndicatorVersion, Variable
+from benchlearn.catalogue.models import Domain, Indicator, IndicatorVersion, Variable
 from benchlearn.catalogue.selectors import engine_indicator, engine_variable
 from benchlearn.collection.models import Value, ValueChange
 from benchlearn.collection.selectors import values_frame
 from benchlearn.engine import catalogue as engine
+from benchlearn.engine.dea import dea
 from benchlearn.engine.evaluate import evaluate
 from benchlearn.engine.formula import FormulaError, parse, references
 from benchlearn.engine.peers import nearest_peers
@@ -40,9 +42,13 @@ from benchlearn.results.models import (
     ComparisonKind,
     Computation,
     ComputationState,
+    EfficiencyModel,
+    EfficiencyScore,
     GroupStat,
     Neighbour,
+    Orientation,
     Result,
+    Rts,
 )
 from benchlearn.results.store import rows_write
 from benchlearn.units.models import ContextValue, ContextValueChange, Unit
@@ -68,6 +74,7 @@ STEPS = [
     gettext_noop("forming comparison groups"),
     gettext_noop("computing group statistics"),
     gettext_noop("finding nearest neighbours"),
+    gettext_noop("scoring efficiency (DEA)"),
 ]
 
 
@@ -138,6 +145,7 @@ def computation_run(computation_id: int | None = None) -> Computation | None:
 
 def _discard_rows(computation: Computation) -> None:
     Result.objects.filter(computation=computation).delete()
+    EfficiencyScore.objects.filter(computation=computation).delete()
     Neighbour.objects.filter(computation=computation).delete()
     ComparisonGroup.objects.filter(computation=computation).delete()
 
@@ -199,6 +207,8 @@ def computation_build(computation: Computation) -> None:
     _stats_store(results, memberships, polarity, groups, indicator_ids)
     progress.step(6)
     _neighbours_store(computation, unit_ids, with_results)
+    progress.step(7)
+    _efficiency_store(computation, values, results, unit_ids)
     periods = results["period"]
     Computation.objects.filter(pk=computation.pk).update(
         state=ComputationState.DONE,
@@ -418,3 +428,151 @@ def _neighbours_store(computation: Computation, unit_ids: dict[str, int], units:
 
 def _json(shares: dict[str, float | None]) -> str:
     return json.dumps(shares)
+
+
+# --- Efficiency (DEA) -------------------------------------------------------------------
+
+
+class EfficiencyModelError(ValueError):
+    """What is wrong with an efficiency model, every problem at once."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def efficiency_model_save(
+    *,
+    user: User,
+    code: str,
+    name_pl: str,
+    name_en: str = "",
+    domain_code: str = "",
+    inputs: list[str],
+    outputs: list[str],
+    rts: str,
+    orientation: str,
+    model: EfficiencyModel | None = None,
+) -> EfficiencyModel:
+    """Create or change a DEA model (operators only). Inputs and outputs are variable or
+    indicator codes: at least one of each, none in both. Scored at the next computation."""
+    require(user, Perm.COLLECTION_MANAGE)
+    problems = []
+    inputs = list(dict.fromkeys(c.strip() for c in inputs if c.strip()))
+    outputs = list(dict.fromkeys(c.strip() for c in outputs if c.strip()))
+    if not inputs:
+        problems.append(_("Name at least one input (what the service uses, e.g. its costs)."))
+    if not outputs:
+        problems.append(_("Name at least one output (what the service delivers)."))
+    known = set(Variable.objects.values_list("code", flat=True))
+    known |= set(Indicator.objects.values_list("code", flat=True))
+    unknown = [c for c in (*inputs, *outputs) if c not in known]
+    if unknown:
+        problems.append(
+            _("Unknown variable or indicator codes: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    both = sorted(set(inputs) & set(outputs))
+    if both:
+        problems.append(
+            _("A code cannot be both an input and an output: %(codes)s.")
+            % {"codes": ", ".join(both)}
+        )
+    if rts not in Rts.values or orientation not in Orientation.values:
+        problems.append(_("Choose the returns to scale and the orientation."))
+    domain = Domain.objects.filter(code=domain_code).first() if domain_code else None
+    if domain_code and domain is None:
+        problems.append(_("There is no domain %(code)s.") % {"code": domain_code})
+    taken = EfficiencyModel.objects.filter(code=code)
+    if model is not None:
+        taken = taken.exclude(pk=model.pk)
+    if not code or taken.exists():
+        problems.append(_("Give the model a code of its own."))
+    if problems:
+        raise EfficiencyModelError(problems)
+    model = model or EfficiencyModel()
+    model.code, model.name_pl, model.name_en = code, name_pl, name_en
+    model.domain, model.inputs, model.outputs = domain, inputs, outputs
+    model.rts, model.orientation, model.updated_at = rts, orientation, timezone.now()
+    model.save()
+    return model
+
+
+def _efficiency_store(
+    computation: Computation,
+    values: pl.DataFrame,
+    results: pl.DataFrame,
+    unit_ids: dict[str, int],
+) -> None:
+    """Every DEA model scored in every period over all units with its inputs and
+    outputs (the national frontier); units DEA cannot score are kept with the reason."""
+    models = list(EfficiencyModel.objects.all())
+    if not models:
+        return
+    long = pl.concat(
+        [
+            values.select("unit", "period", pl.col("variable").alias("code"), "value"),
+            results.select("unit", "period", pl.col("indicator").alias("code"), "value"),
+        ]
+    ).filter(pl.col("value").is_not_null())
+    rows: list[tuple[object, ...]] = []
+    for model in models:
+        codes = [*model.inputs, *model.outputs]
+        chosen = long.filter(pl.col("code").is_in(codes))
+        for (period,), part in chosen.partition_by("period", as_dict=True).items():
+            wide = part.pivot(on="code", index="unit", values="value", aggregate_function="first")
+            for code in codes:
+                if code not in wide.columns:
+                    wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(code))
+            rows += _scored(computation, model, int(period), wide, unit_ids)
+    rows_write(
+        EfficiencyScore,
+        ["computation", "model", "unit", "period", "score", "efficient", "peers", "excluded"],
+        rows,
+    )
+
+
+def _scored(
+    computation: Computation,
+    model: EfficiencyModel,
+    period: int,
+    wide: pl.DataFrame,
+    unit_ids: dict[str, int],
+) -> list[tuple[object, ...]]:
+    try:
+        result = dea(
+            wide,
+            id="unit",
+            inputs=model.inputs,
+            outputs=model.outputs,
+            rts=model.rts,  # type: ignore[arg-type]
+            orientation=model.orientation,  # type: ignore[arg-type]
+        )
+    except ValueError as error:  # too few units with complete data: all excluded
+        reason = str(error)[:200]
+        return [
+            (computation.pk, model.pk, unit_ids[u], period, None, False, "[]", reason)
+            for u in wide["unit"]
+        ]
+    peers: dict[str, list[list[float]]] = {}
+    for unit, peer, weight in result.peers.iter_rows():
+        peers.setdefault(unit, []).append([unit_ids[peer], weight])
+    rows: list[tuple[object, ...]] = [
+        (
+            computation.pk,
+            model.pk,
+            unit_ids[unit],
+            period,
+            score,
+            efficient,
+            json.dumps(peers.get(unit, [])),
+            "",
+        )
+        for unit, score, efficient in result.scores.select(
+            "id", "efficiency", "efficient"
+        ).iter_rows()
+    ]
+    rows += [
+        (computation.pk, model.pk, unit_ids[unit], period, None, False, "[]", reason[:200])
+        for unit, reason in result.excluded.iter_rows()
+    ]
+    return rows

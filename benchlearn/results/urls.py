@@ -9,5 +9,6 @@ urlpatterns = [
         views.domain_profile,
         name="unit-domain-profile",
     ),
+    path("<str:teryt>/efficiency/<str:model_code>/", views.efficiency, name="unit-efficiency"),
     path("<str:teryt>/results/<str:indicator_code>/", views.indicator, name="unit-indicator"),
 ]

@@ -8,15 +8,27 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, require, unit_get_for_user
-from benchlearn.results.pages import SORTS, dashboard_for, domain_profile_for, indicator_page_for
+from benchlearn.results.forms import EfficiencyModelForm
+from benchlearn.results.models import EfficiencyModel
+from benchlearn.results.pages import (
+    SORTS,
+    dashboard_for,
+    domain_profile_for,
+    efficiency_page_for,
+    indicator_page_for,
+)
 from benchlearn.results.selectors import computation_latest, current_computation
-from benchlearn.results.services import computation_request
+from benchlearn.results.services import (
+    EfficiencyModelError,
+    computation_request,
+    efficiency_model_save,
+)
 
 
 @login_required
@@ -77,3 +89,58 @@ def domain_profile(request: AuthenticatedHttpRequest, teryt: str, domain_code: s
         year=request.GET.get("year", ""),
     )
     return render(request, "results/domain.html", {"page": page})
+
+
+@login_required
+@require_GET
+def efficiency(request: AuthenticatedHttpRequest, teryt: str, model_code: str) -> HttpResponse:
+    unit = unit_get_for_user(request.user, teryt)
+    page = efficiency_page_for(
+        request.user,
+        unit,
+        model_code,
+        choice=request.GET.get("group", ""),
+        year=request.GET.get("year", ""),
+    )
+    return render(request, "results/efficiency.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def efficiency_models(request: AuthenticatedHttpRequest, model_code: str = "") -> HttpResponse:
+    """The operator's DEA models: the list, and a form for a new or an existing one."""
+    require(request.user, Perm.COLLECTION_MANAGE)
+    model = None
+    if model_code:
+        model = EfficiencyModel.objects.filter(code=model_code).first()
+        if model is None:
+            raise Http404(_("There is no efficiency model %(code)s.") % {"code": model_code[:64]})
+    form = EfficiencyModelForm(request.POST or None, model=model)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = efficiency_model_save(
+                user=request.user,
+                code=data["code"],
+                name_pl=data["name_pl"],
+                name_en=data["name_en"],
+                domain_code=data["domain"],
+                inputs=data["inputs"].replace(";", ",").split(","),
+                outputs=data["outputs"].replace(";", ",").split(","),
+                rts=data["rts"],
+                orientation=data["orientation"],
+                model=model,
+            )
+        except EfficiencyModelError as error:
+            for problem in error.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(
+                request,
+                _("Model %(code)s saved; it is scored at the next computation.")
+                % {"code": saved.code},
+            )
+            return redirect("efficiency-models")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "model": model, "models": EfficiencyModel.objects.order_by("code")}
+    return render(request, "results/efficiency_models.html", context, status=status)
