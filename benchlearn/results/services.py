@@ -176,18 +176,46 @@ def computation_build(computation: Computation) -> None:
     progress = _Progress(computation)
     progress.step(0)
     catalogue, versions = published_catalogue()
-    indicator_ids = dict(Indicator.objects.values_list("code", "pk"))
-    units = {u.teryt: u for u in Unit.objects.all()}
+    units = list(Unit.objects.all())
     marks = _data_marks()
     progress.step(1)
-    values = _all_values(catalogue, list(units.values()))
+    values = _all_values(catalogue, units)
     progress.step(2)
     results = evaluate(values, catalogue) if values.height else _empty_results()
+    computation_store(
+        computation,
+        results=results,
+        values=values,
+        polarity={i.code: i.polarity for i in catalogue.indicators},
+        versions=versions,
+        marks=marks,
+        units=units,
+        progress=progress,
+    )
+
+
+def computation_store(
+    computation: Computation,
+    *,
+    results: pl.DataFrame,
+    values: pl.DataFrame,
+    polarity: dict[str, engine.Polarity],
+    versions: dict[str, int],
+    marks: tuple[int, int, object],
+    units: list[Unit],
+    progress: _Progress | None = None,
+) -> None:
+    """Keep ``results`` (as ``evaluate`` returns them) and everything derived from them:
+    comparison groups, their statistics, neighbours and efficiency scores; then mark
+    the computation done. ``values`` are the inputs (for DEA models on variables)."""
+    progress = progress or _Progress(computation)
     results = results.with_columns(pl.col("unit", "indicator", "flag").cast(pl.String)).filter(
         pl.col("value").is_not_null() | pl.col("flag").is_not_null()
     )
     progress.step(3)
-    unit_ids = {teryt: unit.pk for teryt, unit in units.items()}
+    indicator_ids = dict(Indicator.objects.values_list("code", "pk"))
+    by_teryt = {unit.teryt: unit for unit in units}
+    unit_ids = {teryt: unit.pk for teryt, unit in by_teryt.items()}
     written = rows_write(
         Result,
         RESULT_FIELDS,
@@ -200,10 +228,9 @@ def computation_build(computation: Computation) -> None:
     )
     progress.step(4)
     with_results = set(results["unit"].unique().to_list())
-    memberships = _memberships([units[t] for t in sorted(with_results)])
+    memberships = _memberships([by_teryt[t] for t in sorted(with_results)])
     groups = _groups_store(computation, memberships, unit_ids)
     progress.step(5)
-    polarity = {i.code: i.polarity for i in catalogue.indicators}
     _stats_store(results, memberships, polarity, groups, indicator_ids)
     progress.step(6)
     _neighbours_store(computation, unit_ids, with_results)
