@@ -1,4 +1,5 @@
-"""A believable programme to try Benchlearn with: real units, one account per role.
+"""A believable programme to try Benchlearn with: real units, one account per role,
+three past years of approved data and the results computed from them.
 
 Everything is created through the services, so the demo exercises the same code as
 real work. Running it again changes nothing that is already there.
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.test import override_settings
 
 from benchlearn.accounts.models import User
 from benchlearn.accounts.services import user_create
@@ -15,8 +17,17 @@ from benchlearn.catalogue.models import Indicator, IndicatorSet
 from benchlearn.catalogue.services import catalogue_load_default, catalogue_publish
 from benchlearn.collection.models import Round
 from benchlearn.collection.services import round_create, round_open
+from benchlearn.demo.history import (
+    EDUCATION,
+    EDUCATION_MORE_CITIES,
+    WASTE,
+    WASTE_MORE_GMINAS,
+    history_build,
+)
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.groups.services import group_create
+from benchlearn.results.models import Computation, ComputationState
+from benchlearn.results.services import computation_request, computation_run
 from benchlearn.units.models import Level, Unit
 from benchlearn.units.services import (
     context_load_bundled,
@@ -143,10 +154,33 @@ def _group(name: str, service: str, moderator: User, teryts: list[str]) -> Excha
     )
 
 
-@transaction.atomic
 def demo_build() -> list[DemoAccount]:
-    """Load the registry, its context values and the default catalogue, and create the
-    demo programme; returns the accounts to log in with."""
+    """Load the registry, its context values and the default catalogue, create the
+    demo programme with its past years, and compute the results; returns the accounts
+    to log in with."""
+    # A thread started by a queued computation (ours, or one an approval asks for)
+    # would run beside ours: the demo computes once, here, and waits for it.
+    with override_settings(RESULTS_RUNNER="command"):
+        operator, changed = _programme_build()
+        if changed or not Computation.objects.filter(state=ComputationState.DONE).exists():
+            _results_compute(operator)
+    return [OPERATOR, *MODERATORS, *(account for account, _teryt, _level in PARTICIPANTS)]
+
+
+def _results_compute(operator: User) -> None:
+    # A transaction of its own: outside one, SQLite commits (and syncs to disk) every
+    # row the computation writes, ten seconds for the demo's few thousand; and a failed
+    # run must not undo the programme, which is already stored.
+    with transaction.atomic():
+        computation = computation_run(computation_request(user=operator, reason="demo").pk)
+    if computation is None or computation.state != ComputationState.DONE:
+        error = computation.error if computation is not None else "claimed by another worker"
+        raise RuntimeError(f"The demo's results could not be computed: {error}")
+
+
+@transaction.atomic
+def _programme_build() -> tuple[User, bool]:
+    """The operator, and whether rounds with data were added (results are due)."""
     unit_registry_load_bundled()
     operator = _account(OPERATOR, is_operator=True)
     if not Indicator.objects.exists():
@@ -164,7 +198,18 @@ def demo_build() -> list[DemoAccount]:
         waste_moderator,
         WASTE_GMINAS,
     )
+    submitters = {}
     for account, teryt, level in PARTICIPANTS:
-        unit_membership_set(user=_account(account), unit=Unit.objects.get(teryt=teryt), level=level)
+        user = _account(account)
+        unit_membership_set(user=user, unit=Unit.objects.get(teryt=teryt), level=level)
+        submitters[teryt] = user  # the last one listed for a unit submits its data
+    past = history_build(
+        operator=operator,
+        units={
+            EDUCATION: [*EDUCATION_CITIES, *EDUCATION_MORE_CITIES],
+            WASTE: [*WASTE_GMINAS, *WASTE_MORE_GMINAS],
+        },
+        submitters=submitters,
+    )
     _round(operator, DEMO_ROUND, "SET_EDU", EDUCATION_CITIES)
-    return [OPERATOR, *MODERATORS, *(account for account, _teryt, _level in PARTICIPANTS)]
+    return operator, bool(past)

@@ -1,0 +1,395 @@
+"""Three past years of the demo programme, collected, approved and closed.
+
+Education rounds for 30 cities with county rights and waste rounds for 30 rural gminas
+of the same voivodeships, for 2021, 2022 and 2023, so that the comparison pages have
+groups worth comparing with. The figures are invented but plausible: each unit keeps
+its own traits (seeded by its TERYT code), each year adds a little noise (seeded by the
+code and the year) and spending follows prices, so a value moves a few per cent a year,
+under the rounds' warning threshold. Where the checks still warn (a count of a few
+decisions that changed by a few, the largest city of a round), the unit explains the
+value in a comment before submitting, as it would in the form.
+
+Every step goes through the collection services: a round is created and opened, the
+values come in by the bulk import, every unit submits (its demo participant where it
+has one), the operator approves and closes the round.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from benchlearn.accounts.models import User
+from benchlearn.catalogue.models import IndicatorSet, Variable
+from benchlearn.collection.models import Round, Submission, ValueSource
+from benchlearn.collection.selectors import submission_revisions
+from benchlearn.collection.services import (
+    SubmissionBlocked,
+    round_close,
+    round_create,
+    round_open,
+    submission_approve,
+    submission_save,
+    submission_submit,
+    values_import,
+)
+from benchlearn.collection.validation import VariableCheck
+from benchlearn.units.models import ContextValue, Unit
+from benchlearn.units.services import BUNDLED_CONTEXT_YEAR, context_values_store
+
+HISTORY_YEARS = (2021, 2022, 2023)
+
+# Besides the eight cities of the education exchange group: every other city with
+# county rights of their voivodeships (śląskie, małopolskie, opolskie, wielkopolskie)
+# and three of dolnośląskie — 30 in all.
+EDUCATION_MORE_CITIES = [
+    "2462011",  # Bytom
+    "2463011",  # Chorzów
+    "2465011",  # Dąbrowa Górnicza
+    "2467011",  # Jastrzębie-Zdrój
+    "2468011",  # Jaworzno
+    "2469011",  # Katowice
+    "2470011",  # Mysłowice
+    "2471011",  # Piekary Śląskie
+    "2472011",  # Ruda Śląska
+    "2474011",  # Siemianowice Śląskie
+    "2475011",  # Sosnowiec
+    "2476011",  # Świętochłowice
+    "2478011",  # Zabrze
+    "2479011",  # Żory
+    "1261011",  # Kraków
+    "1262011",  # Nowy Sącz
+    "3062011",  # Konin
+    "3063011",  # Leszno
+    "3064011",  # Poznań
+    "0261011",  # Jelenia Góra
+    "0262011",  # Legnica
+    "0265011",  # Wałbrzych
+]
+# Besides the eight gminas of the waste exchange group: 22 rural gminas of the same
+# counties and their neighbours in śląskie and małopolskie — 30 in all.
+WASTE_MORE_GMINAS = [
+    "2402032",  # Buczkowice
+    "2402062",  # Jaworze
+    "2403042",  # Brenna
+    "2403052",  # Chybie
+    "2403072",  # Goleszów
+    "2403082",  # Hażlach
+    "2403092",  # Istebna
+    "2403122",  # Zebrzydowice
+    "2410012",  # Goczałkowice-Zdrój
+    "2410032",  # Miedźna
+    "2410042",  # Pawłowice
+    "2410062",  # Suszec
+    "2417042",  # Jeleśnia
+    "2417062",  # Lipowa
+    "2417082",  # Łodygowice
+    "2417152",  # Węgierska Górka
+    "1206072",  # Liszki
+    "1206092",  # Mogilany
+    "1206152",  # Wielka Wieś
+    "1218022",  # Brzeźnica
+    "1218062",  # Spytkowice
+    "1218082",  # Tomice
+]
+
+DEMO_CONTEXT_SOURCE = (
+    "Dane demonstracyjne Benchlearn (wymyślone; ludność wyliczona ze stanu na 31.12.2018)"
+)
+
+# National averages of the eighth-grade exam (CKE), per cent: Polish and mathematics.
+EXAM_NATIONAL = {2021: (60.0, 47.0), 2022: (60.0, 57.0), 2023: (66.0, 53.0)}
+# Current education spending per pupil in a typical city, zł (teachers' pay rises).
+EDU_COST_PER_PUPIL = {2021: 13_800.0, 2022: 15_100.0, 2023: 17_600.0}
+# Cost of the waste system per resident of a typical rural gmina, zł.
+WST_COST_PER_RESIDENT = {2021: 290.0, 2022: 345.0, 2023: 395.0}
+
+Figures = dict[str, float]
+
+
+def _traits(teryt: str, domain: str) -> random.Random:
+    """A unit's own character: the same every year and every run."""
+    return random.Random(f"benchlearn-demo:{domain}:{teryt}")  # noqa: S311 - made-up figures
+
+
+def _year(teryt: str, domain: str, year: int) -> Callable[[float], float]:
+    """A factor of 1 ± ``spread`` for one year's noise, the same on every run."""
+    noise = random.Random(f"benchlearn-demo:{domain}:{teryt}:{year}")  # noqa: S311
+    return lambda spread: 1 + noise.uniform(-spread, spread)
+
+
+def population(teryt: str, population_2018: float, year: int) -> float:
+    """Cities lose residents slowly, rural gminas around them gain some."""
+    city = teryt.endswith("011")
+    drift = _traits(teryt, "pop").uniform(*((-0.009, -0.002) if city else (0.002, 0.012)))
+    return float(round(population_2018 * (1 + drift) ** (year - BUNDLED_CONTEXT_YEAR)))
+
+
+def _decisions(
+    prefix: str, count: float, since: int, traits: random.Random, wobble: Callable[[float], float]
+) -> Figures:
+    """A domain's administrative decisions: a few late, a few appealed, fewer overturned.
+
+    The number issued varies by year; the shares follow the unit's own steady trend
+    (better or worse by up to a tenth a year), not yearly noise, so that counts of a
+    few decisions do not jump by half from one year to the next."""
+    late, appealed, overturned = (
+        traits.uniform(0.005, 0.06),
+        traits.uniform(0.01, 0.04),
+        traits.uniform(0.05, 0.35),
+    )
+    trend = 1 + traits.uniform(-0.1, 0.06) * since
+    issued = round(count * wobble(0.05))
+    appeals = round(issued * appealed)
+    return {
+        f"{prefix}_DEC_ALL": issued,
+        f"{prefix}_DEC_LATE": round(issued * late * trend),
+        f"{prefix}_DEC_APPEALED": appeals,
+        f"{prefix}_DEC_OVERTURNED": round(appeals * overturned * trend),
+    }
+
+
+def education_entered(teryt: str, residents: float, year: int) -> Figures:
+    traits, wobble = _traits(teryt, "edu"), _year(teryt, "edu", year)
+    pupils_share, preschool_share, other_share = (
+        traits.uniform(0.070, 0.086),
+        traits.uniform(0.021, 0.028),
+        traits.uniform(0.004, 0.014),
+    )
+    class_size, per_teacher = traits.uniform(19.5, 24.5), traits.uniform(10.0, 12.8)
+    cost_level, coverage = traits.uniform(0.88, 1.15), traits.uniform(0.52, 0.66)
+    since = year - HISTORY_YEARS[0]
+    pupils = round(residents * pupils_share * (1 + 0.01 * since) * wobble(0.01))
+    preschool = round(residents * preschool_share * (1 - 0.01 * since) * wobble(0.015))
+    other = round(residents * other_share * (1 + 0.03 * since) * wobble(0.02))
+    spending = (pupils + preschool + other) * EDU_COST_PER_PUPIL[year] * cost_level * wobble(0.02)
+    return {
+        "EDU_PUPILS": pupils,
+        "EDU_PRESCHOOL": preschool,
+        "EDU_PUPILS_OTHER": other,
+        "EDU_CLASSES": round(pupils / (class_size * wobble(0.01))),
+        "EDU_TEACHERS_FTE": round((pupils + preschool) / per_teacher * wobble(0.015), 1),
+        "EDU_EXP_CUR": round(spending, 2),
+        # The subsidy grows more slowly than spending: it covers a little less each year.
+        "EDU_SUBV": round(spending * (coverage - 0.01 * since) * wobble(0.02), 2),
+        **_decisions("EDU", residents * traits.uniform(0.002, 0.006), since, traits, wobble),
+    }
+
+
+def education_context(teryt: str, residents: float, year: int) -> Figures:
+    traits, wobble = _traits(teryt, "edu-context"), _year(teryt, "edu-context", year)
+    since = year - HISTORY_YEARS[0]
+    children = round(residents * traits.uniform(0.027, 0.032) * (1 - 0.015 * since) * wobble(0.01))
+    enrolled = min(0.99, traits.uniform(0.86, 0.96) + 0.005 * since + wobble(0.01) - 1)
+    polish, maths = EXAM_NATIONAL[year]
+    polish_own, maths_own = traits.uniform(-3, 6), traits.uniform(-4, 9)
+    return {
+        "EDU_POP_3_5": children,
+        "EDU_PRESCHOOL_3_5": round(children * enrolled),
+        "EDU_EXAM_TAKERS": round(residents * traits.uniform(0.0085, 0.0105) * wobble(0.03)),
+        "EDU_EXAM_POL": round(polish + polish_own + 1.5 * (wobble(1) - 1), 1),
+        "EDU_EXAM_MATH": round(maths + maths_own + 2 * (wobble(1) - 1), 1),
+        "EDU_EXAM_POL_PL": polish,
+        "EDU_EXAM_MATH_PL": maths,
+    }
+
+
+def waste_entered(teryt: str, residents: float, year: int) -> Figures:
+    traits, wobble = _traits(teryt, "wst"), _year(teryt, "wst", year)
+    since = year - HISTORY_YEARS[0]
+    kilograms, separate = traits.uniform(230, 380), traits.uniform(0.32, 0.55)
+    cost_level, fee_coverage = traits.uniform(0.85, 1.2), traits.uniform(0.86, 1.02)
+    arrears, declared = traits.uniform(0.02, 0.09), traits.uniform(0.80, 0.95)
+    recycling = traits.uniform(28, 45)
+    collected = residents * kilograms / 1000 * (1 + 0.02 * since) * wobble(0.02)
+    cost = residents * WST_COST_PER_RESIDENT[year] * cost_level * wobble(0.02)
+    revenue = cost * fee_coverage * wobble(0.02)
+    due = revenue / (1 - arrears * wobble(0.04))
+    return {
+        "WST_COLLECTED_T": round(collected, 1),
+        "WST_SEPARATE_T": round(collected * min(0.8, separate + 0.02 * since) * wobble(0.02), 1),
+        "WST_COST": round(cost, 2),
+        "WST_FEE_REVENUE": round(revenue, 2),
+        "WST_FEE_DUE": round(due, 2),
+        "WST_FEE_ARREARS": round(due - revenue, 2),
+        "WST_DECLARED_RESIDENTS": round(residents * declared * wobble(0.01)),
+        "WST_RECYCLING_RATE": round(min(100.0, recycling + 3 * since + 1.5 * (wobble(1) - 1)), 1),
+        **_decisions("WST", residents * traits.uniform(0.004, 0.012), since, traits, wobble),
+    }
+
+
+def waste_context(teryt: str, residents: float, year: int) -> Figures:
+    return {}  # population (stored for every unit) is all the waste set reads
+
+
+@dataclass(frozen=True)
+class Domain:
+    """What a domain's past rounds need: the set, the round names, how figures arise."""
+
+    set_code: str
+    round_name: str  # with {year}
+    entered: Callable[[str, float, int], Figures]  # (TERYT, population, year) → values
+    context: Callable[[str, float, int], Figures]  # its public statistics, likewise
+
+
+EDUCATION = Domain("SET_EDU", "Oświata — dane za {year} r.", education_entered, education_context)
+WASTE = Domain("SET_WST", "Gospodarka odpadami — dane za {year} r.", waste_entered, waste_context)
+
+
+def history_build(
+    *,
+    operator: User,
+    units: Mapping[Domain, list[str]],
+    submitters: Mapping[str, User],
+) -> list[Round]:
+    """Store the demo's public statistics of the history years and create each domain's
+    closed rounds that do not exist yet (by name); the rounds created.
+
+    ``submitters`` names who submits a unit's data (by TERYT); the operator does for
+    units without a demo participant.
+    """
+    populations = _populations_store([t for teryts in units.values() for t in teryts])
+    created = []
+    for domain, teryts in units.items():
+        _context_store(domain, {t: populations[t] for t in teryts})
+        for year in HISTORY_YEARS:
+            name = domain.round_name.format(year=year)
+            if Round.objects.filter(name=name).exists():
+                continue
+            figures = {t: domain.entered(t, populations[t][year], year) for t in teryts}
+            created.append(_round_collect(operator, domain, name, year, figures, submitters))
+    return created
+
+
+def _populations_store(teryts: list[str]) -> dict[str, dict[int, float]]:
+    """Each unit's population in the history years, stored as context values (the
+    bundled statistics are of 2018 only); TERYT → year → population."""
+    variable = Variable.objects.get(code="POP")
+    units = {u.teryt: u for u in Unit.objects.filter(teryt__in=teryts)}
+    base = dict(
+        ContextValue.objects.filter(
+            variable=variable, year=BUNDLED_CONTEXT_YEAR, unit__teryt__in=teryts
+        ).values_list("unit__teryt", "value")
+    )
+    populations = {
+        teryt: {year: population(teryt, base[teryt], year) for year in HISTORY_YEARS}
+        for teryt in teryts
+    }
+    _store(
+        variable,
+        ((units[t], y, v) for t, by_year in populations.items() for y, v in by_year.items()),
+    )
+    return populations
+
+
+def _context_store(domain: Domain, populations: Mapping[str, Mapping[int, float]]) -> None:
+    units = {u.teryt: u for u in Unit.objects.filter(teryt__in=list(populations))}
+    rows: dict[str, list[tuple[Unit, int, float]]] = {}
+    for teryt, by_year in populations.items():
+        for year, residents in by_year.items():
+            for code, value in domain.context(teryt, residents, year).items():
+                rows.setdefault(code, []).append((units[teryt], year, value))
+    for code, values in rows.items():
+        _store(Variable.objects.get(code=code), values)
+
+
+def _store(variable: Variable, values: Iterable[tuple[Unit, int, float]]) -> None:
+    context_values_store(
+        variable=variable, values=values, source=DEMO_CONTEXT_SOURCE, origin="demo"
+    )
+
+
+def _round_collect(
+    operator: User,
+    domain: Domain,
+    name: str,
+    year: int,
+    figures: Mapping[str, Figures],
+    submitters: Mapping[str, User],
+) -> Round:
+    """A round of ``year`` from creation to closing, every submission approved."""
+    round_ = round_create(
+        user=operator,
+        name=name,
+        period=year,
+        indicator_sets=IndicatorSet.objects.filter(code=domain.set_code),
+        units=Unit.objects.filter(teryt__in=list(figures)),
+        deadline=date(year + 1, 3, 31),
+    )
+    round_ = round_open(round_=round_, user=operator)
+    imported = values_import(
+        round_=round_,
+        user=operator,
+        entries={
+            teryt: {code: (_decimal(value), None) for code, value in values.items()}
+            for teryt, values in figures.items()
+        },
+        source=ValueSource.CLI,
+    )
+    if not imported.ok:  # the figures are ours: a refusal is a bug of this module
+        raise ValueError(f"The demo values of {name} were refused: {imported.errors}")
+    for submission in round_.submissions.select_related("unit", "round").order_by("unit__teryt"):
+        _submit(submission, submitters.get(submission.unit.teryt, operator))
+        submission_approve(submission=submission, operator=operator)
+    return round_close(round_=round_, user=operator)
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(str(value))
+
+
+def _submit(submission: Submission, user: User) -> None:
+    """Submit as a person would: when the checks want explanations, write them and
+    submit again."""
+    try:
+        submission_submit(submission=submission, user=user, base_revision=submission.revision)
+        return
+    except SubmissionBlocked as blocked:
+        check = blocked.check
+    threshold = submission.round.warning_threshold
+    comments = {
+        code: (item.value, _explanation(item, threshold, city=submission.unit.kind == "mnpp"))
+        for code, item in check.items.items()
+        if item.needs_comment
+    }
+    saved = submission_save(
+        submission=submission,
+        user=user,
+        entries=comments,
+        base_revisions=submission_revisions(submission),
+    )
+    submission_submit(submission=submission, user=user, base_revision=saved.revision)
+
+
+# Variables counted in decisions, people, tonnes or money grow with the unit's size.
+SIZE_UNITS = {"zł", "osoby", "t", "oddziały", "etaty", "decyzje"}
+
+
+# What a unit writes (in Polish, the demo's language) to explain a checked value.
+CHECKED = "Wartość sprawdzona ze sprawozdaniem – jest poprawna."
+FEW_DECISIONS = "Niewielka liczba spraw: zmiana o kilka decyzji to duża zmiana procentowa."
+CHANGE_CHECKED = "Zmiana sprawdzona ze sprawozdaniem za ten rok."
+BY_SIZE = {
+    (True, True): "Wartość wynika z wielkości miasta – jednego z największych w zestawieniu.",
+    (True, False): "Wartość wynika z wielkości miasta – jednego z najmniejszych w zestawieniu.",
+    (False, True): "Wartość wynika z wielkości gminy – jednej z największych w zestawieniu.",
+    (False, False): "Wartość wynika z wielkości gminy – jednej z najmniejszych w zestawieniu.",
+}
+
+
+def _explanation(item: VariableCheck, threshold: Decimal, *, city: bool) -> str:
+    """A unit's short explanation of the warnings on one of its values."""
+    assert item.value is not None
+    reasons = []
+    previous = item.previous
+    if previous is not None and (
+        previous == 0 or abs(item.value - previous) / abs(previous) * 100 > threshold
+    ):
+        reasons.append(FEW_DECISIONS if item.variable.unit == "decyzje" else CHANGE_CHECKED)
+    if item.fences is not None and not item.fences[0] <= float(item.value) <= item.fences[1]:
+        high = float(item.value) > item.fences[1]
+        reasons.append(BY_SIZE[city, high] if item.variable.unit in SIZE_UNITS else CHECKED)
+    return " ".join(reasons) or CHECKED
