@@ -195,3 +195,26 @@ def test_domain_profile_of_an_unknown_domain(computed, participant_a):
     response = client_for(participant_a).get(f"/units/{unit_a.teryt}/results/domains/NOPE/")
     assert response.status_code == 404
     assert "There is no domain NOPE" in response.content.decode()
+
+
+def test_a_group_of_one_and_an_indicator_without_values(
+    computed_programme, operator, participant_a
+):
+    from benchlearn.groups.services import group_create
+
+    unit_a = computed_programme["unit_a"]
+    alone = group_create(
+        name="Sama", service="Oświata", cycle_start=2025, moderator=None, units=[unit_a]
+    )
+    computation_run(computation_request(user=operator).pk)
+    client = client_for(participant_a)
+    response = client.get(f"/units/{unit_a.teryt}/results/?group=exchange-{alone.pk}&year=2024")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert cell_texts(html, ">Net cost per pupil</a>")[3] == "1 of 1"
+    # Nobody has satisfaction survey values: the row says so instead of a figure.
+    satisfaction = cell_texts(html, ">Satisfaction</a>")
+    assert satisfaction[0] == "—" and "no value" in satisfaction[-1]
+    page = client.get(f"/units/{unit_a.teryt}/results/SATISFACTION/?group=exchange-{alone.pk}")
+    assert page.status_code == 200
+    assert "No unit of this group has a value in this year" in page.content.decode()
