@@ -163,6 +163,9 @@ class Value(models.Model):
     comment = models.TextField(_("explanation"), blank=True)
     source = models.CharField(_("source"), max_length=20, choices=ValueSource.choices)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # No foreign key constraint in the database (on_delete is Django's anyway): the
+    # single writer (services._values_write_many) locks the user's row once per write,
+    # as the constraint's check did once per value (a second per 100,000 values).
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("updated by"),
@@ -170,6 +173,7 @@ class Value(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
     # Bumped by every change: a form sends the revision it showed, and a save from an
     # older revision is refused as a conflict instead of overwriting someone's work.
@@ -206,6 +210,8 @@ class ValueChange(models.Model):
     new_comment = models.TextField(_("explanation after"), blank=True)
     source = models.CharField(_("source"), max_length=20, choices=ValueSource.choices)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    # Without a constraint in the database, like Value.updated_by: the single writer
+    # locks the user's and the submissions' rows once per write.
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("changed by"),
@@ -213,6 +219,7 @@ class ValueChange(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
     submission = models.ForeignKey(
         Submission,
@@ -221,6 +228,7 @@ class ValueChange(models.Model):
         null=True,
         blank=True,
         related_name="value_changes",
+        db_constraint=False,
     )
     submission_state = models.CharField(
         _("submission state"), max_length=10, choices=SubmissionState.choices, blank=True

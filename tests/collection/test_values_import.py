@@ -4,6 +4,7 @@ in a few statements, a history row per change, all or nothing."""
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from benchlearn.collection import services
 from benchlearn.collection.models import Submission, SubmissionState, Value, ValueChange
@@ -182,3 +183,47 @@ def test_dry_run_checks_and_stores_nothing(sub_a, operator):
     )
     assert result.ok and result.changed == {sub_a.unit.teryt: ["EDU_EXP"]}
     assert dump() == before
+
+
+def test_history_rows_come_in_the_order_of_the_writes(sub_a, sub_b, participant_a, operator):
+    save(sub_a, participant_a, {"EDU_EXP": "100"})
+    values_import(
+        round_=sub_a.round,
+        user=operator,
+        source="excel",
+        entries={
+            sub_a.unit.teryt: {"SUBSIDY": ("1", None), "EDU_EXP": ("200", None)},
+            sub_b.unit.teryt: {"TEACHERS": ("3", None), "EDU_EXP": ("5", None)},
+        },
+    )
+    changes = ValueChange.objects.filter(source="excel").order_by("pk")
+    # Updates first, then the new values, each in the order of the file.
+    assert [(c.value.unit_id, c.value.variable.code) for c in changes] == [
+        (sub_a.unit_id, "EDU_EXP"),
+        (sub_a.unit_id, "SUBSIDY"),
+        (sub_b.unit_id, "TEACHERS"),
+        (sub_b.unit_id, "EDU_EXP"),
+    ]
+
+
+def test_a_write_for_a_missing_submission_stores_nothing(sub_a, participant_a, operator):
+    # The user and submissions a write records have no constraint in the database: the
+    # writer checks (and on PostgreSQL locks) them itself.
+    save(sub_a, participant_a, {"EDU_EXP": "100"})
+    before = dump()
+    gone = Submission(pk=sub_a.pk + 1000, round=sub_a.round, unit=sub_a.unit)
+    variable = Value.objects.select_related("variable").get(unit=sub_a.unit).variable
+    writes = [services._Write(variable, Decimal(7), "")]
+    batch = services._UnitWrites(sub_a.unit, gone, writes, {})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services._values_write_many(
+            period=sub_a.round.period, batches=[batch], user=operator, source="cli"
+        )
+    assert dump() == before
+
+
+def test_deleting_a_user_keeps_the_history_without_them(sub_a, participant_a):
+    save(sub_a, participant_a, {"EDU_EXP": "100"})
+    participant_a.delete()
+    change = ValueChange.objects.get()
+    assert change.changed_by is None and change.value.updated_by is None
