@@ -50,7 +50,7 @@ from benchlearn.results.models import (
     Result,
     Rts,
 )
-from benchlearn.results.store import rows_write
+from benchlearn.results.store import frame_write, rows_write
 from benchlearn.units.models import ContextValue, ContextValueChange, Unit
 from benchlearn.units.selectors import POPULATION_BANDS
 
@@ -216,14 +216,18 @@ def computation_store(
     indicator_ids = dict(Indicator.objects.values_list("code", "pk"))
     by_teryt = {unit.teryt: unit for unit in units}
     unit_ids = {teryt: unit.pk for teryt, unit in by_teryt.items()}
-    written = rows_write(
+    written = frame_write(
         Result,
         RESULT_FIELDS,
-        (
-            (computation.pk, unit_ids[u], indicator_ids[i], p, v, f or "", n, d)
-            for u, p, i, v, f, n, d in results.select(
-                "unit", "period", "indicator", "value", "flag", "numerator", "denominator"
-            ).iter_rows()
+        results.select(
+            pl.lit(computation.pk).alias("computation"),
+            pl.col("unit").replace_strict(unit_ids, return_dtype=pl.Int64),
+            pl.col("indicator").replace_strict(indicator_ids, return_dtype=pl.Int64),
+            "period",
+            "value",
+            pl.col("flag").fill_null(""),
+            "numerator",
+            "denominator",
         ),
     )
     progress.step(4)
