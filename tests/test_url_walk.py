@@ -26,6 +26,7 @@ from benchlearn.results.models import (
     Computation,
     ComputationState,
     EfficiencyModel,
+    GroupStat,
     Result,
 )
 from tests.catalogue.conftest import SMALL_YAML
@@ -152,6 +153,14 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "unit-efficiency": UNIT_A,
     "unit-indicator": UNIT_A,
     "unit-domain-profile": UNIT_A,
+    # Downloads: as the pages they come from.
+    "unit-report-pdf": UNIT_A,
+    "unit-results-xlsx": UNIT_A,
+    "unit-results-csv": UNIT_A,
+    "unit-indicator-xlsx": UNIT_A,
+    "unit-indicator-csv": UNIT_A,
+    "group-report-pdf": GROUP,
+    "group-meeting-pack-pdf": GROUP,
     "submission-submit": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "submission-return": OPERATOR_ONLY,
     "submission-approve": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
@@ -215,7 +224,7 @@ def _parameters(programme, group) -> dict[str, str]:
         entries={"EDU_EXP": ("1 000", None)},
         base_revisions={},
     )
-    _results_of(submission.unit, operator)
+    _results_of(submission.unit, operator, group)
     return {
         "teryt": user.unit_memberships.get().unit.teryt,
         "group_id": str(group.pk),
@@ -240,8 +249,9 @@ def _parameters(programme, group) -> dict[str, str]:
     }
 
 
-def _results_of(unit, operator) -> None:
-    """A finished computation with one result of the unit, for the results pages."""
+def _results_of(unit, operator, group) -> None:
+    """A finished computation with one result of the unit, for the results pages and
+    the group's reports."""
     computation = Computation.objects.create(
         state=ComputationState.DONE,
         requested_by=operator,
@@ -256,6 +266,13 @@ def _results_of(unit, operator) -> None:
     )
     everyone = ComparisonGroup.objects.create(computation=computation, kind="all", key="all")
     everyone.members.add(unit)
+    exchange = ComparisonGroup.objects.create(
+        computation=computation, kind="exchange", key=str(group.pk), exchange_group=group
+    )
+    exchange.members.add(unit)
+    GroupStat.objects.create(
+        group=exchange, indicator=indicator, period=2024, n=1, median=1.0, values=b""
+    )
     EfficiencyModel.objects.create(
         code="edu", name_pl="Oświata", inputs=["EDU_EXP"], outputs=["EDU_COST_PUPIL"]
     )

@@ -149,22 +149,25 @@ def member_ids(comparison: Comparison, unit: Unit, computation: Computation) -> 
 
 
 def labels_for(
-    comparison: Comparison, unit: Unit, units: Iterable[Unit], computation: Computation
+    comparison: Comparison, unit: Unit | None, units: Iterable[Unit], computation: Computation
 ) -> dict[int, str]:
     """How each unit is named on the page: by name where names are shown, else by a
     letter that is the same for a unit throughout one computation and comparison but
-    says nothing of who it is; the viewer's unit always by name."""
+    says nothing of who it is; the viewer's unit always by name. ``unit`` None: a viewer
+    with no unit of their own in the group (a group's report for its moderator)."""
     units = list(units)
     if comparison.names_shown:
         return {u.pk: u.name for u in units}
-    salt = f"{computation.pk}:{comparison.choice}:{unit.pk if comparison.group is None else ''}"
+    own = unit.pk if unit is not None else None
+    salt = f"{computation.pk}:{comparison.choice}:{own if comparison.group is None else ''}"
 
     def scrambled(other: Unit) -> str:
         return hashlib.sha256(f"{salt}:{other.pk}".encode()).hexdigest()
 
-    others = sorted((u for u in units if u.pk != unit.pk), key=scrambled)
+    others = sorted((u for u in units if u.pk != own), key=scrambled)
     labels = {other.pk: _letters(number) for number, other in enumerate(others)}
-    labels[unit.pk] = unit.name
+    if unit is not None:
+        labels[unit.pk] = unit.name
     return labels
 
 

@@ -1,0 +1,216 @@
+"""PDF reports, and the pages' tables as .xlsx and .csv, opened by the people of the
+programme: a participant, the moderator, an operator, and those who must be refused.
+
+The group "GWD Duża" (units A, B and the five extra gminas, moderated by the moderator)
+is anonymised: its report names no unit but the viewer's own.
+"""
+
+import csv
+import io
+
+import openpyxl
+import pypdf
+import pytest
+
+from benchlearn.groups.services import group_create
+from benchlearn.results.models import Result
+from benchlearn.results.services import computation_request, computation_run
+from benchlearn.units.models import Unit
+from tests.conftest import client_for
+from tests.results.conftest import (  # noqa: F401 - fixtures used by these tests
+    computed_programme,
+    extra_units,
+    published,
+)
+
+INDICATORS = 5  # computed from the collection catalogue (tests/collection/conftest.py)
+
+
+@pytest.fixture
+def computed(computed_programme, operator, moderator):  # noqa: F811 - a fixture
+    units = computed_programme["units"]
+    big = group_create(
+        name="GWD Duża", service="Oświata", cycle_start=2025, moderator=moderator, units=units
+    )
+    big.anonymised = True
+    big.save(update_fields=["anonymised"])
+    computation = computation_run(computation_request(user=operator).pk)
+    return {**computed_programme, "big": big, "computation": computation}
+
+
+def pdf_text(response) -> tuple[str, int]:
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
+
+
+def data_version(computed) -> str:
+    computed["computation"].refresh_from_db()
+    return computed["computation"].data_version
+
+
+def test_group_report_as_the_moderator_names_no_unit(computed, moderator):
+    big = computed["big"]
+    response = client_for(moderator).get(f"/groups/{big.pk}/report.pdf?year=2024")
+    text, pages = pdf_text(response)
+    assert pages == 1 + INDICATORS  # the overview, then a page per indicator
+    assert "GWD Duża" in text
+    assert f"data version {data_version(computed)}" in text
+    assert "page 1 of 6" in text
+    for unit in computed["units"]:
+        assert unit.name not in text
+    assert "Net cost per pupil" in text and "Gap to the median" in text
+
+
+def test_group_report_as_a_participant_names_only_their_unit(computed, participant_a):
+    big, unit_a = computed["big"], computed["unit_a"]
+    text, _pages = pdf_text(client_for(participant_a).get(f"/groups/{big.pk}/report.pdf"))
+    assert unit_a.name in text
+    assert "Your unit" in text  # the chart's label of the own bar
+    for unit in computed["units"]:
+        if unit != unit_a:
+            assert unit.name not in text
+
+
+def test_group_report_as_an_operator_names_every_unit(computed, operator):
+    big = computed["big"]
+    text, pages = pdf_text(client_for(operator).get(f"/groups/{big.pk}/report.pdf?year=2023"))
+    assert pages == 1 + INDICATORS
+    assert "2023" in text
+    for unit in computed["units"]:
+        assert unit.name in text
+
+
+def test_group_report_ranks_and_values(computed, operator):
+    """The table's first row of a lower-better indicator is the lowest value."""
+    big = computed["big"]
+    lowest = (
+        Result.objects.filter(
+            indicator__code="EDU_NET_COST", period=2024, unit__in=computed["units"]
+        )
+        .exclude(value=None)
+        .order_by("value")
+        .first()
+    )
+    text, _pages = pdf_text(client_for(operator).get(f"/groups/{big.pk}/report.pdf?year=2024"))
+    name = Unit.objects.get(pk=lowest.unit_id).name
+    assert f"1 {name}" in text
+
+
+def test_meeting_pack_has_the_agenda_first(computed, moderator):
+    big = computed["big"]
+    text, pages = pdf_text(client_for(moderator).get(f"/groups/{big.pk}/meeting-pack.pdf"))
+    assert pages == 2 + INDICATORS
+    assert text.index("Agenda") < text.index("Overview")
+    assert "Meeting pack: GWD Duża, 2024" in text
+
+
+def test_group_report_in_polish(computed, moderator, settings):
+    settings.LANGUAGE_CODE = "pl"
+    big = computed["big"]
+    text, _pages = pdf_text(client_for(moderator).get(f"/groups/{big.pk}/report.pdf"))
+    assert "Raport grupy: GWD Duża, 2024" in text
+    assert "wersja danych" in text and "strona 1 z" in text
+
+
+@pytest.mark.parametrize("role", ["stranger", "nobody"])
+def test_people_outside_the_group_are_refused(computed, programme, group, role):
+    """GWD Oświata has units A and B: unit C's participant is not in it."""
+    for name in ("report.pdf", "meeting-pack.pdf"):
+        assert client_for(programme[role]).get(f"/groups/{group.pk}/{name}").status_code == 403
+
+
+def test_participant_b_opens_the_small_group(computed, participant_b, group, unit_b):
+    text, pages = pdf_text(client_for(participant_b).get(f"/groups/{group.pk}/report.pdf"))
+    assert pages == 1 + INDICATORS
+    assert "GWD Oświata" in text and unit_b.name in text
+
+
+def test_unknown_group_and_year_give_a_clear_page(computed, moderator, operator):
+    big = computed["big"]
+    client = client_for(moderator)
+    response = client.get(f"/groups/{big.pk}/report.pdf?year=1999")
+    assert response.status_code == 404
+    assert "has no results for 1999" in response.content.decode()
+    response = client_for(operator).get("/groups/99999/report.pdf")
+    assert response.status_code == 404
+    assert "There is no exchange group number 99999" in response.content.decode()
+
+
+def test_a_group_created_after_the_computation_has_no_results_yet(computed, operator, unit_a):
+    late = group_create(
+        name="Spóźniona", service="Oświata", cycle_start=2025, moderator=None, units=[unit_a]
+    )
+    response = client_for(operator).get(f"/groups/{late.pk}/report.pdf")
+    assert response.status_code == 404
+    assert "no results for the group Spóźniona yet" in response.content.decode()
+
+
+def test_unit_report(computed, participant_a):
+    unit_a = computed["unit_a"]
+    response = client_for(participant_a).get(
+        f"/units/{unit_a.teryt}/results/report.pdf?group=all&year=2024"
+    )
+    text, pages = pdf_text(response)
+    assert unit_a.name in text
+    assert f"data version {data_version(computed)}" in text
+    assert "Net cost per pupil" in text
+    assert pages == 1 + 2  # the table, then a profile of each of the two domains
+    assert "Percentile in the group" in text
+
+
+@pytest.mark.parametrize("role", ["stranger", "nobody", "participant_b"])
+def test_unit_report_refuses_others(computed, programme, role):
+    unit_a = computed["unit_a"]
+    response = client_for(programme[role]).get(f"/units/{unit_a.teryt}/results/report.pdf")
+    assert response.status_code == 403
+
+
+def test_dashboard_table_as_xlsx(computed, participant_a):
+    unit_a = computed["unit_a"]
+    response = client_for(participant_a).get(
+        f"/units/{unit_a.teryt}/results/table.xlsx?group=all&year=2024&sort=catalogue"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.bold
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    net = rows["EDU_NET_COST"]
+    stored = Result.objects.get(indicator__code="EDU_NET_COST", unit=unit_a, period=2024).value
+    assert net[3].value == pytest.approx(stored)
+    assert net[3].number_format == "#,##0.00"  # the indicator's two decimals
+    assert isinstance(net[7].value, int)  # the rank
+
+
+def test_indicator_table_as_xlsx_and_csv(computed, participant_a):
+    unit_a = computed["unit_a"]
+    base = f"/units/{unit_a.teryt}/results/EDU_NET_COST/table"
+    client = client_for(participant_a)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}.xlsx?group=all").content))
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["Rank", "Unit", "Value"]
+    first = [cell for cell in sheet[2]]
+    assert first[0].value == 1
+    assert first[3].number_format == "0.0%"
+    response = client.get(f"{base}.csv?group=all")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Rank", "Unit", "Value"]
+    assert len(rows) == 1 + sheet.max_row - 1
+    own = next(row for row in rows if row[1] == unit_a.name)
+    stored = Result.objects.get(indicator__code="EDU_NET_COST", unit=unit_a, period=2024).value
+    assert own[2] == f"{stored:.2f}".replace(".", ",")
+
+
+def test_tables_refuse_others_and_unknown_formats(computed, stranger):
+    unit_a = computed["unit_a"]
+    client = client_for(stranger)
+    assert client.get(f"/units/{unit_a.teryt}/results/table.csv").status_code == 403
+    # No such download: Django's APPEND_SLASH redirect to a page that does not exist.
+    assert client.get(f"/units/{unit_a.teryt}/results/table.pdf").status_code in (301, 404)
