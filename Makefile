@@ -73,6 +73,7 @@ pytest-postgres: install node_modules/.installed system
 test: lint pytest-sqlite pytest-postgres
 
 bench: install
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python -m bench $(BENCH)
 
 clean:

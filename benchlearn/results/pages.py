@@ -103,6 +103,28 @@ class DashboardRow:
             return None
         return self.value - self.previous
 
+    def _text(self, value: float | None) -> str:
+        return charts.format_number(value, self.indicator.decimals)
+
+    @property
+    def value_text(self) -> str:
+        return self._text(self.value)
+
+    @property
+    def median_text(self) -> str:
+        return self._text(self.stat.median if self.stat else None)
+
+    @property
+    def quartiles_text(self) -> str:
+        if self.stat is None or self.stat.q1 is None:
+            return "—"
+        return f"{self._text(self.stat.q1)} – {self._text(self.stat.q3)}"
+
+    @property
+    def change_text(self) -> str:
+        change = self.change
+        return "—" if change is None else ("+" if change > 0 else "") + self._text(change)
+
     @property
     def quartile_class(self) -> str:
         """best/good/weak/worst by quartile (1 = best), neutral without one."""
@@ -192,7 +214,11 @@ def _row(
         position=place(value, stat, info.polarity),
         previous=previous,
         sparkline=charts.sparkline(
-            history, periods=context.years, decimals=info.decimals, title=info.name
+            history,
+            periods=context.years,
+            decimals=info.decimals,
+            title=info.name,
+            with_table=False,
         ),
         quality=quality,
     )

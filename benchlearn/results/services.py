@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -240,6 +240,7 @@ def computation_store(
     _neighbours_store(computation, unit_ids, with_results)
     progress.step(7)
     _efficiency_store(computation, values, results, unit_ids)
+    _statistics_refresh()
     periods = results["period"]
     Computation.objects.filter(pk=computation.pk).update(
         state=ComputationState.DONE,
@@ -255,6 +256,17 @@ def computation_store(
         units=len(with_results),
         results=written,
     )
+
+
+def _statistics_refresh() -> None:
+    """PostgreSQL plans queries from table statistics, which a bulk load leaves stale
+    (a million new rows look like none): refresh them before pages read the tables."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (Result, GroupStat, Neighbour, EfficiencyScore)]
+    tables.append(ComparisonGroup.members.through._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 def published_catalogue() -> tuple[engine.Catalogue, dict[str, int]]:
