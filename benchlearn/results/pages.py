@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -247,6 +248,28 @@ class IndicatorPage:
     bar: charts.Chart
     box: charts.Chart
     own_value: float | None
+    units_in_group: int = 0  # rows before a large group's table was cut
+
+    @property
+    def rows_left_out(self) -> int:
+        return self.units_in_group - len(self.rows)
+
+
+# A group larger than this shows the best and the worst few units and those around the
+# viewer's unit; the full table is a download (a page of 2,800 rows helps nobody).
+LARGE_GROUP = 60
+AROUND = 10
+
+
+def _shown(owns: list[bool]) -> list[int]:
+    """Which rows (ranked best first; ``owns`` marks the viewer's) a page lists."""
+    if len(owns) <= LARGE_GROUP:
+        return list(range(len(owns)))
+    own = next((i for i, mine in enumerate(owns) if mine), None)
+    keep = set(range(AROUND)) | set(range(len(owns) - AROUND, len(owns)))
+    if own is not None:
+        keep |= set(range(max(own - AROUND, 0), min(own + AROUND + 1, len(owns))))
+    return sorted(keep)
 
 
 def indicator_page_for(
@@ -318,7 +341,14 @@ def indicator_page_for(
         decimals=info.decimals,
         unit_of_measure=info.unit,
     )
-    return IndicatorPage(context, info, stat, rows, bar, box, own_value)
+    shown = _shown([row.own for row in rows])
+    # The chart's data table is cut the same way (the chart itself shows every unit).
+    ranked = bar.table.rows
+    table = charts.Table(bar.table.headers, [ranked[i] for i in _shown([r.own for r in ranked])])
+    bar = dataclasses.replace(bar, table=table)
+    return IndicatorPage(
+        context, info, stat, [rows[i] for i in shown], bar, box, own_value, len(rows)
+    )
 
 
 def finite(value: float | None) -> bool:

@@ -218,3 +218,15 @@ def test_a_group_of_one_and_an_indicator_without_values(
     page = client.get(f"/units/{unit_a.teryt}/results/SATISFACTION/?group=exchange-{alone.pk}")
     assert page.status_code == 200
     assert "No unit of this group has a value in this year" in page.content.decode()
+
+
+def test_a_large_group_lists_the_ends_and_the_units_around_yours(monkeypatch):
+    from benchlearn.results import pages
+
+    monkeypatch.setattr(pages, "LARGE_GROUP", 6)
+    monkeypatch.setattr(pages, "AROUND", 1)
+    owns = [False] * 10
+    owns[5] = True
+    assert pages._shown(owns) == [0, 4, 5, 6, 9]
+    assert pages._shown([False] * 5) == [0, 1, 2, 3, 4]
+    assert pages._shown([False] * 8) == [0, 7]
