@@ -27,6 +27,12 @@ def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture(autouse=True)
+def _computations_where_tests_say(settings):
+    # Approvals queue computations: tests run them where they say, never in a thread.
+    settings.RESULTS_RUNNER = "command"
+
+
 def load_units(*teryts: str) -> None:
     with BUNDLED_GMINY.open(encoding="utf-8", newline="") as handle:
         rows = [row for row in csv.DictReader(handle) if row["teryt7"] in teryts]

@@ -1031,13 +1031,14 @@ def submission_return(
 @transaction.atomic
 def submission_approve(*, submission: Submission, operator: User) -> Submission:
     """Approve a submitted submission: its values feed the engine and are locked until
-    an operator reopens it. Allowed in an open or closed round."""
+    an operator reopens it. Allowed in an open or closed round. Queues a computation of
+    the results (``benchlearn.results``)."""
     require(operator, Perm.COLLECTION_MANAGE)
     submission = _locked_submission(submission)
     if submission.state != SubmissionState.SUBMITTED:
         raise CollectionError(_("Only a submitted submission can be approved."))
     submission.approved_at, submission.approved_by = timezone.now(), operator
-    return _step(
+    approved = _step(
         submission,
         SubmissionEvent.Kind.APPROVED,
         SubmissionState.APPROVED,
@@ -1045,6 +1046,16 @@ def submission_approve(*, submission: Submission, operator: User) -> Submission:
         "approved_at",
         "approved_by",
     )
+    # Approved values change the results: queue a computation (one waiting is reused,
+    # so approving a whole round asks for one run).
+    from benchlearn.results.services import computation_request  # results import collection
+
+    computation_request(
+        user=None,
+        reason=_("after approving %(unit)s, %(round)s")
+        % {"unit": submission.unit.name, "round": submission.round.name},
+    )
+    return approved
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from itertools import islice
 from typing import Any
 
 import polars as pl
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 
 _BATCH = 50_000
@@ -32,7 +32,8 @@ def rows_write(model: type[Model], fields: Sequence[str], rows: Iterable[tuple[A
     columns = ", ".join(connection.ops.quote_name(_column(model, name)) for name in fields)
     written = 0
     rows = iter(rows)
-    with connection.cursor() as cursor:
+    # One transaction: SQLite in autocommit would commit (and sync) every row.
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
