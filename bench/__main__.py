@@ -1,17 +1,20 @@
 """`make bench`: run every benchmark module and print one table.
 
-Each module ``bench/bench_*.py`` exposes ``run() -> list[BenchRow]``. Benchmarks are not
-tests: they print figures and whether the targets are met, and never fail the build.
+Each module ``bench/bench_*.py`` exposes ``run() -> list[BenchRow]`` and runs in a
+process of its own. Benchmarks are not tests: they print figures and whether the
+targets are met, and never fail the build.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import json
 import os
 import pkgutil
+import subprocess
 import sys
 import time
-import traceback
 from pathlib import Path
 
 from bench.common import BenchRow
@@ -48,21 +51,37 @@ def _print(rows: list[BenchRow]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--one"]:  # inside the child process of one module
+        rows = importlib.import_module(f"bench.{argv[1]}").run()
+        print(json.dumps([dataclasses.asdict(row) for row in rows]))
+        return 0
     rows: list[BenchRow] = []
     where = f"CPU {_CORE}" if _CORE is not None else "one process"
     print(f"benchmarks on one core ({where}), one thread", file=sys.stderr, flush=True)
     for name in _modules(argv):
         start = time.perf_counter()
         print(f"running {name} …", file=sys.stderr, flush=True)
-        try:
-            rows += importlib.import_module(f"bench.{name}").run()
-        except Exception:
-            traceback.print_exc()
-            rows.append(BenchRow(name, "error", "runs", False))
+        rows += _run_apart(name)
         print(f"  {name} took {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
     if rows:
         _print(rows)
     return 0
+
+
+def _run_apart(name: str) -> list[BenchRow]:
+    """One module's rows, measured in a process of its own: an earlier benchmark's
+    gigabytes (allocator state, page cache) must not weigh on the next one's figures."""
+    done = subprocess.run(  # noqa: S603 - this interpreter, this package
+        [sys.executable, "-m", "bench", "--one", name],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    if done.returncode != 0:
+        return [BenchRow(name, "error", "runs", False)]
+    lines = done.stdout.strip().splitlines()
+    return [BenchRow(**row) for row in json.loads(lines[-1])] if lines else []
 
 
 if __name__ == "__main__":

@@ -420,16 +420,28 @@ def _encode(column: pl.Series) -> tuple[pl.Series, Indices]:
 
 def _encode_categories(column: pl.Series) -> tuple[pl.Series, Indices]:
     """``_encode`` of a categorical column (as ``evaluate`` returns large programmes):
-    through the physical codes, without turning a row into a string."""
+    through the physical codes, without turning a row into a string. Rows sorted by the
+    column (runs of one code, as units and indicators come from ``evaluate``) are looked
+    up a run at a time."""
     physical = column.to_physical().to_numpy()
-    used = np.flatnonzero(np.bincount(physical))
+    starts = np.flatnonzero(physical[1:] != physical[:-1]) + 1
+    runs = len(starts) * _RUN_LENGTH < len(physical)
+    if runs:
+        starts = np.concatenate([np.zeros(1, dtype=np.int64), starts])
+        heads = physical[starts]
+        used = np.unique(heads)
+    else:
+        used = np.flatnonzero(np.bincount(physical))
     strings = column.dtype.categories.to_series()  # type: ignore[attr-defined]
     strings = strings.gather(used).cast(pl.String)
     order = strings.arg_sort().to_numpy()
     rank = np.zeros(len(used), dtype=np.uint32)
     rank[order] = np.arange(len(used), dtype=np.uint32)
-    table = np.zeros(int(used.max(initial=-1)) + 1, dtype=np.uint32)
+    table = np.zeros(int(used.max()) + 1 if len(used) else 0, dtype=np.uint32)
     table[used] = rank
+    if runs:
+        lengths = np.diff(np.append(starts, len(physical)))
+        return strings.gather(order), np.repeat(table[heads], lengths)
     return strings.gather(order), np.take(table, physical)
 
 
