@@ -197,8 +197,17 @@ class Value(models.Model):
 class ValueChange(models.Model):
     """One change of a value (or of its explanation): before, after, who, when, how."""
 
+    # No constraint in the database (like changed_by and submission below): history rows
+    # are written only by the single value writer, from the rows its INSERT and UPDATE
+    # of values return, so they always point at a value; the check PostgreSQL would run
+    # at commit for each of them cost seconds per large import. Django still deletes
+    # a value's history with it (the cascade is the ORM's).
     value = models.ForeignKey(
-        Value, verbose_name=_("value"), on_delete=models.CASCADE, related_name="changes"
+        Value,
+        verbose_name=_("value"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+        db_constraint=False,
     )
     old_value = models.DecimalField(
         _("before"), max_digits=20, decimal_places=6, null=True, blank=True

@@ -7,6 +7,7 @@ does not exist, 403 for what the user may not see); see ``benchlearn.accounts.ac
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -109,12 +110,21 @@ def round_indicator_versions(round_: Round) -> list[IndicatorVersion]:
 def _codes_used(version: IndicatorVersion) -> set[str]:
     codes: set[str] = set()
     for text in (version.formula, version.numerator, version.denominator):
-        if text.strip():
-            try:
-                codes |= references(parse(text))
-            except FormulaError:  # a published formula always parses; be safe anyway
-                continue
+        codes |= _references_of(text)
     return codes
+
+
+@functools.lru_cache(maxsize=4096)
+def _references_of(text: str) -> frozenset[str]:
+    """The codes a formula uses. Cached by its text: every check of a submission asks
+    for the round's variables, and parsing hundreds of formulas each time cost more
+    than the rest of the check."""
+    if not text.strip():
+        return frozenset()
+    try:
+        return frozenset(references(parse(text)))
+    except FormulaError:  # a published formula always parses; be safe anyway
+        return frozenset()
 
 
 def _round_variable_codes(versions: Iterable[IndicatorVersion]) -> set[str]:
