@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -833,13 +833,24 @@ def _vega_format(decimals: int) -> str:
 def format_number(value: float | None, decimals: int) -> str:
     """``value`` with ``decimals`` places, grouped and with the decimal mark of the active
     language, "—" when missing: what ``formats.number_format`` writes, but a fraction of
-    its cost (pages format thousands of numbers)."""
-    if value is None or not math.isfinite(value):
-        return "—"
-    decimal = formats.get_format("DECIMAL_SEPARATOR")
-    thousands = formats.get_format("THOUSAND_SEPARATOR")
-    text = f"{value:,.{max(decimals, 0)}f}"
-    return text.translate({ord(","): thousands, ord("."): decimal})
+    its cost (pages format thousands of numbers; see ``number_formatter``)."""
+    return number_formatter()(value, decimals)
+
+
+def number_formatter() -> Callable[[float | None, int], str]:
+    """``format_number`` for the active language, its separators looked up once (each
+    lookup reads the request's language, which costs more than the formatting)."""
+    table = {
+        ord(","): formats.get_format("THOUSAND_SEPARATOR"),
+        ord("."): formats.get_format("DECIMAL_SEPARATOR"),
+    }
+
+    def formatted(value: float | None, decimals: int) -> str:
+        if value is None or not math.isfinite(value):
+            return "—"
+        return f"{value:,.{max(decimals, 0)}f}".translate(table)
+
+    return formatted
 
 
 _number = format_number

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -97,6 +98,7 @@ class DashboardRow:
     previous: float | None
     sparkline: charts.Chart
     quality: list[str] = field(default_factory=list)
+    formatter: Callable[[float | None, int], str] = charts.format_number
 
     @property
     def change(self) -> float | None:
@@ -105,7 +107,7 @@ class DashboardRow:
         return self.value - self.previous
 
     def _text(self, value: float | None) -> str:
-        return charts.format_number(value, self.indicator.decimals)
+        return self.formatter(value, self.indicator.decimals)
 
     @property
     def value_text(self) -> str:
@@ -168,7 +170,8 @@ def dashboard_for(
         context.comparison, unit, context.computation, indicators, [context.year]
     )
     own = unit_results(context.computation, [unit.pk], [i.pk for i in chosen])
-    rows = [_row(info, own, stats, unit, context) for info in chosen]
+    formatter = charts.number_formatter()
+    rows = [_row(info, own, stats, unit, context, formatter) for info in chosen]
     sort = sort if sort in SORTS else "weakest"
     if sort == "weakest":
         rows.sort(key=lambda row: row.weakness)
@@ -195,6 +198,7 @@ def _row(
     stats: dict[tuple[str, int], Stat],
     unit: Unit,
     context: Context,
+    formatter: Callable[[float | None, int], str],
 ) -> DashboardRow:
     value, flag = own.get((unit.pk, info.pk, context.year), (None, ""))
     previous = own.get((unit.pk, info.pk, context.year - 1), (None, ""))[0]
@@ -222,6 +226,7 @@ def _row(
             with_table=False,
         ),
         quality=quality,
+        formatter=formatter,
     )
 
 
