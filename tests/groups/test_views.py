@@ -1,5 +1,13 @@
+import pytest
+
 from benchlearn.groups.services import group_create
+from benchlearn.results.services import computation_request, computation_run
 from tests.conftest import client_for
+from tests.results.conftest import (  # noqa: F401 - fixtures
+    computed_programme,
+    extra_units,
+    published,
+)
 
 
 def test_group_list_shows_only_groups_the_person_may_see(programme, group, unit_c):
@@ -51,3 +59,52 @@ def test_cycle_years_are_written_without_thousands_separators(programme, group, 
     settings.LANGUAGE_CODE = "pl"
     html = client_for(programme["participant_a"]).get(f"/groups/{group.pk}/").content.decode()
     assert "2025–2026" in html
+
+
+def test_group_page_says_when_results_are_not_computed_yet(programme, group):
+    html = client_for(programme["moderator"]).get(f"/groups/{group.pk}/").content.decode()
+    assert "The group's results have not been computed yet" in html
+    assert f"/groups/{group.pk}/report.pdf" not in html
+    assert f"/groups/{group.pk}/meeting-pack.pdf" not in html
+    assert "?group=exchange-" not in html
+
+
+@pytest.fixture
+def computed(computed_programme, operator):  # noqa: F811 - the fixture imported above
+    computation_run(computation_request(user=operator).pk)
+    return computed_programme
+
+
+def test_group_page_links_to_the_reports_and_each_members_results(
+    computed, programme, group, unit_a, unit_b
+):
+    report = f"/groups/{group.pk}/report.pdf"
+    pack = f"/groups/{group.pk}/meeting-pack.pdf"
+    moderator = client_for(programme["moderator"])
+    html = moderator.get(f"/groups/{group.pk}/").content.decode()
+    assert report in html and pack in html
+    for unit in (unit_a, unit_b):
+        assert f"/units/{unit.teryt}/results/?group=exchange-{group.pk}" in html
+    for url in (report, pack):
+        response = moderator.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+    # A participant opens only their own unit's results.
+    member = client_for(programme["participant_a"])
+    html = member.get(f"/groups/{group.pk}/").content.decode()
+    assert report in html and pack in html
+    assert f"/units/{unit_a.teryt}/results/?group=exchange-{group.pk}" in html
+    assert f"/units/{unit_b.teryt}/results/?group=exchange-{group.pk}" not in html
+    page = member.get(f"/units/{unit_a.teryt}/results/?group=exchange-{group.pk}")
+    assert page.status_code == 200
+
+
+@pytest.mark.parametrize("person", ["stranger", "nobody"])
+def test_group_page_and_reports_refuse_who_may_not_download(computed, programme, group, person):
+    client = client_for(programme[person])
+    response = client.get(f"/groups/{group.pk}/")
+    assert response.status_code == 403
+    assert b"report.pdf" not in response.content and b"meeting-pack" not in response.content
+    for url in (f"/groups/{group.pk}/report.pdf", f"/groups/{group.pk}/meeting-pack.pdf"):
+        assert client.get(url).status_code == 403
