@@ -161,6 +161,7 @@ def bar_chart(
     best rank of the tie, none for neutral indicators); units without a value are left
     out of the chart and listed last in the table.
     """
+    number = number_formatter()
     polarity = Polarity(polarity)
     ranked = _ranked(items, lambda item: item.value, polarity)
     own = next((entry for entry in ranked if entry.item.own), None)
@@ -171,7 +172,7 @@ def bar_chart(
             "value": entry.item.value,
             "order": index,
             "own": entry.item.own,
-            "text": _number(entry.item.value, decimals),
+            "text": number(entry.item.value, decimals),
         }
         for index, entry in enumerate(ranked)
         if entry.item.value is not None
@@ -182,7 +183,7 @@ def bar_chart(
     spec = _spec(title=title, layers=layers, data=rows, height=_bar_height(len(rows)))
 
     n = len(rows)
-    median_text = _number(median, decimals)
+    median_text = number(median, decimals)
     if own is None:
         description = gettext("%(n)s units; median %(median)s.") % {
             "n": n,
@@ -194,7 +195,7 @@ def bar_chart(
         ) % {"n": n, "median": median_text}
     elif own.rank is None:
         description = gettext("Your unit: %(value)s; median %(median)s of %(n)s units.") % {
-            "value": _number(own.item.value, decimals),
+            "value": number(own.item.value, decimals),
             "median": median_text,
             "n": n,
         }
@@ -214,7 +215,7 @@ def bar_chart(
                 cells=[
                     "" if entry.rank is None else str(entry.rank),
                     entry.label,
-                    _number(entry.item.value, decimals),
+                    number(entry.item.value, decimals),
                 ],
                 own=entry.item.own,
             )
@@ -233,6 +234,7 @@ def box_plot(
 ) -> Chart:
     """The group's spread per period (min, quartiles, max, given by the caller: vega
     computes nothing) with the viewer's own value marked per period."""
+    number = number_formatter()
     rows = [
         {
             "period": str(year.period),
@@ -324,13 +326,13 @@ def box_plot(
         ) % {
             "first": first.period,
             "last": last.period,
-            "first_median": _number(first.median, decimals),
-            "last_median": _number(last.median, decimals),
+            "first_median": number(first.median, decimals),
+            "last_median": number(last.median, decimals),
         }
         if last_own_year is not None:
             description += " " + gettext("Your unit in %(period)s: %(value)s.") % {
                 "period": last_own_year.period,
-                "value": _number(last_own_year.own, decimals),
+                "value": number(last_own_year.own, decimals),
             }
     table = Table(
         headers=[
@@ -347,7 +349,7 @@ def box_plot(
                 cells=[
                     str(year.period),
                     *(
-                        _number(value, decimals)
+                        number(value, decimals)
                         for value in (year.min, year.q1, year.median, year.q3, year.max, year.own)
                     ),
                 ]
@@ -375,6 +377,7 @@ def profile_chart(
     exact band. Indicators without a position (neutral ones, missing values) are listed
     in the table and left out of the chart.
     """
+    number = number_formatter()
     centre, default_low, default_high = (
         (50.0, 25.0, 75.0) if scale == "percentile" else (0.0, -0.674, 0.674)
     )
@@ -474,15 +477,15 @@ def profile_chart(
             "above": above,
             "n": len(placed),
             "best": best.indicator,
-            "best_position": _number(best.position, pos_decimals),
+            "best_position": number(best.position, pos_decimals),
             "worst": worst.indicator,
-            "worst_position": _number(worst.position, pos_decimals),
+            "worst_position": number(worst.position, pos_decimals),
         }
     position_header = gettext("Percentile") if scale == "percentile" else gettext("Standard score")
     table = Table(
         headers=[gettext("Indicator"), position_header],
         rows=[
-            TableRow(cells=[item.indicator, _number(item.position, pos_decimals)]) for item in items
+            TableRow(cells=[item.indicator, number(item.position, pos_decimals)]) for item in items
         ],
     )
     return _chart(spec=spec, title=title, description=description, table=table, kind="profile")
@@ -491,6 +494,7 @@ def profile_chart(
 def efficiency_chart(*, title: str, items: Sequence[EfficiencyItem]) -> Chart:
     """DEA scores (0–1) of the units, most efficient first; frontier units carry a
     diamond, the viewer's unit is dark, outlined and named."""
+    number = number_formatter()
     ranked = _ranked(items, lambda item: item.score, Polarity.HIGHER_BETTER)
     rows = [
         {
@@ -499,7 +503,7 @@ def efficiency_chart(*, title: str, items: Sequence[EfficiencyItem]) -> Chart:
             "order": index,
             "own": entry.item.own,
             "frontier": entry.item.frontier,
-            "text": _number(entry.item.score, 2),
+            "text": number(entry.item.score, 2),
         }
         for index, entry in enumerate(ranked)
         if entry.item.score is not None
@@ -529,7 +533,7 @@ def efficiency_chart(*, title: str, items: Sequence[EfficiencyItem]) -> Chart:
     own = next((entry for entry in ranked if entry.item.own), None)
     if own is not None and own.item.score is not None:
         description += " " + gettext("Your unit: score %(score)s, rank %(rank)s.") % {
-            "score": _number(own.item.score, 2),
+            "score": number(own.item.score, 2),
             "rank": own.rank,
         }
     yes, no = gettext("yes"), gettext("no")
@@ -545,7 +549,7 @@ def efficiency_chart(*, title: str, items: Sequence[EfficiencyItem]) -> Chart:
                 cells=[
                     "" if entry.rank is None else str(entry.rank),
                     entry.label,
-                    _number(entry.item.score, 2),
+                    number(entry.item.score, 2),
                     yes if entry.item.frontier else no,
                 ],
                 own=entry.item.own,
@@ -568,6 +572,7 @@ def sparkline(
 
     ``with_table=False`` leaves the data table empty: for a page that shows the numbers
     beside the line already (a dashboard has dozens of sparklines)."""
+    number = number_formatter()
     labels = (
         [str(p) for p in periods]
         if periods is not None
@@ -620,15 +625,15 @@ def sparkline(
         description = gettext(
             "From %(first)s (%(first_period)s) to %(last)s (%(last_period)s)."
         ) % {
-            "first": _number(present[0][1], decimals),
+            "first": number(present[0][1], decimals),
             "first_period": present[0][0],
-            "last": _number(present[-1][1], decimals),
+            "last": number(present[-1][1], decimals),
             "last_period": present[-1][0],
         }
     table = Table(
         headers=[pgettext("chart axis", "Period"), gettext("Value")],
         rows=[
-            TableRow(cells=[label, _number(value, decimals)])
+            TableRow(cells=[label, number(value, decimals)])
             for label, value in zip(labels, values, strict=True)
         ]
         if with_table
