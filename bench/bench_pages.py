@@ -5,17 +5,24 @@ groups with their statistics and every unit's nearest neighbours.
 
 gunicorn serves the app (4 sync workers, persistent database connections) and locust
 drives 20 concurrent users opening random units' dashboards and indicator pages
-against random comparisons for 30 seconds. The figures are locust's response times
-on this machine (client and server share it), median and 95th percentile per page.
-This benchmark is not pinned to one core: the server and the load need both.
+against random comparisons for 30 seconds. The issue's figures are *server time*:
+what gunicorn's access log gives each request (``%(D)s``: from the request read to the
+response written, in the worker), median and 95th percentile per page, judged against
+the target. Locust's response times (which add the wait for a free worker: 20 clients,
+4 workers) are printed beside them for information. Client and server share this
+2-CPU machine; the benchmark is not pinned to one core: the server and the load need
+both.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import math
 import os
+import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -85,10 +92,12 @@ def _free_port() -> int:
 
 def _load(env: dict[str, str], setup: dict[str, object], folder: Path) -> list[BenchRow]:
     port = _free_port()
+    access_log = folder / "access.log"
     server = subprocess.Popen(  # noqa: S603 - gunicorn of this environment
         [
             *(sys.executable, "-m", "gunicorn", "benchlearn.wsgi", "-w", str(WORKERS)),
             *("-b", f"127.0.0.1:{port}", "--log-level", "warning"),
+            *("--access-logfile", str(access_log), "--access-logformat", "%(U)s %(s)s %(D)s"),
         ],
         env=env,
         cwd=ROOT,
@@ -111,6 +120,7 @@ def _load(env: dict[str, str], setup: dict[str, object], folder: Path) -> list[B
     finally:
         server.terminate()
         server.wait(timeout=30)
+    served = _server_times(access_log)
     rows = [
         BenchRow(
             f"pages: national programme stored ({setup['results']:,} results, "
@@ -121,21 +131,60 @@ def _load(env: dict[str, str], setup: dict[str, object], folder: Path) -> list[B
         )
     ]
     for name, label in (("dashboard", "unit dashboard"), ("indicator", "indicator page")):
-        figures = stats.get(name)
-        if figures is None:
+        figures, times = stats.get(name), served.get(name)
+        if figures is None or not times:
             rows.append(BenchRow(f"pages: {label}", "no requests", "runs", False))
             continue
-        median, p95, requests, failures = figures
+        client_median, client_p95, _requests, failures = figures
+        failures += sum(1 for _ms, status in times if status >= 400)
+        milliseconds = [ms for ms, _status in times]
+        median, p95 = _median_p95(milliseconds)
         rows.append(
             BenchRow(
-                f"pages: {label}, {USERS} users, gunicorn × {WORKERS} ({requests:,} requests, "
-                f"{failures} errors)",
+                f"pages: {label}, server time, {USERS} users, gunicorn × {WORKERS} "
+                f"({len(milliseconds):,} requests, {failures} errors)",
                 f"{median:.0f} / {p95:.0f} ms",
                 f"median < {TARGET_MEDIAN_MS:.0f}, p95 < {TARGET_P95_MS:.0f} ms, no errors",
                 median < TARGET_MEDIAN_MS and p95 < TARGET_P95_MS and failures == 0,
             )
         )
+        rows.append(
+            BenchRow(
+                f"pages: {label}, as the clients saw it (with the wait for a worker)",
+                f"{client_median:.0f} / {client_p95:.0f} ms",
+                "for information",
+                True,
+            )
+        )
     return rows
+
+
+_DASHBOARD = re.compile(r"^/units/[^/]+/results/$")
+_INDICATOR = re.compile(r"^/units/[^/]+/results/[^/]+/$")
+
+
+def _server_times(path: Path) -> dict[str, list[tuple[float, int]]]:
+    """Page -> (server time in ms, status) of every request in gunicorn's access log."""
+    found: dict[str, list[tuple[float, int]]] = {"dashboard": [], "indicator": []}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            url, status, microseconds = line.split()
+            name = (
+                "dashboard"
+                if _DASHBOARD.match(url)
+                else "indicator"
+                if _INDICATOR.match(url)
+                else None
+            )
+            if name is not None:
+                found[name].append((int(microseconds) / 1000, int(status)))
+    return found
+
+
+def _median_p95(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    return statistics.median(ordered), p95
 
 
 def _wait_for(port: int) -> None:

@@ -858,13 +858,20 @@ def position_in_group(
         z = _finite_or_none((value - mean) * (1.0 / std))
     if polarity == Polarity.NEUTRAL or n == 0:
         return Position(None, n, None, None, z, gap(median), None)
-    if polarity == Polarity.HIGHER_BETTER:
-        rank = n - int(np.searchsorted(values, value, side="right")) + 1
-    else:
-        rank = int(np.searchsorted(values, value, side="left")) + 1
+    rank = int(ranks_in_group(np.array([value]), values, polarity)[0])
     percentile = 100.0 if n == 1 else (n - rank) * (100.0 / (n - 1))
     quartile = int(_quartile(np.array([percentile]))[0])
     return Position(rank, n, percentile, quartile, z, gap(median), gap(best))
+
+
+def ranks_in_group(values: Floats, group: Floats, polarity: Polarity | str) -> Ints:
+    """The rank of each of ``values`` among ``group`` (the group's values sorted in
+    increasing order, each of ``values`` among them): 1 = best, ties share the best
+    rank (as :func:`unit_positions`). For neutral indicators, the place from the
+    highest, with the same tie rule (they have no rank; this orders them for lists)."""
+    if Polarity(polarity) == Polarity.LOWER_BETTER:
+        return np.searchsorted(group, values, side="left").astype(np.int64) + 1
+    return len(group) - np.searchsorted(group, values, side="right").astype(np.int64) + 1
 
 
 def _finite_or_none(number: float) -> float | None:

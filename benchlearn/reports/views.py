@@ -99,6 +99,7 @@ def indicator_table(
         indicator_code,
         choice=request.GET.get("group", ""),
         year=request.GET.get("year", ""),
+        every_row=True,
     )
     ctx = page.context
     name = f"benchlearn-{teryt}-{page.indicator.code}-{ctx.comparison.choice}-{ctx.year}"

@@ -8,12 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from benchlearn.accounts.access import Perm, may
-from benchlearn.engine.stats import Position
+from benchlearn.engine.stats import Position, ranks_in_group
 from benchlearn.reports import charts
 from benchlearn.results.models import Computation, EfficiencyModel, EfficiencyScore, Result
 from benchlearn.results.selectors import (
@@ -25,9 +26,12 @@ from benchlearn.results.selectors import (
     computed_indicators,
     current_computation,
     domains_in,
+    indicator_values,
     labels_for,
+    labels_from_names,
     member_ids,
     place,
+    unit_names,
     unit_results,
 )
 from benchlearn.units.models import Unit
@@ -236,7 +240,6 @@ def _row(
 @dataclass
 class MemberRow:
     label: str
-    unit: Unit | None  # None where the name is hidden
     own: bool
     value: float | None
     position: Position | None
@@ -278,29 +281,51 @@ def _shown(owns: list[bool]) -> list[int]:
 
 
 def indicator_page_for(
-    user: AnyUser, unit: Unit, code: str, *, choice: str, year: str
+    user: AnyUser, unit: Unit, code: str, *, choice: str, year: str, every_row: bool = False
 ) -> IndicatorPage:
+    """One indicator in the comparison: a large group's table is cut (``_shown``) unless
+    ``every_row`` (the table's download). Units are ranked at once from the group's
+    sorted values; only the rows listed get their full position."""
     context = context_for(user, unit, choice=choice, year=year)
     info = context.indicators.get(code)
     if info is None:
         raise Http404(_("There is no computed indicator %(code)s.") % {"code": code[:64]})
     computation, comparison = context.computation, context.comparison
-    stats = comparison_stats(comparison, unit, computation, {code: info}, context.years)
+    stats = comparison_stats(
+        comparison, unit, computation, {code: info}, context.years, sorted_values=[context.year]
+    )
     stat = stats.get((code, context.year))
     members = member_ids(comparison, unit, computation)
-    values = unit_results(computation, members, [info.pk], [context.year])
-    units = Unit.objects.in_bulk(
-        [m for m in members if (m, info.pk, context.year) in values or m == unit.pk]
+    values = indicator_values(computation, info.pk, context.year, members)
+    present = [pk for pk in members if pk in values or pk == unit.pk]
+    labels = labels_from_names(comparison, unit, unit_names(present), computation)
+    value_of = np.array(
+        [_number_or_nan(values.get(pk, (None, ""))[0]) for pk in present], dtype=np.float64
     )
-    labels = labels_for(comparison, unit, units.values(), computation)
+    has_value = ~np.isnan(value_of)
+    ranks = np.zeros(len(present), dtype=np.int64)
+    ranked = stat is not None and stat.n > 0 and info.polarity != "neutral"
+    if ranked and stat is not None:
+        ranks[has_value] = ranks_in_group(value_of[has_value], stat.values, info.polarity)
+    order = sorted(
+        range(len(present)),
+        key=lambda i: (
+            not (ranked and has_value[i]),
+            int(ranks[i]) if ranked and has_value[i] else 0,
+            -(value_of[i] if has_value[i] else 0.0),
+            labels[present[i]],
+        ),
+    )
+    owns = [present[i] == unit.pk for i in order]
+    shown = range(len(order)) if every_row else _shown(owns)
     rows = []
-    for pk, member in units.items():
-        value = values.get((pk, info.pk, context.year), (None, ""))[0]
+    for place_in_order in shown:
+        pk = present[order[place_in_order]]
+        value = values.get(pk, (None, ""))[0]
         position = place(value, stat, info.polarity)
         rows.append(
             MemberRow(
                 label=labels[pk],
-                unit=member if comparison.names_shown or pk == unit.pk else None,
                 own=pk == unit.pk,
                 value=value,
                 position=position,
@@ -308,19 +333,15 @@ def indicator_page_for(
                 gap_best=position.gap_best_pct if position else None,
             )
         )
-    rows.sort(
-        key=lambda r: (
-            r.position is None or r.position.rank is None,
-            r.position.rank if r.position and r.position.rank else 0,
-            -(r.value or 0),
-            r.label,
-        )
-    )
-    own_value = values.get((unit.pk, info.pk, context.year), (None, ""))[0]
+    own_value = values.get(unit.pk, (None, ""))[0]
     bar = charts.bar_chart(
         title=_("%(indicator)s in %(year)s: %(group)s")
         % {"indicator": info.name, "year": context.year, "group": comparison.label},
-        items=[charts.BarItem(r.label, r.value, r.own) for r in rows if r.value is not None],
+        items=[
+            charts.BarItem(labels[present[i]], float(value_of[i]), present[i] == unit.pk)
+            for i in order
+            if has_value[i]
+        ],
         median=stat.median if stat else None,
         polarity=info.polarity,
         decimals=info.decimals,
@@ -346,14 +367,15 @@ def indicator_page_for(
         decimals=info.decimals,
         unit_of_measure=info.unit,
     )
-    shown = _shown([row.own for row in rows])
-    # The chart's data table is cut the same way (the chart itself shows every unit).
-    ranked = bar.table.rows
-    table = charts.Table(bar.table.headers, [ranked[i] for i in _shown([r.own for r in ranked])])
-    bar = dataclasses.replace(bar, table=table)
-    return IndicatorPage(
-        context, info, stat, [rows[i] for i in shown], bar, box, own_value, len(rows)
-    )
+    # The chart's data table is cut as the page's (the chart itself shows every unit).
+    table_rows = bar.table.rows
+    cut = [table_rows[i] for i in _shown([r.own for r in table_rows])]
+    bar = dataclasses.replace(bar, table=charts.Table(bar.table.headers, cut))
+    return IndicatorPage(context, info, stat, rows, bar, box, own_value, len(present))
+
+
+def _number_or_nan(value: float | None) -> float:
+    return math.nan if value is None else value
 
 
 def finite(value: float | None) -> bool:

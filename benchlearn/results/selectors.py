@@ -155,20 +155,40 @@ def labels_for(
     letter that is the same for a unit throughout one computation and comparison but
     says nothing of who it is; the viewer's unit always by name. ``unit`` None: a viewer
     with no unit of their own in the group (a group's report for its moderator)."""
-    units = list(units)
+    return labels_from_names(comparison, unit, {u.pk: u.name for u in units}, computation)
+
+
+def labels_from_names(
+    comparison: Comparison, unit: Unit | None, names: dict[int, str], computation: Computation
+) -> dict[int, str]:
+    """``labels_for`` given the units' names by id (see ``unit_names``)."""
     if comparison.names_shown:
-        return {u.pk: u.name for u in units}
+        return dict(names)
     own = unit.pk if unit is not None else None
     salt = f"{computation.pk}:{comparison.choice}:{own if comparison.group is None else ''}"
 
-    def scrambled(other: Unit) -> str:
-        return hashlib.sha256(f"{salt}:{other.pk}".encode()).hexdigest()
+    def scrambled(pk: int) -> str:
+        return hashlib.sha256(f"{salt}:{pk}".encode()).hexdigest()
 
-    others = sorted((u for u in units if u.pk != own), key=scrambled)
-    labels = {other.pk: _letters(number) for number, other in enumerate(others)}
+    others = sorted((pk for pk in names if pk != own), key=scrambled)
+    labels = {pk: _letters(number) for number, pk in enumerate(others)}
     if unit is not None:
         labels[unit.pk] = unit.name
     return labels
+
+
+# Above this many ids a query reads every row and keeps the wanted ones: a list of
+# thousands of ids costs the database more to read than the rows it saves.
+IN_LIST_LIMIT = 300
+
+
+def unit_names(unit_ids: Iterable[int]) -> dict[int, str]:
+    """Unit id -> name."""
+    wanted = set(unit_ids)
+    units = Unit.objects.all()
+    if len(wanted) <= IN_LIST_LIMIT:
+        units = units.filter(pk__in=wanted)
+    return {pk: name for pk, name in units.values_list("pk", "name") if pk in wanted}
 
 
 def _letters(number: int) -> str:
@@ -269,6 +289,7 @@ class Stat:
     values: np.ndarray = field(repr=False)
 
 
+_NO_VALUES = np.zeros(0)
 _STAT_FIELDS = [
     *("n", "mean", "aggregate", "median", "q1", "q3", "minimum", "maximum"),
     *("std", "best", "worst"),
@@ -281,17 +302,31 @@ def comparison_stats(
     computation: Computation,
     indicators: dict[str, IndicatorInfo],
     periods: list[int],
+    *,
+    sorted_values: Iterable[int] | None = None,
 ) -> dict[tuple[str, int], Stat]:
-    """(indicator code, period) -> the comparison's statistics."""
+    """(indicator code, period) -> the comparison's statistics.
+
+    ``sorted_values``: the periods whose statistics need the group's sorted values (to
+    place units with ``place``); by default all. Those of a large group are most of what
+    is read (2,800 floats an indicator and period for all units), so a page that places
+    units in one period only reads them for that one; the others' ``values`` are empty.
+    """
     by_pk = {info.pk: code for code, info in indicators.items()}
     if comparison.group is not None:
-        rows = GroupStat.objects.filter(
+        placed = set(periods if sorted_values is None else sorted_values)
+        stats = GroupStat.objects.filter(
             group=comparison.group, period__in=periods, indicator_id__in=list(by_pk)
-        ).values_list("indicator_id", "period", *_STAT_FIELDS, "values")
-        return {
-            (by_pk[pk], period): Stat(*figures, values=np.frombuffer(bytes(blob), dtype="<f8"))  # type: ignore[misc]
-            for pk, period, *figures, blob in rows
+        )
+        found = {
+            (by_pk[pk], period): Stat(*figures, values=_NO_VALUES)  # type: ignore[misc]
+            for pk, period, *figures in stats.values_list("indicator_id", "period", *_STAT_FIELDS)
         }
+        if placed:
+            blobs = stats.filter(period__in=placed).values_list("indicator_id", "period", "values")
+            for pk, period, blob in blobs:
+                found[(by_pk[pk], period)].values = np.frombuffer(bytes(blob), dtype="<f8")
+        return found
     return _neighbour_stats(unit, computation, indicators, periods)
 
 
@@ -382,3 +417,15 @@ def unit_results(
         (u, i, p): (v, f)
         for u, i, p, v, f in rows.values_list("unit_id", "indicator_id", "period", "value", "flag")
     }
+
+
+def indicator_values(
+    computation: Computation, indicator_id: int, period: int, unit_ids: Iterable[int]
+) -> dict[int, tuple[float | None, str]]:
+    """Unit id -> (value, flag) of one indicator in one period, for the units given
+    that have a stored result."""
+    wanted = set(unit_ids)
+    rows = Result.objects.filter(computation=computation, indicator_id=indicator_id, period=period)
+    if len(wanted) <= IN_LIST_LIMIT:
+        rows = rows.filter(unit_id__in=wanted)
+    return {u: (v, f) for u, v, f in rows.values_list("unit_id", "value", "flag") if u in wanted}

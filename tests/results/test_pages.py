@@ -230,3 +230,37 @@ def test_a_large_group_lists_the_ends_and_the_units_around_yours(monkeypatch):
     assert pages._shown(owns) == [0, 4, 5, 6, 9]
     assert pages._shown([False] * 5) == [0, 1, 2, 3, 4]
     assert pages._shown([False] * 8) == [0, 7]
+
+
+def test_a_large_group_page_is_cut_but_its_download_has_every_unit_ranked_by_the_engine(
+    computed, operator, monkeypatch
+):
+    from benchlearn.results import pages
+
+    unit_a = computed["unit_a"]
+    positions = stored_positions("all", "all", "EDU_NET_COST", 2024)
+    monkeypatch.setattr(pages, "LARGE_GROUP", 2)
+    monkeypatch.setattr(pages, "AROUND", 1)
+    client = client_for(operator)
+    base = f"/units/{unit_a.teryt}/results/EDU_NET_COST"
+    html = client.get(f"{base}/?group=all&year=2024").content.decode()
+    assert "listed are the best and the weakest and those around yours" in html
+    body = html[html.rindex("<tbody>") : html.rindex("</tbody>")]
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", body)]
+    listed = [int(text) for text in cells[0::5]]
+    # The best, the weakest, and the viewer's unit with one on either side.
+    mine = positions.filter(pl.col("unit") == unit_a.teryt).row(0, named=True)["rank"]
+    everyone = sorted(positions["rank"].to_list())
+    expected = sorted(
+        {everyone[0], everyone[-1]}
+        | {r for i, r in enumerate(everyone) if abs(i - everyone.index(mine)) <= 1}
+    )
+    assert listed == expected and len(listed) < len(everyone)
+
+    download = client.get(f"{base}/table.csv?group=all&year=2024").content.decode("utf-8-sig")
+    lines = [line.split(";") for line in download.strip().splitlines()[1:]]
+    # (Two units may share a name: Bolesławiec the town and the rural gmina.)
+    names = dict(ComparisonGroup.objects.get(kind="all").members.values_list("teryt", "name"))
+    expected_rows = sorted((names[u], r) for u, r in positions.select("unit", "rank").iter_rows())
+    ranked = sorted((line[1], int(line[0])) for line in lines if line[0])
+    assert ranked == expected_rows
