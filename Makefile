@@ -23,13 +23,13 @@ node_modules/.installed: package.json package-lock.json
 install: $(BIN)/.installed
 
 # Browser tests drive Debian's chromium; the translation check needs gettext; PDFs
-# (WeasyPrint) need Pango and the DejaVu fonts (every Polish letter).
+# (Typst) use the DejaVu fonts, the charts' font (without them Typst's own serif font).
 # Install them when we are allowed to (root with apt-get), otherwise say how.
 system:
 	@missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
 	command -v xgettext >/dev/null || missing="$$missing gettext"; \
-	for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do \
+	for package in fonts-dejavu-core; do \
 	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
 	done; \
 	if [ -n "$$missing" ]; then \

@@ -17,18 +17,10 @@ def warm_up() -> None:
 
 
 def svg(spec: dict[str, Any], format_locale: dict[str, Any]) -> str:
+    """The chart as an SVG document: vector paths and text (not paths: text stays text
+    in the PDF, searchable and read aloud)."""
     return vl_convert.vegalite_to_svg(spec, format_locale=format_locale)
 
 
 def svgs(jobs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[str]:
     return [svg(spec, locale) for spec, locale in jobs]
-
-
-def pdf(spec: dict[str, Any], format_locale: dict[str, Any]) -> bytes:
-    """The chart as a one-page PDF of vector paths and text (fonts embedded), a page the
-    size of the chart."""
-    return bytes(vl_convert.vegalite_to_pdf(spec, format_locale=format_locale))
-
-
-def pdfs(jobs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[bytes]:
-    return [pdf(spec, locale) for spec, locale in jobs]

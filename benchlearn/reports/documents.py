@@ -9,8 +9,10 @@ their report marks none.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
 from django.utils.translation import get_language
@@ -22,7 +24,15 @@ from benchlearn.groups.models import ExchangeGroup
 from benchlearn.reports import charts
 from benchlearn.reports.pdf import render_pdf
 from benchlearn.results.models import ComparisonGroup, ComparisonKind, Computation, GroupStat
-from benchlearn.results.pages import Dashboard, DomainProfile, dashboard_for, domain_profile_for
+from benchlearn.results.pages import (
+    AROUND,
+    LARGE_GROUP,
+    Dashboard,
+    DomainProfile,
+    _shown,
+    dashboard_for,
+    domain_profile_for,
+)
 from benchlearn.results.selectors import (
     Comparison,
     IndicatorInfo,
@@ -31,6 +41,7 @@ from benchlearn.results.selectors import (
     computed_indicators,
     current_computation,
     labels_for,
+    member_ids,
     place,
     unit_results,
 )
@@ -199,28 +210,141 @@ def group_report_pdf(report: GroupReport, *, meeting_pack: bool = False) -> byte
         else _("Group report: %(group)s, %(year)s") % names
     )
     return render_pdf(
-        template="reports/pdf/group.html",
-        context={
-            "report": report,
-            "meeting_pack": meeting_pack,
-            "data_version": report.computation.data_version,
-        },
+        template="group.typ",
+        data=_group_document(report, meeting_pack=meeting_pack),
         title=title,
+        data_version=report.computation.data_version,
     )
+
+
+def _group_document(report: GroupReport, *, meeting_pack: bool) -> dict[str, Any]:
+    """What ``typst/group.typ`` shows, in words and formatted numbers."""
+    number = charts.number_formatter()
+    overview = [
+        _(
+            "Results of the %(n)s member units of %(group)s in %(year)s: for every indicator "
+            "its chart (best first, dashed line: the group's median) and a table with each "
+            "unit's rank, value and gap to the median."
+        )
+        % {"n": report.members, "group": report.group.name, "year": report.year}
+    ]
+    if not report.comparison.names_shown:
+        overview.append(
+            _("Other units are shown as letters; your unit by name.")
+            if report.own
+            else _("Units are shown as letters, as the group chose.")
+        )
+    summary = []
+    indicators = []
+    for item in report.indicators:
+        info, stat = item.info, item.stat
+        median = stat.median if stat else None
+        summary.append(
+            _row(
+                _indicator_heading(info),
+                str(stat.n if stat else 0),
+                number(median, info.decimals),
+                number(stat.best if stat else None, info.decimals),
+            )
+        )
+        meta = [
+            info.domain_name,
+            info.category_label,
+            _("units with a value: %(n)s") % {"n": stat.n if stat else 0},
+        ]
+        if median is not None:
+            meta.append(f"{_('median')} {number(median, info.decimals)}")
+        indicators.append(
+            {
+                "heading": _indicator_heading(info),
+                "meta": " · ".join(meta),
+                "chart": item.chart,
+                "empty": _("No unit of this group has a value in this year."),
+                "table": _table(
+                    [_("Rank"), _("Unit"), _("Value"), _("Gap to the median")],
+                    [
+                        _row(
+                            "—" if row.rank is None else str(row.rank),
+                            row.label,
+                            number(row.value, info.decimals),
+                            _per_cent(row.gap_median, number),
+                            own=row.own,
+                        )
+                        for row in item.rows
+                    ],
+                ),
+            }
+        )
+    headers = [_("Indicator"), _("Units with a value"), _("Median"), _("Best")]
+    return {
+        "agenda": _agenda() if meeting_pack else None,
+        "overview": {
+            "heading": _("Overview"),
+            "text": overview,
+            "table": _table(headers, summary),
+        },
+        "indicators": indicators,
+    }
+
+
+def _agenda() -> dict[str, Any]:
+    """A meeting's agenda page, its blanks for the moderator to fill in."""
+    return {
+        "heading": _("Agenda"),
+        "intro": _("Date, place and host of the meeting are filled in by the moderator."),
+        "fields": [_("Date"), _("Place"), _("Host unit")],
+        "items": [
+            _("Opening and the agenda"),
+            _("The group's results (this pack)"),
+            _("The host's practice"),
+            _("Improvement plans: progress"),
+            _("Any other business and the next meeting"),
+        ],
+        "notes": _("Notes"),
+    }
+
+
+def _indicator_heading(info: IndicatorInfo) -> str:
+    return f"{info.name} ({info.unit})" if info.unit else info.name
+
+
+def _per_cent(value: float | None, number: Callable[[float | None, int], str]) -> str:
+    return "—" if value is None else f"{number(value, 1)}\u00a0%"
+
+
+def _row(*cells: str, own: bool = False) -> dict[str, Any]:
+    return {"cells": list(cells), "own": own}
+
+
+def _table(headers: list[str], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"headers": headers, "rows": rows}
 
 
 # --- A unit's report -----------------------------------------------------------------------
 
 
 @dataclass
+class UnitIndicator:
+    """One indicator's bar chart in a unit's report: the unit among its comparison
+    group, as the indicator page draws it (None when no unit has a value)."""
+
+    info: IndicatorInfo
+    chart: charts.Chart | None
+    units: int  # units with a value
+    cut: bool  # a large group: the chart and its table show only some units
+
+
+@dataclass
 class UnitReport:
     dashboard: Dashboard
     profiles: list[DomainProfile]
+    indicators: list[UnitIndicator]
 
 
 def unit_report_for(user: AnyUser, unit: Unit, *, choice: str, year: str) -> UnitReport:
-    """The unit's dashboard (every indicator, in catalogue order) and a profile chart of
-    every domain, against the comparison ``choice`` in ``year``."""
+    """The unit's dashboard (every indicator, in catalogue order), a profile chart of
+    every domain and a bar chart of every indicator, against the comparison ``choice``
+    in ``year``."""
     dashboard = dashboard_for(
         user, unit, choice=choice, year=year, domain="", category="", sort="catalogue"
     )
@@ -229,13 +353,152 @@ def unit_report_for(user: AnyUser, unit: Unit, *, choice: str, year: str) -> Uni
         domain_profile_for(user, unit, code, choice=ctx.comparison.choice, year=str(ctx.year))
         for code, _name in dashboard.domains
     ]
-    return UnitReport(dashboard, profiles)
+    return UnitReport(dashboard, profiles, _unit_indicators(dashboard))
+
+
+def _unit_indicators(dashboard: Dashboard) -> list[UnitIndicator]:
+    """The indicator page's bar chart of every indicator of the dashboard, read at once
+    (the page reads one indicator; sixty of them would be sixty times its queries).
+
+    The same members, labels, order and spec as ``indicator_page_for``, but a group
+    larger than ``LARGE_GROUP`` is cut as the page cuts its table (the best and weakest
+    ``AROUND`` and ``AROUND`` on either side of the unit) in the chart too: the page
+    leaves a chart of 2,800 bars to the browser, which vl-convert would take ~10 s to
+    draw, for every indicator.
+    """
+    ctx = dashboard.context
+    unit, computation, comparison = ctx.unit, ctx.computation, ctx.comparison
+    members = member_ids(comparison, unit, computation)
+    infos = [row.indicator for row in dashboard.rows]
+    values = unit_results(computation, members, [info.pk for info in infos], [ctx.year])
+    units = Unit.objects.in_bulk(members)
+    stats = {row.indicator.code: row.stat for row in dashboard.rows}
+    found = []
+    for info in infos:
+        shown = [u for pk, u in units.items() if (pk, info.pk, ctx.year) in values or pk == unit.pk]
+        labels = labels_for(comparison, unit, shown, computation)
+        stat = stats.get(info.code)
+        items = []
+        for member in shown:
+            value = values.get((member.pk, info.pk, ctx.year), (None, ""))[0]
+            if value is not None:
+                position = place(value, stat, info.polarity)
+                rank = position.rank if position else None
+                key = (rank is None, rank or 0, -value, labels[member.pk])
+                items.append((key, charts.BarItem(labels[member.pk], value, member.pk == unit.pk)))
+        items.sort(key=lambda pair: pair[0])
+        bars = [item for _key, item in items]
+        found.append(_unit_indicator(info, stat, bars, ctx.year, comparison.label))
+    return found
+
+
+def _unit_indicator(
+    info: IndicatorInfo, stat: Stat | None, bars: list[charts.BarItem], year: int, group: str
+) -> UnitIndicator:
+    if not bars:
+        return UnitIndicator(info, None, 0, cut=False)
+
+    def bar_chart(items: list[charts.BarItem]) -> charts.Chart:
+        return charts.bar_chart(
+            title=_("%(indicator)s in %(year)s: %(group)s")
+            % {"indicator": info.name, "year": year, "group": group},
+            items=items,
+            median=stat.median if stat else None,
+            polarity=info.polarity,
+            decimals=info.decimals,
+            unit_of_measure=info.unit,
+        )
+
+    chart = bar_chart(bars)
+    if len(bars) <= LARGE_GROUP:
+        return UnitIndicator(info, chart, len(bars), cut=False)
+    # The text alternative and the table keep the whole group's ranks; the drawing is of
+    # the units the table lists.
+    ranked = chart.table.rows
+    table = charts.Table(chart.table.headers, [ranked[i] for i in _shown([r.own for r in ranked])])
+    drawn = bar_chart([bars[i] for i in _shown([bar.own for bar in bars])]).spec
+    drawn["description"] = chart.description
+    cut = dataclasses.replace(chart, spec=drawn, table=table)
+    return UnitIndicator(info, cut, len(bars), cut=True)
 
 
 def unit_report_pdf(report: UnitReport) -> bytes:
     ctx = report.dashboard.context
     return render_pdf(
-        template="reports/pdf/unit.html",
-        context={"report": report, "data_version": ctx.computation.data_version},
+        template="unit.typ",
+        data=_unit_document(report),
         title=_("Results of %(unit)s, %(year)s") % {"unit": ctx.unit.name, "year": ctx.year},
+        data_version=ctx.computation.data_version,
     )
+
+
+def _unit_document(report: UnitReport) -> dict[str, Any]:
+    """What ``typst/unit.typ`` shows, in words and formatted numbers."""
+    ctx = report.dashboard.context
+    intro = _("Compared with: %(group)s, %(year)s.") % {
+        "group": ctx.comparison.label,
+        "year": ctx.year,
+    }
+    if not ctx.comparison.names_shown:
+        intro += " " + _("Other units are shown as letters; your unit by name.")
+    quarters = {
+        "best": _("best quarter"),
+        "good": _("second quarter"),
+        "weak": _("third quarter"),
+        "worst": _("worst quarter"),
+    }
+    rows = [
+        _row(
+            _indicator_heading(row.indicator),
+            row.value_text,
+            row.median_text,
+            row.quartiles_text,
+            (
+                _("%(rank)s of %(n)s") % {"rank": row.position.rank, "n": row.position.n}
+                if row.position and row.position.rank
+                else "—"
+            ),
+            quarters.get(row.quartile_class, _("not ranked")),
+            row.change_text,
+            ", ".join(row.quality),
+        )
+        for row in report.dashboard.rows
+    ]
+    headers = [
+        _("Indicator"),
+        _("Value"),
+        _("Median"),
+        _("Quartiles (Q1–Q3)"),
+        _("Rank"),
+        _("Position"),
+        _("Change on last year"),
+        _("Data quality"),
+    ]
+    by_domain: dict[str, list[dict[str, Any]]] = {}
+    for item in report.indicators:
+        note = None
+        if item.cut:
+            note = _(
+                "%(n)s units have a value: the chart and its table show the best %(k)s, the "
+                "weakest %(k)s and the %(k)s on either side of your unit."
+            ) % {"n": item.units, "k": AROUND}
+        by_domain.setdefault(item.info.domain, []).append(
+            {
+                "heading": _indicator_heading(item.info),
+                "note": note,
+                "chart": item.chart,
+                "empty": _("No unit of this group has a value in this year."),
+            }
+        )
+    return {
+        "intro": [intro],
+        "table": _table(headers, rows),
+        "domains": [
+            {
+                "heading": profile.domain_name,
+                "profile": profile.chart,
+                "indicators": by_domain.get(profile.domain, []),
+            }
+            for profile in report.profiles
+        ],
+    }

@@ -13,7 +13,10 @@ import pypdf
 import pytest
 
 from benchlearn.groups.services import group_create
+from benchlearn.reports import documents
+from benchlearn.reports.charts import BarItem
 from benchlearn.results.models import Result
+from benchlearn.results.selectors import IndicatorInfo
 from benchlearn.results.services import computation_request, computation_run
 from benchlearn.units.models import Unit
 from tests.conftest import client_for
@@ -156,9 +159,39 @@ def test_unit_report(computed, participant_a):
     text, pages = pdf_text(response)
     assert unit_a.name in text
     assert f"data version {data_version(computed)}" in text
+    assert f"page 1 of {pages}" in text
     assert "Net cost per pupil" in text
-    assert pages == 1 + 2  # the table, then a profile of each of the two domains
+    # The table, then a page or more per domain: its profile, then its indicators.
+    assert pages >= 1 + 2
     assert "Percentile in the group" in text
+    # A bar chart of every indicator with values (three of the five here), the unit's
+    # bar labelled with its value in the drawing itself.
+    assert text.count("◄ Your unit") == 3
+    stored = Result.objects.get(indicator__code="EDU_NET_COST", unit=unit_a, period=2024).value
+    assert f"◄ Your unit: {stored:,.2f}" in text
+    assert "Net cost per pupil in 2024: all units" in text
+    assert "No unit of this group has a value in this year." in text
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    assert all(list(page.images) == [] for page in reader.pages)
+
+
+def test_unit_report_of_a_large_group_draws_the_units_its_table_lists():
+    """Over LARGE_GROUP units, as the indicator page cuts its table: the best and the
+    weakest AROUND and AROUND on either side of the unit; the description still counts
+    the whole group."""
+    info = IndicatorInfo(
+        *("X", "Cost", "zł", 1, "higher", "efficiency", "efficiency", "EDU", "Education"),
+        *("A / B", "A", "B", "", 1, 1),
+    )
+    bars = [BarItem(f"U{i}", 1000.0 - i, own=i == 50) for i in range(100)]
+    item = documents._unit_indicator(info, None, bars, 2024, "all units")
+    assert item.cut and item.units == 100
+    drawn = item.chart.spec["data"]["values"]
+    assert len(drawn) == len(item.chart.table.rows) == 10 + 21 + 10
+    assert [row.cells[0] for row in item.chart.table.rows][-1] == "100"
+    assert "rank 51 of 100" in item.chart.description
+    small = documents._unit_indicator(info, None, bars[:60], 2024, "all units")
+    assert not small.cut and len(small.chart.spec["data"]["values"]) == 60
 
 
 @pytest.mark.parametrize("role", ["stranger", "nobody", "participant_b"])
