@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -92,6 +93,27 @@ def context_for(user: AnyUser, unit: Unit, *, choice: str, year: str) -> Context
 # --- The unit's dashboard ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RowWords:
+    """The words every dashboard row repeats, translated once per page."""
+
+    rank_of: str
+    quartiles: dict[str, str]
+
+    @classmethod
+    def translated(cls) -> RowWords:
+        return cls(
+            rank_of=_("%(rank)s of %(n)s"),
+            quartiles={
+                "best": _("best quarter"),
+                "good": _("second quarter"),
+                "weak": _("third quarter"),
+                "worst": _("worst quarter"),
+                "neutral": _("not ranked"),
+            },
+        )
+
+
 @dataclass
 class DashboardRow:
     indicator: IndicatorInfo
@@ -103,6 +125,8 @@ class DashboardRow:
     sparkline: charts.Chart
     quality: list[str] = field(default_factory=list)
     formatter: Callable[[float | None, int], str] = charts.format_number
+    url: str = ""  # the indicator's page in the same comparison and year
+    words: RowWords | None = None
 
     @property
     def change(self) -> float | None:
@@ -131,6 +155,16 @@ class DashboardRow:
     def change_text(self) -> str:
         change = self.change
         return "—" if change is None else ("+" if change > 0 else "") + self._text(change)
+
+    @property
+    def rank_text(self) -> str:
+        if self.position is None or not self.position.rank or self.words is None:
+            return "—"
+        return self.words.rank_of % {"rank": self.position.rank, "n": self.position.n}
+
+    @property
+    def quartile_label(self) -> str:
+        return self.words.quartiles[self.quartile_class] if self.words else ""
 
     @property
     def quartile_class(self) -> str:
@@ -175,7 +209,11 @@ def dashboard_for(
     )
     own = unit_results(context.computation, [unit.pk], [i.pk for i in chosen])
     formatter = charts.number_formatter()
-    rows = [_row(info, own, stats, unit, context, formatter) for info in chosen]
+    words = RowWords.translated()
+    # Indicator codes are letters, digits and "_": the page's URL is built once.
+    url = reverse("unit-indicator", args=[unit.teryt, "CODE"]).replace("/CODE/", "/{}/")
+    url += "?" + context.query
+    rows = [_row(info, own, stats, unit, context, formatter, words, url) for info in chosen]
     sort = sort if sort in SORTS else "weakest"
     if sort == "weakest":
         rows.sort(key=lambda row: row.weakness)
@@ -203,6 +241,8 @@ def _row(
     unit: Unit,
     context: Context,
     formatter: Callable[[float | None, int], str],
+    words: RowWords,
+    url: str,
 ) -> DashboardRow:
     value, flag = own.get((unit.pk, info.pk, context.year), (None, ""))
     previous = own.get((unit.pk, info.pk, context.year - 1), (None, ""))[0]
@@ -231,6 +271,8 @@ def _row(
         ),
         quality=quality,
         formatter=formatter,
+        url=url.format(info.code),
+        words=words,
     )
 
 

@@ -9,6 +9,7 @@ results (a dozen values per indicator).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import string
@@ -25,6 +26,7 @@ from benchlearn.accounts.access import Perm, may
 from benchlearn.catalogue.models import Domain, IndicatorVersion
 from benchlearn.engine.catalogue import Polarity
 from benchlearn.engine.stats import Position, group_stats, position_in_group
+from benchlearn.results.cache import remembered, remembered_many
 from benchlearn.results.models import (
     ComparisonGroup,
     ComparisonKind,
@@ -224,7 +226,17 @@ class IndicatorInfo:
 
 
 def computed_indicators(computation: Computation, *, language: str) -> dict[str, IndicatorInfo]:
-    """The indicators of a computation in the versions it used, in catalogue order."""
+    """The indicators of a computation in the versions it used, in catalogue order
+    (kept per process for a finished computation: callers must not change it)."""
+    return remembered(
+        computation,
+        ("indicators", language),
+        lambda: _computed_indicators(computation, language=language),
+        lambda found: 2_000 * len(found),
+    )
+
+
+def _computed_indicators(computation: Computation, *, language: str) -> dict[str, IndicatorInfo]:
     versions = computation.catalogue
     chosen = IndicatorVersion.objects.filter(indicator__code__in=list(versions)).select_related(
         "indicator__domain"
@@ -314,20 +326,67 @@ def comparison_stats(
     """
     by_pk = {info.pk: code for code, info in indicators.items()}
     if comparison.group is not None:
+        group = comparison.group
         placed = set(periods if sorted_values is None else sorted_values)
-        stats = GroupStat.objects.filter(
-            group=comparison.group, period__in=periods, indicator_id__in=list(by_pk)
+        by_period = remembered_many(
+            computation,
+            [("stats", group.pk, period) for period in periods],
+            lambda keys: _group_stats(group, keys),
+            lambda stats: 300 * len(stats),
         )
-        found = {
-            (by_pk[pk], period): Stat(*figures, values=_NO_VALUES)  # type: ignore[misc]
-            for pk, period, *figures in stats.values_list("indicator_id", "period", *_STAT_FIELDS)
-        }
-        if placed:
-            blobs = stats.filter(period__in=placed).values_list("indicator_id", "period", "values")
-            for pk, period, blob in blobs:
-                found[(by_pk[pk], period)].values = np.frombuffer(bytes(blob), dtype="<f8")
+        wanted = [
+            ("values", group.pk, period, pk)
+            for (_kind, _group, period), stats in by_period.items()
+            if period in placed
+            for pk in stats
+            if pk in by_pk
+        ]
+        sorted_by_key = remembered_many(
+            computation, wanted, lambda keys: _group_values(group, keys), _array_size
+        )
+        found: dict[tuple[str, int], Stat] = {}
+        for (_kind, _group, period), stats in by_period.items():
+            for pk, stat in stats.items():
+                if pk in by_pk:
+                    values = sorted_by_key.get(("values", group.pk, period, pk))
+                    found[(by_pk[pk], period)] = (
+                        stat if values is None else dataclasses.replace(stat, values=values)
+                    )
         return found
     return _neighbour_stats(unit, computation, indicators, periods)
+
+
+def _group_stats(
+    group: ComparisonGroup, keys: list[tuple[str, int, int]]
+) -> dict[tuple[str, int, int], dict[int, Stat]]:
+    """("stats", group, period) -> indicator id -> the statistics (without the sorted
+    values), every indicator of the group in each period asked for."""
+    found: dict[tuple[str, int, int], dict[int, Stat]] = {key: {} for key in keys}
+    rows = GroupStat.objects.filter(group=group, period__in=[period for _k, _g, period in keys])
+    for pk, period, *figures in rows.values_list("indicator_id", "period", *_STAT_FIELDS):
+        found[("stats", group.pk, period)][pk] = Stat(*figures, values=_NO_VALUES)  # type: ignore[misc]
+    return found
+
+
+def _group_values(
+    group: ComparisonGroup, keys: list[tuple[str, int, int, int]]
+) -> dict[tuple[str, int, int, int], np.ndarray]:
+    """("values", group, period, indicator id) -> the group's sorted values."""
+    found = {key: _NO_VALUES for key in keys}
+    rows = GroupStat.objects.filter(
+        group=group,
+        period__in={period for _k, _g, period, _i in keys},
+        indicator_id__in={pk for _k, _g, _p, pk in keys},
+    ).values_list("period", "indicator_id", "values")
+    for period, pk, blob in rows:
+        key = ("values", group.pk, period, pk)
+        if key in found:
+            found[key] = np.frombuffer(bytes(blob), dtype="<f8")
+    return found
+
+
+def _array_size(values: np.ndarray) -> int:
+    return int(values.nbytes) + 120
 
 
 def _neighbour_stats(
