@@ -14,9 +14,11 @@ of the same report (charts drawn before, from the cache: Typst alone, with the J
 reads). The load average is printed with the figures: other work on the machine slows
 every figure here.
 
-Measured on the 2-CPU machine (Typst 0.15.1 through typst-py 0.15.2): see the commit
-that replaced WeasyPrint. Before, with WeasyPrint (load 3.1): 33.5 s with a worker,
-36.9 s in one process, 20.6 s with the charts drawn before.
+Measured on the 2-CPU machine, load 2.5–4.3 from other work (Typst 0.15.1 through
+typst-py 0.15.2): 2.9–3.1 s with a worker, 2.9–3.2 s in one process, 0.3 s with the
+charts drawn before (at load 4.0 once: 5.9, 4.7 and 0.7 s). Before, with WeasyPrint
+(load 3.1): 33.5 s with a worker, 36.9 s in one process, 20.6 s with the charts drawn
+before.
 """
 
 from __future__ import annotations
