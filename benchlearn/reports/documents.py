@@ -1,5 +1,10 @@
 """What the PDF reports hold, read from stored results (the pages' selectors), and the
-reports themselves: a unit's report, an exchange group's report and a meeting pack.
+reports themselves: a unit's report (its dashboard table, a profile chart of every domain
+and a bar chart of every indicator), an exchange group's report and a meeting pack.
+
+Each report becomes the data of its Typst template (``typst/unit.typ``,
+``typst/group.typ``; see ``pdf.render_pdf``): every text translated here and every
+number formatted here, with the pages' formatter, so the templates hold no words.
 
 Who sees what follows the comparison pages: a group's members are named or lettered as
 the group chose (``labels_for``; operators see names), the viewer's own unit is always
@@ -14,12 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from benchlearn.accounts.models import User
-from benchlearn.engine.stats import Position
+from benchlearn.engine.stats import Position, ranks_in_group
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.reports import charts
 from benchlearn.reports.pdf import render_pdf
@@ -41,8 +47,10 @@ from benchlearn.results.selectors import (
     computed_indicators,
     current_computation,
     labels_for,
+    labels_from_names,
     member_ids,
     place,
+    unit_names,
     unit_results,
 )
 from benchlearn.units.models import Unit, UnitMembership
@@ -371,23 +379,30 @@ def _unit_indicators(dashboard: Dashboard) -> list[UnitIndicator]:
     members = member_ids(comparison, unit, computation)
     infos = [row.indicator for row in dashboard.rows]
     values = unit_results(computation, members, [info.pk for info in infos], [ctx.year])
-    units = Unit.objects.in_bulk(members)
+    names = unit_names(members)
     stats = {row.indicator.code: row.stat for row in dashboard.rows}
     found = []
     for info in infos:
-        shown = [u for pk, u in units.items() if (pk, info.pk, ctx.year) in values or pk == unit.pk]
-        labels = labels_for(comparison, unit, shown, computation)
+        present = [pk for pk in members if (pk, info.pk, ctx.year) in values or pk == unit.pk]
+        labels = labels_from_names(comparison, unit, {pk: names[pk] for pk in present}, computation)
+        with_value = [
+            (pk, value)
+            for pk in present
+            if (value := values.get((pk, info.pk, ctx.year), (None, ""))[0]) is not None
+        ]
         stat = stats.get(info.code)
-        items = []
-        for member in shown:
-            value = values.get((member.pk, info.pk, ctx.year), (None, ""))[0]
-            if value is not None:
-                position = place(value, stat, info.polarity)
-                rank = position.rank if position else None
-                key = (rank is None, rank or 0, -value, labels[member.pk])
-                items.append((key, charts.BarItem(labels[member.pk], value, member.pk == unit.pk)))
-        items.sort(key=lambda pair: pair[0])
-        bars = [item for _key, item in items]
+        ranks: list[int] = [0] * len(with_value)
+        if stat is not None and stat.n > 0 and info.polarity != "neutral" and with_value:
+            found_values = np.array([value for _pk, value in with_value], dtype=np.float64)
+            ranks = ranks_in_group(found_values, stat.values, info.polarity).tolist()
+        order = sorted(
+            range(len(with_value)),
+            key=lambda i: (ranks[i], -with_value[i][1], labels[with_value[i][0]]),
+        )
+        bars = [
+            charts.BarItem(labels[with_value[i][0]], with_value[i][1], with_value[i][0] == unit.pk)
+            for i in order
+        ]
         found.append(_unit_indicator(info, stat, bars, ctx.year, comparison.label))
     return found
 

@@ -21,8 +21,9 @@ Why Typst: WeasyPrint, which made these documents before, took 15–35 s for a
 60-indicator group report on the 2-CPU machine (with the charts drawn before: layout
 ~9 s, styles ~4 s, boxes ~2 s, writing ~2.6 s for ~4,000 table cells, and ~4 s to stamp
 the charts in as PDFs with pypdf; as SVG images it was slower still, ~5 ms a text
-element). Typst (0.15.1, typst-py 0.15.2) typesets the same report, 61 pages each with
-an SVG chart and a 15-row table, in 0.3–0.45 s (the JSON it reads is built in ~5 ms);
+element). Typst (0.15.1, typst-py 0.15.2) typesets the same report, 63 pages (an
+overview of three, then a page per indicator with an SVG chart and a 15-row table), in
+0.3–0.45 s (the JSON it reads is built in ~5 ms);
 what is left of the first PDF is drawing the charts, 40–75 ms of CPU each in vl-convert
 (a tiny chart 7 ms; the spec's details hardly matter). Measured with
 ``bench/bench_reports.py``, the machine's 2 CPUs shared with other sessions' work (load
