@@ -23,12 +23,11 @@ Why Typst: WeasyPrint, which made these documents before, took 15–35 s for a
 the charts in as PDFs with pypdf; as SVG images it was slower still, ~5 ms a text
 element). Typst (0.15.1, typst-py 0.15.2) typesets the same report, 63 pages (an
 overview of three, then a page per indicator with an SVG chart and a 15-row table), in
-0.3–0.45 s (the JSON it reads is built in ~5 ms);
-what is left of the first PDF is drawing the charts, 40–75 ms of CPU each in vl-convert
-(a tiny chart 7 ms; the spec's details hardly matter). Measured with
-``bench/bench_reports.py``, the machine's 2 CPUs shared with other sessions' work (load
-2.5–4.3): 2.9–3.1 s with a worker, 2.9–3.2 s in one process, 0.3 s with the charts
-drawn before; at load 4 once 5.9 and 4.7 s. The worker only pays when a CPU is idle:
+0.3–0.45 s (the JSON it reads is built in ~5 ms); what is left of the first PDF is
+drawing the charts, 40–75 ms of CPU each in vl-convert (a tiny chart 7 ms; the spec's
+details hardly matter). Measured with ``bench/bench_reports.py``, the machine's 2 CPUs
+shared with other sessions' work (load 2.5–4.3): 2.9–3.1 s with a worker, 2.9–3.2 s in
+one process, 0.3 s with the charts drawn before; at load 4 once 5.9 and 4.7 s. The worker only pays when a CPU is idle:
 under load the other CPU is already busy, and it costs the pickling. Typst is safe to
 call from several threads at once (the fonts are found once and shared).
 """
