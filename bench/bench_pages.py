@@ -97,7 +97,7 @@ def _load(env: dict[str, str], setup: dict[str, object], folder: Path) -> list[B
         [
             *(sys.executable, "-m", "gunicorn", "benchlearn.wsgi", "-w", str(WORKERS)),
             *("-b", f"127.0.0.1:{port}", "--log-level", "warning"),
-            *("--access-logfile", str(access_log), "--access-logformat", "%(U)s %(s)s %(D)s"),
+            *("--access-logfile", str(access_log), "--access-logformat", "%(U)s?%(q)s %(s)s %(D)s"),
         ],
         env=env,
         cwd=ROOT,
@@ -168,7 +168,8 @@ def _server_times(path: Path) -> dict[str, list[tuple[float, int]]]:
     found: dict[str, list[tuple[float, int]]] = {"dashboard": [], "indicator": []}
     with path.open(encoding="utf-8") as handle:
         for line in handle:
-            url, status, microseconds = line.split()
+            address, status, microseconds = line.split()
+            url = address.partition("?")[0]
             name = (
                 "dashboard"
                 if _DASHBOARD.match(url)

@@ -864,6 +864,53 @@ def position_in_group(
     return Position(rank, n, percentile, quartile, z, gap(median), gap(best))
 
 
+def summary_of(
+    values: Floats,
+    polarity: Polarity | str,
+    *,
+    numerators: Floats | None = None,
+    denominators: Floats | None = None,
+) -> dict[str, float | int | None]:
+    """The statistics of one small group's values (one indicator, one period), with the
+    definitions and the columns of :func:`group_stats` (``n`` … ``worst``; None where it
+    gives null): for a page that summarises a dozen units, where building frames costs
+    more than the arithmetic. ``numerators`` and ``denominators``, aligned with
+    ``values`` (NaN where missing), give the aggregate."""
+    values = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(values)
+    ordered = np.sort(values[finite])
+    n = len(ordered)
+    found: dict[str, float | int | None] = dict.fromkeys(GROUP_STATS_COLUMNS[3:])
+    found["n"] = n
+    if numerators is not None and denominators is not None:
+        top, bottom = np.asarray(numerators, np.float64), np.asarray(denominators, np.float64)
+        usable = finite & np.isfinite(top) & np.isfinite(bottom)
+        if usable.any():
+            found["aggregate"] = _finite_or_none(
+                _ratio(top[usable].sum(keepdims=True), bottom[usable].sum(keepdims=True))[0]
+            )
+    if n == 0:
+        return found
+    h = (n - 1) * np.array([0.0, 0.25, 0.5, 0.75, 1.0])
+    low = np.floor(h).astype(np.int64)
+    high = np.minimum(low + 1, n - 1)
+    minimum, q1, median, q3, maximum = ordered[low] + (h - low) * (ordered[high] - ordered[low])
+    with np.errstate(over="ignore", invalid="ignore"):
+        deviation = ordered - median
+        first, second = deviation.sum(), (deviation * deviation).sum()
+        mean = median + first / n
+        std = math.sqrt(max(second - first * first / n, 0.0) / (n - 1)) if n > 1 else math.nan
+    polarity = Polarity(polarity)
+    best, worst = {
+        Polarity.HIGHER_BETTER: (maximum, minimum),
+        Polarity.LOWER_BETTER: (minimum, maximum),
+    }.get(polarity, (math.nan, math.nan))
+    figures = {"mean": mean, "median": median, "q1": q1, "q3": q3, "min": minimum}
+    figures |= {"max": maximum, "std": std, "best": best, "worst": worst}
+    found |= {name: _finite_or_none(float(figure)) for name, figure in figures.items()}
+    return found
+
+
 def ranks_in_group(values: Floats, group: Floats, polarity: Polarity | str) -> Ints:
     """The rank of each of ``values`` among ``group`` (the group's values sorted in
     increasing order, each of ``values`` among them): 1 = best, ties share the best

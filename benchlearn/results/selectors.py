@@ -18,14 +18,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-import polars as pl
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from benchlearn.accounts.access import Perm, may
 from benchlearn.catalogue.models import Domain, IndicatorVersion
-from benchlearn.engine.catalogue import Polarity
-from benchlearn.engine.stats import Position, group_stats, position_in_group
+from benchlearn.engine.stats import Position, position_in_group, summary_of
 from benchlearn.results.cache import remembered, remembered_many
 from benchlearn.results.models import (
     ComparisonGroup,
@@ -401,46 +399,38 @@ def _neighbour_stats(
         ),
     ]
     by_pk = {info.pk: code for code, info in indicators.items()}
-    rows = list(
-        Result.objects.filter(
-            computation=computation,
-            unit_id__in=members,
-            period__in=periods,
-            indicator_id__in=list(by_pk),
-        ).values_list("unit_id", "period", "indicator_id", "value", "numerator", "denominator")
-    )
-    schema: dict[str, type[pl.DataType]] = {"unit": pl.Int64, "period": pl.Int64}
-    schema |= {"indicator": pl.Int64, "value": pl.Float64}
-    schema |= {"numerator": pl.Float64, "denominator": pl.Float64}
-    frame = pl.DataFrame(rows, schema=schema, orient="row").with_columns(
-        pl.col("unit", "indicator").cast(pl.String)
-    )
-    pairs = pl.DataFrame({"group": ["n"] * len(members), "unit": [str(m) for m in members]})
-    polarity = {str(info.pk): Polarity(info.polarity) for info in indicators.values()}
-    stats = group_stats(frame, pairs, polarity) if frame.height else None
-    sorted_values = {
-        (int(i), p): np.sort(np.array(v, dtype=float))
-        for i, p, v in frame.filter(pl.col("value").is_not_null())
-        .group_by("indicator", "period")
-        .agg(pl.col("value"))
-        .iter_rows()
-    }
+    rows = Result.objects.filter(
+        computation=computation,
+        unit_id__in=members,
+        period__in=periods,
+        indicator_id__in=list(by_pk),
+    ).values_list("indicator_id", "period", "value", "numerator", "denominator")
+    cells: dict[tuple[int, int], list[tuple[float | None, ...]]] = {}
+    for pk, period, *figures in rows:
+        cells.setdefault((pk, period), []).append(tuple(figures))
     found: dict[tuple[str, int], Stat] = {}
-    for row in stats.iter_rows(named=True) if stats is not None else []:
-        key = (int(row["indicator"]), int(row["period"]))
-        found[(by_pk[key[0]], key[1])] = Stat(
-            n=row["n"],
-            mean=row["mean"],
-            aggregate=row["aggregate"],
-            median=row["median"],
-            q1=row["q1"],
-            q3=row["q3"],
-            minimum=row["min"],
-            maximum=row["max"],
-            std=row["std"],
-            best=row["best"],
-            worst=row["worst"],
-            values=sorted_values.get(key, np.zeros(0)),
+    for (pk, period), cell in cells.items():
+        # None becomes NaN: missing, as the engine counts it.
+        value, numerator, denominator = np.array(cell, dtype=np.float64).T
+        summary = summary_of(
+            value,
+            indicators[by_pk[pk]].polarity,
+            numerators=numerator,
+            denominators=denominator,
+        )
+        found[(by_pk[pk], period)] = Stat(
+            n=int(summary["n"] or 0),
+            mean=summary["mean"],
+            aggregate=summary["aggregate"],
+            median=summary["median"],
+            q1=summary["q1"],
+            q3=summary["q3"],
+            minimum=summary["min"],
+            maximum=summary["max"],
+            std=summary["std"],
+            best=summary["best"],
+            worst=summary["worst"],
+            values=np.sort(value[np.isfinite(value)]),
         )
     return found
 

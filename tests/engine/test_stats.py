@@ -585,3 +585,43 @@ def test_position_from_stored_statistics_equals_unit_positions(seed):
                 assert mine == pytest.approx(theirs, rel=1e-12, abs=1e-12)
         checked += 1
     assert checked == positions.height > 100
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("polarity", ["higher", "lower", "neutral"])
+def test_summary_of_one_small_group_is_what_group_stats_gives(seed, polarity):
+    """The figures a page works out for a dozen neighbours are group_stats' figures:
+    ties, missing values, parts missing here and there, a single value, none at all."""
+    rng = np.random.default_rng(seed)
+    n = [0, 1, 2, 5, 12, 13][seed]
+    value = np.round(rng.normal(100, 30, n), 0)  # rounded: ties happen
+    value[rng.random(n) < 0.2] = np.nan
+    numerator = np.where(rng.random(n) < 0.2, np.nan, value * 7)
+    denominator = np.where(rng.random(n) < 0.2, np.nan, 7.0)
+    units = [f"u{k}" for k in range(n)]
+    results = pl.DataFrame(
+        {
+            "unit": units,
+            "period": [2024] * n,
+            "indicator": ["I"] * n,
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+        },
+        schema_overrides={"unit": pl.String, "indicator": pl.String, "period": pl.Int64},
+    ).with_columns(pl.col("value", "numerator", "denominator").fill_nan(None))
+    expected_rows = stats.group_stats(
+        results, pl.DataFrame({"group": ["g"] * n, "unit": units}), {"I": Polarity(polarity)}
+    ).to_dicts()
+    found = stats.summary_of(value, polarity, numerators=numerator, denominators=denominator)
+    if not expected_rows:  # no results at all: group_stats has no row, summary n = 0
+        assert n == 0 and found["n"] == 0 and found["median"] is None
+        return
+    expected = expected_rows[0]
+    for name in ("n", "aggregate", "median", "q1", "q3", "min", "max", "best", "worst"):
+        assert found[name] == expected[name], name
+    for name in ("mean", "std"):
+        if expected[name] is None:
+            assert found[name] is None, name
+        else:
+            assert found[name] == pytest.approx(expected[name], rel=1e-12), name
