@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from benchlearn.accounts.access import Perm, may
 from benchlearn.engine.stats import Position, ranks_in_group
 from benchlearn.reports import charts
-from benchlearn.results.models import Computation, EfficiencyModel, EfficiencyScore, Result
+from benchlearn.results.models import Computation, EfficiencyModel, EfficiencyScore
 from benchlearn.results.selectors import (
     Comparison,
     IndicatorInfo,
@@ -32,6 +32,7 @@ from benchlearn.results.selectors import (
     labels_from_names,
     member_ids,
     place,
+    result_periods,
     unit_names,
     unit_results,
 )
@@ -70,13 +71,7 @@ def context_for(user: AnyUser, unit: Unit, *, choice: str, year: str) -> Context
             _("Results have not been computed yet: they appear once an operator has approved data.")
         )
     comparison, offered = comparison_get(user, unit, computation, choice)
-    years = sorted(
-        set(
-            Result.objects.filter(computation=computation, unit=unit)
-            .values_list("period", flat=True)
-            .distinct()
-        )
-    )
+    years = result_periods(computation, unit)
     if not years:
         raise Http404(_("There are no results for %(unit)s yet.") % {"unit": unit.name})
     chosen = years[-1]

@@ -141,9 +141,16 @@ def comparison_get(
 
 
 def member_ids(comparison: Comparison, unit: Unit, computation: Computation) -> list[int]:
-    """The units of a comparison (the unit and its neighbours, for neighbours)."""
-    if comparison.group is not None:
-        return list(comparison.group.members.values_list("pk", flat=True))
+    """The units of a comparison (the unit and its neighbours, for neighbours); kept per
+    process for a group of a finished computation: callers must not change the list."""
+    group = comparison.group
+    if group is not None:
+        return remembered(
+            computation,
+            ("members", group.pk),
+            lambda: list(group.members.values_list("pk", flat=True)),
+            lambda members: 40 * len(members) + 100,
+        )
     peers = Neighbour.objects.filter(computation=computation, unit=unit).order_by("rank")
     return [unit.pk, *peers.values_list("peer_id", flat=True)]
 
@@ -221,6 +228,22 @@ class IndicatorInfo:
     notes: str
     version: int
     pk: int
+
+
+def result_periods(computation: Computation, unit: Unit) -> list[int]:
+    """The periods in which ``unit`` has results, in order."""
+    return remembered(
+        computation,
+        ("periods", unit.pk),
+        lambda: sorted(
+            set(
+                Result.objects.filter(computation=computation, unit=unit)
+                .values_list("period", flat=True)
+                .distinct()
+            )
+        ),
+        lambda periods: 40 * len(periods) + 100,
+    )
 
 
 def computed_indicators(computation: Computation, *, language: str) -> dict[str, IndicatorInfo]:
