@@ -261,7 +261,7 @@ def _group_document(report: GroupReport, *, meeting_pack: bool) -> dict[str, Any
             _("units with a value: %(n)s") % {"n": stat.n if stat else 0},
         ]
         if median is not None:
-            meta.append(f"{_('median')} {number(median, info.decimals)}")
+            meta.append(_("median %(value)s") % {"value": number(median, info.decimals)})
         indicators.append(
             {
                 "heading": _indicator_heading(info),
