@@ -379,12 +379,12 @@ def _unit_indicators(dashboard: Dashboard) -> list[UnitIndicator]:
     members = member_ids(comparison, unit, computation)
     infos = [row.indicator for row in dashboard.rows]
     values = unit_results(computation, members, [info.pk for info in infos], [ctx.year])
-    names = unit_names(members)
+    # Letters over every member, as the pages give them.
+    labels = labels_from_names(comparison, unit, unit_names([*members, unit.pk]), computation)
     stats = {row.indicator.code: row.stat for row in dashboard.rows}
     found = []
     for info in infos:
         present = [pk for pk in members if (pk, info.pk, ctx.year) in values or pk == unit.pk]
-        labels = labels_from_names(comparison, unit, {pk: names[pk] for pk in present}, computation)
         with_value = [
             (pk, value)
             for pk in present

@@ -27,9 +27,10 @@ overview of three, then a page per indicator with an SVG chart and a 15-row tabl
 drawing the charts, 40–75 ms of CPU each in vl-convert (a tiny chart 7 ms; the spec's
 details hardly matter). Measured with ``bench/bench_reports.py``, the machine's 2 CPUs
 shared with other sessions' work (load 2.5–4.3): 2.9–3.1 s with a worker, 2.9–3.2 s in
-one process, 0.3 s with the charts drawn before; at load 4 once 5.9 and 4.7 s. The worker only pays when a CPU is idle:
-under load the other CPU is already busy, and it costs the pickling. Typst is safe to
-call from several threads at once (the fonts are found once and shared).
+one process, 0.3 s with the charts drawn before; at load 4 once 5.9 and 4.7 s. The
+worker only pays when a CPU is idle: under load the other CPU is already busy, and it
+costs the pickling. Typst is safe to call from several threads at once (the fonts are
+found once and shared).
 """
 
 from __future__ import annotations

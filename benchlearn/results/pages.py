@@ -28,7 +28,6 @@ from benchlearn.results.selectors import (
     current_computation,
     domains_in,
     indicator_values,
-    labels_for,
     labels_from_names,
     member_ids,
     place,
@@ -335,7 +334,8 @@ def indicator_page_for(
     members = member_ids(comparison, unit, computation)
     values = indicator_values(computation, info.pk, context.year, members)
     present = [pk for pk in members if pk in values or pk == unit.pk]
-    labels = labels_from_names(comparison, unit, unit_names(present), computation)
+    # Letters are given over every member, so a unit has the same letter on every page.
+    labels = labels_from_names(comparison, unit, unit_names([*members, unit.pk]), computation)
     value_of = np.array(
         [_number_or_nan(values.get(pk, (None, ""))[0]) for pk in present], dtype=np.float64
     )
@@ -494,9 +494,9 @@ class EfficiencyRow:
 
 @dataclass
 class Peer:
-    unit: Unit
+    label: str
     weight: float
-    openable: bool
+    unit: Unit | None  # None where names are hidden: the peer's page is not linked
 
 
 @dataclass
@@ -531,22 +531,32 @@ def efficiency_page_for(
             computation=computation, model=model, period=context.year, unit_id__in=members
         )
     }
-    units = Unit.objects.in_bulk([*scores, unit.pk])
-    labels = labels_for(context.comparison, unit, units.values(), computation)
+    mine = scores.get(unit.pk)
+    weights = {int(pk): float(weight) for pk, weight in mine.peers} if mine else {}
+    weights.pop(unit.pk, None)
+    # Peers come from the frontier of all units. Where names are hidden, a peer in the
+    # comparison has the letter of its row and one outside it is said to be so; their
+    # pages are not linked.
+    labels = labels_from_names(
+        context.comparison, unit, unit_names([*members, unit.pk]), computation
+    )
     rows = [
         EfficiencyRow(labels[pk], pk == unit.pk, s.score, s.efficient, s.excluded)
         for pk, s in scores.items()
     ]
     rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.label))
     own = next((r for r in rows if r.own), None)
-    mine = scores.get(unit.pk)
     peers = []
-    if mine is not None:
-        weights = {int(pk): float(weight) for pk, weight in mine.peers}
-        for pk, peer in Unit.objects.in_bulk(list(weights)).items():
-            if pk != unit.pk:
-                peers.append(Peer(peer, weights[pk], may(user, Perm.UNIT_VIEW, peer)))
-        peers.sort(key=lambda p: -p.weight)
+    if weights:
+        peer_units = Unit.objects.in_bulk(list(weights)) if context.comparison.names_shown else {}
+        for pk, weight in weights.items():
+            peer = peer_units.get(pk)
+            openable = peer is not None and may(user, Perm.UNIT_VIEW, peer)
+            label = labels.get(pk) or (
+                peer.name if peer is not None else _("a unit outside this comparison")
+            )
+            peers.append(Peer(label, weight, peer if openable else None))
+        peers.sort(key=lambda p: (-p.weight, p.label))
     language = get_language() or "pl"
     name = model.name(language)
     chart = charts.efficiency_chart(

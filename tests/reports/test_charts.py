@@ -194,3 +194,13 @@ def test_chart_include_has_spec_caption_and_table_without_javascript():
     assert "Twoja jednostka: 9. miejsce z 15; mediana 20,5." in html
     assert "<table" in html and '<tr class="own">' in html
     assert "Koszt &lt;b&gt;" in html
+
+
+def test_pages_write_numbers_grouped_in_the_readers_language():
+    from benchlearn.reports.templatetags.reports import number
+
+    with translation.override("pl"):
+        assert number(1234567.891, 2) == "1\u00a0234\u00a0567,89"
+        assert number(None, 2) == "—"
+    with translation.override("en"):
+        assert number(1234.5, "1") == "1,234.5"

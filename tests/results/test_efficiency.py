@@ -85,21 +85,37 @@ def test_scores_are_the_engines_for_every_period(scored):
     assert {s.period for s in EfficiencyScore.objects.filter(model=model)} == {2023, 2024}
 
 
-def test_efficiency_page_names_the_peers_to_learn_from(scored, participant_a):
-    programme, model, computation = scored
-    unit_a = programme["unit_a"]
-    mine = EfficiencyScore.objects.get(
-        computation=computation, model=model, unit=unit_a, period=2024
+def test_efficiency_page_shows_the_peers_to_learn_from_named_only_where_names_are(
+    computed_programme, operator
+):
+    from benchlearn.accounts.models import User
+    from benchlearn.units.models import Level
+    from benchlearn.units.services import unit_membership_set
+
+    # Constant returns to scale: here one unit is the frontier and the others learn from it.
+    model = save(operator, code="edu-crs", rts="crs")
+    computation = computation_run(computation_request(user=operator).pk)
+    learner = next(
+        s
+        for s in EfficiencyScore.objects.filter(computation=computation, model=model, period=2024)
+        if s.score is not None and not s.efficient and s.peers
     )
-    response = client_for(participant_a).get(
-        f"/units/{unit_a.teryt}/efficiency/{model.code}/?group=all&year=2024"
-    )
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert f"{mine.score:.3f}" in html
-    for peer_id, _weight in mine.peers:
-        if peer_id != unit_a.pk:
-            assert Unit.objects.get(pk=peer_id).name in html
+    peers = [Unit.objects.get(pk=pk) for pk, _weight in learner.peers]
+    url = f"/units/{learner.unit.teryt}/efficiency/{model.code}/?group=all&year=2024"
+
+    named = client_for(operator).get(url).content.decode()
+    assert f"{learner.score:.3f}" in named
+    for peer in peers:
+        assert f'<a href="/units/{peer.teryt}/">{peer.name}</a>' in named
+
+    clerk = User.objects.create_user(email="urzednik@example.org", full_name="Urszula Urzędnik")
+    unit_membership_set(user=clerk, unit=learner.unit, level=Level.OPERATIONAL)
+    hidden = client_for(clerk).get(url).content.decode()
+    assert f"{learner.score:.3f}" in hidden
+    for peer in peers:
+        assert peer.name not in hidden and f"/units/{peer.teryt}/" not in hidden
+    assert "Names are hidden in this comparison" in hidden
+    assert "Other units are shown as letters" in hidden
 
 
 def test_unknown_model_gives_a_clear_page(scored, participant_a):

@@ -4,7 +4,7 @@ from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
 
 from benchlearn.reports.bundle import bundle_name, ensure_bundle
-from benchlearn.reports.charts import Chart, format_locale
+from benchlearn.reports.charts import Chart, format_locale, format_number
 
 register = template.Library()
 
@@ -28,3 +28,14 @@ def chart_payload(chart: Chart) -> SafeString:
     """The spec and the number format for charts.js, as a JSON script element (data,
     not code: no Content-Security-Policy forbids it)."""
     return json_script({"spec": chart.spec, "formatLocale": format_locale(chart.language)})
+
+
+@register.filter
+def number(value: float | None, decimals: int = 1) -> str:
+    """``value`` with ``decimals`` places, thousands grouped, in the page's language (as
+    the dashboard and the charts write numbers); "—" when missing."""
+    try:
+        places = int(decimals)
+    except (TypeError, ValueError):
+        places = 1
+    return format_number(None if value is None else float(value), places)
