@@ -82,6 +82,7 @@ def dashboard_table(request: AuthenticatedHttpRequest, teryt: str, fmt: str) -> 
         domain=request.GET.get("domain", ""),
         category=request.GET.get("category", ""),
         sort=request.GET.get("sort", ""),
+        scope=request.GET.get("scope", ""),
     )
     name = f"benchlearn-{teryt}-{page.context.comparison.choice}-{page.context.year}"
     return _sheet_download(exports.dashboard_sheet(page), name, fmt)

@@ -32,6 +32,7 @@ from benchlearn.results.selectors import (
     member_ids,
     place,
     result_periods,
+    unit_indicator_codes,
     unit_names,
     unit_results,
 )
@@ -185,14 +186,29 @@ class Dashboard:
     category: str
     sort: str
     efficiency_models: list[EfficiencyModel] = field(default_factory=list)
+    scope: str = "all"  # "sets": the indicators of the unit's collection rounds
+    has_sets: bool = False
 
 
 def dashboard_for(
-    user: AnyUser, unit: Unit, *, choice: str, year: str, domain: str, category: str, sort: str
+    user: AnyUser,
+    unit: Unit,
+    *,
+    choice: str,
+    year: str,
+    domain: str,
+    category: str,
+    sort: str,
+    scope: str = "",
 ) -> Dashboard:
+    """The unit's indicators against the comparison: those of the indicator sets of
+    the unit's collection rounds (``scope`` "all": every computed indicator; a unit in
+    no round gets every one)."""
     context = context_for(user, unit, choice=choice, year=year)
     indicators = context.indicators
-    every = list(indicators.values())
+    in_sets = unit_indicator_codes(unit)
+    scope = "all" if scope == "all" or not in_sets else "sets"
+    every = [i for i in indicators.values() if scope == "all" or i.code in in_sets]
     chosen = [
         i
         for i in every
@@ -225,6 +241,8 @@ def dashboard_for(
         category,
         sort,
         models,
+        scope,
+        bool(in_sets),
     )
 
 

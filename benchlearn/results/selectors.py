@@ -22,7 +22,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from benchlearn.accounts.access import Perm, may
-from benchlearn.catalogue.models import Domain, IndicatorVersion
+from benchlearn.catalogue.models import Domain, IndicatorSetEntry, IndicatorVersion
 from benchlearn.engine.stats import Position, position_in_group, summary_of
 from benchlearn.results.cache import remembered, remembered_many
 from benchlearn.results.models import (
@@ -289,6 +289,16 @@ def _computed_indicators(computation: Computation, *, language: str) -> dict[str
             pk=indicator.pk,
         )
     return found
+
+
+def unit_indicator_codes(unit: Unit) -> set[str]:
+    """Codes of the indicators in the indicator sets (as pinned when each round opened)
+    of the collection rounds ``unit`` takes part in."""
+    return set(
+        IndicatorSetEntry.objects.filter(set_version__rounds__units=unit)
+        .values_list("indicator_version__indicator__code", flat=True)
+        .distinct()
+    )
 
 
 def domains_in(indicators: Iterable[IndicatorInfo], *, language: str) -> list[tuple[str, str]]:

@@ -43,6 +43,7 @@ def dashboard(request: AuthenticatedHttpRequest, teryt: str) -> HttpResponse:
         domain=request.GET.get("domain", ""),
         category=request.GET.get("category", ""),
         sort=request.GET.get("sort", ""),
+        scope=request.GET.get("scope", ""),
     )
     return render(request, "results/dashboard.html", {"page": page, "sorts": SORTS})
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from benchlearn.engine.stats import unit_positions
-from benchlearn.results.models import ComparisonGroup, Result
+from benchlearn.results.models import ComparisonGroup, Computation, Result
 from benchlearn.results.services import computation_request, computation_run
 from tests.conftest import client_for
 
@@ -264,3 +264,30 @@ def test_a_large_group_page_is_cut_but_its_download_has_every_unit_ranked_by_the
     expected_rows = sorted((names[u], r) for u, r in positions.select("unit", "rank").iter_rows())
     ranked = sorted((line[1], int(line[0])) for line in lines if line[0])
     assert ranked == expected_rows
+
+
+def test_the_dashboard_lists_the_indicators_of_the_units_rounds_or_all_on_request(
+    computed, participant_a
+):
+    from benchlearn.collection.models import Round
+    from benchlearn.results.selectors import unit_indicator_codes
+
+    unit_a = computed["unit_a"]
+    mine = unit_indicator_codes(unit_a)
+    computed_codes = set(Computation.objects.get(state="done").catalogue)
+    assert mine and computed_codes - mine  # the catalogue has more than the unit's sets
+    client = client_for(participant_a)
+    base = f"/units/{unit_a.teryt}/results/"
+
+    def listed(html: str) -> set[str]:
+        return set(re.findall(rf'href="{base}(\w+)/\?', html))
+
+    default = client.get(f"{base}?group=all").content.decode()
+    assert listed(default) == mine and 'name="scope"' in default
+    everything = client.get(f"{base}?group=all&scope=all").content.decode()
+    assert listed(everything) == computed_codes
+    # A unit in no collection round (its data from public statistics) sees every one.
+    for round_ in Round.objects.filter(units=unit_a):
+        round_.units.remove(unit_a)
+    alone = client.get(f"{base}?group=all").content.decode()
+    assert listed(alone) == computed_codes and 'name="scope"' not in alone
