@@ -50,6 +50,7 @@ from benchlearn.results.selectors import (
     labels_from_names,
     member_ids,
     place,
+    unit_indicator_codes,
     unit_names,
     unit_results,
 )
@@ -141,6 +142,10 @@ def group_report_for(user: AnyUser, group: ExchangeGroup, *, year: str) -> Group
     )
     own = _own_unit(user, members)
     indicators = computed_indicators(computation, language=get_language() or "pl")
+    # The indicators of the members' collection rounds (every one when they are in none).
+    in_sets = unit_indicator_codes(*members)
+    if in_sets:
+        indicators = {code: info for code, info in indicators.items() if code in in_sets}
     # The unit is only read for nearest neighbours; this comparison is a stored group.
     stats = comparison_stats(comparison, own or members[0], computation, indicators, [chosen])
     values = unit_results(

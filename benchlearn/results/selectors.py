@@ -291,11 +291,11 @@ def _computed_indicators(computation: Computation, *, language: str) -> dict[str
     return found
 
 
-def unit_indicator_codes(unit: Unit) -> set[str]:
+def unit_indicator_codes(*units: Unit) -> set[str]:
     """Codes of the indicators in the indicator sets (as pinned when each round opened)
-    of the collection rounds ``unit`` takes part in."""
+    of the collection rounds any of ``units`` takes part in."""
     return set(
-        IndicatorSetEntry.objects.filter(set_version__rounds__units=unit)
+        IndicatorSetEntry.objects.filter(set_version__rounds__units__in=units)
         .values_list("indicator_version__indicator__code", flat=True)
         .distinct()
     )
