@@ -28,7 +28,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 if TYPE_CHECKING:
-    from benchlearn.results.pages import Dashboard, IndicatorPage
+    from benchlearn.results.pages import Dashboard, DomainProfile, EfficiencyPage, IndicatorPage
 
 Cell = str | int | float | None
 
@@ -195,4 +195,54 @@ def indicator_sheet(page: IndicatorPage) -> Sheet:
             ]
         )
         sheet.decimals.append(info.decimals)
+    return sheet
+
+
+def domain_sheet(page: DomainProfile) -> Sheet:
+    """The domain profile's table: the unit's position on each indicator of the domain."""
+    sheet = Sheet(
+        title=page.domain_name or page.domain,
+        columns=[
+            Column(_("Indicator code")),
+            Column(_("Indicator")),
+            Column(_("Unit of measure")),
+            Column(_("Value"), row_decimals=True),
+            Column(_("Rank"), decimals=0),
+            Column(_("Units with a value"), decimals=0),
+            Column(_("Percentile"), decimals=0),
+            Column(_("Standard score (z)"), decimals=2),
+        ],
+    )
+    for row in page.rows:
+        info, position = row.indicator, row.position
+        sheet.rows.append(
+            [
+                info.code,
+                info.name,
+                info.unit,
+                row.value,
+                position.rank if position else None,
+                position.n if position else None,
+                position.percentile if position else None,
+                position.z if position else None,
+            ]
+        )
+        sheet.decimals.append(info.decimals)
+    return sheet
+
+
+def efficiency_sheet(page: EfficiencyPage) -> Sheet:
+    """The efficiency page's table: each unit's DEA score, best first."""
+    sheet = Sheet(
+        title=page.model.code,
+        columns=[
+            Column(_("Unit")),
+            Column(_("Efficiency"), decimals=3),
+            Column(_("On the frontier")),
+            Column(_("Not scored because")),
+        ],
+    )
+    for row in page.rows:
+        frontier = "" if row.score is None else (_("yes") if row.efficient else _("no"))
+        sheet.rows.append([row.label, row.score, frontier, row.excluded])
     return sheet

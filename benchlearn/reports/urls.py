@@ -29,6 +29,30 @@ urlpatterns = [
         {"fmt": "csv"},
         name="unit-indicator-csv",
     ),
+    path(
+        "units/<str:teryt>/results/domains/<str:domain_code>/table.xlsx",
+        views.domain_table,
+        {"fmt": "xlsx"},
+        name="unit-domain-xlsx",
+    ),
+    path(
+        "units/<str:teryt>/results/domains/<str:domain_code>/table.csv",
+        views.domain_table,
+        {"fmt": "csv"},
+        name="unit-domain-csv",
+    ),
+    path(
+        "units/<str:teryt>/efficiency/<str:model_code>/table.xlsx",
+        views.efficiency_table,
+        {"fmt": "xlsx"},
+        name="unit-efficiency-xlsx",
+    ),
+    path(
+        "units/<str:teryt>/efficiency/<str:model_code>/table.csv",
+        views.efficiency_table,
+        {"fmt": "csv"},
+        name="unit-efficiency-csv",
+    ),
     path("groups/<int:group_id>/report.pdf", views.group_report, name="group-report-pdf"),
     path(
         "groups/<int:group_id>/meeting-pack.pdf",

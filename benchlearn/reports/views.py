@@ -17,7 +17,12 @@ from benchlearn.accounts.access import (
     unit_get_for_user,
 )
 from benchlearn.reports import documents, exports
-from benchlearn.results.pages import dashboard_for, indicator_page_for
+from benchlearn.results.pages import (
+    dashboard_for,
+    domain_profile_for,
+    efficiency_page_for,
+    indicator_page_for,
+)
 
 PDF_TYPE = "application/pdf"
 
@@ -105,3 +110,39 @@ def indicator_table(
     ctx = page.context
     name = f"benchlearn-{teryt}-{page.indicator.code}-{ctx.comparison.choice}-{ctx.year}"
     return _sheet_download(exports.indicator_sheet(page), name, fmt)
+
+
+@login_required
+@require_GET
+def domain_table(
+    request: AuthenticatedHttpRequest, teryt: str, domain_code: str, fmt: str
+) -> HttpResponse:
+    unit = unit_get_for_user(request.user, teryt)
+    page = domain_profile_for(
+        request.user,
+        unit,
+        domain_code,
+        choice=request.GET.get("group", ""),
+        year=request.GET.get("year", ""),
+    )
+    ctx = page.context
+    name = f"benchlearn-{teryt}-{page.domain}-{ctx.comparison.choice}-{ctx.year}"
+    return _sheet_download(exports.domain_sheet(page), name, fmt)
+
+
+@login_required
+@require_GET
+def efficiency_table(
+    request: AuthenticatedHttpRequest, teryt: str, model_code: str, fmt: str
+) -> HttpResponse:
+    unit = unit_get_for_user(request.user, teryt)
+    page = efficiency_page_for(
+        request.user,
+        unit,
+        model_code,
+        choice=request.GET.get("group", ""),
+        year=request.GET.get("year", ""),
+    )
+    ctx = page.context
+    name = f"benchlearn-{teryt}-{slugify(page.model.code)}-{ctx.comparison.choice}-{ctx.year}"
+    return _sheet_download(exports.efficiency_sheet(page), name, fmt)

@@ -250,6 +250,64 @@ def test_indicator_table_as_xlsx_and_csv(computed, participant_a):
     assert own[2] == f"{stored:.2f}".replace(".", ",")
 
 
+def test_domain_profile_table_as_xlsx_and_csv(computed, participant_a):
+    unit_a = computed["unit_a"]
+    base = f"/units/{unit_a.teryt}/results/domains/EDU/table"
+    client = client_for(participant_a)
+    page = client.get(f"/units/{unit_a.teryt}/results/domains/EDU/?group=all&year=2024")
+    assert f"{base}.xlsx?group=all&amp;year=2024" in page.content.decode()
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"{base}.xlsx?group=all&year=2024").content)
+    ).active
+    rows = {row[0].value: [cell.value for cell in row] for row in sheet.iter_rows(min_row=2)}
+    net = rows["EDU_NET_COST"]
+    stored = Result.objects.get(indicator__code="EDU_NET_COST", unit=unit_a, period=2024).value
+    everyone = Result.objects.filter(indicator__code="EDU_NET_COST", period=2024).exclude(
+        value=None
+    )
+    cheaper = everyone.filter(value__lt=stored).count()  # lower is better: rank = 1 + cheaper
+    assert net[3] == pytest.approx(stored) and net[4] == 1 + cheaper
+    assert net[5] == everyone.count()
+    text = client.get(f"{base}.csv?group=all&year=2024").content.decode("utf-8-sig")
+    assert "EDU_NET_COST;" in text and f"{stored:.2f}".replace(".", ",") in text
+
+
+def test_efficiency_table_as_xlsx_and_csv(computed_programme, operator):  # noqa: F811
+    from benchlearn.results.models import EfficiencyScore
+    from benchlearn.results.services import efficiency_model_save
+
+    model = efficiency_model_save(
+        user=operator,
+        code="edu-cost",
+        name_pl="Koszt oświaty",
+        inputs=["EDU_EXP"],
+        outputs=["TEACHERS", "NEW_PUPILS"],
+        rts="crs",
+        orientation="input",
+    )
+    computation = computation_run(computation_request(user=operator).pk)
+    unit_a = computed_programme["unit_a"]
+    base = f"/units/{unit_a.teryt}/efficiency/{model.code}/table"
+    client = client_for(operator)
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"{base}.xlsx?group=all&year=2024").content)
+    ).active
+    assert [cell.value for cell in sheet[1]][:2] == ["Unit", "Efficiency"]
+    # (Names may repeat: Bolesławiec the town and the rural gmina.)
+    scores = sorted(
+        (s.unit.name, round(s.score, 9))
+        for s in EfficiencyScore.objects.filter(computation=computation, model=model, period=2024)
+    )
+    listed = [(row[0].value, row[1].value) for row in sheet.iter_rows(min_row=2)]
+    assert sorted((name, round(score, 9)) for name, score in listed) == scores
+    assert [score for _name, score in listed] == sorted(
+        (score for _name, score in listed), reverse=True
+    )
+    assert sheet["B2"].number_format == "#,##0.000"
+    text = client.get(f"{base}.csv?group=all&year=2024").content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Unit;Efficiency;")
+
+
 def test_tables_refuse_others_and_unknown_formats(computed, stranger):
     unit_a = computed["unit_a"]
     client = client_for(stranger)
