@@ -9,15 +9,23 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from benchlearn.accounts.access import Perm, may
+from benchlearn.catalogue.models import Variable
 from benchlearn.engine.stats import Position, ranks_in_group
 from benchlearn.reports import charts
-from benchlearn.results.models import Computation, EfficiencyModel, EfficiencyScore
+from benchlearn.results.models import (
+    ComparisonKind,
+    Computation,
+    EfficiencyModel,
+    EfficiencyScore,
+    Neighbour,
+)
 from benchlearn.results.selectors import (
     Comparison,
     IndicatorInfo,
@@ -36,7 +44,7 @@ from benchlearn.results.selectors import (
     unit_names,
     unit_results,
 )
-from benchlearn.units.models import Unit
+from benchlearn.units.models import ContextValue, Unit
 
 SORTS = ("weakest", "catalogue", "name")
 SMALL_GROUP = 5  # fewer units with a value than this: the comparison is shaky
@@ -188,6 +196,7 @@ class Dashboard:
     efficiency_models: list[EfficiencyModel] = field(default_factory=list)
     scope: str = "all"  # "sets": the indicators of the unit's collection rounds
     has_sets: bool = False
+    neighbours: Neighbours | None = None  # why these units, for the nearest neighbours
 
 
 def dashboard_for(
@@ -243,6 +252,7 @@ def dashboard_for(
         models,
         scope,
         bool(in_sets),
+        neighbours_for(user, context),
     )
 
 
@@ -286,6 +296,89 @@ def _row(
         url=url.format(info.code),
         words=words,
     )
+
+
+# --- Why these neighbours ----------------------------------------------------------------
+
+
+@dataclass
+class NeighbourRow:
+    label: str
+    unit: Unit | None  # linked where names are shown and the viewer may open it
+    distance: float
+    shares: list[str]  # each context variable's part of the distance, in per cent
+    values: list[str]  # the neighbour's context values; empty where names are hidden
+
+
+@dataclass
+class Neighbours:
+    """The unit's nearest neighbours by context and why: each variable's share of the
+    (standardised, weighted) distance. Where names are hidden, the neighbours' own
+    figures are not shown either: a population is as telling as a name."""
+
+    variables: list[str]  # names with units of measure
+    own: list[str]  # the unit's own context values
+    rows: list[NeighbourRow]
+    names_shown: bool
+
+    @property
+    def own_figures(self) -> list[tuple[str, str]]:
+        return list(zip(self.variables, self.own, strict=True))
+
+
+def neighbours_for(user: AnyUser, context: Context) -> Neighbours | None:
+    """For the nearest-neighbours comparison only (None otherwise)."""
+    if context.comparison.kind != ComparisonKind.NEIGHBOURS:
+        return None
+    unit, computation = context.unit, context.computation
+    stored = list(
+        Neighbour.objects.filter(computation=computation, unit=unit)
+        .select_related("peer")
+        .order_by("rank")
+    )
+    codes = list(settings.NEIGHBOUR_WEIGHTS)
+    english = (get_language() or "pl").startswith("en")
+    variables = {v.code: v for v in Variable.objects.filter(code__in=codes)}
+
+    def title(code: str) -> str:
+        variable = variables.get(code)
+        if variable is None:
+            return code
+        name = variable.name_en if english and variable.name_en else variable.name_pl
+        return f"{name} ({variable.unit})" if variable.unit else name
+
+    units = [unit.pk, *(n.peer_id for n in stored)]
+    newest: dict[tuple[int, str], float] = {}
+    for unit_id, code, value in (
+        ContextValue.objects.filter(unit_id__in=units, variable__code__in=codes)
+        .order_by("unit_id", "variable__code", "-year")
+        .values_list("unit_id", "variable__code", "value")
+    ):
+        newest.setdefault((unit_id, code), value)
+    number = charts.number_formatter()
+
+    def figures(unit_id: int) -> list[str]:
+        return [number(newest.get((unit_id, code)), 0 if code == "POP" else 1) for code in codes]
+
+    shown = context.comparison.names_shown
+    labels = labels_from_names(context.comparison, unit, unit_names(units), computation)
+    rows = []
+    for neighbour in stored:
+        peer = neighbour.peer
+        shares = neighbour.shares or {}
+        rows.append(
+            NeighbourRow(
+                label=labels.get(peer.pk, peer.name if shown else "?"),
+                unit=peer if shown and may(user, Perm.UNIT_VIEW, peer) else None,
+                distance=neighbour.distance,
+                shares=[
+                    "—" if shares.get(code) is None else f"{number(100 * shares[code], 0)} %"
+                    for code in codes
+                ],
+                values=figures(peer.pk) if shown else [],
+            )
+        )
+    return Neighbours([title(code) for code in codes], figures(unit.pk), rows, shown)
 
 
 # --- One indicator --------------------------------------------------------------------

@@ -377,3 +377,19 @@ def test_a_non_member_is_refused_the_anonymised_group(page, live_server, compute
     for name in members:
         assert name not in main.inner_html()
     axe_check(page)
+
+
+def test_participant_sees_why_the_nearest_neighbours_are_neighbours(
+    page, live_server, computed, participant_a
+):
+    unit_a = computed["unit_a"]
+    login(page, live_server, participant_a.email)
+    page.goto(f"{live_server.url}/units/{unit_a.teryt}/results/?group=neighbours")
+    why = page.locator("details.neighbours")
+    assert "Dlaczego te jednostki" in why.locator("summary").inner_text()
+    table = why.locator("table.neighbours")
+    assert "Udział w różnicy" in table.inner_text()
+    rows = table.locator("tbody tr")
+    assert rows.count() >= 2 and f"{unit_a.name} (Twoja jednostka)" in rows.first.inner_text()
+    assert "Dane Twojej jednostki:" in why.inner_text()
+    axe_check(page)

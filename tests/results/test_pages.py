@@ -291,3 +291,41 @@ def test_the_dashboard_lists_the_indicators_of_the_units_rounds_or_all_on_reques
         round_.units.remove(unit_a)
     alone = client.get(f"{base}?group=all").content.decode()
     assert listed(alone) == computed_codes and 'name="scope"' not in alone
+
+
+def test_nearest_neighbours_say_why_they_are_neighbours(computed, participant_a, operator):
+    from benchlearn.results.models import Neighbour
+
+    unit_a = computed["unit_a"]
+    stored = list(Neighbour.objects.filter(unit=unit_a).select_related("peer").order_by("rank"))
+    assert stored
+    url = f"/units/{unit_a.teryt}/results/?group=neighbours"
+    named = client_for(operator).get(url).content.decode()
+    assert "Why these units" in named
+    section = named[named.index('<table class="neighbours">') : named.index("</details>")]
+    for neighbour in stored:
+        assert neighbour.peer.name in section
+        row = section[section.index(neighbour.peer.name) :]
+        row = row[: row.index("</tr>")]
+        shares = [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ][-3:]  # population, area, density: each one's part of the distance
+        expected = [
+            f"{100 * neighbour.shares[code]:.0f} %" for code in ("POP", "AREA_KM2", "DENSITY")
+        ]
+        assert shares == expected
+    # A participant sees the neighbours as letters, without their figures.
+    hidden = client_for(participant_a).get(url).content.decode()
+    section = hidden[hidden.index('<table class="neighbours">') : hidden.index("</details>")]
+    assert "Share of the difference" in section and "Figures" not in section
+    for neighbour in stored:
+        if neighbour.peer != unit_a:
+            assert neighbour.peer.name not in section
+    # Other comparisons do not explain neighbours.
+    assert (
+        "Why these units"
+        not in client_for(participant_a)
+        .get(f"/units/{unit_a.teryt}/results/?group=all")
+        .content.decode()
+    )
