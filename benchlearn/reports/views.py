@@ -18,6 +18,7 @@ from benchlearn.accounts.access import (
 )
 from benchlearn.reports import documents, exports
 from benchlearn.results.pages import (
+    Context,
     dashboard_for,
     domain_profile_for,
     efficiency_page_for,
@@ -75,6 +76,17 @@ def _sheet_download(sheet: exports.Sheet, name: str, fmt: str) -> HttpResponse:
     return _download(write(sheet), f"{name}.{fmt}", content_type)
 
 
+def _chosen(request: AuthenticatedHttpRequest) -> dict[str, str]:
+    """The comparison and year of the page the table comes from, from its query."""
+    return {"choice": request.GET.get("group", ""), "year": request.GET.get("year", "")}
+
+
+def _page_table(sheet: exports.Sheet, ctx: Context, fmt: str, *parts: str) -> HttpResponse:
+    """The page's table as a file named after the unit, ``parts``, comparison and year."""
+    name = "-".join(["benchlearn", ctx.unit.teryt, *parts, ctx.comparison.choice, str(ctx.year)])
+    return _sheet_download(sheet, name, fmt)
+
+
 @login_required
 @require_GET
 def dashboard_table(request: AuthenticatedHttpRequest, teryt: str, fmt: str) -> HttpResponse:
@@ -82,15 +94,13 @@ def dashboard_table(request: AuthenticatedHttpRequest, teryt: str, fmt: str) -> 
     page = dashboard_for(
         request.user,
         unit,
-        choice=request.GET.get("group", ""),
-        year=request.GET.get("year", ""),
+        **_chosen(request),
         domain=request.GET.get("domain", ""),
         category=request.GET.get("category", ""),
         sort=request.GET.get("sort", ""),
         scope=request.GET.get("scope", ""),
     )
-    name = f"benchlearn-{teryt}-{page.context.comparison.choice}-{page.context.year}"
-    return _sheet_download(exports.dashboard_sheet(page), name, fmt)
+    return _page_table(exports.dashboard_sheet(page), page.context, fmt)
 
 
 @login_required
@@ -100,16 +110,9 @@ def indicator_table(
 ) -> HttpResponse:
     unit = unit_get_for_user(request.user, teryt)
     page = indicator_page_for(
-        request.user,
-        unit,
-        indicator_code,
-        choice=request.GET.get("group", ""),
-        year=request.GET.get("year", ""),
-        every_row=True,
+        request.user, unit, indicator_code, **_chosen(request), every_row=True
     )
-    ctx = page.context
-    name = f"benchlearn-{teryt}-{page.indicator.code}-{ctx.comparison.choice}-{ctx.year}"
-    return _sheet_download(exports.indicator_sheet(page), name, fmt)
+    return _page_table(exports.indicator_sheet(page), page.context, fmt, page.indicator.code)
 
 
 @login_required
@@ -118,16 +121,8 @@ def domain_table(
     request: AuthenticatedHttpRequest, teryt: str, domain_code: str, fmt: str
 ) -> HttpResponse:
     unit = unit_get_for_user(request.user, teryt)
-    page = domain_profile_for(
-        request.user,
-        unit,
-        domain_code,
-        choice=request.GET.get("group", ""),
-        year=request.GET.get("year", ""),
-    )
-    ctx = page.context
-    name = f"benchlearn-{teryt}-{page.domain}-{ctx.comparison.choice}-{ctx.year}"
-    return _sheet_download(exports.domain_sheet(page), name, fmt)
+    page = domain_profile_for(request.user, unit, domain_code, **_chosen(request))
+    return _page_table(exports.domain_sheet(page), page.context, fmt, page.domain)
 
 
 @login_required
@@ -136,13 +131,6 @@ def efficiency_table(
     request: AuthenticatedHttpRequest, teryt: str, model_code: str, fmt: str
 ) -> HttpResponse:
     unit = unit_get_for_user(request.user, teryt)
-    page = efficiency_page_for(
-        request.user,
-        unit,
-        model_code,
-        choice=request.GET.get("group", ""),
-        year=request.GET.get("year", ""),
-    )
-    ctx = page.context
-    name = f"benchlearn-{teryt}-{slugify(page.model.code)}-{ctx.comparison.choice}-{ctx.year}"
-    return _sheet_download(exports.efficiency_sheet(page), name, fmt)
+    page = efficiency_page_for(request.user, unit, model_code, **_chosen(request))
+    sheet = exports.efficiency_sheet(page)
+    return _page_table(sheet, page.context, fmt, slugify(page.model.code))

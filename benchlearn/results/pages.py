@@ -193,7 +193,7 @@ class Dashboard:
     domain: str
     category: str
     sort: str
-    efficiency_models: list[EfficiencyModel] = field(default_factory=list)
+    efficiency_models: list[tuple[str, str]] = field(default_factory=list)  # code, name
     scope: str = "all"  # "sets": the indicators of the unit's collection rounds
     has_sets: bool = False
     neighbours: Neighbours | None = None  # why these units, for the nearest neighbours
@@ -240,7 +240,7 @@ def dashboard_for(
         rows.sort(key=lambda row: row.indicator.name.lower())
     categories = sorted({(i.category, i.category_label) for i in every}, key=lambda c: c[1])
     language = get_language() or "pl"
-    models = list(EfficiencyModel.objects.order_by("code"))
+    models = [(m.code, m.name(language)) for m in EfficiencyModel.objects.order_by("code")]
     return Dashboard(
         context,
         rows,
