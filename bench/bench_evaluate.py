@@ -15,7 +15,7 @@ import polars as pl
 from bench.common import BenchRow, peak_memory_mb, timed
 from bench.synthetic import synthetic_programme
 from benchlearn.engine.evaluate import evaluate
-from benchlearn.engine.naive import evaluate_naive
+from tests.engine.naive import evaluate_naive
 
 NAIVE_UNITS = 50
 TARGET_SECONDS = 3.0

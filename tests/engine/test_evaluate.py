@@ -6,16 +6,17 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from benchlearn.engine import evaluate as engine
 from benchlearn.engine.catalogue import Catalogue, Indicator, Variable
 from benchlearn.engine.evaluate import (
     CatalogueError,
     check_catalogue,
     dependents,
     evaluate,
+    evaluation,
+    grid,
     reevaluate,
 )
-from benchlearn.engine.naive import evaluate_naive
+from tests.engine.naive import evaluate_naive
 
 VARIABLES = ("A", "B", "C", "D")
 COLUMNS = ["unit", "period", "indicator", "value", "flag", "numerator", "denominator"]
@@ -423,9 +424,9 @@ def test_reevaluate_keeps_what_does_not_depend_on_the_change(monkeypatch):
         value=pl.when(pl.col("indicator") == "T").then(-999.0).otherwise("value")
     )
     compiled = []
-    original = engine._indicator_exprs
+    original = evaluation._indicator_exprs
     monkeypatch.setattr(
-        engine,
+        evaluation,
         "_indicator_exprs",
         lambda code, *args: compiled.append(code) or original(code, *args),
     )
@@ -554,7 +555,7 @@ def test_vectorised_equals_the_reference_loop(seed):
 
 
 def test_vectorised_equals_the_reference_loop_in_small_slices(monkeypatch):
-    monkeypatch.setattr(engine, "_SLICE_ROWS", 7)  # many slices, on several threads
+    monkeypatch.setattr(grid, "_SLICE_ROWS", 7)  # many slices, on several threads
     for seed in range(3):
         values, cat = random_programme(seed)
         ordered = values.sort("unit", "period", "variable")  # sorted: the grouped path
@@ -570,7 +571,7 @@ def test_the_reference_loop_refuses_duplicates_too():
 
 def test_codes_that_share_hash_slots_fall_back_to_an_exact_lookup(monkeypatch):
     codes = pl.Series(["A", "B", "C"])
-    lookup = engine._Lookup(codes, verify=True)
+    lookup = grid._Lookup(codes, verify=True)
     lookup.seed = -1  # as if no seed separated them
     assert lookup.find(pl.Series(["C", "Z", "A", "A"])).tolist() == [2, 3, 0, 0]
 

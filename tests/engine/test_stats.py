@@ -13,6 +13,7 @@ from benchlearn.engine.stats import (
     GROUP_STATS_COLUMNS,
     UNIT_POSITIONS_COLUMNS,
     group_stats,
+    sorting,
     unit_positions,
 )
 
@@ -435,7 +436,7 @@ def reference(frame, membership):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("block_entries", [1, 50, 1 << 17])
 def test_group_stats_match_a_polars_reference(seed, block_entries, monkeypatch):
-    monkeypatch.setattr(stats, "_BLOCK_ENTRIES", block_entries)
+    monkeypatch.setattr(sorting, "BLOCK_ENTRIES", block_entries)
     frame, membership, polarity = random_programme(seed)
     found = group_stats(frame, membership, polarity).filter(pl.col("n") > 0)
     expected = reference(frame, membership)
@@ -449,7 +450,7 @@ def test_group_stats_match_a_polars_reference(seed, block_entries, monkeypatch):
 @pytest.mark.parametrize("seed", [0, 1])
 @pytest.mark.parametrize("block_entries", [1, 50, 1 << 17])
 def test_unit_positions_match_a_polars_reference(seed, block_entries, monkeypatch):
-    monkeypatch.setattr(stats, "_BLOCK_ENTRIES", block_entries)
+    monkeypatch.setattr(sorting, "BLOCK_ENTRIES", block_entries)
     frame, membership, polarity = random_programme(seed)
     found = unit_positions(frame, membership, polarity)
     keys = ["group", "indicator", "period"]

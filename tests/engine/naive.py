@@ -3,7 +3,7 @@
 ``evaluate_naive`` interprets each formula's syntax tree for one unit and one period
 at a time, with the semantics of :mod:`benchlearn.engine.evaluate` written out plainly.
 It is the baseline of the benchmark and the oracle of the tests; nothing else should
-call it (at national scale it is over a hundred times slower).
+call it (it is far slower than the vectorised evaluator).
 """
 
 from __future__ import annotations
