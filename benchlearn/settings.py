@@ -105,10 +105,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets readers go on while a writer works; the timeout waits for a lock
-    # instead of failing at once when two requests write together.
+    # instead of failing at once when two requests write together. Transactions take
+    # the write lock when they begin (IMMEDIATE): one that read first and then wanted
+    # to write could not wait for the lock and failed with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA foreign_keys=ON;",
         "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
