@@ -49,6 +49,17 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "BENCHLEARN_SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_a_short_secret_key_with_a_clear_message(tmp_path):
+    env = {**PRODUCTION_ENV, "BENCHLEARN_DATA_DIR": str(tmp_path)}
+    env["BENCHLEARN_SECRET_KEY"] = "x" * 49
+    result = _benchlearn("check", env=env)
+    assert result.returncode != 0
+    assert "BENCHLEARN_SECRET_KEY of at least 50 random characters (it has 49)" in result.stderr
+    env["BENCHLEARN_SECRET_KEY"] = "k" * 9 + "x7Qp2-0123456789-abcdefghij-ABCDEFGHIJ-zz"
+    assert len(env["BENCHLEARN_SECRET_KEY"]) == 50
+    assert _benchlearn("check", env=env).returncode == 0
+
+
 def test_development_defaults_fail_the_deploy_check(tmp_path):
     result = _benchlearn(
         "check", "--deploy", "--fail-level", "WARNING", env={"BENCHLEARN_DATA_DIR": str(tmp_path)}

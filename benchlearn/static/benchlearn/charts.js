@@ -2,9 +2,11 @@
 // Vega-Lite spec the server put beside it in a JSON script element. The page is complete
 // without this: each chart has a text description and a data table in the HTML.
 // Charts are drawn when they come near the screen, so a dashboard with dozens of
-// sparklines draws only those the reader sees. No inline code, so it works under a
-// Content-Security-Policy of script-src 'self' (vega itself compiles its expressions
-// with Function(), so such a policy must allow 'unsafe-eval').
+// sparklines draws only those the reader sees. It runs under the site's
+// Content-Security-Policy (script-src and style-src 'self', no 'unsafe-eval'): vega
+// evaluates expressions with the interpreter vega-embed carries (ast: true) instead of
+// compiling them with Function(), and neither vega-embed nor its tooltips add a <style>
+// element (their few rules are in reports/charts.css).
 (() => {
   if (typeof window.vegaEmbed !== "function") {
     return;
@@ -22,6 +24,9 @@
       .vegaEmbed(canvas, payload.spec, {
         renderer: "svg",
         actions: false,
+        ast: true,
+        defaultStyle: false,
+        tooltip: { disableDefaultStyle: true },
         formatLocale: payload.formatLocale,
       })
       .then(() => {
