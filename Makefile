@@ -1,4 +1,4 @@
-# Benchlearn: `make demo` serves the app with demo data, `make test` runs every check.
+# Benchlearn: `make demo` serves the app with demo data (and a worker), `make test` runs every check.
 # Both set everything up themselves on a fresh machine with Python 3.11+.
 
 PYTHON ?= python3
@@ -49,7 +49,7 @@ messages: install
 demo: install
 	$(BIN)/benchlearn migrate --verbosity 0
 	$(BIN)/benchlearn demo
-	$(BIN)/benchlearn runserver 127.0.0.1:8000
+	$(BIN)/benchlearn serve 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ With no environment at all it runs a development site on SQLite; production is s
 on with ``BENCHLEARN_PRODUCTION=1`` and then refuses to start without a real secret key.
 """
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -59,6 +60,9 @@ INSTALLED_APPS = [
     "csp",
     "ninja",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "benchlearn.background",
     "benchlearn.accounts",
     "benchlearn.units",
     "benchlearn.groups",
@@ -222,17 +226,13 @@ BDL_PAGE_SIZE = 100  # the most BDL gives in one page
 
 # Excel and CSV imports of collected values: files above the size limit are refused
 # before they are read; a workbook whose parts would unpack to more than the second
-# limit is refused as a possible zip bomb. Larger files import in the background:
-# in a thread of the web process ("thread", fine for a single server and SQLite) or
-# by `benchlearn run-jobs` ("command").
+# limit is refused as a possible zip bomb. Larger files import in the background, as a
+# task (see TASKS).
 COLLECTION_IMPORT_MAX_BYTES = env_int("BENCHLEARN_IMPORT_MAX_MB", 20) * 1024 * 1024
 COLLECTION_IMPORT_MAX_UNPACKED_BYTES = (
     env_int("BENCHLEARN_IMPORT_MAX_UNPACKED_MB", 300) * 1024 * 1024
 )
 COLLECTION_IMPORT_SYNC_BYTES = env_int("BENCHLEARN_IMPORT_SYNC_KB", 512) * 1024
-COLLECTION_IMPORT_RUNNER = env_str("BENCHLEARN_IMPORT_RUNNER", "thread")
-# Results are computed in the background the same way ("thread" or "command").
-RESULTS_RUNNER = env_str("BENCHLEARN_COMPUTE_RUNNER", COLLECTION_IMPORT_RUNNER)
 # Nearest neighbours by context: how many, on which context variables with what
 # weights, and which are compared on a logarithmic scale (sizes: 2,000 vs 4,000
 # residents count as much as 200,000 vs 400,000).
@@ -281,6 +281,21 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "xr-spatial-tracking",
     )
 }
+# Background work (imports, computations, PDF packs, e-mails) runs as tasks of Django's
+# Tasks framework. The default backend keeps the queue in the database and
+# `benchlearn worker` runs it (as many workers as wanted, on any machine reaching the
+# database); another backend (RQ, Celery, ...) is named by its dotted path, with its
+# OPTIONS as JSON, without a change of code.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("BENCHLEARN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "OPTIONS": json.loads(env_str("BENCHLEARN_TASKS_OPTIONS", "{}")),
+    }
+}
+# A worker writes a heartbeat this often; one silent for the second figure (or, on its
+# own machine, whose process is gone) is dead, and its running task is taken back.
+WORKER_BEAT_SECONDS = env_int("BENCHLEARN_WORKER_BEAT_SECONDS", 10)
+WORKER_STALE_SECONDS = env_int("BENCHLEARN_WORKER_STALE_SECONDS", 120)
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("BENCHLEARN_SSL_REDIRECT", True)

@@ -27,10 +27,20 @@ def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
-def _computations_where_tests_say(settings):
-    # Approvals queue computations: tests run them where they say, never in a thread.
-    settings.RESULTS_RUNNER = "command"
+def _tasks_wait_where_tests_say(settings):
+    # Queued tasks (imports, computations after approvals) are kept, not run: tests run
+    # them where they say, or ask for the immediate backend (``tasks_run_at_once``).
+    settings.TASKS = DUMMY_TASKS
+
+
+@pytest.fixture
+def tasks_run_at_once(settings):
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 def load_units(*teryts: str) -> None:

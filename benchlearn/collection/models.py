@@ -344,8 +344,8 @@ class ImportJobState(models.TextChoices):
 class ImportJob(models.Model):
     """An Excel or CSV file being imported in the background, with its progress.
 
-    A worker claims a queued job by updating its row (a thread started by the upload
-    page, or ``benchlearn run-jobs``); the page polls ``done``/``total``.
+    A task run by ``benchlearn worker`` imports it and writes its progress here; the
+    page polls ``done``/``total``.
     """
 
     round = models.ForeignKey(

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.test import override_settings
 
 from benchlearn.accounts.models import User
 from benchlearn.accounts.services import user_create
@@ -158,12 +157,10 @@ def demo_build() -> list[DemoAccount]:
     """Load the registry, its context values and the default catalogue, create the
     demo programme with its past years, and compute the results; returns the accounts
     to log in with."""
-    # A thread started by a queued computation (ours, or one an approval asks for)
-    # would run beside ours: the demo computes once, here, and waits for it.
-    with override_settings(RESULTS_RUNNER="command"):
-        operator, changed = _programme_build()
-        if changed or not Computation.objects.filter(state=ComputationState.DONE).exists():
-            _results_compute(operator)
+    # The computation the approvals queued runs here (a worker finds it done).
+    operator, changed = _programme_build()
+    if changed or not Computation.objects.filter(state=ComputationState.DONE).exists():
+        _results_compute(operator)
     return [OPERATOR, *MODERATORS, *(account for account, _teryt, _level in PARTICIPANTS)]
 
 

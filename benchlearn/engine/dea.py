@@ -23,11 +23,7 @@ the full envelopment LP, while the model holds little more than the frontier uni
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -393,45 +389,18 @@ class _Envelopment:
         return weights
 
 
-@contextmanager
-def _stdout_silenced() -> Iterator[None]:
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no file descriptor 1: nothing to silence
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+class _QuietHighs(highspy.Highs):
+    """HiGHS prints a copyright banner on standard output when the first solver of the
+    process starts its callbacks (in ``__init__``); output switched off before then
+    prints nothing, and nothing else of the process is touched."""
 
-
-_first_solver = threading.Lock()
-_banner_shown = False
+    def enableCallbacks(self) -> None:
+        self.setOptionValue("output_flag", False)
+        super().enableCallbacks()  # type: ignore[no-untyped-call]
 
 
 def _quiet_highs() -> highspy.Highs:
-    # HiGHS prints a copyright banner on file descriptor 1 when the first solver of the
-    # process is created, before any option can switch output off; it would land in the
-    # middle of CLI output, so that one creation runs with stdout pointed at /dev/null.
-    global _banner_shown
-    with _first_solver:
-        if _banner_shown:
-            highs = _new_highs()
-        else:
-            with _stdout_silenced():
-                highs = _new_highs()
-            _banner_shown = True
-    highs.setOptionValue("output_flag", False)
-    return highs
-
-
-def _new_highs() -> highspy.Highs:
-    return highspy.Highs()  # type: ignore[no-untyped-call]  # highspy leaves __init__ untyped
+    return _QuietHighs()  # type: ignore[no-untyped-call]  # highspy leaves __init__ untyped
 
 
 # --- result frames ---------------------------------------------------------------------

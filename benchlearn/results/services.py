@@ -1,8 +1,8 @@
 """Computing results and keeping them (writes; reads are in ``selectors``).
 
-``computation_request`` queues a run (after an approval, or on an operator's demand);
-a worker claims it with a conditional UPDATE (a thread of the web process, or
-``benchlearn run-jobs``) and ``computation_build`` runs the engine step by step,
+``computation_request`` queues a run (after an approval, or on an operator's demand) as
+a task; the worker running it claims the row with a conditional UPDATE (a task queued
+twice runs once) and ``computation_build`` runs the engine step by step,
 writing its progress to the row for the page to poll. Rows are written outside one big
 transaction so that the progress is visible, but nothing reads a computation before it
 is done: pages read the newest finished one, and a failed run's rows are deleted.
@@ -12,31 +12,32 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_tasks import task
 
 from benchlearn.accounts.access import Perm, require
 from benchlearn.accounts.models import User
+from benchlearn.background.queue import enqueue, on_abandoned
 from benchlearn.catalogue.models import Domain, Indicator, IndicatorVersion, Variable
 from benchlearn.catalogue.selectors import engine_indicator, engine_variable
 from benchlearn.collection.models import Value, ValueChange
 from benchlearn.collection.selectors import values_frame
 from benchlearn.engine import catalogue as engine
-from benchlearn.engine.dea import dea
 from benchlearn.engine.evaluate import evaluate
 from benchlearn.engine.formula import FormulaError, parse, references
 from benchlearn.engine.peers import nearest_peers
 from benchlearn.engine.stats import group_stats
 from benchlearn.groups.models import ExchangeGroup
+from benchlearn.results.efficiency import efficiency_store
 from benchlearn.results.models import (
     ComparisonGroup,
     ComparisonKind,
@@ -82,7 +83,7 @@ def computation_request(*, user: User | None, reason: str = "") -> Computation:
     """Queue a computation of every result; one already waiting is reused.
 
     ``user`` is the operator asking (checked), or None when the system asks after an
-    approval. Starts the work in a thread when ``RESULTS_RUNNER`` is "thread".
+    approval. A worker runs it (``computation_task``).
     """
     if user is not None:
         require(user, Perm.COLLECTION_MANAGE)
@@ -93,21 +94,35 @@ def computation_request(*, user: User | None, reason: str = "") -> Computation:
             computation = Computation.objects.create(
                 requested_by=user, reason=reason[:200], total=len(STEPS)
             )
-            if settings.RESULTS_RUNNER == "thread":
-                pk = computation.pk
-                transaction.on_commit(lambda: _thread_start(pk))
+            enqueue(computation_task, computation.pk)
     return computation
 
 
-def _thread_start(computation_id: int) -> None:
-    threading.Thread(target=_thread_run, args=(computation_id,), daemon=True).start()
-
-
-def _thread_run(computation_id: int) -> None:
+@task()
+def computation_task(computation_id: int) -> None:
     try:
         computation_run(computation_id)
-    finally:
-        connections.close_all()  # this thread's own connections
+    except BaseException:  # the worker stopped by force: failed, not left running
+        _computation_abandoned(computation_id, retried=False)
+        raise
+
+
+@on_abandoned(computation_task, attempts=2)
+def _computation_abandoned(computation_id: int, *, retried: bool) -> None:
+    """Its rows go; it waits for the next worker, or fails with a message."""
+    computation = Computation.objects.filter(pk=computation_id).first()
+    if computation is None or computation.finished:
+        return
+    _discard_rows(computation)
+    if retried:
+        Computation.objects.filter(pk=computation_id).update(
+            state=ComputationState.QUEUED, step="", done=0, started_at=None
+        )
+        return
+    error = gettext_noop("The computation stopped before it ended (its server was stopped).")
+    Computation.objects.filter(pk=computation_id).update(
+        state=ComputationState.FAILED, error=error, finished_at=timezone.now()
+    )
 
 
 def computation_claim(computation_id: int | None = None) -> Computation | None:
@@ -239,7 +254,7 @@ def computation_store(
     progress.step(6)
     _neighbours_store(computation, unit_ids, with_results)
     progress.step(7)
-    _efficiency_store(computation, values, results, unit_ids)
+    efficiency_store(computation, values, results, unit_ids)
     _statistics_refresh()
     periods = results["period"]
     Computation.objects.filter(pk=computation.pk).update(
@@ -538,84 +553,3 @@ def efficiency_model_save(
     model.rts, model.orientation, model.updated_at = rts, orientation, timezone.now()
     model.save()
     return model
-
-
-def _efficiency_store(
-    computation: Computation,
-    values: pl.DataFrame,
-    results: pl.DataFrame,
-    unit_ids: dict[str, int],
-) -> None:
-    """Every DEA model scored in every period over all units with its inputs and
-    outputs (the national frontier); units DEA cannot score are kept with the reason."""
-    models = list(EfficiencyModel.objects.all())
-    if not models:
-        return
-    long = pl.concat(
-        [
-            values.select("unit", "period", pl.col("variable").alias("code"), "value"),
-            results.select("unit", "period", pl.col("indicator").alias("code"), "value"),
-        ]
-    ).filter(pl.col("value").is_not_null())
-    rows: list[tuple[object, ...]] = []
-    for model in models:
-        codes = [*model.inputs, *model.outputs]
-        chosen = long.filter(pl.col("code").is_in(codes))
-        for (period,), part in chosen.partition_by("period", as_dict=True).items():
-            wide = part.pivot(on="code", index="unit", values="value", aggregate_function="first")
-            for code in codes:
-                if code not in wide.columns:
-                    wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(code))
-            rows += _scored(computation, model, int(period), wide, unit_ids)
-    rows_write(
-        EfficiencyScore,
-        ["computation", "model", "unit", "period", "score", "efficient", "peers", "excluded"],
-        rows,
-    )
-
-
-def _scored(
-    computation: Computation,
-    model: EfficiencyModel,
-    period: int,
-    wide: pl.DataFrame,
-    unit_ids: dict[str, int],
-) -> list[tuple[object, ...]]:
-    try:
-        result = dea(
-            wide,
-            id="unit",
-            inputs=model.inputs,
-            outputs=model.outputs,
-            rts=model.rts,  # type: ignore[arg-type]
-            orientation=model.orientation,  # type: ignore[arg-type]
-        )
-    except ValueError as error:  # too few units with complete data: all excluded
-        reason = str(error)[:200]
-        return [
-            (computation.pk, model.pk, unit_ids[u], period, None, False, "[]", reason)
-            for u in wide["unit"]
-        ]
-    peers: dict[str, list[list[float]]] = {}
-    for unit, peer, weight in result.peers.iter_rows():
-        peers.setdefault(unit, []).append([unit_ids[peer], weight])
-    rows: list[tuple[object, ...]] = [
-        (
-            computation.pk,
-            model.pk,
-            unit_ids[unit],
-            period,
-            score,
-            efficient,
-            json.dumps(peers.get(unit, [])),
-            "",
-        )
-        for unit, score, efficient in result.scores.select(
-            "id", "efficiency", "efficient"
-        ).iter_rows()
-    ]
-    rows += [
-        (computation.pk, model.pk, unit_ids[unit], period, None, False, "[]", reason[:200])
-        for unit, reason in result.excluded.iter_rows()
-    ]
-    return rows

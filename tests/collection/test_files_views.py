@@ -1,12 +1,12 @@
 """The download and upload pages, and a background import reaching done."""
 
 import io
-import time
+from pathlib import Path
 
 import openpyxl
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_tasks import task_backends
 
 from benchlearn.collection.files.export import unit_template
 from benchlearn.collection.files.jobs import import_job_run
@@ -68,10 +68,11 @@ def test_round_workbook_for_operators_only(round_, operator, participant_a):
 
 def test_large_upload_runs_as_a_job_with_progress(sub_a, participant_a, settings):
     settings.COLLECTION_IMPORT_SYNC_BYTES = 0  # every file is "large"
-    settings.COLLECTION_IMPORT_RUNNER = "command"  # run it here, not in a thread
     client = client_for(participant_a)
     response = upload(client, sub_a, filled(sub_a, TEACHERS=12))
     job = ImportJob.objects.get()
+    (queued,) = task_backends["default"].results  # a task waits for a worker
+    assert queued.task.name == "import_job_task" and queued.args == [job.pk]
     assert response["Location"] == reverse("import-job", args=[job.pk])
     page = client.get(response["Location"]).content.decode()
     assert 'hx-trigger="every 1s"' in page and "<progress" in page
@@ -84,16 +85,13 @@ def test_large_upload_runs_as_a_job_with_progress(sub_a, participant_a, settings
     assert import_job_run() is None
 
 
-@pytest.mark.django_db(transaction=True)
-def test_background_thread_reaches_done(sub_a, participant_a, settings):
+def test_with_the_immediate_backend_the_upload_is_imported_at_once(
+    sub_a, participant_a, settings, tasks_run_at_once
+):
     settings.COLLECTION_IMPORT_SYNC_BYTES = 0
-    settings.COLLECTION_IMPORT_RUNNER = "thread"
-    upload(client_for(participant_a), sub_a, filled(sub_a, TEACHERS=12))
+    response = upload(client_for(participant_a), sub_a, filled(sub_a, TEACHERS=12))
     job = ImportJob.objects.get()
-    for _ in range(100):
-        job.refresh_from_db()
-        if job.finished:
-            break
-        time.sleep(0.1)
+    assert response["Location"] == reverse("import-job", args=[job.pk])
     assert job.state == ImportJobState.DONE, job.problems
     assert Value.objects.get(variable__code="TEACHERS").value == 12
+    assert not Path(job.path).exists()  # the uploaded file is gone

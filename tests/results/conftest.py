@@ -57,7 +57,6 @@ def approve_values(round_, unit, entries, operator) -> None:
 @pytest.fixture
 def computed_programme(settings, published, programme, units, extra_units, operator):  # noqa: F811 - fixtures
     """Every unit's values approved in both years but unit C's for 2024 (a draft)."""
-    settings.RESULTS_RUNNER = "command"  # computations run where the test says
     every = sorted([*units.values(), *extra_units], key=lambda u: u.teryt)
     for code, base in (("POP", 4_000.0), ("AREA_KM2", 50.0), ("DENSITY", 80.0), ("PUPILS", 900.0)):
         variable = Variable.objects.get_or_create(

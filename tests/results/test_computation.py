@@ -165,7 +165,6 @@ def test_only_operators_ask_for_a_computation_and_one_waits_at_a_time(
 
 
 def test_nothing_to_compute_gives_an_empty_finished_computation(db, operator, settings):
-    settings.RESULTS_RUNNER = "command"
     computation = compute(operator)
     assert computation.state == ComputationState.DONE, computation.error
     assert computation.results == 0 and computation.units == 0

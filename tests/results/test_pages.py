@@ -1,13 +1,11 @@
 """The unit's dashboard and indicator page as a participant, a moderator, an operator
 and people who must be refused; figures checked against the engine."""
 
-import io
 import re
 import statistics
 
 import polars as pl
 import pytest
-from django.core.management import call_command
 
 from benchlearn.engine.stats import unit_positions
 from benchlearn.results.models import ComparisonGroup, Computation, Result
@@ -163,7 +161,7 @@ def test_operator_computes_on_demand_and_follows_the_progress(computed_programme
     assert response.status_code == 302
     queued = client.get("/results/", headers={"HX-Request": "true"}).content.decode()
     assert 'hx-trigger="every 2s"' in queued and "waiting" in queued
-    call_command("run-jobs", "--once", stdout=io.StringIO())
+    computation_run()
     done = client.get("/results/").content.decode()
     assert "hx-trigger" not in done
     assert Result.objects.count() > 0 and "data version" in done.lower()

@@ -12,9 +12,7 @@ unit's template), the current template version and the round's variable list.
 from __future__ import annotations
 
 import datetime
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -106,21 +104,20 @@ def import_file(
     """Import the values of ``path`` (uploaded as ``name``) into ``round_``; all or
     nothing. ``unit``: the file must be that unit's (a unit's page). ``user`` None: a
     command run on the server."""
-    with _collector_paused():
-        try:
-            found = read_entries(path, name, round_, unit)
-        except FileRefused as refused:
-            return FileImport(problems=refused.problems)
-        # With problems in the cells already, the values are still checked (and nothing
-        # written) so that every problem of the file is listed at once.
-        result = values_import(
-            round_=round_,
-            user=user,
-            entries=found.entries,
-            source=source,
-            dry_run=dry_run or bool(found.problems),
-            progress=progress,
-        )
+    try:
+        found = read_entries(path, name, round_, unit)
+    except FileRefused as refused:
+        return FileImport(problems=refused.problems)
+    # With problems in the cells already, the values are still checked (and nothing
+    # written) so that every problem of the file is listed at once.
+    result = values_import(
+        round_=round_,
+        user=user,
+        entries=found.entries,
+        source=source,
+        dry_run=dry_run or bool(found.problems),
+        progress=progress,
+    )
     problems = list(found.problems)
     for (teryt, code), messages in result.errors.items():
         row, column = found.place(teryt, code)
@@ -135,20 +132,6 @@ def import_file(
         units=result.units,
         values=result.values,
     )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a file's values are read, checked and
-    written: hundreds of thousands of tuples and Decimals without reference cycles,
-    which the collector otherwise walks again and again as they pile up."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _order(problem: Problem) -> tuple[str, int, int]:

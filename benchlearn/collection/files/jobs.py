@@ -1,26 +1,26 @@
-"""Imports of large files in the background: an ImportJob row per uploaded file, claimed
-by a worker with an UPDATE of its state (no queue server), which writes its progress
-to the row for the page to poll.
+"""Imports of large files in the background: an ImportJob row per uploaded file, which
+the page shows with its progress, and a task (``import_job_task``) that a worker runs.
 
-The worker is a thread of the web process when ``COLLECTION_IMPORT_RUNNER`` is
-"thread" (a single server, the SQLite demo) or ``benchlearn run-jobs`` ("command").
+The file is removed whatever the outcome: when the import ends, when the worker running
+it dies (the job is then refused with a message, see ``_import_abandoned``), and when
+the job cannot be queued.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from benchlearn.accounts.models import User
+from benchlearn.background.queue import enqueue, on_abandoned
 from benchlearn.collection.files.importer import FileImport, import_file
 from benchlearn.collection.files.problems import Problem
 from benchlearn.collection.models import ImportJob, ImportJobState, Round, ValueSource
@@ -47,29 +47,50 @@ def problem_rows(problems: list[Problem]) -> list[dict[str, object]]:
 def import_job_create(
     *, round_: Round, user: User, unit: Unit | None, path: Path, file_name: str
 ) -> ImportJob:
-    """Queue the import of a stored file and start it in a thread when so configured."""
-    job = ImportJob.objects.create(
-        round=round_,
-        unit=unit,
-        created_by=user,
-        file_name=file_name[:255],
-        path=str(path),
-        language=translation.get_language() or settings.LANGUAGE_CODE,
-    )
-    if settings.COLLECTION_IMPORT_RUNNER == "thread":
-        transaction.on_commit(lambda: _thread_start(job.pk))
+    """Queue the import of a stored file (removed if the job cannot be queued)."""
+    try:
+        job = ImportJob.objects.create(
+            round=round_,
+            unit=unit,
+            created_by=user,
+            file_name=file_name[:255],
+            path=str(path),
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+        enqueue(import_job_task, job.pk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     return job
 
 
-def _thread_start(job_id: int) -> None:
-    threading.Thread(target=_thread_run, args=(job_id,), daemon=True).start()
-
-
-def _thread_run(job_id: int) -> None:
+@task()
+def import_job_task(job_id: int) -> None:
     try:
         import_job_run(job_id)
-    finally:
-        connections.close_all()  # this thread's own connections
+    except BaseException:  # the worker stopped by force (a second Ctrl-C): not left running
+        _import_abandoned(job_id, retried=False)
+        raise
+
+
+@on_abandoned(import_job_task)
+def _import_abandoned(job_id: int, *, retried: bool) -> None:
+    # Never run again: a file that killed its worker (memory, time) would kill the next.
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.finished:
+        return
+    with translation.override(job.language):
+        message = _(
+            "The import stopped before it ended (the server running it was stopped); "
+            "nothing was stored. Upload the file again."
+        )
+    Path(job.path).unlink(missing_ok=True)
+    job.state, job.problems, job.finished_at = (
+        ImportJobState.FAILED,
+        [asdict(Problem(message))],
+        timezone.now(),
+    )
+    job.save(update_fields=["state", "problems", "finished_at"])
 
 
 def import_job_claim(job_id: int | None = None) -> ImportJob | None:
