@@ -36,7 +36,6 @@ def site(folder: Path, name: str) -> Iterator[dict[str, str]]:
     """The environment of a site with an empty database called ``name`` (no tables)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchlearn.settings"}
     env["BENCHLEARN_DATA_DIR"] = str(folder)
-    env["BENCHLEARN_IMPORT_RUNNER"] = "command"
     env["BENCHLEARN_LOG_LEVEL"] = "WARNING"
     env["PYTHONPATH"] = str(ROOT)
     folder.mkdir(parents=True, exist_ok=True)
