@@ -281,6 +281,7 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "xr-spatial-tracking",
     )
 }
+
 # Background work (imports, computations, PDF packs, e-mails) runs as tasks of Django's
 # Tasks framework. The default backend keeps the queue in the database and
 # `benchlearn worker` runs it (as many workers as wanted, on any machine reaching the
