@@ -7,7 +7,6 @@ unpublished version; text-only changes are made in place and recorded.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,7 +14,6 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
-import yaml
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -52,8 +50,9 @@ from benchlearn.engine.io.catalogue_yaml import (
     DEFAULT_CATALOGUE,
     catalogue_from_yaml,
     catalogue_to_yaml,
+    item_lines,
 )
-from benchlearn.engine.messages import Message, Param
+from benchlearn.engine.messages import Message, Param, Problem
 from benchlearn.i18n import translate_message
 
 # Fields whose change alters what an indicator computes: a published version keeps them.
@@ -819,65 +818,31 @@ class ImportSummary:
         ]
 
 
-# Found in the English wording of a problem: str(message).
-_CODE_IN_PROBLEM = re.compile(r"^(?:indicator|variable) (\w+)|^duplicate code (\w+)")
-_CYCLE = re.compile(r"^dependency cycle: (\w+)")
-
-
-def _lines_by_code(text: str) -> dict[str, list[tuple[str, int]]]:
-    """Where each variable and indicator code is declared: (section, line) in file order."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
-    found: dict[str, list[tuple[str, int]]] = {}
-    if not isinstance(root, yaml.MappingNode):
-        return found
-    for key, section in root.value:
-        if key.value not in ("variables", "indicators") or not isinstance(
-            section, yaml.SequenceNode
-        ):
-            continue
-        for item in section.value:
-            if not isinstance(item, yaml.MappingNode):
-                continue
-            for item_key, value in item.value:
-                if item_key.value == "code" and isinstance(value, yaml.ScalarNode):
-                    found.setdefault(str(value.value), []).append(
-                        (str(key.value), value.start_mark.line + 1)
-                    )
-    return found
-
-
-def _with_lines(problems: list[Message], text: str) -> list[Message]:
-    """Engine problems name a code; give each the line of that code in the file."""
-    lines = _lines_by_code(text)
+def _with_lines(problems: list[Problem], text: str) -> list[Message]:
+    """The problems found after reading, each placed on the line of the code it names."""
+    lines = item_lines(text)
     located = []
     for problem in problems:
-        english = str(problem)
-        match = _CODE_IN_PROBLEM.match(english) or _CYCLE.match(english)
-        code = next((g for g in match.groups() if g), None) if match else None
-        places = lines.get(code or "", [])
-        duplicate = problem.template == DUPLICATE_CODE
-        if duplicate and len(places) > 1:
+        places = lines.get(problem.code or "", [])
+        duplicate = problem.message.template == DUPLICATE_CODE
+        if problem.line is not None or not places:
+            located.append(problem.located())
+        elif duplicate and len(places) > 1:
             template = gettext_noop("line %(line)d: %(problem)s (first on line %(first)d)")
             params: dict[str, Param] = {
-                "line": places[1][1],
-                "problem": problem,
-                "first": places[0][1],
+                "line": places[1],
+                "problem": problem.message,
+                "first": places[0],
             }
             located.append(Message(template, params))
-        elif places and duplicate:
+        elif duplicate:
             template = gettext_noop(
                 "line %(line)d: %(problem)s "
                 "(the catalogue already has this code for another kind of item)"
             )
-            located.append(Message(template, {"line": places[-1][1], "problem": problem}))
-        elif places:
-            template = gettext_noop("line %(line)d: %(problem)s")
-            located.append(Message(template, {"line": places[-1][1], "problem": problem}))
+            located.append(Message(template, {"line": places[-1], "problem": problem.message}))
         else:
-            located.append(problem)
+            located.append(Problem(problem.message, problem.code, line=places[-1]).located())
     return located
 
 
@@ -901,16 +866,22 @@ def catalogue_import(*, text: str, user: User | None, dry_run: bool = False) -> 
     kinds = {v.code: "variable" for v in engine_catalogue().variables}
     kinds |= {i.code: "indicator" for i in engine_catalogue().indicators}
     problems = [
-        Message(
-            gettext_noop("variable %(code)s: the catalogue has an indicator with this code"),
-            {"code": v.code},
+        Problem(
+            Message(
+                gettext_noop("variable %(code)s: the catalogue has an indicator with this code"),
+                {"code": v.code},
+            ),
+            v.code,
         )
         for v in imported.variables
         if kinds.get(v.code) == "indicator"
     ] + [
-        Message(
-            gettext_noop("indicator %(code)s: the catalogue has a variable with this code"),
-            {"code": i.code},
+        Problem(
+            Message(
+                gettext_noop("indicator %(code)s: the catalogue has a variable with this code"),
+                {"code": i.code},
+            ),
+            i.code,
         )
         for i in imported.indicators
         if kinds.get(i.code) == "variable"
@@ -921,10 +892,10 @@ def catalogue_import(*, text: str, user: User | None, dry_run: bool = False) -> 
     try:
         check_catalogue(merged)
     except CatalogueError as error:
-        problems += error.messages
+        problems += error.found
     if problems:
         # The same problem may be found twice (a duplicate code): listed once.
-        unique = list({str(problem): problem for problem in problems}.values())
+        unique = list({str(problem.located()): problem for problem in problems}.values())
         raise CatalogueProblems.of(_with_lines(unique, text))
     with transaction.atomic():
         summary = _write_imported(imported, user)

@@ -10,6 +10,10 @@ Templates are wrapped in :func:`gettext_noop` where they are written: Django's
 A parameter may itself be a Message (a phrase such as "indicator X" inside "line 3: ...");
 it is translated first. Whole sentences are templates, never assembled from pieces, so
 that a translator can put the words in the order the language needs.
+
+A :class:`Problem` is a message with what a program needs to act on it: the catalogue
+code it is about and its place in a text file. Callers look places up by code and
+translate the message; nobody reads the English text back.
 """
 
 from __future__ import annotations
@@ -48,3 +52,42 @@ class Message:
 def as_messages(problems: Iterable[str | Message]) -> list[Message]:
     """Messages for ``problems``, plain strings kept verbatim."""
     return [p if isinstance(p, Message) else Message.verbatim(p) for p in problems]
+
+
+AT_LINE = gettext_noop("line %(line)d: %(problem)s")
+AT_LINE_COLUMN = gettext_noop("line %(line)d, column %(column)d: %(problem)s")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input, structured.
+
+    ``message`` says what is wrong (its template is the message id); ``code`` names the
+    variable, indicator, domain or set it is about, when it is about one; ``line`` is
+    where in a text file, from 1; ``column`` is given only where one character is at
+    fault (a syntax error), not where a whole entry is.
+    """
+
+    message: Message
+    code: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def located(self) -> Message:
+        """The message with its place in front, as people read it."""
+        if self.line is None:
+            return self.message
+        if self.column is None:
+            return Message(AT_LINE, {"line": self.line, "problem": self.message})
+        params: dict[str, Param] = {"line": self.line, "column": self.column}
+        return Message(AT_LINE_COLUMN, params | {"problem": self.message})
+
+
+def as_problems(problems: Iterable[str | Message | Problem]) -> list[Problem]:
+    """Problems for ``problems``: messages without a code or a place, strings verbatim."""
+    found = []
+    for problem in problems:
+        if isinstance(problem, str):
+            problem = Message.verbatim(problem)
+        found.append(problem if isinstance(problem, Problem) else Problem(problem))
+    return found

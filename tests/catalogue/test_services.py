@@ -139,6 +139,7 @@ CYCLE = SMALL_YAML.replace("formula: PUPILS / POP * 1000", "formula: EDU_COST_PU
     "formula: EDU_EXP / PUPILS", "formula: EDU_EXP / PUPILS_PER_1000"
 )
 DUPLICATE = SMALL_YAML.replace("code: WASTE_T", "code: POP")
+INVALID_CODE = SMALL_YAML.replace("code: WASTE_T", "code: 2WASTE_T")
 YAML_ERROR = SMALL_YAML.replace("    unit: zł\n    min: 0\n", "    unit: zł\n   min: [0\n", 1)
 
 
@@ -154,8 +155,9 @@ def line_of(text: str, fragment: str, nth: int = 0) -> str:
         (CYCLE, ["line ", "dependency cycle", "EDU_COST_PUPIL"]),
         (DUPLICATE, [line_of(DUPLICATE, "code: POP", 1), "duplicate code POP", "first on line"]),
         (YAML_ERROR, ["line ", "not valid YAML"]),
+        (INVALID_CODE, [f"{line_of(INVALID_CODE, 'code: 2WASTE_T')} invalid code '2WASTE_T'"]),
     ],
-    ids=["bad-formula", "cycle", "duplicate", "yaml"],
+    ids=["bad-formula", "cycle", "duplicate", "yaml", "invalid-code"],
 )
 def test_import_is_all_or_nothing(catalogue, operator, text, expected):
     edited = text.replace("name: {pl: Odpady, en: Waste}", "name: {pl: Śmieci, en: Rubbish}")

@@ -6,7 +6,7 @@ from benchlearn.engine.catalogue import Catalogue, Indicator, Variable
 from benchlearn.engine.evaluate import CatalogueError, check_catalogue
 from benchlearn.engine.formula import FormulaError, check_formula
 from benchlearn.engine.io import InputError
-from benchlearn.engine.io.catalogue_yaml import catalogue_from_yaml
+from benchlearn.engine.io.catalogue_yaml import catalogue_from_yaml, item_lines
 from benchlearn.engine.messages import Message, as_messages, gettext_noop
 
 
@@ -75,3 +75,40 @@ def test_file_problems_come_as_messages_too():
     [message] = caught.value.messages
     assert caught.value.problems == [str(message)] == ["line 3: variable A: unknown key 'colour'"]
     assert message.template == "line %(line)d: %(problem)s"
+
+
+def test_file_problems_are_structured_with_code_line_and_column():
+    text = "variables:\n  - code: A\n    colour: blue\nindicators:\n  - code: X\n"
+    with pytest.raises(InputError) as caught:
+        catalogue_from_yaml(text)
+    unknown_key, no_formula = caught.value.found
+    assert (unknown_key.code, unknown_key.line, unknown_key.column) == ("A", 3, None)
+    assert unknown_key.message.template == "%(what)s: unknown key '%(key)s'"
+    assert unknown_key.message.params["key"] == "colour"
+    assert (no_formula.code, no_formula.line) == ("X", 5)
+    with pytest.raises(InputError) as caught:
+        catalogue_from_yaml("variables:\n  - code: [A\n")
+    [syntax] = caught.value.found
+    assert (syntax.code, syntax.line) == (None, 3)
+    assert syntax.column is not None
+    assert str(syntax.located()).startswith(f"line 3, column {syntax.column}: not valid YAML")
+
+
+def test_catalogue_problems_name_the_code_they_are_about():
+    catalogue = Catalogue(
+        variables=(Variable("A"), Variable("A")),
+        indicators=(Indicator("X", "A +"), Indicator("Y", "Z"), Indicator("Z", "Y")),
+    )
+    with pytest.raises(CatalogueError) as caught:
+        check_catalogue(catalogue)
+    codes = {problem.message.template: problem.code for problem in caught.value.found}
+    assert codes["duplicate code %(code)s"] == "A"
+    assert codes["indicator %(code)s: %(problem)s"] == "X"
+    assert codes["dependency cycle: %(cycle)s"] in {"Y", "Z"}
+    assert all(problem.line is None for problem in caught.value.found)
+
+
+def test_item_lines_find_every_declaration_of_a_code():
+    text = "variables:\n  - code: A\n  - code: B\nindicators:\n  - code: A\n    formula: B\n"
+    assert item_lines(text) == {"A": [2, 5], "B": [3]}
+    assert item_lines("not: [yaml") == {}

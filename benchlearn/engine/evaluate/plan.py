@@ -16,17 +16,19 @@ from benchlearn.engine.formula import (
     check_formula,
     references,
 )
-from benchlearn.engine.messages import Message, as_messages, gettext_noop
+from benchlearn.engine.messages import Message, Param, Problem, as_problems, gettext_noop
 
 
 class CatalogueError(ValueError):
     """Every problem found in a catalogue, each naming the indicator or code at fault.
 
-    ``messages`` are the problems as translatable messages, ``problems`` in English.
+    ``found`` are the problems as :class:`Problem` objects whose ``code`` is that
+    indicator or code, ``messages`` the translatable messages, ``problems`` in English.
     """
 
-    def __init__(self, problems: Sequence[str | Message]) -> None:
-        self.messages = as_messages(problems)
+    def __init__(self, problems: Sequence[str | Message | Problem]) -> None:
+        self.found = as_problems(problems)
+        self.messages = [problem.located() for problem in self.found]
         self.problems = [str(message) for message in self.messages]
         count = len(problems)
         super().__init__(f"{count} problem{'s' if count != 1 else ''}: " + "; ".join(self.problems))
@@ -35,9 +37,9 @@ class CatalogueError(ValueError):
 DUPLICATE_CODE = gettext_noop("duplicate code %(code)s")
 
 
-def duplicate_code(code: str) -> Message:
+def duplicate_code(code: str) -> Problem:
     """A code given to more than one variable or indicator."""
-    return Message(DUPLICATE_CODE, {"code": code})
+    return Problem(Message(DUPLICATE_CODE, {"code": code}), code=code)
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
 
 
 def plan_of(catalogue: Catalogue) -> Plan:
-    problems: list[Message] = _code_problems(catalogue)
+    problems = _code_problems(catalogue)
     known_variables = [variable.code for variable in catalogue.variables]
     known = dict.fromkeys(known_variables, "variable")
     known |= {indicator.code: "indicator" for indicator in catalogue.indicators}
@@ -91,18 +93,13 @@ def plan_of(catalogue: Catalogue) -> Plan:
             try:
                 parsed[part] = check_formula(text, known=known)
             except FormulaError as error:
-                problems.append(
-                    Message(_PART_PROBLEM[part], {"code": indicator.code, "problem": error.full})
-                )
+                params: dict[str, Param] = {"code": indicator.code, "problem": error.full}
+                problems.append(Problem(Message(_PART_PROBLEM[part], params), indicator.code))
         if (indicator.numerator is None) != (indicator.denominator is None):
-            problems.append(
-                Message(
-                    gettext_noop(
-                        "indicator %(code)s: declare both a numerator and a denominator, or neither"
-                    ),
-                    {"code": indicator.code},
-                )
+            both = gettext_noop(
+                "indicator %(code)s: declare both a numerator and a denominator, or neither"
             )
+            problems.append(Problem(Message(both, {"code": indicator.code}), indicator.code))
         if len(parsed) == 1 + (indicator.numerator is not None) + (
             indicator.denominator is not None
         ):
@@ -116,7 +113,10 @@ def plan_of(catalogue: Catalogue) -> Plan:
     }
     layers, cyclic = _layers(graph)
     problems += [
-        Message(gettext_noop("dependency cycle: %(cycle)s"), {"cycle": " -> ".join(cycle)})
+        Problem(
+            Message(gettext_noop("dependency cycle: %(cycle)s"), {"cycle": " -> ".join(cycle)}),
+            cycle[0],
+        )
         for cycle in _cycles(graph, cyclic)
     ]
     if problems:
@@ -131,23 +131,18 @@ _PART_PROBLEM = {
 }
 
 
-def _code_problems(catalogue: Catalogue) -> list[Message]:
+def _code_problems(catalogue: Catalogue) -> list[Problem]:
     codes = [v.code for v in catalogue.variables] + [i.code for i in catalogue.indicators]
     problems = [duplicate_code(code) for code, n in Counter(codes).items() if n > 1]
     for code in dict.fromkeys(codes):
         if not CODE_PATTERN.fullmatch(code):
-            problems.append(
-                Message(
-                    gettext_noop(
-                        "invalid code %(code)s: use letters, digits and _, starting with a letter"
-                    ),
-                    {"code": repr(code)},
-                )
+            invalid = gettext_noop(
+                "invalid code %(code)s: use letters, digits and _, starting with a letter"
             )
+            problems.append(Problem(Message(invalid, {"code": repr(code)}), code))
         elif code in KEYWORDS:
-            problems.append(
-                Message(gettext_noop("code %(code)s is a reserved word"), {"code": code})
-            )
+            reserved = gettext_noop("code %(code)s is a reserved word")
+            problems.append(Problem(Message(reserved, {"code": code}), code))
     return problems
 
 

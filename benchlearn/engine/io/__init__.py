@@ -2,16 +2,19 @@
 
 from collections.abc import Sequence
 
-from benchlearn.engine.messages import Message, as_messages
+from benchlearn.engine.messages import Message, Problem, as_problems
 
 
 class InputError(ValueError):
     """Bad input file: every problem found, each naming its line, row or code.
 
-    ``messages`` are the problems as translatable messages, ``problems`` in English.
+    ``found`` are the problems as structured :class:`Problem` objects (code, line,
+    column, message), ``messages`` the same located for people (translatable),
+    ``problems`` in English.
     """
 
-    def __init__(self, problems: Sequence[str | Message]) -> None:
-        self.messages = as_messages(problems)
+    def __init__(self, problems: Sequence[str | Message | Problem]) -> None:
+        self.found = as_problems(problems)
+        self.messages = [problem.located() for problem in self.found]
         self.problems = [str(message) for message in self.messages]
         super().__init__("\n".join(self.problems))

@@ -1,49 +1,4 @@
-"""The portable catalogue format (YAML), for exchanging model indicator sets.
-
-A file looks like this (every key but ``code`` and, for indicators, ``formula`` is
-optional; names, descriptions, definitions and notes may be a plain string or
-``{pl: ..., en: ...}``)::
-
-    format: benchlearn-catalogue
-    version: 1
-    name: Oświata
-    domains:
-      - code: EDU
-        name: {pl: Oświata, en: Education}
-        description: {pl: Szkoły i przedszkola prowadzone przez gminę, en: Municipal schools}
-    variables:
-      - code: EDU_EXP
-        name: {pl: Wydatki bieżące na oświatę, en: Current expenditure on education}
-        unit: zł
-        source: form            # form | survey | public_statistics
-        min: 0
-        domain: EDU             # groups the data-entry form; omit for shared context
-      - code: PUPILS
-        name: {pl: Liczba uczniów, en: Pupils}
-        source: public_statistics
-    indicators:
-      - code: EDU_COST_PUPIL
-        name: {pl: Wydatki bieżące na ucznia, en: Current expenditure per pupil}
-        formula: EDU_EXP / PUPILS
-        numerator: EDU_EXP      # declared parts give the group aggregate (ratio of sums)
-        denominator: PUPILS
-        unit: zł/ucznia
-        polarity: lower         # higher | lower | neutral
-        category: efficiency    # input | output | efficiency | quality | satisfaction | governance
-        decimals: 0
-        domain: EDU
-    sets:
-      - code: SET_EDU
-        name: {pl: Modelowy zestaw wskaźników – oświata, en: Model indicator set – education}
-        domain: EDU
-        indicators: [EDU_COST_PUPIL]
-
-Reading checks the structure and reports every problem with its line: unknown keys,
-values of the wrong kind, domain and set codes given twice, a set naming a domain or an
-indicator the file does not declare or listing an indicator twice, and (when the file
-declares domains) a variable or indicator in an undeclared domain. Formulas are checked
-afterwards by the evaluator, against the codes the file declares.
-"""
+"""Reading a catalogue from the portable YAML format, every problem with its line."""
 
 from __future__ import annotations
 
@@ -67,24 +22,17 @@ from benchlearn.engine.catalogue import (
     Variable,
 )
 from benchlearn.engine.io import InputError
-from benchlearn.engine.messages import Message, gettext_noop
-
-FORMAT = "benchlearn-catalogue"
-VERSION = 1
-DEFAULT_CATALOGUE = "default_catalogue.yaml"  # in benchlearn/engine/data/
-
-_TOP_KEYS = {
-    "format", "version", "name", "catalogue_version", "domains", "variables", "indicators",
-    "sets",
-}  # fmt: skip
-_DOMAIN_KEYS = {"code", "name", "description"}
-_VARIABLE_KEYS = {"code", "name", "unit", "source", "min", "max", "definition", "domain"}
-_INDICATOR_KEYS = {
-    "code", "name", "formula", "unit", "polarity", "category", "decimals",
-    "numerator", "denominator", "domain", "notes",
-}  # fmt: skip
-_SET_KEYS = {"code", "name", "domain", "description", "indicators"}
-
+from benchlearn.engine.io.catalogue_yaml.keys import (
+    DEFAULT_CATALOGUE,
+    DOMAIN_KEYS,
+    FORMAT,
+    INDICATOR_KEYS,
+    SET_KEYS,
+    TOP_KEYS,
+    VARIABLE_KEYS,
+    VERSION,
+)
+from benchlearn.engine.messages import Message, Problem, gettext_noop
 
 # What a problem is about: the catalogue, a kind of item, an item, a key of either.
 THE_CATALOGUE = Message(gettext_noop("the catalogue"))
@@ -126,6 +74,7 @@ class _Reference:
 
     node: yaml.Node
     owner: Message  # "indicator X", "set S"...
+    owner_code: str  # X, S...
     code: str
 
 
@@ -145,18 +94,28 @@ class _Reader:
     """Turns the composed YAML tree into catalogue objects, collecting problems."""
 
     def __init__(self) -> None:
-        self.problems: list[Message] = []
+        self.problems: list[Problem] = []
+        self.current: str | None = None  # the code of the item being read
         # Cross-references, checked once everything is read (see _check_references).
         self.declared: dict[str, list[_Reference]] = {"domain": [], "set": []}
         self.domain_uses: list[_Reference] = []  # of variables and indicators
         self.set_domains: list[_Reference] = []
         self.set_members: list[_Reference] = []
 
-    def fail(self, node: yaml.Node, template: str, **params: str | int | Message) -> None:
+    def fail(
+        self,
+        node: yaml.Node,
+        template: str,
+        *,
+        about: str | None = None,
+        **params: str | int | Message,
+    ) -> None:
+        """A problem at ``node``, about the item ``about`` (by default the one being read)."""
         self.problems.append(
-            Message(
-                gettext_noop("line %(line)d: %(problem)s"),
-                {"line": node.start_mark.line + 1, "problem": Message(template, params)},
+            Problem(
+                Message(template, params),
+                code=about or self.current,
+                line=node.start_mark.line + 1,
             )
         )
 
@@ -166,13 +125,15 @@ class _Reader:
         first: yaml.Node,
         template: str,
         template_first: str,
+        *,
+        about: str,
         **params: str | Message,
     ) -> None:
         """Something given again at ``node``, first at ``first`` (named if on another line)."""
         if first.start_mark.line == node.start_mark.line:
-            self.fail(node, template, **params)
+            self.fail(node, template, about=about, **params)
         else:
-            self.fail(node, template_first, **params, first=first.start_mark.line + 1)
+            self.fail(node, template_first, about=about, **params, first=first.start_mark.line + 1)
 
     def mapping(self, node: yaml.Node, what: Message) -> dict[str, yaml.Node] | None:
         if not isinstance(node, yaml.MappingNode):
@@ -256,13 +217,21 @@ class _Reader:
         if not isinstance(node, yaml.SequenceNode):
             self.fail(node, gettext_noop("'%(key)s' must be a list"), key=key)
             return []
-        return [item for item in (read(child) for child in node.value) if item is not None]
+        found = []
+        for child in node.value:
+            self.current = None
+            item = read(child)
+            if item is not None:
+                found.append(item)
+        self.current = None
+        return found
 
     def code(self, fields: dict[str, yaml.Node], node: yaml.Node, kind: str) -> str | None:
         code = self.scalar(fields.get("code"), _key(_kind(kind), "code"))
         if not code:
             self.fail(node, gettext_noop("%(what)s without a code"), what=_kind(kind))
             return None
+        self.current = code
         return code
 
     def unknown_keys(self, fields: dict[str, yaml.Node], allowed: set[str], what: Message) -> None:
@@ -275,7 +244,7 @@ class _Reader:
         node = fields.get("domain")
         domain = self.scalar(node, _key(what, "domain")) or ""
         if node is not None and domain:
-            self.domain_uses.append(_Reference(node, what, domain))
+            self.domain_uses.append(_Reference(node, what, self.current or "", domain))
         return domain
 
     def codes(self, node: yaml.Node | None, what: Message) -> list[tuple[str, yaml.Node]]:
@@ -297,8 +266,8 @@ class _Reader:
         if code is None:
             return None
         what = _item("domain", code)
-        self.declared["domain"].append(_Reference(fields["code"], what, code))
-        self.unknown_keys(fields, _DOMAIN_KEYS, what)
+        self.declared["domain"].append(_Reference(fields["code"], what, code, code))
+        self.unknown_keys(fields, DOMAIN_KEYS, what)
         name_pl, name_en = self.text(fields.get("name"), _key(what, "name"))
         description_pl, description_en = self.text(
             fields.get("description"), _key(what, "description")
@@ -319,17 +288,17 @@ class _Reader:
         if code is None:
             return None
         what = _item("set", code)
-        self.declared["set"].append(_Reference(fields["code"], what, code))
-        self.unknown_keys(fields, _SET_KEYS, what)
+        self.declared["set"].append(_Reference(fields["code"], what, code, code))
+        self.unknown_keys(fields, SET_KEYS, what)
         name_pl, name_en = self.text(fields.get("name"), _key(what, "name"))
         description_pl, description_en = self.text(
             fields.get("description"), _key(what, "description")
         )
         domain = self.scalar(fields.get("domain"), _key(what, "domain")) or ""
         if domain:
-            self.set_domains.append(_Reference(fields["domain"], what, domain))
+            self.set_domains.append(_Reference(fields["domain"], what, code, domain))
         members = self.codes(fields.get("indicators"), _key(what, "indicators"))
-        self.set_members += [_Reference(child, what, member) for member, child in members]
+        self.set_members += [_Reference(child, what, code, member) for member, child in members]
         return IndicatorSet(
             code=code,
             name_pl=name_pl,
@@ -351,6 +320,7 @@ class _Reader:
                         first[ref.code],
                         gettext_noop("%(what)s appears twice"),
                         gettext_noop("%(what)s appears twice (first on line %(first)d)"),
+                        about=ref.code,
                         what=_item(kind, ref.code),
                     )
                 first.setdefault(ref.code, ref.node)
@@ -371,6 +341,7 @@ class _Reader:
                     gettext_noop(
                         "%(what)s lists indicator %(code)s twice (first on line %(first)d)"
                     ),
+                    about=ref.owner_code,
                     what=ref.owner,
                     code=ref.code,
                 )
@@ -383,9 +354,16 @@ class _Reader:
         close = difflib.get_close_matches(ref.code, known, n=1)
         if close:
             template = _UNKNOWN_SUGGESTED[kind]
-            self.fail(ref.node, template, what=ref.owner, code=ref.code, suggestion=close[0])
+            self.fail(
+                ref.node,
+                template,
+                about=ref.owner_code,
+                what=ref.owner,
+                code=ref.code,
+                suggestion=close[0],
+            )
         else:
-            self.fail(ref.node, _UNKNOWN[kind], what=ref.owner, code=ref.code)
+            self.fail(ref.node, _UNKNOWN[kind], about=ref.owner_code, what=ref.owner, code=ref.code)
 
     def variable(self, node: yaml.Node) -> Variable | None:
         fields = self.mapping(node, _kind("variable"))
@@ -395,7 +373,7 @@ class _Reader:
         if code is None:
             return None
         what = _item("variable", code)
-        self.unknown_keys(fields, _VARIABLE_KEYS, what)
+        self.unknown_keys(fields, VARIABLE_KEYS, what)
         name_pl, name_en = self.text(fields.get("name"), _key(what, "name"))
         definition_pl, definition_en = self.text(fields.get("definition"), _key(what, "definition"))
         return Variable(
@@ -419,7 +397,7 @@ class _Reader:
         if code is None:
             return None
         what = _item("indicator", code)
-        self.unknown_keys(fields, _INDICATOR_KEYS, what)
+        self.unknown_keys(fields, INDICATOR_KEYS, what)
         formula = self.scalar(fields.get("formula"), _key(what, "formula"))
         if not formula:
             self.fail(node, gettext_noop("%(what)s has no formula"), what=what)
@@ -455,10 +433,10 @@ def catalogue_from_yaml(text: str) -> Catalogue:
     except yaml.YAMLError as exc:
         raise InputError([_not_yaml(exc)]) from exc
     if root is None:
-        raise InputError([Message(gettext_noop("the file is empty"))])
+        raise InputError([Problem(Message(gettext_noop("the file is empty")))])
     reader = _Reader()
     top = reader.mapping(root, THE_CATALOGUE) or {}
-    reader.unknown_keys(top, _TOP_KEYS, THE_CATALOGUE)
+    reader.unknown_keys(top, TOP_KEYS, THE_CATALOGUE)
     fmt = reader.scalar(top.get("format"), _key(None, "format"))
     if fmt is not None and fmt != FORMAT:
         reader.fail(
@@ -489,16 +467,14 @@ def catalogue_from_yaml(text: str) -> Catalogue:
     return catalogue
 
 
-def _not_yaml(exc: yaml.YAMLError) -> Message:
+def _not_yaml(exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None)
     # PyYAML's own words, in English.
     problem = getattr(exc, "problem", None) or str(exc)
+    message = Message(gettext_noop("not valid YAML: %(problem)s"), {"problem": problem})
     if mark is None:
-        return Message(gettext_noop("not valid YAML: %(problem)s"), {"problem": problem})
-    return Message(
-        gettext_noop("line %(line)d, column %(column)d: not valid YAML: %(problem)s"),
-        {"line": mark.line + 1, "column": mark.column + 1, "problem": problem},
-    )
+        return Problem(message)
+    return Problem(message, line=mark.line + 1, column=mark.column + 1)
 
 
 def read_catalogue(path: Path) -> Catalogue:
@@ -531,82 +507,26 @@ def read_default_catalogue() -> Catalogue:
     return catalogue_from_yaml(source.read_text(encoding="utf-8"))
 
 
-def _text(pl_text: str, en_text: str) -> str | dict[str, str] | None:
-    if not pl_text and not en_text:
-        return None
-    return pl_text if pl_text == en_text else {"pl": pl_text, "en": en_text}
-
-
-def _present(fields: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in fields.items() if value is not None}
-
-
-def catalogue_to_yaml(catalogue: Catalogue) -> str:
-    """Write a catalogue in the portable format; reading it back gives the same catalogue."""
-    domains = [
-        _present(
-            {
-                "code": d.code,
-                "name": _text(d.name_pl, d.name_en),
-                "description": _text(d.description_pl, d.description_en),
-            }
-        )
-        for d in catalogue.domains
-    ]
-    variables = [
-        _present(
-            {
-                "code": v.code,
-                "name": _text(v.name_pl, v.name_en),
-                "unit": v.unit or None,
-                "source": v.source.value,
-                "min": v.minimum,
-                "max": v.maximum,
-                "domain": v.domain or None,
-                "definition": _text(v.definition_pl, v.definition_en),
-            }
-        )
-        for v in catalogue.variables
-    ]
-    indicators = [
-        _present(
-            {
-                "code": i.code,
-                "name": _text(i.name_pl, i.name_en),
-                "formula": i.formula,
-                "numerator": i.numerator,
-                "denominator": i.denominator,
-                "unit": i.unit or None,
-                "polarity": i.polarity.value,
-                "category": i.category.value,
-                "decimals": i.decimals,
-                "domain": i.domain or None,
-                "notes": _text(i.notes_pl, i.notes_en),
-            }
-        )
-        for i in catalogue.indicators
-    ]
-    sets = [
-        _present(
-            {
-                "code": s.code,
-                "name": _text(s.name_pl, s.name_en),
-                "domain": s.domain or None,
-                "description": _text(s.description_pl, s.description_en),
-                "indicators": list(s.indicators),
-            }
-        )
-        for s in catalogue.sets
-    ]
-    document: dict[str, Any] = {"format": FORMAT, "version": VERSION}
-    if catalogue.name:
-        document["name"] = catalogue.name
-    if catalogue.version:
-        document["catalogue_version"] = catalogue.version
-    if domains:  # files without domains and sets stay as they were
-        document["domains"] = domains
-    document["variables"] = variables
-    document["indicators"] = indicators
-    if sets:
-        document["sets"] = sets
-    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+def item_lines(text: str) -> dict[str, list[int]]:
+    """Where each variable and indicator code is declared: its lines in file order (a
+    code declared twice has two). For placing problems found after reading, which name
+    a code (:class:`~benchlearn.engine.messages.Problem`), in the file."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    found: dict[str, list[int]] = {}
+    if not isinstance(root, yaml.MappingNode):
+        return found
+    for key, section in root.value:
+        if key.value not in ("variables", "indicators") or not isinstance(
+            section, yaml.SequenceNode
+        ):
+            continue
+        for item in section.value:
+            if not isinstance(item, yaml.MappingNode):
+                continue
+            for item_key, value in item.value:
+                if item_key.value == "code" and isinstance(value, yaml.ScalarNode):
+                    found.setdefault(str(value.value), []).append(value.start_mark.line + 1)
+    return found
