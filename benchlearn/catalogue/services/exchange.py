@@ -1,0 +1,322 @@
+"""The catalogue imported from and exported to the portable YAML format."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from benchlearn.accounts.models import User
+from benchlearn.catalogue.models import (
+    CatalogueChange,
+    Domain,
+    Indicator,
+    IndicatorSet,
+    IndicatorVersion,
+    Variable,
+)
+from benchlearn.catalogue.selectors import (
+    current_version,
+    engine_catalogue,
+    engine_catalogue_for_set,
+    set_indicator_codes,
+)
+from benchlearn.catalogue.services.common import (
+    CatalogueProblems,
+    differences,
+    domain_for,
+    edit_token,
+    merged_catalogue,
+    record_change,
+)
+from benchlearn.catalogue.services.domains import domain_save
+from benchlearn.catalogue.services.indicators import apply_indicator
+from benchlearn.catalogue.services.sets import set_members
+from benchlearn.catalogue.services.variables import variable_update
+from benchlearn.engine import catalogue as engine
+from benchlearn.engine.evaluate import (
+    DUPLICATE_CODE,
+    CatalogueError,
+    check_catalogue,
+    duplicate_code,
+)
+from benchlearn.engine.io import InputError
+from benchlearn.engine.io.catalogue_yaml import (
+    DEFAULT_CATALOGUE,
+    catalogue_from_yaml,
+    catalogue_to_yaml,
+    item_lines,
+)
+from benchlearn.engine.messages import Message, Param, Problem
+
+
+@dataclass
+class ImportSummary:
+    domains_created: int = 0
+    variables_created: int = 0
+    variables_updated: int = 0
+    indicators_created: int = 0
+    indicators_updated: int = 0
+    new_versions: int = 0
+    sets_created: int = 0
+    sets_updated: int = 0
+    dry_run: bool = False
+
+    def lines(self) -> list[str]:
+        return [
+            f"domains created: {self.domains_created}",
+            f"variables created: {self.variables_created}, updated: {self.variables_updated}",
+            f"indicators created: {self.indicators_created}, updated: "
+            f"{self.indicators_updated} (new versions: {self.new_versions})",
+            f"sets created: {self.sets_created}, updated: {self.sets_updated}",
+        ]
+
+
+def _with_lines(problems: list[Problem], text: str) -> list[Message]:
+    """The problems found after reading, each placed on the line of the code it names."""
+    lines = item_lines(text)
+    located = []
+    for problem in problems:
+        places = lines.get(problem.code or "", [])
+        duplicate = problem.message.template == DUPLICATE_CODE
+        if problem.line is not None or not places:
+            located.append(problem.located())
+        elif duplicate and len(places) > 1:
+            template = gettext_noop("line %(line)d: %(problem)s (first on line %(first)d)")
+            params: dict[str, Param] = {
+                "line": places[1],
+                "problem": problem.message,
+                "first": places[0],
+            }
+            located.append(Message(template, params))
+        elif duplicate:
+            template = gettext_noop(
+                "line %(line)d: %(problem)s "
+                "(the catalogue already has this code for another kind of item)"
+            )
+            located.append(Message(template, {"line": places[-1], "problem": problem.message}))
+        else:
+            located.append(Problem(problem.message, problem.code, line=places[-1]).located())
+    return located
+
+
+def catalogue_import(*, text: str, user: User | None, dry_run: bool = False) -> ImportSummary:
+    """Import a catalogue in the portable YAML format, all or nothing.
+
+    The file is read (structure problems carry their line), then every formula is checked
+    against the existing catalogue with the file's items added or replacing theirs by
+    code. Any problem raises CatalogueProblems listing all of them, and nothing changes.
+    Otherwise everything is written in one transaction: items are created or updated by
+    code, published indicator versions get new versions when what they compute changes.
+    With ``dry_run`` the same work is done and rolled back, for the summary.
+    """
+    try:
+        imported = catalogue_from_yaml(text)
+    except InputError as error:
+        raise CatalogueProblems.of(error.messages) from error
+    merged = merged_catalogue(
+        engine_catalogue(), variables=imported.variables, indicators=imported.indicators
+    )
+    kinds = {v.code: "variable" for v in engine_catalogue().variables}
+    kinds |= {i.code: "indicator" for i in engine_catalogue().indicators}
+    problems = [
+        Problem(
+            Message(
+                gettext_noop("variable %(code)s: the catalogue has an indicator with this code"),
+                {"code": v.code},
+            ),
+            v.code,
+        )
+        for v in imported.variables
+        if kinds.get(v.code) == "indicator"
+    ] + [
+        Problem(
+            Message(
+                gettext_noop("indicator %(code)s: the catalogue has a variable with this code"),
+                {"code": i.code},
+            ),
+            i.code,
+        )
+        for i in imported.indicators
+        if kinds.get(i.code) == "variable"
+    ]
+    # Merging by code would hide a code the file declares twice: counted on the file.
+    declared = Counter([v.code for v in imported.variables] + [i.code for i in imported.indicators])
+    problems += [duplicate_code(code) for code, count in declared.items() if count > 1]
+    try:
+        check_catalogue(merged)
+    except CatalogueError as error:
+        problems += error.found
+    if problems:
+        # The same problem may be found twice (a duplicate code): listed once.
+        unique = list({str(problem.located()): problem for problem in problems}.values())
+        raise CatalogueProblems.of(_with_lines(unique, text))
+    with transaction.atomic():
+        summary = _write_imported(imported, user)
+        summary.dry_run = dry_run
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
+
+
+def _write_imported(imported: engine.Catalogue, user: User | None) -> ImportSummary:
+    summary = ImportSummary()
+    existing_domains = set(Domain.objects.values_list("code", flat=True))
+    for position, d in enumerate(imported.domains):
+        summary.domains_created += d.code not in existing_domains
+        domain_save(
+            code=d.code,
+            name_pl=d.name_pl,
+            name_en=d.name_en,
+            description_pl=d.description_pl,
+            description_en=d.description_en,
+            position=position,
+            user=user,
+        )
+    for position, v in enumerate(imported.variables):
+        _import_variable(v, position, user, summary)
+    for position, i in enumerate(imported.indicators):
+        _import_indicator(i, position, user, summary)
+    for position, s in enumerate(imported.sets):
+        _import_set(s, position, user, summary)
+    return summary
+
+
+def _import_set(
+    s: engine.IndicatorSet, position: int, user: User | None, summary: ImportSummary
+) -> None:
+    indicator_set = IndicatorSet.objects.filter(code=s.code).first()
+    created = indicator_set is None
+    indicator_set = indicator_set or IndicatorSet(code=s.code)
+    old_domain = indicator_set.domain.code if indicator_set.domain else ""
+    changes = differences(
+        indicator_set,
+        {
+            "name_pl": s.name_pl or s.code,
+            "name_en": s.name_en,
+            "description_pl": s.description_pl,
+            "description_en": s.description_en,
+        },
+    )
+    if s.domain != old_domain:
+        changes["domain"] = (old_domain, s.domain)
+    indicator_set.domain = domain_for(s.domain)
+    for name, (_old, new) in changes.items():
+        if name != "domain":
+            setattr(indicator_set, name, new)
+    indicator_set.position = position
+    indicator_set.save()
+    old_codes = [] if created else set_indicator_codes(indicator_set)
+    if set_members(indicator_set, list(s.indicators), user):
+        changes["indicators"] = (old_codes, list(s.indicators))
+    if created or changes:
+        # An import is an edit too: forms opened before it must see it as stale.
+        indicator_set.updated_at = timezone.now()
+        indicator_set.save(update_fields=["updated_at"])
+        record_change(
+            object_type="set",
+            code=s.code,
+            kind=CatalogueChange.Kind.IMPORTED,
+            user=user,
+            changes=None if created else changes,
+            at=indicator_set.updated_at,
+        )
+    if created:
+        summary.sets_created += 1
+    elif changes:
+        summary.sets_updated += 1
+
+
+def _import_variable(
+    v: engine.Variable, position: int, user: User | None, summary: ImportSummary
+) -> None:
+    values = {
+        "name_pl": v.name_pl or v.code,
+        "name_en": v.name_en,
+        "unit": v.unit,
+        "source": v.source.value,
+        "minimum": v.minimum,
+        "maximum": v.maximum,
+        "definition_pl": v.definition_pl,
+        "definition_en": v.definition_en,
+    }
+    variable = Variable.objects.filter(code=v.code).first()
+    if variable is None:
+        now = timezone.now()
+        Variable.objects.create(
+            code=v.code, domain=domain_for(v.domain), position=position, updated_at=now, **values
+        )
+        record_change(object_type="variable", code=v.code, kind="imported", user=user, at=now)
+        summary.variables_created += 1
+        return
+    if variable.position != position:
+        variable.position = position
+        variable.save(update_fields=["position"])
+    before = edit_token(variable.updated_at)
+    variable_update(variable=variable, user=user, base_token=None, domain=v.domain, **values)
+    variable.refresh_from_db(fields=["updated_at"])
+    summary.variables_updated += before != edit_token(variable.updated_at)
+
+
+def _import_indicator(
+    i: engine.Indicator, position: int, user: User | None, summary: ImportSummary
+) -> None:
+    values = {
+        "formula": i.formula,
+        "numerator": i.numerator or "",
+        "denominator": i.denominator or "",
+        "polarity": i.polarity.value,
+        "category": i.category.value,
+        "decimals": i.decimals,
+        "name_pl": i.name_pl or i.code,
+        "name_en": i.name_en,
+        "unit": i.unit,
+        "notes_pl": i.notes_pl,
+        "notes_en": i.notes_en,
+    }
+    indicator = Indicator.objects.filter(code=i.code).first()
+    if indicator is None:
+        now = timezone.now()
+        indicator = Indicator.objects.create(
+            code=i.code, domain=domain_for(i.domain), position=position
+        )
+        IndicatorVersion.objects.create(
+            indicator=indicator, number=1, created_by=user, created_at=now, updated_at=now, **values
+        )
+        record_change(
+            object_type="indicator",
+            code=i.code,
+            kind="imported",
+            user=user,
+            version_number=1,
+            at=now,
+        )
+        summary.indicators_created += 1
+        return
+    if indicator.position != position:
+        indicator.position = position
+        indicator.save(update_fields=["position"])
+    current = current_version(indicator)
+    before = (current.pk, current.updated_at)
+    version = apply_indicator(
+        indicator, current, values, i.domain, user, kind=CatalogueChange.Kind.IMPORTED
+    )
+    summary.new_versions += version.pk != before[0]
+    summary.indicators_updated += (version.pk, version.updated_at) != before
+
+
+def catalogue_load_default(*, user: User | None = None) -> ImportSummary:
+    """Import the model indicator sets shipped with the program."""
+    source = resources.files("benchlearn.engine").joinpath("data", DEFAULT_CATALOGUE)
+    return catalogue_import(text=source.read_text(encoding="utf-8"), user=user)
+
+
+def catalogue_export(*, set_code: str | None = None) -> str:
+    """The whole catalogue, or one set with the variables, indicators and domains it
+    needs, in the portable YAML format."""
+    catalogue = engine_catalogue() if set_code is None else engine_catalogue_for_set(set_code)
+    return catalogue_to_yaml(catalogue)
