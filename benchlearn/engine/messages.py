@@ -72,6 +72,12 @@ class Problem:
     code: str | None = None
     line: int | None = None
     column: int | None = None
+    # Every code the problem involves, when more than one does (a cycle's members).
+    involves: tuple[str, ...] = ()
+
+    def is_about(self, code: str) -> bool:
+        """Whether the problem concerns ``code``."""
+        return code == self.code or code in self.involves
 
     def located(self) -> Message:
         """The message with its place in front, as people read it."""

@@ -112,3 +112,15 @@ def test_item_lines_find_every_declaration_of_a_code():
     text = "variables:\n  - code: A\n  - code: B\nindicators:\n  - code: A\n    formula: B\n"
     assert item_lines(text) == {"A": [2, 5], "B": [3]}
     assert item_lines("not: [yaml") == {}
+
+
+def test_a_cycle_is_about_each_of_its_members():
+    catalogue = Catalogue(
+        variables=(Variable("A"),),
+        indicators=(Indicator("X", "Y + A"), Indicator("Y", "Z"), Indicator("Z", "X")),
+    )
+    with pytest.raises(CatalogueError) as caught:
+        check_catalogue(catalogue)
+    [cycle] = caught.value.found
+    assert all(cycle.is_about(code) for code in ("X", "Y", "Z"))
+    assert not cycle.is_about("A")

@@ -116,6 +116,7 @@ def plan_of(catalogue: Catalogue) -> Plan:
         Problem(
             Message(gettext_noop("dependency cycle: %(cycle)s"), {"cycle": " -> ".join(cycle)}),
             cycle[0],
+            involves=tuple(cycle),
         )
         for cycle in _cycles(graph, cyclic)
     ]

@@ -1,0 +1,83 @@
+"""Reads of the indicator catalogue: pages, the engine's view of it, formula checks.
+
+Every logged-in user may read the catalogue; only operators edit it (see
+``benchlearn.accounts.access``).
+"""
+
+from benchlearn.catalogue.selectors.engine_view import (
+    engine_catalogue,
+    engine_catalogue_for_set,
+    engine_indicator,
+    engine_variable,
+)
+from benchlearn.catalogue.selectors.formulas import (
+    PREVIEW_UNITS,
+    FormulaCheck,
+    PartCheck,
+    PreviewRow,
+    UnknownCode,
+    formula_check,
+)
+from benchlearn.catalogue.selectors.lookups import (
+    current_version,
+    current_versions,
+    domain_get_for_user,
+    indicator_get_for_user,
+    indicator_set_get_for_user,
+    set_current_version,
+    set_indicator_codes,
+    variable_get_for_user,
+)
+from benchlearn.catalogue.selectors.pages import (
+    CataloguePage,
+    DomainPage,
+    DomainSection,
+    IndicatorPage,
+    SetPage,
+    catalogue_history,
+    catalogue_page_for,
+    domain_page_for,
+    indicator_choices,
+    indicator_page_for,
+    indicators_filtered,
+    indicators_using,
+    set_page_for,
+    variable_history,
+    variables_filtered,
+)
+
+__all__ = [
+    "PREVIEW_UNITS",
+    "CataloguePage",
+    "DomainPage",
+    "DomainSection",
+    "FormulaCheck",
+    "IndicatorPage",
+    "PartCheck",
+    "PreviewRow",
+    "SetPage",
+    "UnknownCode",
+    "catalogue_history",
+    "catalogue_page_for",
+    "current_version",
+    "current_versions",
+    "domain_get_for_user",
+    "domain_page_for",
+    "engine_catalogue",
+    "engine_catalogue_for_set",
+    "engine_indicator",
+    "engine_variable",
+    "formula_check",
+    "indicator_choices",
+    "indicator_get_for_user",
+    "indicator_page_for",
+    "indicator_set_get_for_user",
+    "indicators_filtered",
+    "indicators_using",
+    "set_current_version",
+    "set_indicator_codes",
+    "set_page_for",
+    "variable_get_for_user",
+    "variable_history",
+    "variables_filtered",
+]

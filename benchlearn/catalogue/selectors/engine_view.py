@@ -1,0 +1,133 @@
+"""The catalogue as the engine sees it: plain variables, indicators and sets."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from benchlearn.catalogue.models import (
+    Domain,
+    Indicator,
+    IndicatorSet,
+    IndicatorVersion,
+    Variable,
+)
+from benchlearn.catalogue.selectors.lookups import (
+    current_versions,
+    set_indicator_codes,
+)
+from benchlearn.engine import catalogue as engine
+from benchlearn.engine.formula import FormulaError, parse, references
+
+
+def engine_variable(variable: Variable) -> engine.Variable:
+    return engine.Variable(
+        code=variable.code,
+        name_pl=variable.name_pl,
+        name_en=variable.name_en,
+        unit=variable.unit,
+        source=engine.Source(variable.source),
+        minimum=variable.minimum,
+        maximum=variable.maximum,
+        definition_pl=variable.definition_pl,
+        definition_en=variable.definition_en,
+        domain=variable.domain.code if variable.domain else "",
+    )
+
+
+def engine_indicator(version: IndicatorVersion) -> engine.Indicator:
+    indicator = version.indicator
+    return engine.Indicator(
+        code=indicator.code,
+        formula=version.formula,
+        polarity=engine.Polarity(version.polarity),
+        category=engine.Category(version.category),
+        name_pl=version.name_pl,
+        name_en=version.name_en,
+        unit=version.unit,
+        decimals=version.decimals,
+        numerator=version.numerator or None,
+        denominator=version.denominator or None,
+        domain=indicator.domain.code if indicator.domain else "",
+        notes_pl=version.notes_pl,
+        notes_en=version.notes_en,
+    )
+
+
+def engine_catalogue() -> engine.Catalogue:
+    """The whole catalogue as the engine sees it: current versions, in catalogue order."""
+    currents = current_versions()
+    indicators = Indicator.objects.select_related("domain").order_by("position", "code")
+    for indicator in indicators:
+        currents[indicator.pk].indicator = indicator
+    sets = IndicatorSet.objects.select_related("domain").order_by("position", "code")
+    return engine.Catalogue(
+        domains=tuple(
+            engine.Domain(
+                code=d.code,
+                name_pl=d.name_pl,
+                name_en=d.name_en,
+                description_pl=d.description_pl,
+                description_en=d.description_en,
+            )
+            for d in Domain.objects.order_by("position", "code")
+        ),
+        variables=tuple(
+            engine_variable(v)
+            for v in Variable.objects.select_related("domain").order_by("position", "code")
+        ),
+        indicators=tuple(engine_indicator(currents[i.pk]) for i in indicators),
+        sets=tuple(_engine_set(s) for s in sets),
+    )
+
+
+def _engine_set(indicator_set: IndicatorSet) -> engine.IndicatorSet:
+    return engine.IndicatorSet(
+        code=indicator_set.code,
+        name_pl=indicator_set.name_pl,
+        name_en=indicator_set.name_en,
+        domain=indicator_set.domain.code if indicator_set.domain else "",
+        indicators=tuple(set_indicator_codes(indicator_set)),
+        description_pl=indicator_set.description_pl,
+        description_en=indicator_set.description_en,
+    )
+
+
+def needed_codes(catalogue: engine.Catalogue, codes: list[str]) -> set[str]:
+    """``codes`` and every code their formulas use, transitively."""
+    by_code = {i.code: i for i in catalogue.indicators}
+    needed: set[str] = set()
+    todo = list(codes)
+    while todo:
+        code = todo.pop()
+        if code in needed:
+            continue
+        needed.add(code)
+        indicator = by_code.get(code)
+        if indicator is None:
+            continue
+        for text in (indicator.formula, indicator.numerator, indicator.denominator):
+            if text:
+                try:
+                    todo += sorted(references(parse(text)))
+                except FormulaError:
+                    continue
+    return needed
+
+
+def engine_catalogue_for_set(set_code: str) -> engine.Catalogue:
+    """One set with the indicators, variables and domains it needs."""
+    whole = engine_catalogue()
+    chosen = next((s for s in whole.sets if s.code == set_code), None)
+    if chosen is None:
+        raise Http404(_("There is no indicator set with code %(code)s.") % {"code": set_code})
+    needed = needed_codes(whole, list(chosen.indicators))
+    indicators = tuple(i for i in whole.indicators if i.code in needed)
+    variables = tuple(v for v in whole.variables if v.code in needed)
+    domain_codes = {chosen.domain} | {x.domain for x in indicators} | {x.domain for x in variables}
+    return engine.Catalogue(
+        domains=tuple(d for d in whole.domains if d.code in domain_codes),
+        variables=variables,
+        indicators=indicators,
+        sets=(chosen,),
+    )
