@@ -1,0 +1,171 @@
+"""Box plots: a group's spread over the periods, the viewer's unit marked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext, pgettext
+
+from benchlearn.reports.charts.common import (
+    FILL_OTHER,
+    FILL_OWN,
+    INK,
+    Chart,
+    Table,
+    TableRow,
+    make_chart,
+    number_formatter,
+    vega_format,
+    vega_spec,
+)
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    """One period of a box plot: the group's statistics (precomputed) and the viewer's
+    own value."""
+
+    period: int | str
+    min: float | None
+    q1: float | None
+    median: float | None
+    q3: float | None
+    max: float | None
+    own: float | None = None
+
+
+def box_plot(
+    *,
+    title: str,
+    years: Sequence[YearSummary],
+    decimals: int = 1,
+    unit_of_measure: str = "",
+) -> Chart:
+    """The group's spread per period (min, quartiles, max, given by the caller: vega
+    computes nothing) with the viewer's own value marked per period."""
+    number = number_formatter()
+    rows = [
+        {
+            "period": str(year.period),
+            "min": year.min,
+            "q1": year.q1,
+            "median": year.median,
+            "q3": year.q3,
+            "max": year.max,
+            "own": year.own,
+        }
+        for year in years
+    ]
+    fmt = vega_format(decimals)
+    x = {
+        "field": "period",
+        "type": "ordinal",
+        "title": pgettext("chart axis", "Period"),
+        "sort": None,
+        "axis": {"labelAngle": 0},
+    }
+    y_title = unit_of_measure or gettext("Value")
+    own_label = gettext("Your unit")
+    layers: list[dict[str, Any]] = [
+        {
+            "transform": [{"filter": "isValid(datum.min) && isValid(datum.max)"}],
+            "mark": {"type": "rule", "color": INK},
+            "encoding": {
+                "x": x,
+                "y": {"field": "min", "type": "quantitative", "title": y_title},
+                "y2": {"field": "max"},
+            },
+        },
+        {
+            "transform": [{"filter": "isValid(datum.q1) && isValid(datum.q3)"}],
+            "mark": {"type": "bar", "size": 28, "fill": FILL_OTHER, "stroke": INK},
+            "encoding": {
+                "x": x,
+                "y": {"field": "q1", "type": "quantitative", "axis": {"format": fmt}},
+                "y2": {"field": "q3"},
+            },
+        },
+        {
+            "transform": [{"filter": "isValid(datum.median)"}],
+            "mark": {"type": "tick", "size": 28, "thickness": 3, "color": INK},
+            "encoding": {"x": x, "y": {"field": "median", "type": "quantitative"}},
+        },
+        {
+            "transform": [{"filter": "isValid(datum.own)"}],
+            "mark": {"type": "line", "color": FILL_OWN, "strokeDash": [2, 2]},
+            "encoding": {"x": x, "y": {"field": "own", "type": "quantitative"}},
+        },
+        {
+            "transform": [{"filter": "isValid(datum.own)"}],
+            "mark": {
+                "type": "point",
+                "shape": "diamond",
+                "size": 110,
+                "filled": True,
+                "fill": FILL_OWN,
+                "stroke": INK,
+            },
+            "encoding": {"x": x, "y": {"field": "own", "type": "quantitative"}},
+        },
+    ]
+    last_own = next((row for row in reversed(rows) if row["own"] is not None), None)
+    last_own_year = next((year for year in reversed(years) if year.own is not None), None)
+    if last_own is not None:
+        layers.append(
+            {
+                "data": {"values": [last_own]},
+                "mark": {"type": "text", "align": "left", "dx": 9, "fontWeight": "bold"},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "own", "type": "quantitative"},
+                    "text": {"value": "◆ " + own_label},
+                },
+            }
+        )
+    spec = vega_spec(title=title, layers=layers, data=rows, height=260)
+    spec["title"]["subtitle"] = gettext("Box: quartiles; thick line: median; whiskers: min to max.")
+
+    with_median = [year for year in years if year.median is not None]
+    if not with_median:
+        description = gettext("No values in these periods.")
+    else:
+        first, last = with_median[0], with_median[-1]
+        description = gettext(
+            "Median from %(first)s to %(last)s: %(first_median)s to %(last_median)s."
+        ) % {
+            "first": first.period,
+            "last": last.period,
+            "first_median": number(first.median, decimals),
+            "last_median": number(last.median, decimals),
+        }
+        if last_own_year is not None:
+            description += " " + gettext("Your unit in %(period)s: %(value)s.") % {
+                "period": last_own_year.period,
+                "value": number(last_own_year.own, decimals),
+            }
+    table = Table(
+        headers=[
+            pgettext("chart axis", "Period"),
+            gettext("Minimum"),
+            gettext("Lower quartile"),
+            gettext("Median"),
+            gettext("Upper quartile"),
+            gettext("Maximum"),
+            own_label,
+        ],
+        rows=[
+            TableRow(
+                cells=[
+                    str(year.period),
+                    *(
+                        number(value, decimals)
+                        for value in (year.min, year.q1, year.median, year.q3, year.max, year.own)
+                    ),
+                ]
+            )
+            for year in years
+        ],
+    )
+    return make_chart(spec=spec, title=title, description=description, table=table, kind="box")

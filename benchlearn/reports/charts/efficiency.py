@@ -1,0 +1,103 @@
+"""Efficiency charts: DEA scores of a group's units, the frontier marked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext
+
+from benchlearn.engine.catalogue import Polarity
+from benchlearn.reports.charts.common import (
+    INK,
+    MAX_LABELLED_BARS,
+    Chart,
+    Table,
+    TableRow,
+    bar_height,
+    make_chart,
+    number_formatter,
+    rank_items,
+    ranked_bar_layers,
+    unit_axis,
+    vega_spec,
+)
+
+
+@dataclass(frozen=True)
+class EfficiencyItem:
+    """One unit's DEA score (0–1); ``frontier`` marks the efficient units."""
+
+    label: str
+    score: float | None
+    frontier: bool = False
+    own: bool = False
+
+
+def efficiency_chart(*, title: str, items: Sequence[EfficiencyItem]) -> Chart:
+    """DEA scores (0–1) of the units, most efficient first; frontier units carry a
+    diamond, the viewer's unit is dark, outlined and named."""
+    number = number_formatter()
+    ranked = rank_items(items, lambda item: item.score, Polarity.HIGHER_BETTER)
+    rows = [
+        {
+            "label": entry.label,
+            "value": entry.item.score,
+            "order": index,
+            "own": entry.item.own,
+            "frontier": entry.item.frontier,
+            "text": number(entry.item.score, 2),
+        }
+        for index, entry in enumerate(ranked)
+        if entry.item.score is not None
+    ]
+    large = len(rows) > MAX_LABELLED_BARS
+    layers = ranked_bar_layers(rows, ".0%", gettext("Efficiency score"), large=large, domain=[0, 1])
+    layers.append(
+        {
+            "transform": [{"filter": "datum.frontier"}],
+            "mark": {"type": "point", "shape": "diamond", "filled": True, "fill": INK, "size": 60},
+            "encoding": {
+                "y": unit_axis(large),
+                "x": {"field": "value", "type": "quantitative"},
+            },
+        }
+    )
+    spec = vega_spec(title=title, layers=layers, data=rows, height=bar_height(len(rows)))
+    spec["title"]["subtitle"] = gettext("◆ on the efficiency frontier (score 1)")
+
+    frontier = sum(1 for row in rows if row["frontier"])
+    description = gettext("%(frontier)s of %(n)s units are on the efficiency frontier.") % {
+        "frontier": frontier,
+        "n": len(rows),
+    }
+    own = next((entry for entry in ranked if entry.item.own), None)
+    if own is not None and own.item.score is not None:
+        description += " " + gettext("Your unit: score %(score)s, rank %(rank)s.") % {
+            "score": number(own.item.score, 2),
+            "rank": own.rank,
+        }
+    yes, no = gettext("yes"), gettext("no")
+    table = Table(
+        headers=[
+            gettext("Rank"),
+            gettext("Unit"),
+            gettext("Efficiency score"),
+            gettext("Frontier"),
+        ],
+        rows=[
+            TableRow(
+                cells=[
+                    "" if entry.rank is None else str(entry.rank),
+                    entry.label,
+                    number(entry.item.score, 2),
+                    yes if entry.item.frontier else no,
+                ],
+                own=entry.item.own,
+            )
+            for entry in ranked
+        ],
+    )
+    return make_chart(
+        spec=spec, title=title, description=description, table=table, kind="efficiency"
+    )
