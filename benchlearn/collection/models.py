@@ -143,7 +143,7 @@ class Value(models.Model):
 
     # No index of their own: the unique (unit, variable, period) and the index (variable,
     # period) serve every lookup by unit or variable, and an import of 290,000 values
-    # spent seconds keeping the two extra indexes.
+    # spent much of its time keeping the two extra indexes.
     unit = models.ForeignKey(
         "units.Unit",
         verbose_name=_("unit"),
@@ -200,7 +200,7 @@ class ValueChange(models.Model):
     # No constraint in the database (like changed_by and submission below): history rows
     # are written only by the single value writer, from the rows its INSERT and UPDATE
     # of values return, so they always point at a value; the check PostgreSQL would run
-    # at commit for each of them cost seconds per large import. Django still deletes
+    # at commit for each of them weighed on every large import. Django still deletes
     # a value's history with it (the cascade is the ORM's).
     value = models.ForeignKey(
         Value,

@@ -166,7 +166,7 @@ def demo_build() -> list[DemoAccount]:
 
 def _results_compute(operator: User) -> None:
     # A transaction of its own: outside one, SQLite commits (and syncs to disk) every
-    # row the computation writes, ten seconds for the demo's few thousand; and a failed
+    # row the computation writes, slow even for the demo's few thousand; and a failed
     # run must not undo the programme, which is already stored.
     with transaction.atomic():
         computation = computation_run(computation_request(user=operator, reason="demo").pk)

@@ -10,7 +10,7 @@ It is written into this app's ``static/reports/vendor/`` (git-ignored) and from 
 served like any static file:
 
 - in development lazily, the first time a page asks for the chart scripts
-  (``{% chart_assets %}``); writing it takes about 3 seconds, once;
+  (``{% chart_assets %}``); writing it takes a moment, once;
 - in production by ``benchlearn collectstatic``, which this app overrides to write the
   file first, so it is collected, hashed and compressed with the rest.
 
