@@ -40,6 +40,10 @@ if PRODUCTION and len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("Production needs BENCHLEARN_DEBUG off.")
 
+# Behind our own reverse proxy: its X-Forwarded-Proto says HTTPS, and the address it
+# appends last to X-Forwarded-For is the client's (login throttling counts by it).
+BEHIND_PROXY = env_bool("BENCHLEARN_BEHIND_PROXY", False)
+
 ALLOWED_HOSTS = env_list(
     "BENCHLEARN_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
@@ -133,6 +137,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "benchlearn.accounts.backends.AddressThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "benchlearn.accounts.backends.EmailBackend",
 ]
@@ -156,12 +161,21 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "benchlearn.views.csrf_failure"
+# API tokens expire after this many days at most (and with any change of password).
+API_TOKEN_DAYS = env_int("BENCHLEARN_API_TOKEN_DAYS", 90)
 
 # Login throttling: five wrong passwords for one e-mail from one address lock it
-# for fifteen minutes.
+# for fifteen minutes; so do thirty from one address whatever e-mails they try
+# (password spraying), a limit a town hall's shared address does not reach by mistakes.
 AXES_FAILURE_LIMIT = env_int("BENCHLEARN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("BENCHLEARN_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("BENCHLEARN_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+AXES_CLIENT_IP_CALLABLE = "benchlearn.accounts.throttling.client_ip"
+# Password-reset e-mails: at most three an hour to one address, ten from one network
+# address; more requests get the same answer and no e-mail.
+PASSWORD_RESET_EMAIL_LIMIT = env_int("BENCHLEARN_PASSWORD_RESET_EMAIL_LIMIT", 3)
+PASSWORD_RESET_ADDRESS_LIMIT = env_int("BENCHLEARN_PASSWORD_RESET_ADDRESS_LIMIT", 10)
 # Counted per e-mail in lower case, so changing the case of letters does not buy more
 # guesses.
 AXES_USERNAME_CALLABLE = "benchlearn.accounts.backends.login_attempt_username"
@@ -311,7 +325,7 @@ if PRODUCTION:
     ]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    if env_bool("BENCHLEARN_BEHIND_PROXY", False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

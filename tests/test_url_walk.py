@@ -133,6 +133,7 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "domain-edit": OPERATOR_ONLY,
     "api:indicator_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     "api:indicator_detail": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
+    "api:token_revoke_current": everyone(NOT_ALLOWED),  # DELETE only
     "api:variable_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     "api:variable_detail": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     # Data collection: a round of units A and B (the group's units); participants see

@@ -1,6 +1,9 @@
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+
+from benchlearn.accounts.throttling import login_blocked_for_address
 
 
 class EmailBackend(ModelBackend):
@@ -24,3 +27,18 @@ def login_attempt_username(request: Any, credentials: dict[str, Any] | None) -> 
     source = credentials if credentials is not None else request.POST
     value = (source or {}).get("username") or (source or {}).get("email") or ""
     return str(value).strip().lower()
+
+
+class AddressThrottleBackend:
+    """Refuses every login from a network address with too many recent failures, for
+    whatever e-mail (django-axes, next, counts per e-mail and address).
+
+    Not a BaseBackend: with no get_user, Django never records it as the backend a
+    session was logged in with (as with axes' own)."""
+
+    def authenticate(self, request: Any, *args: Any, **credentials: Any) -> None:
+        if request is not None and login_blocked_for_address(request):
+            # Axes' middleware answers with its lockout page when this is set.
+            request.axes_locked_out = True
+            raise PermissionDenied
+        return None

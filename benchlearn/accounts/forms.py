@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -22,4 +23,19 @@ class ApiTokenForm(forms.Form):
         label=_("Token name"),
         max_length=100,
         help_text=_("What the token is for, e.g. “statistics import script”."),
+    )
+    read_only = forms.BooleanField(
+        label=_("Read only"),
+        required=False,
+        initial=True,
+        help_text=_("A read-only token can read what you may read but change nothing."),
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=settings.API_TOKEN_DAYS,
+        initial=settings.API_TOKEN_DAYS,
+        help_text=_(
+            "The token stops working after this many days, or when you change your password."
+        ),
     )

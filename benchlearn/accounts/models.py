@@ -73,6 +73,12 @@ def token_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def password_stamp(user: User) -> str:
+    """A fingerprint of the user's password hash: a token whose stamp no longer matches
+    was made before the password changed, by whatever path it changed."""
+    return hashlib.sha256(user.password.encode()).hexdigest()
+
+
 class ApiToken(models.Model):
     """A personal API token. Only its digest is stored; the key is shown once."""
 
@@ -81,6 +87,10 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8)
     digest = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
+    expires = models.DateTimeField(_("expires"))
+    # A read-only token reads what its owner may read and is refused every write.
+    read_only = models.BooleanField(_("read only"), default=True)
+    password_stamp = models.CharField(max_length=64)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
 
     class Meta:
@@ -90,3 +100,73 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def scope_label(self) -> str:
+        return str(_("read only") if self.read_only else _("read and write"))
+
+
+class AccessChangeKind(models.TextChoices):
+    OPERATOR = "operator", _("operator flag")
+    SUPERUSER = "superuser", _("superuser flag")
+    ACTIVE = "active", _("account active")
+    UNIT_MEMBERSHIP = "unit_membership", _("unit membership")
+    GROUP_MEMBERSHIP = "group_membership", _("group membership")
+    GROUP_MODERATOR = "group_moderator", _("group moderator")
+    GROUP_ANONYMITY = "group_anonymity", _("group anonymity")
+    API_TOKEN = "api_token", _("API token")
+
+
+class AccessChange(models.Model):
+    """One change of someone's roles or rights: what it was, what it became, who changed
+    it and when. Written by the services that make the change, never edited.
+
+    Names and e-mails are copied in as they were, so the record outlives renames and
+    deleted accounts.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=AccessChangeKind.choices)
+    # Whose rights changed (none for a group's anonymity, which is everybody's).
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_changes",
+    )
+    user_email = models.CharField(_("person's e-mail"), max_length=254, blank=True)
+    target = models.CharField(_("of"), max_length=250, blank=True)
+    old_value = models.CharField(_("old value"), max_length=250, blank=True)
+    new_value = models.CharField(_("new value"), max_length=250, blank=True)
+    # Who made the change; none for the system itself (e.g. a token that expired).
+    by = models.ForeignKey(
+        User,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    by_email = models.CharField(_("changed by (e-mail)"), max_length=254, blank=True)
+    via = models.CharField(_("through"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("change of access")
+        verbose_name_plural = _("changes of access")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user_email} {self.target}"
+
+
+class PasswordResetRequest(models.Model):
+    """A request for a password-reset e-mail, kept for an hour to throttle them."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.ip_address}, {self.at:%Y-%m-%d %H:%M})"

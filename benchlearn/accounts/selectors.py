@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from benchlearn.accounts.access import Roles, groups_visible_to, roles_of
 from benchlearn.accounts.models import ApiToken, User
@@ -48,4 +49,4 @@ def start_page_for(user: User) -> StartPage:
 
 
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=user)
+    return ApiToken.objects.filter(user=user, expires__gt=timezone.now())

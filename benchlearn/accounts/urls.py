@@ -8,7 +8,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(),
+        views.PasswordChange.as_view(),
         name="password_change",
     ),
     path(
@@ -18,7 +18,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordReset.as_view(
             success_url=reverse_lazy("password_reset_done"),
             subject_template_name="registration/password_reset_subject.txt",
             email_template_name="registration/password_reset_email.txt",
@@ -32,7 +32,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        views.PasswordResetConfirm.as_view(),
         name="password_reset_confirm",
     ),
     path(

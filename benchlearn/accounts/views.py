@@ -1,8 +1,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.views import (
+    LoginView,
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+)
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,7 +17,13 @@ from django.views.decorators.http import require_POST
 from benchlearn.accounts.access import AuthenticatedHttpRequest
 from benchlearn.accounts.forms import ApiTokenForm, EmailLoginForm
 from benchlearn.accounts.selectors import api_tokens_of, start_page_for
-from benchlearn.accounts.services import api_token_create, api_token_revoke
+from benchlearn.accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    api_tokens_expire,
+    user_password_changed,
+)
+from benchlearn.accounts.throttling import password_reset_allowed
 from benchlearn.collection.pages import start_collection_for
 
 
@@ -36,12 +49,44 @@ class EmailLoginView(LoginView):
         return super().get(request, *args, **kwargs)
 
 
+class PasswordChange(PasswordChangeView):
+    @transaction.atomic
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user_password_changed(user=form.user, by=form.user)
+        return response
+
+
+class PasswordReset(PasswordResetView):
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        # Too many requests get the same answer as any other (it reveals nothing about
+        # the address) and no e-mail.
+        if not password_reset_allowed(email=form.cleaned_data["email"], request=self.request):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+class PasswordResetConfirm(PasswordResetConfirmView):
+    @transaction.atomic
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
+        response = super().form_valid(form)
+        user_password_changed(user=form.user, by=form.user, via="password reset")
+        return response
+
+
 @login_required
 def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # Expired tokens leave the list (and enter the access log) when it is next shown.
+    api_tokens_expire()
     new_key = None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _token, new_key = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        _token, new_key = api_token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            read_only=form.cleaned_data["read_only"],
+            days=form.cleaned_data["days"],
+        )
         form = ApiTokenForm()
     return render(
         request,
@@ -54,6 +99,6 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def api_token_delete(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(api_tokens_of(request.user), pk=token_id)
-    api_token_revoke(token=token)
+    api_token_revoke(token=token, by=request.user)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("api-tokens")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 
 from benchlearn.accounts.access import (
     Perm,
@@ -16,6 +17,7 @@ from benchlearn.accounts.access import (
     roles_of,
 )
 from benchlearn.accounts.models import User
+from benchlearn.accounts.services import api_token_revoke
 from benchlearn.api.auth import session_auth, token_auth
 from benchlearn.api.schemas import (
     Error,
@@ -240,3 +242,18 @@ def variable_list(request: HttpRequest, filters: Query[VariableFilters]) -> list
 )
 def variable_detail(request: HttpRequest, variable_code: str) -> VariableOut:
     return _variable_out(variable_get_for_user(_user(request), variable_code))
+
+
+@api.delete(
+    "/tokens/current",
+    response={204: None, **ERRORS},
+    summary="Revoke the token this request is sent with",
+)
+def token_revoke_current(request: HttpRequest) -> Status[None]:
+    """For a script that is done, or suspects its token leaked: the token stops working at
+    once. A read-only token may not (this is a write); revoke it on the account page."""
+    token = getattr(request, "api_token", None)
+    if token is None:
+        raise Http404(_("This request was not sent with a token."))
+    api_token_revoke(token=token, by=_user(request), via="api")
+    return Status(204, None)

@@ -1,11 +1,54 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from benchlearn.accounts.admin import ADMIN
+from benchlearn.accounts.models import User
 from benchlearn.groups.models import ExchangeGroup
+from benchlearn.groups.services import group_units_set, group_update
 
 
 @admin.register(ExchangeGroup)
 class ExchangeGroupAdmin(admin.ModelAdmin[ExchangeGroup]):
-    list_display = ["name", "service", "cycle_start", "moderator"]
+    """Moderator, members and anonymity change through the services, which record each
+    change of them."""
+
+    list_display = ["name", "service", "cycle_start", "moderator", "anonymised"]
     list_filter = ["service", "cycle_start"]
     search_fields = ["name", "service"]
     autocomplete_fields = ["moderator", "units"]
+
+    def save_model(
+        self, request: HttpRequest, obj: ExchangeGroup, form: ModelForm[ExchangeGroup], change: bool
+    ) -> None:
+        # The form has set them on obj: put back what is stored, save the rest, then let
+        # the service change (and record) them.
+        moderator, anonymised = obj.moderator, obj.anonymised
+        stored = ExchangeGroup.objects.get(pk=obj.pk) if change else ExchangeGroup()
+        obj.moderator, obj.anonymised = stored.moderator, stored.anonymised
+        super().save_model(request, obj, form, change)
+        group_update(
+            group=obj, moderator=moderator, anonymised=anonymised, by=_by(request), via=ADMIN
+        )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The members are set by the service, not by the form's many-to-many save.
+        units = form.cleaned_data.pop("units", None)
+        super().save_related(request, form, formsets, change)
+        if units is not None:
+            group_units_set(group=form.instance, units=units, by=_by(request), via=ADMIN)
+
+    def delete_model(self, request: HttpRequest, obj: ExchangeGroup) -> None:
+        group_update(group=obj, moderator=None, by=_by(request), via=ADMIN)
+        group_units_set(group=obj, units=[], by=_by(request), via=ADMIN)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for group in queryset:
+            self.delete_model(request, group)
+
+
+def _by(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None

@@ -49,3 +49,26 @@ def test_a_chart_page_draws_its_charts_with_no_policy_violation(
         == "fixed"
     )
     assert csp_violations(page) == []
+
+
+def test_the_token_page_and_the_admin_run_under_the_policy(
+    page, live_server, programme, group, participant_a
+):
+    operator = programme["operator"]
+    login(page, live_server, operator.email)
+    page.goto(f"{live_server.url}/accounts/tokens/")
+    page.locator("main form input[name=name]").fill("skrypt")
+    with page.expect_navigation():
+        page.locator("main form button.primary").click()
+    assert page.locator("[data-testid=new-token]").inner_text().startswith("bl_")
+    for path in (
+        "/admin/",
+        f"/admin/accounts/user/{participant_a.pk}/change/",
+        f"/admin/groups/exchangegroup/{group.pk}/change/",
+        "/admin/accounts/accesschange/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        assert csp_violations(page) == [], path
+    # The token just made is in the access log the operator reads.
+    assert "skrypt" in page.locator("#result_list").inner_text()
