@@ -51,7 +51,8 @@ def group_update(
 ) -> ExchangeGroup:
     """Change a group's moderator and whether it is anonymised (leave out what stays);
     each change is recorded with its old and new value."""
-    current = ExchangeGroup.objects.select_for_update().select_related("moderator").get(pk=group.pk)
+    # The row locked alone: PostgreSQL locks no outer join (the moderator may be none).
+    current = ExchangeGroup.objects.select_for_update().get(pk=group.pk)
     changed = []
     if not isinstance(moderator, Keep) and moderator != current.moderator:
         old = current.moderator
@@ -89,6 +90,7 @@ def group_units_set(
     *, group: ExchangeGroup, units: Iterable[Unit], by: User | None, via: str = ""
 ) -> ExchangeGroup:
     """Make ``units`` the group's members; each unit that joins or leaves is recorded."""
+    # Two people changing the members at once take turns, each seeing the other's result.
     ExchangeGroup.objects.select_for_update().filter(pk=group.pk).first()
     wanted = {unit.pk: unit for unit in units}
     before = {unit.pk: unit for unit in group.units.all()}
