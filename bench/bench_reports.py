@@ -5,20 +5,17 @@ median) and its 15-row table, Polish, built as ``benchlearn.reports.documents`` 
 it for a group; the stored results are not read (they take milliseconds), the PDF is
 made from the report exactly as the download does.
 
-Not on one core: ``bench/__main__.py`` pins the process to one CPU, but the PDF draws
-its charts in worker processes beside its own (``pdf.CHART_WORKERS``), so the
-measurement runs in a child process allowed every CPU of the machine (said in the rows'
-names). Rows: the first PDF (no chart drawn before; worker processes already started
-and warm, as in a running server), the same in one process (no workers), and a repeat
-of the same report (charts drawn before, from the cache: Typst alone, with the JSON it
-reads). The load average is printed with the figures: other work on the machine slows
-every figure here.
+The PDF is made in one process (by a task in a worker: no pool of processes), so the
+measurement runs in a child process of its own (the load average is printed with the
+figures: other work on the machine slows every figure here). Rows: the first PDF (no
+chart drawn before; Typst's fonts and vl-convert warm, as in a running worker), and a
+repeat of the same report (charts drawn before, from the cache: Typst alone, with the
+JSON it reads).
 
 Measured on the 2-CPU machine, load 2.5–4.3 from other work (Typst 0.15.1 through
-typst-py 0.15.2): 2.9–3.1 s with a worker, 2.9–3.2 s in one process, 0.3 s with the
-charts drawn before (at load 4.0 once: 5.9, 4.7 and 0.7 s). Before, with WeasyPrint
-(load 3.1): 33.5 s with a worker, 36.9 s in one process, 20.6 s with the charts drawn
-before.
+typst-py 0.15.2): 2.9–3.2 s in one process, 0.3 s with the charts drawn before (at load
+4.0 once: 4.7 and 0.7 s). Before, with WeasyPrint (load 3.1): 36.9 s in one process,
+20.6 s with the charts drawn before.
 """
 
 from __future__ import annotations
@@ -55,16 +52,10 @@ def run() -> list[BenchRow]:
     where = f"{cpus} CPUs, load {load[0]:.1f}/{load[1]:.1f}"
     return [
         BenchRow(
-            f"group PDF, {INDICATORS} indicators, charts in workers ({where})",
-            f"{figures['workers']:.2f} s",
+            f"group PDF, {INDICATORS} indicators ({where})",
+            f"{figures['first']:.2f} s",
             f"< {TARGET_S:.0f} s",
-            figures["workers"] < TARGET_S,
-        ),
-        BenchRow(
-            f"group PDF, {INDICATORS} indicators, one process ({where})",
-            f"{figures['one_process']:.2f} s",
-            f"< {TARGET_S:.0f} s",
-            figures["one_process"] < TARGET_S,
+            figures["first"] < TARGET_S,
         ),
         BenchRow(
             f"group PDF, {INDICATORS} indicators, charts drawn before ({where})",
@@ -157,9 +148,6 @@ def _report(indicators: int):  # type: ignore[no-untyped-def]
 
 
 def _measure() -> dict[str, object]:
-    if hasattr(os, "sched_setaffinity"):
-        # Undo bench/__main__.py's pinning: the charts are drawn in worker processes.
-        os.sched_setaffinity(0, range(os.cpu_count() or 1))
     import django
 
     django.setup()
@@ -168,37 +156,26 @@ def _measure() -> dict[str, object]:
     from benchlearn.reports import documents, pdf
 
     translation.activate("pl")
-    # Warm, as a running server is: Typst's fonts, vl-convert in this process, and the
-    # worker processes (started by a first document of enough charts).
-    pdf._get_pool(max(1, min(pdf.CHART_WORKERS, pdf._cpus() - 1)))
-    documents.group_report_pdf(_report(2 * pdf.POOL_THRESHOLD))
+    # Warm, as a running worker is: Typst's fonts and vl-convert's engine.
+    documents.group_report_pdf(_report(2))
     pdf._svg.warm_up()
     report = _report(INDICATORS)
 
-    def timed(workers: int | None) -> float:
+    def timed() -> float:
         start = time.perf_counter()
         data = pdf.render_pdf(
             template="group.typ",
             data=documents._group_document(report, meeting_pack=False),
             title="Raport grupy",
             data_version="7.1234.56",
-            workers=workers,
         )
         assert data.startswith(b"%PDF")
         return time.perf_counter() - start
 
     pdf._cache.clear()
-    with_workers = timed(None)
-    cached = timed(None)
-    pdf._cache.clear()
-    one_process = timed(0)
-    return {
-        "cpus": pdf._cpus(),
-        "load": list(os.getloadavg()),
-        "workers": with_workers,
-        "one_process": one_process,
-        "cached": cached,
-    }
+    first = timed()
+    cached = timed()
+    return {"cpus": os.cpu_count(), "load": list(os.getloadavg()), "first": first, "cached": cached}
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["measure"]:

@@ -1,5 +1,4 @@
-"""The work of one chart-drawing process: nothing but vl-convert, so that a spawned
-worker starts without Django."""
+"""Drawing a chart: nothing but vl-convert."""
 
 from __future__ import annotations
 
@@ -7,8 +6,8 @@ from typing import Any
 
 import vl_convert
 
-# A tiny chart drawn once when a worker starts: vl-convert's first conversion starts
-# its JavaScript engine and takes about a second.
+# A tiny chart to draw first (the benchmark warms up with it): vl-convert's first
+# conversion starts its JavaScript engine.
 _WARM_UP = {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}
 
 
@@ -20,7 +19,3 @@ def svg(spec: dict[str, Any], format_locale: dict[str, Any]) -> str:
     """The chart as an SVG document: vector paths and text (not paths: text stays text
     in the PDF, searchable and read aloud)."""
     return vl_convert.vegalite_to_svg(spec, format_locale=format_locale)
-
-
-def svgs(jobs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[str]:
-    return [svg(spec, locale) for spec, locale in jobs]

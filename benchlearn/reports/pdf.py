@@ -13,43 +13,30 @@ change the document (nothing is built by pasting text into Typst source).
 Every :class:`~benchlearn.reports.charts.Chart` found in the data (in dicts, lists,
 tuples and dataclasses) is drawn by vl-convert as SVG from the same Vega-Lite spec the
 pages give the browser, and placed by Typst as vectors with real, extractable text: no
-raster images. The charts of a document are drawn in spawned worker processes beside
-this one when the machine has a second CPU (``CHART_WORKERS``), and kept in memory by
-spec (``CHART_CACHE``): a meeting pack after its group report draws nothing again.
+raster images. Charts are drawn in this process (no pool of processes: a document is
+made by a task in a worker, or by the command line, never beside a web request's
+work) and kept in memory by spec (``CHART_CACHE``): a meeting pack after its group
+report draws nothing again.
 
-Why Typst: WeasyPrint, which made these documents before, took 15–35 s for a
-60-indicator group report on the 2-CPU machine (with the charts drawn before: layout
-~9 s, styles ~4 s, boxes ~2 s, writing ~2.6 s for ~4,000 table cells, and ~4 s to stamp
-the charts in as PDFs with pypdf; as SVG images it was slower still, ~5 ms a text
-element). Typst (0.15.1, typst-py 0.15.2) typesets the same report, 63 pages (an
-overview of three, then a page per indicator with an SVG chart and a 15-row table), in
-0.3–0.45 s (the JSON it reads is built in ~5 ms); what is left of the first PDF is
-drawing the charts, 40–75 ms of CPU each in vl-convert (a tiny chart 7 ms; the spec's
-details hardly matter). Measured with ``bench/bench_reports.py``, the machine's 2 CPUs
-shared with other sessions' work (load 2.5–4.3): 2.9–3.1 s with a worker, 2.9–3.2 s in
-one process, 0.3 s with the charts drawn before; at load 4 once 5.9 and 4.7 s. The
-worker only pays when a CPU is idle: under load the other CPU is already busy, and it
-costs the pickling. Typst is safe to call from several threads at once (the fonts are
-found once and shared).
+Why Typst: WeasyPrint, which made these documents before, spent most of a group
+report's time on layout, styles and stamping the charts in; Typst typesets the same
+report from JSON in a fraction of it, and what is left is drawing the charts in
+vl-convert (figures in ``bench/bench_reports.py``). Typst is safe to call from several
+threads at once (the fonts are found once and shared).
 """
 
 from __future__ import annotations
 
-import atexit
 import dataclasses
 import datetime
 import hashlib
 import json
 import logging
-import os
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from functools import cache
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -68,13 +55,6 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT = "DejaVu Sans"
 FALLBACK_FONT = "Libertinus Serif"
 
-# Below this many charts to draw, the pool's overhead (sending specs, pickling SVGs) is
-# not worth it and the charts are drawn in this process.
-POOL_THRESHOLD = 8
-# Processes drawing a document's charts beside this one (which draws too), at most the
-# CPUs this process may use less one; none on one CPU.
-CHART_WORKERS = 3
-CHUNK = 3  # charts sent to a worker at once
 # Charts drawn as SVG, kept by spec (15–60 kB each).
 CHART_CACHE = 600
 # A chart is as wide as the text (A4 less the margins) unless that would make it taller
@@ -84,7 +64,6 @@ MAX_CHART_HEIGHT_MM = 225.0
 MM_PER_PX = 25.4 / 96
 
 logger = logging.getLogger(__name__)
-_pool: ProcessPoolExecutor | None = None
 
 
 def render_pdf(
@@ -94,18 +73,16 @@ def render_pdf(
     title: str,
     data_version: str = "",
     date: datetime.date | None = None,
-    workers: int | None = None,
 ) -> bytes:
     """``typst/<template>`` compiled to an A4 PDF with ``data`` as its ``data.body``.
 
     ``title`` is the document's title and heading; ``data_version`` is shown in every
     page's header beside ``date`` (default: today). Charts in ``data`` reach the
     template as ``{svg, width, title, description, table}`` (``svg`` names the
-    ``sys.inputs`` entry holding the drawing). ``workers``: the processes drawing the
-    charts beside this one (default ``CHART_WORKERS``, 0 draws them all here).
+    ``sys.inputs`` entry holding the drawing).
     """
     charts = _charts_in(data)
-    svgs = draw_svgs(charts, workers=CHART_WORKERS if workers is None else workers)
+    svgs = draw_svgs(charts)
     placed = {id(chart): n for n, chart in enumerate(charts)}
 
     def encode(value: object) -> object:
@@ -129,49 +106,17 @@ def render_pdf(
 
 def svg_for(chart: Chart) -> str:
     """The chart as an SVG document (from the cache, or drawn in this process)."""
-    return draw_svgs([chart], workers=0)[0]
+    return draw_svgs([chart])[0]
 
 
-def draw_svgs(charts: Sequence[Chart], *, workers: int) -> list[str]:
-    """SVG for many charts, in order, each drawn once.
-
-    Charts drawn before come from the cache. With ``workers`` (capped at the CPUs this
-    process may use less one) and enough charts, the rest are sent to the pool in small
-    chunks, and this process draws the chunks no worker has started yet, from the last
-    one back, while the workers finish theirs: every CPU draws. The pool is started
-    once and kept for the life of the process; its processes are spawned, not forked,
-    because vl-convert's engine runs threads that a fork would break.
-    """
+def draw_svgs(charts: Sequence[Chart]) -> list[str]:
+    """SVG for many charts, in order, each drawn once; charts drawn before come from
+    the cache."""
     jobs = [(chart.spec, format_locale(chart.language)) for chart in charts]
     keys = [_cache_key(job) for job in jobs]
     with _cache_lock:
         drawn = {key: _cache[key] for key in keys if key in _cache}
-    missing = sorted({k: j for k, j in zip(keys, jobs, strict=True) if k not in drawn}.items())
-    workers = min(workers, _cpus() - 1)
-    futures: list[tuple[list[str], Future[list[str]]]] = []
-    if workers >= 1 and len(missing) >= POOL_THRESHOLD:
-        try:
-            pool = _get_pool(workers)
-            for start in range(0, len(missing), CHUNK):
-                chunk = missing[start : start + CHUNK]
-                future = pool.submit(_svg.svgs, [job for _key, job in chunk])
-                futures.append(([key for key, _job in chunk], future))
-        except BrokenProcessPool:
-            _pool_broken()
-            futures = []
-    jobs_by_key = dict(missing)
-    try:
-        for chunk_keys, future in reversed(futures):
-            if not future.cancel():
-                break  # a worker has it, and every chunk before it
-            for key in chunk_keys:
-                drawn[key] = _svg.svg(*jobs_by_key[key])
-        for chunk_keys, future in futures:
-            if not future.cancelled():
-                drawn.update(zip(chunk_keys, future.result(), strict=True))
-    except BrokenProcessPool:
-        _pool_broken()
-    for key, job in missing:
+    for key, job in zip(keys, jobs, strict=True):
         if key not in drawn:
             drawn[key] = _svg.svg(*job)
     with _cache_lock:
@@ -266,7 +211,7 @@ def _charts_in(value: Any, depth: int = 0) -> list[Chart]:
     return found
 
 
-# --- The cache and the pool -------------------------------------------------------------
+# --- The cache ------------------------------------------------------------------------
 
 _cache: OrderedDict[str, str] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -275,34 +220,3 @@ _cache_lock = threading.Lock()
 def _cache_key(job: tuple[dict[str, Any], dict[str, Any]]) -> str:
     text = json.dumps(job, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _pool_broken() -> None:
-    # A spawned worker imports the parent's main script; one without an
-    # ``if __name__ == "__main__":`` guard breaks the pool. Draw here instead.
-    logger.warning("Chart workers could not start; drawing the charts in this process")
-    _discard_pool()
-
-
-def _discard_pool() -> None:
-    global _pool
-    if _pool is not None:
-        _pool.shutdown(wait=False, cancel_futures=True)
-        _pool = None
-
-
-def _get_pool(workers: int) -> ProcessPoolExecutor:
-    global _pool
-    if _pool is None:
-        _pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=get_context("spawn"), initializer=_svg.warm_up
-        )
-        atexit.register(_discard_pool)
-    return _pool

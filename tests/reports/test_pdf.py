@@ -226,7 +226,7 @@ def test_without_dejavu_typsts_own_font_has_every_polish_letter(monkeypatch):
 def test_drawn_svgs_keep_the_order_and_come_from_the_cache(monkeypatch):
     with translation.override("pl"):
         drawn = [a_chart(k) for k in range(3)]
-    svgs = pdf.draw_svgs(drawn, workers=0)
+    svgs = pdf.draw_svgs(drawn)
     assert [svg.startswith("<svg") for svg in svgs] == [True] * 3
     assert "Wskaźnik 2" in svgs[2] and "Wskaźnik 0" in svgs[0]
 
@@ -234,26 +234,7 @@ def test_drawn_svgs_keep_the_order_and_come_from_the_cache(monkeypatch):
         raise AssertionError("drawn again")
 
     monkeypatch.setattr(pdf._svg, "svg", not_again)
-    assert pdf.draw_svgs(drawn, workers=0) == svgs
-
-
-def test_a_pool_draws_the_same_svgs_in_order():
-    with translation.override("pl"):
-        drawn = [a_chart(100 + k) for k in range(pdf.POOL_THRESHOLD + 2)]
-    in_process = [pdf._svg.svg(chart.spec, charts.format_locale("pl")) for chart in drawn]
-    assert pdf.draw_svgs(drawn, workers=2) == in_process
-
-
-def test_a_broken_pool_draws_here(monkeypatch):
-    class Broken:
-        def submit(self, *args):
-            raise pdf.BrokenProcessPool
-
-    monkeypatch.setattr(pdf, "_get_pool", lambda workers: Broken())
-    monkeypatch.setattr(pdf, "_cpus", lambda: 2)
-    with translation.override("pl"):
-        drawn = [a_chart(200 + k) for k in range(pdf.POOL_THRESHOLD)]
-    assert len(pdf.draw_svgs(drawn, workers=1)) == pdf.POOL_THRESHOLD
+    assert pdf.draw_svgs(drawn) == svgs
 
 
 def test_a_tall_chart_is_narrowed_to_fit_the_page():
