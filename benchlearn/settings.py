@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "benchlearn.api",
     "benchlearn.demo",
     "benchlearn.compute",
+    # A task backend's apps (see TASKS), named by the site.
+    *env_list("BENCHLEARN_EXTRA_APPS", []),
 ]
 
 MIDDLEWARE = [
