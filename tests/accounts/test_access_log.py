@@ -5,9 +5,10 @@ read the record in the admin; nobody edits it; other people cannot see it."""
 
 from html.parser import HTMLParser
 
+from django.test import Client
 from django.utils import timezone
 
-from benchlearn.accounts.models import AccessChange, AccessChangeKind, User
+from benchlearn.accounts.models import AccessChange, AccessChangeKind, ApiToken, User
 from benchlearn.accounts.services import api_token_create, user_roles_set
 from benchlearn.groups.services import group_units_set, group_update
 from benchlearn.units.models import Level, UnitMembership
@@ -274,3 +275,34 @@ def test_operators_read_the_record_and_nobody_edits_it(
     for person in (participant_a, moderator, stranger):
         response = client_for(person).get("/admin/accounts/accesschange/")
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_password_set_in_the_admin_revokes_the_tokens_with_who(operator, participant_a):
+    _token, key = api_token_create(user=participant_a, name="script")
+    client = client_for(operator)
+    url = f"/admin/accounts/user/{participant_a.pk}/password/"
+    response = client.post(
+        url,
+        {
+            "password1": "an-operator-chosen-passphrase",
+            "password2": "an-operator-chosen-passphrase",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    assert _log(AccessChangeKind.API_TOKEN)[-1][3:] == ("revoked: password changed", operator.email)
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+def test_a_refused_password_in_the_admin_keeps_the_tokens(operator, participant_a):
+    token, _key = api_token_create(user=participant_a, name="script")
+    client_for(operator).post(
+        f"/admin/accounts/user/{participant_a.pk}/password/",
+        {"password1": "short", "password2": "other", "usable_password": "true"},
+    )
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_the_superuser_flag_is_recorded(operator, nobody):
+    user_roles_set(user=nobody, is_superuser=True, by=operator, via="admin")
+    assert _log(AccessChangeKind.SUPERUSER) == [(nobody.email, "", "no", "yes", operator.email)]

@@ -51,7 +51,13 @@ def test_operator_sees_programme_figures_and_admin_links(programme):
     html = client_for(programme["operator"]).get("/").content.decode()
     assert "/admin/accounts/user/add/" in html
     assert "/admin/groups/exchangegroup/add/" in html
+    assert "/admin/accounts/accesschange/" in html
     assert "units in the registry" in html
+    for person in ("moderator", "participant_a", "nobody"):
+        assert (
+            "/admin/accounts/accesschange/"
+            not in client_for(programme[person]).get("/").content.decode()
+        )
 
 
 def test_a_person_with_two_roles_sees_both(programme, group, unit_c):

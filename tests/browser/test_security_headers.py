@@ -72,3 +72,10 @@ def test_the_token_page_and_the_admin_run_under_the_policy(
         assert csp_violations(page) == [], path
     # The token just made is in the access log the operator reads.
     assert "skrypt" in page.locator("#result_list").inner_text()
+
+
+def test_the_api_docs_run_under_the_policy(page, live_server, participant_a):
+    login(page, live_server, participant_a.email)
+    page.goto(f"{live_server.url}/api/v1/docs")
+    page.locator(".swagger-ui .opblock").first.wait_for()
+    assert csp_violations(page) == []
