@@ -55,6 +55,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy benchlearn
+	$(BIN)/lint-imports
 
 pytest-sqlite: install node_modules/.installed system
 	env -u DATABASE_URL $(BIN)/pytest
@@ -77,4 +78,4 @@ bench: install
 	$(BIN)/python -m bench $(BENCH)
 
 clean:
-	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -28,8 +28,8 @@ def run() -> list[BenchRow]:
     django.setup()
     from django.utils import translation
 
+    from benchlearn.charts import BarItem, bar_chart, format_locale, sparkline
     from benchlearn.reports import _svg
-    from benchlearn.reports.charts import BarItem, bar_chart, format_locale, sparkline
 
     translation.activate("pl")
     _svg.warm_up()

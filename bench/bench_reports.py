@@ -70,9 +70,9 @@ def _report(indicators: int):  # type: ignore[no-untyped-def]
     import numpy as np
     from django.utils.translation import gettext as _
 
+    from benchlearn import charts
     from benchlearn.engine.stats import position_in_group
     from benchlearn.groups.models import ExchangeGroup
-    from benchlearn.reports import charts
     from benchlearn.reports.documents import GroupIndicator, GroupMemberRow, GroupReport
     from benchlearn.results.models import ComparisonKind, Computation
     from benchlearn.results.selectors import Comparison, IndicatorInfo, Stat

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import get_language
 
+from benchlearn.accounts.access import _active
 from benchlearn.catalogue.models import Domain, IndicatorVersion, Variable
 from benchlearn.collection.models import (
     EDITABLE_STATES,
@@ -327,8 +328,6 @@ class StartCollection:
 
 
 def start_collection_for(user: AnyUser) -> StartCollection:
-    from benchlearn.accounts.access import _active
-
     account = _active(user)
     if account is None:
         return StartCollection([], [])

@@ -214,6 +214,11 @@ def rounds_visible_to(user: AnyUser) -> QuerySet[Round]:
     return Round.objects.filter(units__in=units).exclude(state=RoundState.DRAFT).distinct()
 
 
+def rounds_of_unit_for(user: AnyUser, unit: Unit) -> list[Round]:
+    """The rounds ``unit`` takes part in that the user may open, newest period first."""
+    return list(rounds_visible_to(user).filter(units=unit).order_by("-period", "name"))
+
+
 def round_get_for_user(user: AnyUser, round_id: int) -> Round:
     round_ = Round.objects.filter(pk=round_id).select_related("created_by").first()
     if round_ is None:

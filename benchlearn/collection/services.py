@@ -1031,8 +1031,9 @@ def submission_return(
 @transaction.atomic
 def submission_approve(*, submission: Submission, operator: User) -> Submission:
     """Approve a submitted submission: its values feed the engine and are locked until
-    an operator reopens it. Allowed in an open or closed round. Queues a computation of
-    the results (``benchlearn.results``)."""
+    an operator reopens it. Allowed in an open or closed round. The results are not
+    computed here (``benchlearn.results`` reads collection, not the other way round):
+    whoever approves asks for a computation, as the approval page does."""
     require(operator, Perm.COLLECTION_MANAGE)
     submission = _locked_submission(submission)
     if submission.state != SubmissionState.SUBMITTED:
@@ -1045,15 +1046,6 @@ def submission_approve(*, submission: Submission, operator: User) -> Submission:
         operator,
         "approved_at",
         "approved_by",
-    )
-    # Approved values change the results: queue a computation (one waiting is reused,
-    # so approving a whole round asks for one run).
-    from benchlearn.results.services import computation_request  # results import collection
-
-    computation_request(
-        user=None,
-        reason=_("after approving %(unit)s, %(round)s")
-        % {"unit": submission.unit.name, "round": submission.round.name},
     )
     return approved
 

@@ -57,6 +57,7 @@ from benchlearn.collection.services import (
     value_restore,
 )
 from benchlearn.collection.validation import submission_check
+from benchlearn.results.services import computation_request
 
 # --- rounds ---------------------------------------------------------------------------
 
@@ -429,6 +430,13 @@ def submission_approve_view(
     except CollectionError as error:
         _problems_to_messages(request, error)
     else:
+        # Approved values change the results: queue a computation (one waiting is
+        # reused, so approving a whole round asks for one run).
+        computation_request(
+            user=None,
+            reason=_("after approving %(unit)s, %(round)s")
+            % {"unit": submission.unit.name, "round": submission.round.name},
+        )
         messages.success(request, _("The submission is approved and locked."))
     return redirect("submission-form", round_id, teryt)
 

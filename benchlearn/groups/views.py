@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest, group_get_for_user
 from benchlearn.groups.selectors import group_list_for, group_page_for
+from benchlearn.results.selectors import group_results_for
 
 
 @login_required
@@ -14,6 +15,8 @@ def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def group_detail(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
     group = group_get_for_user(request.user, group_id)
-    return render(
-        request, "groups/group_detail.html", {"page": group_page_for(request.user, group)}
-    )
+    context = {
+        "page": group_page_for(request.user, group),
+        "results": group_results_for(request.user, group),
+    }
+    return render(request, "groups/group_detail.html", context)

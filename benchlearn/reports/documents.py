@@ -24,10 +24,10 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from benchlearn import charts
 from benchlearn.accounts.models import User
 from benchlearn.engine.stats import Position, ranks_in_group
 from benchlearn.groups.models import ExchangeGroup
-from benchlearn.reports import charts
 from benchlearn.reports.pdf import render_pdf
 from benchlearn.results.models import ComparisonGroup, ComparisonKind, Computation, GroupStat
 from benchlearn.results.pages import (

@@ -10,7 +10,7 @@ they show comes from the caller as data (texts translated, numbers formatted, as
 those strings as text and never reads them as markup, so a name that users typed cannot
 change the document (nothing is built by pasting text into Typst source).
 
-Every :class:`~benchlearn.reports.charts.Chart` found in the data (in dicts, lists,
+Every :class:`~benchlearn.charts.Chart` found in the data (in dicts, lists,
 tuples and dataclasses) is drawn by vl-convert as SVG from the same Vega-Lite spec the
 pages give the browser, and placed by Typst as vectors with real, extractable text: no
 raster images. Charts are drawn in this process (no pool of processes: a document is
@@ -45,8 +45,8 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 
+from benchlearn.charts import Chart, format_locale
 from benchlearn.reports import _svg
-from benchlearn.reports.charts import Chart, format_locale
 
 TEMPLATES = Path(__file__).with_name("typst")
 # Debian's fonts-dejavu-core (``make system``): every Polish letter, and the charts'

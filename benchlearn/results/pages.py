@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from benchlearn import charts
 from benchlearn.accounts.access import Perm, may
 from benchlearn.catalogue.models import Variable
 from benchlearn.engine.stats import Position, ranks_in_group
-from benchlearn.reports import charts
 from benchlearn.results.models import (
     ComparisonKind,
     Computation,

@@ -14,8 +14,6 @@ from benchlearn.accounts.access import (
     units_visible_to,
 )
 from benchlearn.accounts.models import User
-from benchlearn.collection.models import Round
-from benchlearn.collection.selectors import rounds_visible_to
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.units.models import ContextValue, Unit, UnitChange, UnitMembership
 
@@ -129,7 +127,6 @@ class UnitPage:
     can_edit: bool
     context: ContextTable
     changes: list[UnitChange]
-    rounds: list[Round]  # collection rounds the unit takes part in, as far as the user sees
 
 
 def unit_page_for(user: User, unit: Unit) -> UnitPage:
@@ -142,5 +139,4 @@ def unit_page_for(user: User, unit: Unit) -> UnitPage:
         can_edit=may(user, Perm.UNIT_EDIT, unit),
         context=_context_table(unit),
         changes=list(unit.changes.exclude(kind="created").order_by("-effective_on", "-pk")),
-        rounds=list(rounds_visible_to(user).filter(units=unit).order_by("-period", "name")),
     )

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest, unit_get_for_user
+from benchlearn.collection.selectors import rounds_of_unit_for
 from benchlearn.units.models import UnitKind
 from benchlearn.units.selectors import (
     POPULATION_BANDS,
@@ -45,4 +46,9 @@ def unit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: AuthenticatedHttpRequest, teryt: str) -> HttpResponse:
     unit = unit_get_for_user(request.user, teryt)
-    return render(request, "units/unit_detail.html", {"page": unit_page_for(request.user, unit)})
+    context = {
+        "page": unit_page_for(request.user, unit),
+        # The collection rounds the unit takes part in, as far as the user sees.
+        "rounds": rounds_of_unit_for(request.user, unit),
+    }
+    return render(request, "units/unit_detail.html", context)

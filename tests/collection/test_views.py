@@ -18,6 +18,7 @@ from benchlearn.collection.models import (
     ValueChange,
 )
 from benchlearn.collection.selectors import submission_revisions
+from benchlearn.results.models import Computation, ComputationState
 from tests.collection.conftest import COMPLETE, PERIOD, dump, make_round, save
 from tests.conftest import TERYT_A, TERYT_B, TERYT_C, client_for
 
@@ -285,6 +286,25 @@ def test_return_correct_resubmit_approve(round_, sub_a, participant_a, operator)
     olga.post(form_url(round_, tail="reopen/"))
     sub_a.refresh_from_db()
     assert sub_a.state == SubmissionState.RETURNED
+
+
+def test_approving_on_the_page_queues_one_computation(
+    round_, sub_a, sub_b, participant_a, participant_b, operator
+):
+    olga = client_for(operator)
+    olga.post(form_url(round_, tail="approve/"))  # still a draft: refused
+    assert not Computation.objects.exists()
+    for participant, submission, teryt in (
+        (participant_a, sub_a, TERYT_A),
+        (participant_b, sub_b, TERYT_B),
+    ):
+        data = page_data(submission, COMPLETE)
+        client_for(participant).post(form_url(round_, teryt, tail="submit/"), data)
+        assert olga.post(form_url(round_, teryt, tail="approve/")).status_code == 302
+    # One computation waits for both approvals, asked for by the system, not a person.
+    waiting = Computation.objects.get()
+    assert waiting.state == ComputationState.QUEUED and waiting.requested_by is None
+    assert "after approving" in waiting.reason
 
 
 # --- history ------------------------------------------------------------------------------

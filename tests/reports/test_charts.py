@@ -6,7 +6,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from benchlearn.reports.charts import (
+from benchlearn.charts import (
     BarItem,
     EfficiencyItem,
     ProfileItem,

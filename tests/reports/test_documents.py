@@ -12,9 +12,9 @@ import openpyxl
 import pypdf
 import pytest
 
+from benchlearn.charts import BarItem
 from benchlearn.groups.services import group_create
 from benchlearn.reports import documents
-from benchlearn.reports.charts import BarItem
 from benchlearn.results.models import Result
 from benchlearn.results.selectors import IndicatorInfo, unit_indicator_codes
 from benchlearn.results.services import computation_request, computation_run

@@ -10,10 +10,11 @@ import pytest
 import typst
 from django.utils import translation
 
+from benchlearn import charts
+from benchlearn.charts import BarItem, Chart, bar_chart
 from benchlearn.engine.stats import position_in_group
 from benchlearn.groups.models import ExchangeGroup
-from benchlearn.reports import charts, pdf
-from benchlearn.reports.charts import BarItem, Chart, bar_chart
+from benchlearn.reports import pdf
 from benchlearn.reports.documents import (
     GroupIndicator,
     GroupMemberRow,

@@ -3,8 +3,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
 
+from benchlearn.charts import Chart, format_locale, format_number
 from benchlearn.reports.bundle import bundle_name, ensure_bundle
-from benchlearn.reports.charts import Chart, format_locale, format_number
 
 register = template.Library()
 

@@ -2,9 +2,9 @@
 
 One chart technology everywhere: every chart is a Vega-Lite spec (a plain dict, no
 Altair objects: Altair's ``to_dict`` validates against the JSON schema on every call).
-The *same* spec is drawn by the browser (vega-embed, see ``bundle.py`` and
+The *same* spec is drawn by the browser (vega-embed, see ``reports/bundle.py`` and
 ``charts.js``) and, for PDFs, turned into SVG on the server by vl-convert
-(``pdf.svg_for``). So a chart looks the same on the screen and on paper.
+(``reports/pdf.py``). So a chart looks the same on the screen and on paper.
 
 Why the browser draws the pages' charts, sparklines included: drawing on the server
 costs far more than writing the spec and grows with the bars, and a dashboard has
@@ -26,13 +26,14 @@ a diamond explained in the subtitle.
 Labels are whatever the caller passes: unit names, or letters (A, B, C…) for an
 anonymised group; they must tell units apart (a repeated label gets a number appended).
 
-One module per kind of chart (``bar_charts``, ``box_plots``, ``profiles``,
+The charts serve the results pages and the reports alike, so they sit below both and
+know neither. One module per kind of chart (``bar_charts``, ``box_plots``, ``profiles``,
 ``efficiency``, ``sparklines``); ``common`` holds what they share.
 """
 
-from benchlearn.reports.charts.bar_charts import BarItem, bar_chart
-from benchlearn.reports.charts.box_plots import YearSummary, box_plot
-from benchlearn.reports.charts.common import (
+from benchlearn.charts.bar_charts import BarItem, bar_chart
+from benchlearn.charts.box_plots import YearSummary, box_plot
+from benchlearn.charts.common import (
     BAR_STEP,
     FILL_FRONTIER,
     FILL_OTHER,
@@ -52,9 +53,9 @@ from benchlearn.reports.charts.common import (
     format_number,
     number_formatter,
 )
-from benchlearn.reports.charts.efficiency import EfficiencyItem, efficiency_chart
-from benchlearn.reports.charts.profiles import ProfileItem, profile_chart
-from benchlearn.reports.charts.sparklines import sparkline
+from benchlearn.charts.efficiency import EfficiencyItem, efficiency_chart
+from benchlearn.charts.profiles import ProfileItem, profile_chart
+from benchlearn.charts.sparklines import sparkline
 
 __all__ = [
     "BAR_STEP",

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
-from benchlearn.engine.catalogue import Polarity
-from benchlearn.reports.charts.common import (
+from benchlearn.charts.common import (
     INK,
     MAX_LABELLED_BARS,
     Chart,
@@ -22,6 +21,7 @@ from benchlearn.reports.charts.common import (
     unit_axis,
     vega_spec,
 )
+from benchlearn.engine.catalogue import Polarity
 
 
 @dataclass(frozen=True)

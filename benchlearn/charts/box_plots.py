@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext, pgettext
 
-from benchlearn.reports.charts.common import (
+from benchlearn.charts.common import (
     FILL_OTHER,
     FILL_OWN,
     INK,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext, pgettext
 
-from benchlearn.reports.charts.common import (
+from benchlearn.charts.common import (
     FILL_OWN,
     SPARKLINE_HEIGHT,
     SPARKLINE_WIDTH,
