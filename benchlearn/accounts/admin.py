@@ -17,6 +17,7 @@ from benchlearn.accounts.models import AccessChange, ApiToken, User
 from benchlearn.accounts.services import (
     ROLE_FLAGS,
     api_token_revoke,
+    api_tokens_expire,
     user_password_changed,
     user_roles_set,
 )
@@ -177,6 +178,13 @@ class AccessChangeAdmin(admin.ModelAdmin[AccessChange]):
     list_filter = ["kind", "via"]
     search_fields = ["user_email", "target", "by_email", "old_value", "new_value"]
     date_hierarchy = "at"
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # Tokens that expired unused enter the log (at their expiry) before it is read.
+        api_tokens_expire()
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

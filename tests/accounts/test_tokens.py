@@ -183,3 +183,17 @@ def test_revoking_the_current_token_needs_a_token(participant_a):
     assert response.status_code == 404
     assert "not sent with a token" in response.json()["detail"]
     assert ApiToken.objects.filter(user=participant_a).count() == 1
+
+
+def test_tokens_that_expired_unused_are_in_the_log_operators_read(
+    operator, participant_a, participant_b
+):
+    token, _key = api_token_create(user=participant_a, name="forgotten script")
+    live, _key = api_token_create(user=participant_b, name="busy script")
+    expired_at = timezone.now() - timedelta(days=3)
+    ApiToken.objects.filter(pk=token.pk).update(expires=expired_at)
+    page = client_for(operator).get("/admin/accounts/accesschange/").content.decode()
+    assert '<td class="field-new_value">expired</td>' in page
+    change = AccessChange.objects.get(new_value="expired")
+    assert (change.user, change.at, change.by) == (participant_a, expired_at, None)
+    assert ApiToken.objects.filter(pk=live.pk).exists()
