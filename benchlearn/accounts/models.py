@@ -25,8 +25,20 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
+        """For ``benchlearn createsuperuser``, which calls no service: the new rights are
+        recorded here."""
         fields.update(is_superuser=True, is_operator=True)
-        return self.create_user(email, password, **fields)
+        user = self.create_user(email, password, **fields)
+        for kind in (AccessChangeKind.OPERATOR, AccessChangeKind.SUPERUSER):
+            AccessChange.objects.create(
+                kind=kind,
+                user=user,
+                user_email=user.email,
+                old_value="no",
+                new_value="yes",
+                via="command",
+            )
+        return user
 
 
 class User(AbstractBaseUser, PermissionsMixin):

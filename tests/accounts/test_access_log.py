@@ -4,7 +4,9 @@ anonymity, whether made through the services or by an operator in the admin. Ope
 read the record in the admin; nobody edits it; other people cannot see it."""
 
 from html.parser import HTMLParser
+from io import StringIO
 
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -306,3 +308,17 @@ def test_a_refused_password_in_the_admin_keeps_the_tokens(operator, participant_
 def test_the_superuser_flag_is_recorded(operator, nobody):
     user_roles_set(user=nobody, is_superuser=True, by=operator, via="admin")
     assert _log(AccessChangeKind.SUPERUSER) == [(nobody.email, "", "no", "yes", operator.email)]
+
+
+def test_a_superuser_made_by_the_command_is_recorded(db):
+    call_command(
+        "createsuperuser",
+        "--noinput",
+        "--email",
+        "szef@example.org",
+        "--full_name",
+        "Szef",
+        stdout=StringIO(),
+    )
+    assert _log(AccessChangeKind.OPERATOR) == [("szef@example.org", "", "no", "yes", "")]
+    assert _log(AccessChangeKind.SUPERUSER) == [("szef@example.org", "", "no", "yes", "")]
