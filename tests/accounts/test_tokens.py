@@ -13,6 +13,7 @@ from django.utils import timezone
 from benchlearn.accounts.models import AccessChange, AccessChangeKind, ApiToken
 from benchlearn.accounts.services import api_token_create
 from tests.conftest import PASSWORD, client_for
+from tests.test_headers import _python
 
 NEW_PASSWORD = "a-brand-new-passphrase"
 
@@ -41,15 +42,15 @@ def test_a_token_expires_after_the_configured_lifetime(participant_a, settings):
     assert longer.expires <= timezone.now() + timedelta(days=30)
 
 
-def test_the_lifetime_is_read_from_the_environment(monkeypatch):
-    import importlib
-
-    import benchlearn.settings as module
-
-    monkeypatch.setenv("BENCHLEARN_API_TOKEN_DAYS", "12")
-    assert importlib.reload(module).API_TOKEN_DAYS == 12
-    monkeypatch.delenv("BENCHLEARN_API_TOKEN_DAYS")
-    assert importlib.reload(module).API_TOKEN_DAYS == 90
+def test_the_lifetime_is_read_from_the_environment(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.API_TOKEN_DAYS)"
+    )
+    env = {"BENCHLEARN_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "benchlearn.settings"}
+    assert _python(code, env=env).stdout.strip() == "90"
+    env["BENCHLEARN_API_TOKEN_DAYS"] = "12"
+    assert _python(code, env=env).stdout.strip() == "12"
 
 
 def test_an_expired_token_is_refused_removed_and_logged(participant_a):
