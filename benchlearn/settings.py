@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "benchlearn.api",
     "benchlearn.demo",
     "benchlearn.compute",
+    "benchlearn.ops",
     # A task backend's apps (see TASKS), named by the site.
     *env_list("BENCHLEARN_EXTRA_APPS", []),
 ]

@@ -4,11 +4,14 @@ BENCHLEARN_DATA_DIR (SQLite) or DATABASE_URL naming the database. Prints JSON.
 
 ``setup`` loads the collection catalogue, eight units with a participant each and an
 open round, and logs each participant in (session cookies for the load test).
-``report`` prints every unit's stored values and its number of history rows.
+``fill`` saves values (three times, so with history) for two units and keeps an uploaded
+file for an import. ``report`` prints every unit's stored values and its history rows;
+``tables`` every table's rows and every stored file's checksum.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -71,8 +74,63 @@ def report() -> dict[str, Any]:
     return units
 
 
+def fill() -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from benchlearn.accounts.models import User
+    from benchlearn.collection.files.jobs import import_job_create, upload_store
+    from benchlearn.collection.models import Round, Submission
+    from benchlearn.collection.selectors import submission_revisions
+    from benchlearn.collection.services import submission_save
+
+    round_ = Round.objects.get()
+    for number, teryt in enumerate(sorted(TERYTS)[:2]):
+        submission = Submission.objects.get(round=round_, unit__teryt=teryt)
+        user = User.objects.get(email=f"person{number}@example.org")  # as in setup()
+        for save in range(3):
+            submission.refresh_from_db()
+            entries = {
+                "EDU_EXP": (f"{1000 * (number + 1) + save},5", f"komentarz {save}"),
+                "TEACHERS": (str(40 + save), None),
+            }
+            submission_save(
+                submission=submission,
+                user=user,
+                entries=entries,
+                base_revisions=submission_revisions(submission),
+            )
+    upload = SimpleUploadedFile("wartości.csv", "TERYT;kod;wartość\n2461011;TEACHERS;41\n".encode())
+    path = upload_store(upload)
+    operator = User.objects.get(email="biuro@example.org")
+    import_job_create(round_=round_, user=operator, unit=None, path=path, file_name=upload.name)
+    return {"upload": str(path)}
+
+
+def tables() -> dict[str, Any]:
+    """Every table's rows (as text, sorted) and every stored file's SHA-256."""
+    from django.db import connection
+
+    from benchlearn.ops.backup import stored_folders
+
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names(cursor)):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            rows[table] = sorted([str(cell) for cell in row] for row in cursor.fetchall())
+    files = {
+        f"{label}/{path.relative_to(folder).as_posix()}": hashlib.sha256(
+            path.read_bytes()
+        ).hexdigest()
+        for label, folder in stored_folders().items()
+        if folder.is_dir()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+    return {"tables": rows, "files": files}
+
+
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchlearn.settings")
     django.setup()
-    action = {"setup": setup, "report": report}[sys.argv[1]]
+    action = {"setup": setup, "fill": fill, "report": report, "tables": tables}[sys.argv[1]]
     print(json.dumps(action()))
