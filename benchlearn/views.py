@@ -1,6 +1,8 @@
 """Site-wide views: health check and error pages (HTML, or JSON under /api/)."""
 
-from django.db import connection
+import sys
+
+from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -58,7 +60,27 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     )
 
 
+def _database_busy() -> bool:
+    """Whether the error being handled is SQLite's write lock, still held by someone
+    else when the busy timeout ran out (see DATABASES in the settings)."""
+    error = sys.exc_info()[1]
+    return isinstance(error, OperationalError) and "database is locked" in str(error)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    if _database_busy():
+        # The transaction was rolled back: the person only has to send it again.
+        response = _error(
+            request,
+            503,
+            _("Busy"),
+            _(
+                "The database is busy with other changes. Nothing was saved: go back and "
+                "send the form again in a moment."
+            ),
+        )
+        response["Retry-After"] = "5"
+        return response
     if _wants_json(request):
         return JsonResponse({"detail": "Internal server error"}, status=500)
     return render(request, "errors/500.html", status=500)

@@ -16,7 +16,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from django.db import OperationalError
 
+from benchlearn.collection.models import Value
+from tests.conftest import TERYT_A, client_for
 from tests.sites import ROOT, manage, run, site
 
 PEOPLE = 8
@@ -119,3 +122,25 @@ def test_eight_people_save_at_once_and_every_save_is_stored(tmp_path):
         assert [v for code, v in unit["history_values"] if code == "TEACHERS"] == [
             str(save + 1) for save in range(SAVES)
         ]
+
+
+@pytest.mark.django_db
+def test_a_save_that_still_finds_the_database_locked_is_asked_again_not_a_500(
+    round_, sub_a, participant_a, monkeypatch
+):
+    # Past the busy timeout (a long write by someone else), SQLite gives up.
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("benchlearn.collection.views.submission_save", locked)
+    client = client_for(participant_a)
+    client.raise_request_exception = False
+    url = f"/rounds/{round_.pk}/units/{TERYT_A}/"
+    page = client.get(url)
+    fields = _hidden_fields(page.content.decode())
+    data = {"revision": fields["revision"], "v-EDU_EXP": "5", "r-EDU_EXP": fields["r-EDU_EXP"]}
+    response = client.post(url, data)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "Nothing was saved: go back and send the form again" in response.content.decode()
+    assert not Value.objects.exists()
