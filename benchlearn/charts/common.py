@@ -16,55 +16,21 @@ from django.utils.translation import get_language, gettext
 from benchlearn.engine.catalogue import Polarity
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-
-
-VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 WIDTH = 560
-
-
-# Above this many units the bars are too thin for a name each: no per-bar axis labels,
-# only the viewer's unit is named.
-MAX_LABELLED_BARS = 60
-
-
 # Above this many units the bars are too thin for a name each: no per-bar axis labels,
 # only the viewer's unit is named.
 MAX_LABELLED_BARS = 60
 BAR_STEP = 16  # pixels per bar when the bars are labelled
-
-
-BAR_STEP = 16  # pixels per bar when the bars are labelled
 LARGE_GROUP_HEIGHT = 360
-
-
-LARGE_GROUP_HEIGHT = 360
-SPARKLINE_WIDTH = 80
-
-
 SPARKLINE_WIDTH = 80
 SPARKLINE_HEIGHT = 20
 
-
-# Light and dark of one hue: the two differ in lightness, so they stay apart in grey.
-FILL_OTHER = "#9ecae1"
-
-
 # Light and dark of one hue: the two differ in lightness, so they stay apart in grey.
 FILL_OTHER = "#9ecae1"
 FILL_OWN = "#08306b"
-
-
-FILL_OWN = "#08306b"
 FILL_FRONTIER = "#4292c6"
-
-
-FILL_FRONTIER = "#4292c6"
-INK = "#000000"
-
-
 INK = "#000000"
 FONT = "DejaVu Sans, Verdana, sans-serif"
-
 
 # d3-format locales. Polish groups thousands with a non-breaking space, as Django's
 # formats here do (benchlearn/formats/pl), not with the dot d3's own pl-PL uses.

@@ -164,8 +164,8 @@ class Value(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=ValueSource.choices)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     # No foreign key constraint in the database (on_delete is Django's anyway): the
-    # single writer (services._values_write_many) locks the user's row once per write,
-    # as the constraint's check did once per value (a second per 100,000 values).
+    # single writer (services.writer.values_write_many) locks the user's row once per
+    # write, as the constraint's check did once per value (costly on large imports).
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("updated by"),

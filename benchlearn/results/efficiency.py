@@ -6,9 +6,9 @@ import json
 
 import polars as pl
 
+from benchlearn.bulk import rows_write
 from benchlearn.engine.dea import dea
 from benchlearn.results.models import Computation, EfficiencyModel, EfficiencyScore
-from benchlearn.results.store import rows_write
 
 
 def efficiency_store(

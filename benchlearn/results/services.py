@@ -27,6 +27,7 @@ from django_tasks import task
 from benchlearn.accounts.access import Perm, require
 from benchlearn.accounts.models import User
 from benchlearn.background.queue import enqueue, on_abandoned
+from benchlearn.bulk import frame_write, rows_write
 from benchlearn.catalogue.models import Domain, Indicator, IndicatorVersion, Variable
 from benchlearn.catalogue.selectors import engine_indicator, engine_variable
 from benchlearn.collection.models import Value, ValueChange
@@ -51,7 +52,6 @@ from benchlearn.results.models import (
     Result,
     Rts,
 )
-from benchlearn.results.store import frame_write, rows_write
 from benchlearn.units.models import ContextValue, ContextValueChange, Unit
 from benchlearn.units.selectors import POPULATION_BANDS
 

@@ -6,9 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from benchlearn.collection import services
 from benchlearn.collection.models import Submission, SubmissionState, Value, ValueChange
-from benchlearn.collection.services import values_import
+from benchlearn.collection.services import values_import, writer
 from tests.collection.conftest import dump, save
 
 
@@ -135,14 +134,14 @@ def test_the_same_import_twice_writes_nothing_the_second_time(sub_a, sub_b, oper
 def test_a_late_failure_stores_nothing(sub_a, sub_b, participant_a, operator, monkeypatch):
     save(sub_a, participant_a, {"EDU_EXP": "100"})
     before = dump()
-    real = services._changes_store
+    real = writer.changes_store
 
     def fails_after_writing(changes, recorded):
         real(changes, recorded)  # values and history rows written, then the failure
         assert ValueChange.objects.count() > 1
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_changes_store", fails_after_writing)
+    monkeypatch.setattr(writer, "changes_store", fails_after_writing)
     with pytest.raises(RuntimeError):
         values_import(
             round_=sub_a.round,
@@ -213,10 +212,10 @@ def test_a_write_for_a_missing_submission_stores_nothing(sub_a, participant_a, o
     before = dump()
     gone = Submission(pk=sub_a.pk + 1000, round=sub_a.round, unit=sub_a.unit)
     variable = Value.objects.select_related("variable").get(unit=sub_a.unit).variable
-    writes = [services._Write(variable, Decimal(7), "")]
-    batch = services._UnitWrites(sub_a.unit, gone, writes, {})
+    writes = [writer.Write(variable, Decimal(7), "")]
+    batch = writer.UnitWrites(sub_a.unit, gone, writes, {})
     with pytest.raises(IntegrityError), transaction.atomic():
-        services._values_write_many(
+        writer.values_write_many(
             period=sub_a.round.period, batches=[batch], user=operator, source="cli"
         )
     assert dump() == before

@@ -32,25 +32,9 @@ from benchlearn.i18n import translate_message
 
 # Fields whose change alters what an indicator computes: a published version keeps them.
 COMPUTATIONAL_FIELDS = ("formula", "numerator", "denominator", "polarity", "category", "decimals")
-
-
-# Fields whose change alters what an indicator computes: a published version keeps them.
-COMPUTATIONAL_FIELDS = ("formula", "numerator", "denominator", "polarity", "category", "decimals")
-TEXT_FIELDS = ("name_pl", "name_en", "unit", "notes_pl", "notes_en")
-
-
 TEXT_FIELDS = ("name_pl", "name_en", "unit", "notes_pl", "notes_en")
 VERSION_FIELDS = COMPUTATIONAL_FIELDS + TEXT_FIELDS
-
-
-VERSION_FIELDS = COMPUTATIONAL_FIELDS + TEXT_FIELDS
 DOMAIN_FIELDS = ("name_pl", "name_en", "description_pl", "description_en", "position")
-
-
-DOMAIN_FIELDS = ("name_pl", "name_en", "description_pl", "description_en", "position")
-SET_FIELDS = ("name_pl", "name_en", "description_pl", "description_en")
-
-
 SET_FIELDS = ("name_pl", "name_en", "description_pl", "description_en")
 VARIABLE_FIELDS = (
     "name_pl",

@@ -1,8 +1,9 @@
 """Writing many rows fast: COPY on PostgreSQL, executemany elsewhere (SQLite).
 
-Results are written by the hundred thousand; model instances and ``bulk_create``
-would spend most of the time building objects. Rows are tuples in the order of the
-given fields, already in the database's types (ids for foreign keys).
+The one bulk writer of rows: results are written by the hundred thousand and imports
+write values and their history by the hundred thousand; model instances and
+``bulk_create`` would spend most of the time building objects. Rows are tuples in the
+order of the given fields, already in the database's types (ids for foreign keys).
 """
 
 from __future__ import annotations
@@ -26,10 +27,20 @@ def _column(model: type[Model], name: str) -> str:
     return column
 
 
+def table_name(model: type[Model]) -> str:
+    """The model's table, quoted for SQL."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def column_name(model: type[Model], name: str) -> str:
+    """The column of the model's field ``name``, quoted for SQL."""
+    return connection.ops.quote_name(_column(model, name))
+
+
 def rows_write(model: type[Model], fields: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
     """Insert ``rows`` into ``model``'s table; the number of rows written."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(_column(model, name)) for name in fields)
+    table = table_name(model)
+    columns = ", ".join(column_name(model, name) for name in fields)
     written = 0
     rows = iter(rows)
     # One transaction: SQLite in autocommit would commit (and sync) every row.
@@ -58,8 +69,8 @@ def frame_write(model: type[Model], fields: Sequence[str], frame: pl.DataFrame) 
     """
     if connection.vendor != "postgresql":
         return rows_write(model, fields, frame.iter_rows())
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(_column(model, name)) for name in fields)
+    table = table_name(model)
+    columns = ", ".join(column_name(model, name) for name in fields)
     with connection.cursor() as cursor:
         statement = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
         with cursor.cursor.copy(statement) as copy:

@@ -1,0 +1,119 @@
+"""Collection rounds: created, opened and closed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benchlearn.accounts.access import Perm, require
+from benchlearn.accounts.models import User
+from benchlearn.catalogue.models import IndicatorSet
+from benchlearn.collection.models import (
+    Round,
+    RoundState,
+    Submission,
+)
+from benchlearn.collection.selectors import set_published_version
+from benchlearn.collection.services.common import (
+    CollectionError,
+)
+from benchlearn.units.models import Unit
+
+
+@transaction.atomic
+def round_create(
+    *,
+    user: User,
+    name: str,
+    period: int,
+    indicator_sets: Iterable[IndicatorSet],
+    units: Iterable[Unit],
+    deadline: date,
+    warning_threshold: Decimal = Decimal(30),
+) -> Round:
+    """Create a round in preparation (state draft) for ``units``.
+
+    Units are chosen by the caller: an exchange group's members
+    (``selectors.units_of_group``), a list of TERYT codes (``selectors.units_by_teryt``)
+    or a filter (``selectors.units_by_filter``).
+    """
+    require(user, Perm.COLLECTION_MANAGE)
+    sets, chosen = list(indicator_sets), list(units)
+    problems = []
+    if not name.strip():
+        problems.append(_("Give the round a name."))
+    if not 1990 <= period <= 2100:
+        problems.append(_("The year must be between 1990 and 2100."))
+    if not sets:
+        problems.append(_("Choose at least one indicator set."))
+    if not chosen:
+        problems.append(_("Choose at least one unit."))
+    if warning_threshold <= 0:
+        problems.append(_("The warning threshold must be a positive percentage."))
+    if problems:
+        raise CollectionError(problems)
+    round_ = Round.objects.create(
+        name=name.strip(),
+        period=period,
+        deadline=deadline,
+        warning_threshold=warning_threshold,
+        created_by=user,
+    )
+    round_.indicator_sets.set(sets)
+    round_.units.set(chosen)
+    return round_
+
+
+def _locked_round(round_: Round) -> Round:
+    return Round.objects.select_for_update().get(pk=round_.pk)
+
+
+@transaction.atomic
+def round_open(*, round_: Round, user: User) -> Round:
+    """Open a round: pin the sets' current published versions (refused if a set has
+    none) and create a draft submission for every unit."""
+    require(user, Perm.COLLECTION_MANAGE)
+    round_ = _locked_round(round_)
+    if round_.state != RoundState.DRAFT:
+        raise CollectionError(_("Only a round in preparation can be opened."))
+    versions, unpublished = [], []
+    for indicator_set in round_.indicator_sets.order_by("position", "code"):
+        version = set_published_version(indicator_set)
+        if version is None:
+            unpublished.append(indicator_set.code)
+        else:
+            versions.append(version)
+    if unpublished:
+        raise CollectionError(
+            _(
+                "The indicator set %(codes)s has no published version: publish the "
+                "catalogue before opening the round."
+            )
+            % {"codes": ", ".join(unpublished)}
+        )
+    round_.set_versions.set(versions)
+    Submission.objects.bulk_create(
+        [Submission(round=round_, unit=unit) for unit in round_.units.all()],
+        ignore_conflicts=True,
+    )
+    round_.state, round_.opened_at = RoundState.OPEN, timezone.now()
+    round_.save(update_fields=["state", "opened_at"])
+    return round_
+
+
+@transaction.atomic
+def round_close(*, round_: Round, user: User) -> Round:
+    """Close an open round: units can no longer edit or submit; operators may still
+    approve what was submitted."""
+    require(user, Perm.COLLECTION_MANAGE)
+    round_ = _locked_round(round_)
+    if round_.state != RoundState.OPEN:
+        raise CollectionError(_("Only an open round can be closed."))
+    round_.state, round_.closed_at = RoundState.CLOSED, timezone.now()
+    round_.save(update_fields=["state", "closed_at"])
+    return round_

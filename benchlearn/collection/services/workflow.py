@@ -1,0 +1,216 @@
+"""The submission workflow: submit, return, approve, reopen; and restoring a value."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benchlearn.accounts.access import Perm, require
+from benchlearn.accounts.models import User
+from benchlearn.collection.models import (
+    EDITABLE_STATES,
+    ReturnComment,
+    RoundState,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+    Value,
+    ValueChange,
+    ValueSource,
+)
+from benchlearn.collection.selectors import round_variables
+from benchlearn.collection.services.common import (
+    CollectionError,
+    SubmissionBlocked,
+    locked_submission,
+    require_editable,
+    touch,
+)
+from benchlearn.collection.services.writer import (
+    Write,
+    stored_of,
+    values_write,
+)
+from benchlearn.collection.validation import submission_check
+
+
+def _step(
+    submission: Submission, kind: str, new_state: str, user: User, *fields: str
+) -> Submission:
+    old_state = submission.state
+    submission.state = new_state
+    touch(submission, "state", *fields)
+    SubmissionEvent.objects.create(
+        submission=submission,
+        kind=kind,
+        old_state=old_state,
+        new_state=new_state,
+        at=submission.last_activity_at or timezone.now(),
+        by=user,
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_submit(*, submission: Submission, user: User, base_revision: int) -> Submission:
+    """Submit a draft or returned submission for the operator's review.
+
+    Refused (``SubmissionBlocked``, with the problems per variable) while there are hard
+    errors, empty values, or warnings without a comment; refused (``CollectionError``)
+    when the submission changed since the page showed ``base_revision``. Open return
+    comments count as answered.
+    """
+    require(user, Perm.SUBMISSION_EDIT, submission.unit)
+    submission = locked_submission(submission)
+    require_editable(submission)
+    if submission.revision != base_revision:
+        raise CollectionError(
+            _("Someone changed this submission after you opened it: check it and submit again.")
+        )
+    check = submission_check(submission)
+    if not check.can_submit:
+        raise SubmissionBlocked(check)
+    now = timezone.now()
+    submission.submitted_at, submission.submitted_by = now, user
+    submission.return_comments.filter(resolved_at__isnull=True).update(resolved_at=now)
+    return _step(
+        submission,
+        SubmissionEvent.Kind.SUBMITTED,
+        SubmissionState.SUBMITTED,
+        user,
+        "submitted_at",
+        "submitted_by",
+    )
+
+
+@transaction.atomic
+def submission_return(
+    *, submission: Submission, operator: User, comments: Mapping[str, str]
+) -> Submission:
+    """Return a submitted submission for correction, with a comment per variable
+    (code → text; at least one)."""
+    require(operator, Perm.COLLECTION_MANAGE)
+    submission = locked_submission(submission)
+    if submission.state != SubmissionState.SUBMITTED:
+        raise CollectionError(_("Only a submitted submission can be returned."))
+    if submission.round.state != RoundState.OPEN:
+        raise CollectionError(_("The round is not open: reopen it to return data."))
+    variables = {v.code: v for v in round_variables(submission.round)}
+    texts = {code: text.strip() for code, text in comments.items() if text.strip()}
+    unknown = sorted(set(texts) - set(variables))
+    if unknown:
+        raise CollectionError(
+            _("The round does not ask for %(code)s.") % {"code": ", ".join(unknown)}
+        )
+    if not texts:
+        raise CollectionError(_("Say what to correct: write a comment on at least one value."))
+    now = timezone.now()
+    ReturnComment.objects.bulk_create(
+        ReturnComment(
+            submission=submission,
+            variable=variables[code],
+            text=text,
+            created_at=now,
+            created_by=operator,
+        )
+        for code, text in texts.items()
+    )
+    return _step(submission, SubmissionEvent.Kind.RETURNED, SubmissionState.RETURNED, operator)
+
+
+@transaction.atomic
+def submission_approve(*, submission: Submission, operator: User) -> Submission:
+    """Approve a submitted submission: its values feed the engine and are locked until
+    an operator reopens it. Allowed in an open or closed round. The results are not
+    computed here (``benchlearn.results`` reads collection, not the other way round):
+    whoever approves asks for a computation, as the approval page does."""
+    require(operator, Perm.COLLECTION_MANAGE)
+    submission = locked_submission(submission)
+    if submission.state != SubmissionState.SUBMITTED:
+        raise CollectionError(_("Only a submitted submission can be approved."))
+    submission.approved_at, submission.approved_by = timezone.now(), operator
+    approved = _step(
+        submission,
+        SubmissionEvent.Kind.APPROVED,
+        SubmissionState.APPROVED,
+        operator,
+        "approved_at",
+        "approved_by",
+    )
+    return approved
+
+
+@transaction.atomic
+def submission_reopen(
+    *, submission: Submission, operator: User, to: str = SubmissionState.RETURNED
+) -> Submission:
+    """Reopen a submitted or approved submission of an open round for editing: back to
+    ``returned`` (default) or ``draft``. Its values stop feeding the engine."""
+    require(operator, Perm.COLLECTION_MANAGE)
+    submission = locked_submission(submission)
+    if to not in EDITABLE_STATES:
+        raise CollectionError(_("A submission can be reopened only as a draft or returned."))
+    if submission.state not in (SubmissionState.SUBMITTED, SubmissionState.APPROVED):
+        raise CollectionError(_("Only a submitted or approved submission can be reopened."))
+    if submission.round.state != RoundState.OPEN:
+        raise CollectionError(_("The round is not open: its data cannot be changed."))
+    submission.approved_at, submission.approved_by = None, None
+    return _step(
+        submission,
+        SubmissionEvent.Kind.REOPENED,
+        to,
+        operator,
+        "approved_at",
+        "approved_by",
+    )
+
+
+@transaction.atomic
+def value_restore(
+    *, change: ValueChange, operator: User, source: str = ValueSource.FORM
+) -> ValueChange:
+    """Put back the value (and comment) a change replaced; the restore is itself a
+    change, pointing at the one it undid. Refused while the unit's data for that year
+    are approved (reopen first). Returns the new change row."""
+    require(operator, Perm.COLLECTION_MANAGE)
+    value = (
+        Value.objects.select_for_update(of=("self",))
+        .select_related("unit", "variable")
+        .get(pk=change.value_id)
+    )
+    submissions = list(
+        Submission.objects.select_for_update(of=("self",))
+        .filter(unit_id=value.unit_id, round__period=value.period)
+        .select_related("round")
+    )
+    if any(s.state == SubmissionState.APPROVED for s in submissions):
+        raise CollectionError(
+            _("The unit's data for %(year)s are approved and locked: reopen the submission first.")
+            % {"year": value.period}
+        )
+    submission = next(
+        (s for s in submissions if s.round.state == RoundState.OPEN),
+        None,
+    )
+    if submission is not None and not submission.is_editable:
+        raise CollectionError(
+            _("The submission was submitted: return or reopen it before restoring a value.")
+        )
+    changed = values_write(
+        unit=value.unit,
+        period=value.period,
+        writes=[Write(value.variable, change.old_value, change.old_comment)],
+        existing={value.variable.code: stored_of(value)},
+        user=operator,
+        source=source,
+        submission=submission,
+        restored_from=change,
+    )
+    if not changed:
+        raise CollectionError(_("The value is already what that change replaced."))
+    if submission is not None:
+        touch(submission)
+    return value.changes.order_by("-pk").first() or change
