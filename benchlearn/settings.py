@@ -257,6 +257,8 @@ NEIGHBOURS = env_int("BENCHLEARN_NEIGHBOURS", 10)
 NEIGHBOUR_WEIGHTS = {"POP": 2.0, "AREA_KM2": 1.0, "DENSITY": 1.0}
 NEIGHBOUR_LOG = ["POP", "AREA_KM2", "DENSITY"]
 COLLECTION_IMPORT_DIR = Path(env_str("BENCHLEARN_IMPORT_DIR", str(DATA_DIR / "imports")))
+# PDF reports made in the background, kept a day for the person who asked.
+DOCUMENTS_DIR = Path(env_str("BENCHLEARN_DOCUMENTS_DIR", str(DATA_DIR / "documents")))
 
 # Pages, scripts, styles, images and fonts come from the site itself, nothing inline
 # (chart specs travel as JSON data blocks, which a policy does not run). The charts

@@ -6,6 +6,7 @@ deciding who may open it.
 
 import datetime
 import re
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -21,6 +22,7 @@ from benchlearn.catalogue.models import Indicator, IndicatorSet
 from benchlearn.catalogue.services import catalogue_import, catalogue_publish
 from benchlearn.collection.models import ImportJob, Submission, ValueChange
 from benchlearn.collection.services import round_create, round_open, submission_save
+from benchlearn.reports.models import Document
 from benchlearn.results.models import (
     ComparisonGroup,
     Computation,
@@ -49,6 +51,7 @@ DENIED = 403
 UNAUTHORISED = 401
 NOT_ALLOWED = 405  # wrong HTTP method for a GET (the page only takes POST)
 REDIRECT = 302
+NOT_FOUND = 404
 
 
 def everyone(status: int | str) -> dict[str, int | str]:
@@ -154,8 +157,12 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "unit-efficiency": UNIT_A,
     "unit-indicator": UNIT_A,
     "unit-domain-profile": UNIT_A,
-    # Downloads: as the pages they come from.
-    "unit-report-pdf": UNIT_A,
+    # Downloads: as the pages they come from. A PDF is queued and the link leads to its
+    # page (the documents' page and file: the person who asked alone; to anyone else
+    # they answer as a document that does not exist).
+    "unit-report-pdf": {**UNIT_A, **{r: REDIRECT for r, s in UNIT_A.items() if s == OK}},
+    "document": members_only({**dict.fromkeys(LOGGED_IN, NOT_FOUND), "participant_a": OK}),
+    "document-file": members_only({**dict.fromkeys(LOGGED_IN, NOT_FOUND), "participant_a": OK}),
     "unit-results-xlsx": UNIT_A,
     "unit-results-csv": UNIT_A,
     "unit-indicator-xlsx": UNIT_A,
@@ -164,8 +171,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "unit-domain-csv": UNIT_A,
     "unit-efficiency-xlsx": UNIT_A,
     "unit-efficiency-csv": UNIT_A,
-    "group-report-pdf": GROUP,
-    "group-meeting-pack-pdf": GROUP,
+    "group-report-pdf": {**GROUP, **{r: REDIRECT for r, s in GROUP.items() if s == OK}},
+    "group-meeting-pack-pdf": {**GROUP, **{r: REDIRECT for r, s in GROUP.items() if s == OK}},
     "submission-submit": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "submission-return": OPERATOR_ONLY,
     "submission-approve": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
@@ -246,12 +253,22 @@ def _parameters(programme, group) -> dict[str, str]:
         "code": "EDU_EXP",
         "change_id": str(ValueChange.objects.get(value__variable__code=save.changed[0]).pk),
         "model_code": "edu",
+        "document_id": str(_document_of(user, submission.unit).pk),
         "job_id": str(
             ImportJob.objects.create(
                 round=round_, unit=submission.unit, created_by=user, file_name="a.xlsx", path=""
             ).pk
         ),
     }
+
+
+def _document_of(user, unit) -> Document:
+    """A finished PDF of the unit's report, asked for by ``user``."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as handle:
+        handle.write(b"%PDF-1.7\n")
+    return Document.objects.create(
+        kind="unit", unit=unit, requested_by=user, state="done", path=handle.name, file_name="a.pdf"
+    )
 
 
 def _results_of(unit, operator, group) -> None:

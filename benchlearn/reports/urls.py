@@ -5,6 +5,8 @@ from benchlearn.reports import views
 # Mounted at the site's root: the downloads sit beside the pages they come from.
 urlpatterns = [
     path("units/<str:teryt>/results/report.pdf", views.unit_report, name="unit-report-pdf"),
+    path("documents/<int:document_id>/", views.document_detail, name="document"),
+    path("documents/<int:document_id>/file", views.document_file, name="document-file"),
     path(
         "units/<str:teryt>/results/table.xlsx",
         views.dashboard_table,

@@ -1,13 +1,18 @@
 """Downloads: PDF reports of a unit and of an exchange group, and the comparison
 pages' tables as .xlsx and .csv. Access as on the pages: the unit's or the group's
-helper refuses (403) or does not find (404) before anything is read."""
+helper refuses (403) or does not find (404) before anything is read.
+
+A PDF is made by a task (``pdf_tasks``): the link checks what was asked for, queues it
+and leads to a page that follows the work and then gives the file."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
@@ -17,6 +22,8 @@ from benchlearn.accounts.access import (
     unit_get_for_user,
 )
 from benchlearn.reports import documents, exports
+from benchlearn.reports.models import Document, DocumentKind, DocumentState
+from benchlearn.reports.pdf_tasks import document_request
 from benchlearn.results.pages import (
     Context,
     dashboard_for,
@@ -38,11 +45,12 @@ def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
 @require_GET
 def unit_report(request: AuthenticatedHttpRequest, teryt: str) -> HttpResponse:
     unit = unit_get_for_user(request.user, teryt)
-    report = documents.unit_report_for(
-        request.user, unit, choice=request.GET.get("group", ""), year=request.GET.get("year", "")
+    choice, year = request.GET.get("group", ""), request.GET.get("year", "")
+    documents.unit_report_for(request.user, unit, choice=choice, year=year)  # 404 if none
+    document = document_request(
+        user=request.user, kind=DocumentKind.UNIT, unit=unit, choice=choice, year=year
     )
-    year = report.dashboard.context.year
-    return _download(documents.unit_report_pdf(report), f"benchlearn-{teryt}-{year}.pdf", PDF_TYPE)
+    return _document_answer(document)
 
 
 @login_required
@@ -61,10 +69,51 @@ def _group_pdf(
     request: AuthenticatedHttpRequest, group_id: int, *, meeting_pack: bool
 ) -> HttpResponse:
     group = group_get_for_user(request.user, group_id)
-    report = documents.group_report_for(request.user, group, year=request.GET.get("year", ""))
-    kind = "meeting-pack" if meeting_pack else "group"
-    name = f"benchlearn-{kind}-{group.pk}-{slugify(group.name)}-{report.year}.pdf"
-    return _download(documents.group_report_pdf(report, meeting_pack=meeting_pack), name, PDF_TYPE)
+    year = request.GET.get("year", "")
+    documents.group_report_for(request.user, group, year=year)  # 404 when there is none
+    kind = DocumentKind.MEETING if meeting_pack else DocumentKind.GROUP
+    return _document_answer(document_request(user=request.user, kind=kind, group=group, year=year))
+
+
+def _document_answer(document: Document) -> HttpResponse:
+    if document.state == DocumentState.DONE:  # made at once (an immediate task backend)
+        return _document_file(document)
+    return redirect("document", document.pk)
+
+
+def _document_get_for_user(request: AuthenticatedHttpRequest, document_id: int) -> Document:
+    """The person's own document; any other answers as one that does not exist."""
+    document = Document.objects.filter(pk=document_id, requested_by=request.user).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+@login_required
+@require_GET
+def document_detail(request: AuthenticatedHttpRequest, document_id: int) -> HttpResponse:
+    document = _document_get_for_user(request, document_id)
+    context = {"document": document}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "reports/partials/document_progress.html", context)
+    return render(request, "reports/document.html", context)
+
+
+@login_required
+@require_GET
+def document_file(request: AuthenticatedHttpRequest, document_id: int) -> HttpResponse:
+    document = _document_get_for_user(request, document_id)
+    if document.state != DocumentState.DONE:
+        raise Http404
+    return _document_file(document)
+
+
+def _document_file(document: Document) -> HttpResponse:
+    try:
+        data = Path(document.path).read_bytes()
+    except OSError:  # removed (kept a day)
+        raise Http404 from None
+    return _download(data, document.file_name, PDF_TYPE)
 
 
 def _sheet_download(sheet: exports.Sheet, name: str, fmt: str) -> HttpResponse:

@@ -2,7 +2,7 @@ import pytest
 
 from benchlearn.groups.services import group_create
 from benchlearn.results.services import computation_request, computation_run
-from tests.conftest import client_for
+from tests.conftest import IMMEDIATE_TASKS, client_for
 from tests.results.conftest import (  # noqa: F401 - fixtures
     computed_programme,
     extra_units,
@@ -76,7 +76,7 @@ def computed(computed_programme, operator):  # noqa: F811 - the fixture imported
 
 
 def test_group_page_links_to_the_reports_and_each_members_results(
-    computed, programme, group, unit_a, unit_b
+    computed, programme, group, unit_a, unit_b, settings
 ):
     report = f"/groups/{group.pk}/report.pdf"
     pack = f"/groups/{group.pk}/meeting-pack.pdf"
@@ -85,6 +85,7 @@ def test_group_page_links_to_the_reports_and_each_members_results(
     assert report in html and pack in html
     for unit in (unit_a, unit_b):
         assert f"/units/{unit.teryt}/results/?group=exchange-{group.pk}" in html
+    settings.TASKS = IMMEDIATE_TASKS  # the PDF is made at once and comes in the answer
     for url in (report, pack):
         response = moderator.get(url)
         assert response.status_code == 200

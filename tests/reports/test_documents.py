@@ -6,15 +6,23 @@ is anonymised: its report names no unit but the viewer's own.
 """
 
 import csv
+import datetime
 import io
+import re
+from pathlib import Path
 
 import openpyxl
 import pypdf
 import pytest
+from django.utils import timezone
+from django_tasks import task_backends
+from django_tasks_db.models import DBTaskResult
 
+from benchlearn.background.queue import abandoned_recover
 from benchlearn.charts import BarItem
 from benchlearn.groups.services import group_create
 from benchlearn.reports import documents
+from benchlearn.reports.models import Document, DocumentState
 from benchlearn.results.models import Result
 from benchlearn.results.selectors import IndicatorInfo, unit_indicator_codes
 from benchlearn.results.services import computation_request, computation_run
@@ -44,7 +52,27 @@ def computed(computed_programme, operator, moderator):  # noqa: F811 - a fixture
     return {**computed_programme, "big": big, "computation": computation}
 
 
+def queued_documents() -> list:
+    """The documents' tasks waiting in the dummy backend (which keeps them)."""
+    return [t for t in task_backends["default"].results if t.task.name == "document_task"]
+
+
+def made(response):
+    """The PDF a download link leads to: the link queues the document and leads to its
+    page; once the queued task has run, the page links to the file."""
+    assert response.status_code == 302, response.content[:300]
+    page = response.client.get(response["Location"])
+    assert "being made" in page.content.decode()
+    for queued in queued_documents():
+        queued.task.call(*queued.args, **queued.kwargs)
+    page = response.client.get(response["Location"]).content.decode()
+    link = re.search(r'href="(/documents/\d+/file)"', page)
+    assert link, page
+    return response.client.get(link[1])
+
+
 def pdf_text(response) -> tuple[str, int]:
+    response = made(response) if response.status_code == 302 else response
     assert response.status_code == 200, response.content[:300]
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -160,6 +188,7 @@ def test_unit_report(computed, participant_a):
     response = client_for(participant_a).get(
         f"/units/{unit_a.teryt}/results/report.pdf?group=all&year=2024"
     )
+    response = made(response)
     text, pages = pdf_text(response)
     assert unit_a.name in text
     assert f"data version {data_version(computed)}" in text
@@ -314,3 +343,43 @@ def test_tables_refuse_others_and_unknown_formats(computed, stranger):
     assert client.get(f"/units/{unit_a.teryt}/results/table.csv").status_code == 403
     # No such download: Django's APPEND_SLASH redirect to a page that does not exist.
     assert client.get(f"/units/{unit_a.teryt}/results/table.pdf").status_code in (301, 404)
+
+
+def test_a_document_is_for_the_person_who_asked_only(computed, moderator, operator):
+    big = computed["big"]
+    asker = client_for(moderator)
+    page = asker.get(f"/groups/{big.pk}/report.pdf")["Location"]
+    assert asker.get(page).status_code == 200
+    # Asked again while being made: the same document, queued once.
+    assert asker.get(f"/groups/{big.pk}/report.pdf")["Location"] == page
+    assert len(queued_documents()) == 1
+    made(asker.get(f"/groups/{big.pk}/report.pdf"))
+    other = client_for(operator)  # who may read the group, but did not ask
+    for url in (page, f"{page}file", "/documents/99999/", "/documents/99999/file"):
+        assert other.get(url).status_code == 404
+    assert asker.get(f"{page}file").status_code == 200
+
+
+def test_documents_are_kept_a_day(computed, moderator):
+    big = computed["big"]
+    client = client_for(moderator)
+    made(client.get(f"/groups/{big.pk}/report.pdf"))
+    old = Document.objects.get()
+    assert Path(old.path).exists()
+    Document.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
+    made(client.get(f"/groups/{big.pk}/meeting-pack.pdf"))
+    assert list(Document.objects.values_list("kind", flat=True)) == ["meeting"]
+    assert not Path(old.path).exists()
+
+
+def test_a_document_whose_worker_died_twice_fails_with_a_message(computed, moderator, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    big = computed["big"]
+    client = client_for(moderator)
+    page = client.get(f"/groups/{big.pk}/report.pdf")["Location"]
+    Document.objects.update(state=DocumentState.RUNNING)
+    DBTaskResult.objects.update(status="RUNNING", worker_ids=["gone-1", "gone-2"])
+    assert abandoned_recover() == 1
+    shown = client.get(page).content.decode()
+    assert "The document could not be made: ask for it again." in shown
+    assert "hx-trigger" not in shown

@@ -1,0 +1,130 @@
+"""PDF reports made by a task: the download link asks (``document_request``), a worker
+makes the file (``document_task``), and the page it leads to follows the work and then
+gives the file, to the person who asked only. Made with what that person may see, the
+same as the pages; kept for a day."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from benchlearn.accounts.access import group_get_for_user, unit_get_for_user
+from benchlearn.accounts.models import User
+from benchlearn.background.queue import enqueue, on_abandoned
+from benchlearn.groups.models import ExchangeGroup
+from benchlearn.reports import documents
+from benchlearn.reports.models import Document, DocumentKind, DocumentState
+from benchlearn.units.models import Unit
+
+logger = logging.getLogger(__name__)
+
+KEPT = datetime.timedelta(days=1)
+
+
+def document_request(
+    *,
+    user: User,
+    kind: DocumentKind,
+    unit: Unit | None = None,
+    group: ExchangeGroup | None = None,
+    choice: str = "",
+    year: str = "",
+) -> Document:
+    """Queue the making of a document (the same one asked for again while it is being
+    made is not queued twice); the document, made already with an immediate backend."""
+    _old_discard()
+    asked = {"kind": kind, "unit": unit, "group": group, "choice": choice[:100], "year": year[:8]}
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    waiting = Document.objects.filter(
+        requested_by=user,
+        language=language,
+        state__in=[DocumentState.QUEUED, DocumentState.RUNNING],
+        **asked,
+    ).first()
+    if waiting is not None:
+        return waiting
+    document = Document.objects.create(requested_by=user, language=language, **asked)
+    enqueue(document_task, document.pk)
+    document.refresh_from_db()
+    return document
+
+
+def _old_discard() -> None:
+    for old in Document.objects.filter(created_at__lt=timezone.now() - KEPT):
+        if old.path:
+            Path(old.path).unlink(missing_ok=True)
+        old.delete()
+
+
+@task()
+def document_task(document_id: int) -> None:
+    claimed = Document.objects.filter(pk=document_id, state=DocumentState.QUEUED).update(
+        state=DocumentState.RUNNING
+    )
+    if not claimed:  # queued twice, or taken back from a dead worker
+        return
+    document = Document.objects.select_related("requested_by", "unit", "group").get(pk=document_id)
+    with translation.override(document.language):
+        try:
+            data, name = _made(document)
+        except (Http404, PermissionDenied) as refused:  # the results or the rights changed
+            _failed(document_id, str(refused) or _("You do not have access to this page."))
+            return
+        except BaseException:
+            logger.exception("document %s failed", document_id)
+            _failed(document_id, _("The document could not be made."))
+            raise
+    folder = Path(settings.DOCUMENTS_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.pdf"
+    path.write_bytes(data)
+    Document.objects.filter(pk=document_id).update(
+        state=DocumentState.DONE, path=str(path), file_name=name, finished_at=timezone.now()
+    )
+
+
+def _made(document: Document) -> tuple[bytes, str]:
+    """The PDF and its file name, checking the person's access again (it may have
+    changed since the request)."""
+    user = document.requested_by
+    if document.unit is not None:
+        unit = unit_get_for_user(user, document.unit.teryt)
+        report = documents.unit_report_for(user, unit, choice=document.choice, year=document.year)
+        year = report.dashboard.context.year
+        return documents.unit_report_pdf(report), f"benchlearn-{unit.teryt}-{year}.pdf"
+    if document.group is None:
+        raise Http404
+    group = group_get_for_user(user, document.group.pk)
+    group_report = documents.group_report_for(user, group, year=document.year)
+    meeting_pack = document.kind == DocumentKind.MEETING
+    prefix = "meeting-pack" if meeting_pack else "group"
+    name = f"benchlearn-{prefix}-{group.pk}-{slugify(group.name)}-{group_report.year}.pdf"
+    return documents.group_report_pdf(group_report, meeting_pack=meeting_pack), name
+
+
+def _failed(document_id: int, message: str) -> None:
+    Document.objects.filter(pk=document_id).update(
+        state=DocumentState.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+@on_abandoned(document_task, attempts=2)
+def _document_abandoned(document_id: int, *, retried: bool) -> None:
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None or document.finished:
+        return
+    if retried:
+        Document.objects.filter(pk=document_id).update(state=DocumentState.QUEUED)
+        return
+    with translation.override(document.language):
+        _failed(document_id, _("The document could not be made: ask for it again."))
