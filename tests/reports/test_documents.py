@@ -62,7 +62,7 @@ def made(response):
     page; once the queued task has run, the page links to the file."""
     assert response.status_code == 302, response.content[:300]
     page = response.client.get(response["Location"])
-    assert "being made" in page.content.decode()
+    assert "hx-trigger" in page.content.decode()  # the page follows the work
     for queued in queued_documents():
         queued.task.call(*queued.args, **queued.kwargs)
     page = response.client.get(response["Location"]).content.decode()
