@@ -1,7 +1,7 @@
 """Reminders to the units of a round that have not submitted their data yet.
 
-Sending mail writes nothing to the database: the round has no field for when reminders
-went out, so the page reports it through the messages framework only.
+The messages are sent by a task (``mail_send``). The round has no field for when
+reminders went out, so the page reports it through the messages framework only.
 """
 
 from __future__ import annotations
@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from benchlearn.accounts.access import Perm, require
 from benchlearn.accounts.models import User
+from benchlearn.background.mail import Message, mail_send
+from benchlearn.background.queue import enqueue
 from benchlearn.collection.models import Round, RoundState, SubmissionState
 from benchlearn.collection.pages import reminder_candidates
 from benchlearn.units.models import UnitMembership
@@ -30,12 +31,13 @@ class Reminders:
 
 def round_remind(*, round_: Round, user: User, base_url: str) -> Reminders:
     """E-mail every participant of the round's units whose submission is a draft or
-    returned: one message per person, in Polish, with a link to the unit's form."""
+    returned: one message per person, in Polish, with a link to the unit's form (queued
+    for a worker to send)."""
     require(user, Perm.COLLECTION_MANAGE)
     result = Reminders()
     if round_.state != RoundState.OPEN:
         return result
-    messages = []
+    messages: list[Message] = []
     with translation.override(settings.LANGUAGE_CODE):
         deadline = formats.date_format(round_.deadline, "SHORT_DATE_FORMAT")
         for submission in reminder_candidates(round_):
@@ -69,5 +71,5 @@ def round_remind(*, round_: Round, user: User, base_url: str) -> Reminders:
             result.units.append(submission.unit.name)
             result.recipients += addresses
     if messages:
-        send_mass_mail(messages, fail_silently=False)
+        enqueue(mail_send, messages)
     return result

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django_tasks import task_backends
 
 from benchlearn.collection.models import (
     ReturnComment,
@@ -455,7 +456,9 @@ def test_round_list_by_role(round_, programme):
     assert round_.name not in client_for(programme["nobody"]).get("/rounds/").text
 
 
-def test_reminders_go_to_units_not_submitted(round_, sub_a, participant_a, operator, programme):
+def test_reminders_go_to_units_not_submitted(
+    round_, sub_a, participant_a, operator, programme, tasks_run_at_once
+):
     client_for(participant_a).post(form_url(round_, tail="submit/"), page_data(sub_a, COMPLETE))
     response = client_for(operator).post(f"/rounds/{round_.pk}/remind/", follow=True)
     assert response.status_code == 200
@@ -463,6 +466,14 @@ def test_reminders_go_to_units_not_submitted(round_, sub_a, participant_a, opera
     assert recipients == ["bartek@example.org", "obcy@example.org"]  # unit A has submitted
     assert "Reminders sent" in response.text and "2 people of 2 units" in response.text
     assert f"/rounds/{round_.pk}/units/{TERYT_B}/" in mail.outbox[0].body + mail.outbox[1].body
+
+
+def test_reminders_are_sent_by_a_task_not_by_the_request(round_, operator):
+    client_for(operator).post(f"/rounds/{round_.pk}/remind/")
+    assert mail.outbox == []  # nothing sent while the page answered
+    (queued,) = task_backends["default"].results
+    assert queued.task.name == "mail_send" and len(queued.args[0]) == 3  # three people
+    assert queued.task.call(*queued.args) == 3 and len(mail.outbox) == 3
 
 
 def test_start_page_lists_forms_and_rounds(round_, participant_a, operator):
