@@ -95,3 +95,21 @@ def test_with_the_immediate_backend_the_upload_is_imported_at_once(
     assert job.state == ImportJobState.DONE, job.problems
     assert Value.objects.get(variable__code="TEACHERS").value == 12
     assert not Path(job.path).exists()  # the uploaded file is gone
+
+
+def test_a_site_restored_elsewhere_imports_its_own_copy_of_a_waiting_file(
+    sub_a, participant_a, settings, tmp_path
+):
+    settings.COLLECTION_IMPORT_SYNC_BYTES = 0
+    settings.COLLECTION_IMPORT_DIR = first = tmp_path / "first"
+    upload(client_for(participant_a), sub_a, filled(sub_a, TEACHERS=12))
+    (waiting,) = first.iterdir()
+    # Restored from a backup into another folder (a restore drill beside the site):
+    settings.COLLECTION_IMPORT_DIR = second = tmp_path / "second"
+    second.mkdir()
+    (second / waiting.name).write_bytes(waiting.read_bytes())
+    job = import_job_run()
+    assert job.state == ImportJobState.DONE, job.problems
+    assert Value.objects.get(variable__code="TEACHERS").value == 12
+    assert waiting.exists()  # the first site's file is left alone
+    assert not (second / waiting.name).exists()

@@ -40,6 +40,12 @@ def upload_store(upload: UploadedFile[bytes]) -> Path:
     return path
 
 
+def _job_file(job: ImportJob) -> Path:
+    """The job's file in this site's import folder: a site restored from a backup into
+    another folder reads (and removes) its own copy, never the first site's."""
+    return Path(settings.COLLECTION_IMPORT_DIR) / Path(job.path).name
+
+
 def problem_rows(problems: list[Problem]) -> list[dict[str, object]]:
     return [asdict(problem) for problem in problems]
 
@@ -84,7 +90,7 @@ def _import_abandoned(job_id: int, *, retried: bool) -> None:
             "The import stopped before it ended (the server running it was stopped); "
             "nothing was stored. Upload the file again."
         )
-    Path(job.path).unlink(missing_ok=True)
+    _job_file(job).unlink(missing_ok=True)
     job.state, job.problems, job.finished_at = (
         ImportJobState.FAILED,
         [asdict(Problem(message))],
@@ -122,7 +128,7 @@ def import_job_run(job_id: int | None = None) -> ImportJob | None:
     with translation.override(job.language):
         try:
             result = import_file(
-                path=Path(job.path),
+                path=_job_file(job),
                 name=job.file_name,
                 round_=job.round,
                 user=job.created_by,
@@ -136,7 +142,7 @@ def import_job_run(job_id: int | None = None) -> ImportJob | None:
                 problems=[Problem(_("The import failed unexpectedly; nothing was stored."))]
             )
         finally:
-            Path(job.path).unlink(missing_ok=True)
+            _job_file(job).unlink(missing_ok=True)
     job.refresh_from_db(fields=["done", "total"])
     job.state = ImportJobState.DONE if result.ok else ImportJobState.FAILED
     job.problems = problem_rows(result.problems)
