@@ -9,6 +9,7 @@ unit a detail page would refuse.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,14 +32,13 @@ from benchlearn.collection.models import (
 from benchlearn.collection.selectors import (
     return_comments,
     round_indicator_versions,
-    round_progress,
     round_results,
     rounds_visible_to,
     submission_values,
     submissions_visible_to,
 )
 from benchlearn.collection.services import Conflict
-from benchlearn.collection.validation import Check, VariableCheck, submission_check
+from benchlearn.collection.validation import Check, UnitCounts, VariableCheck, round_check_counts
 from benchlearn.engine.evaluate import DIV0
 from benchlearn.units.models import Unit
 
@@ -94,11 +94,27 @@ class ProgressRow:
     required: int
     errors: int
     warnings: int
-    last_activity_at: datetime | None
+
+    @property
+    def last_activity_at(self) -> datetime | None:
+        return self.submission.last_activity_at
 
     @property
     def complete(self) -> bool:
         return self.filled >= self.required
+
+
+@dataclass(frozen=True)
+class ProgressTotals:
+    """The whole table's sums, whatever page of it is shown."""
+
+    units: int
+    filled: int
+    required: int  # values asked of all these units together
+    errors: int
+    warnings: int
+    units_with_errors: int
+    by_state: list[tuple[str, str, int]]  # (state, its label, units), in the states' order
 
 
 SORT_KEYS = {
@@ -115,32 +131,58 @@ SORT_KEYS = {
 }
 
 
-def round_rows(
-    user: AnyUser, round_: Round, *, sort: str = "unit", descending: bool = False
-) -> list[ProgressRow]:
-    """The progress of every submission of the round the user may see.
+# What the table shows of a submission: thousands of them, so no more.
+PROGRESS_FIELDS = ("round_id", "state", "last_activity_at", "unit__name", "unit__teryt")
 
-    Errors and warnings come from ``submission_check`` of each unit (a check per unit:
-    fine for the dozens of units of a programme's round).
+
+def round_rows(
+    user: AnyUser,
+    round_: Round,
+    variables: list[Variable],
+    *,
+    sort: str = "unit",
+    descending: bool = False,
+) -> tuple[list[ProgressRow], ProgressTotals]:
+    """The progress of every submission of the round the user may see, sorted, and their
+    totals; ``variables`` are the round's (``round_variables``).
+
+    Errors and warnings are counted for all units at once (``round_check_counts``): a
+    national round has thousands of units, and a check per unit took minutes.
     """
-    visible = set(submissions_visible_to(user, round_).values_list("pk", flat=True))
-    rows = []
-    for progress in round_progress(round_):
-        if progress.submission.pk not in visible:
-            continue
-        check = submission_check(progress.submission)
-        rows.append(
-            ProgressRow(
-                submission=progress.submission,
-                filled=progress.filled,
-                required=progress.required,
-                errors=len(check.errors),
-                warnings=len(check.warnings),
-                last_activity_at=progress.last_activity_at,
-            )
+    counts = round_check_counts(round_, variables)
+    nothing = UnitCounts()
+    rows = [
+        ProgressRow(
+            submission=submission,
+            filled=(found := counts.get(submission.unit_id, nothing)).filled,
+            required=len(variables),
+            errors=found.errors,
+            warnings=found.warnings,
         )
+        for submission in submissions_visible_to(user, round_)
+        .select_related(None)
+        .select_related("unit")
+        .only(*PROGRESS_FIELDS)
+    ]
     rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["unit"]), reverse=descending)
-    return rows
+    states = Counter(row.submission.state for row in rows)
+    totals = ProgressTotals(
+        units=len(rows),
+        filled=sum(row.filled for row in rows),
+        required=len(rows) * len(variables),
+        errors=sum(row.errors for row in rows),
+        warnings=sum(row.warnings for row in rows),
+        units_with_errors=sum(1 for row in rows if row.errors),
+        by_state=[(state, str(label), states[state]) for state, label in SubmissionState.choices],
+    )
+    return rows, totals
+
+
+def reminder_count(round_: Round) -> int:
+    """How many submissions ``reminder_candidates`` would list."""
+    if round_.state != RoundState.OPEN:
+        return 0
+    return Submission.objects.filter(round=round_, state__in=EDITABLE_STATES).count()
 
 
 def reminder_candidates(round_: Round) -> list[Submission]:

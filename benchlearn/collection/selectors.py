@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import polars as pl
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -338,38 +336,6 @@ def return_comments(submission: Submission, *, open_only: bool = False) -> list[
     if open_only:
         comments = comments.filter(resolved_at__isnull=True)
     return list(comments)
-
-
-@dataclass(frozen=True)
-class SubmissionProgress:
-    submission: Submission
-    filled: int  # values of the round's variables that are not empty
-    required: int
-    last_activity_at: datetime | None
-
-
-def round_progress(round_: Round) -> list[SubmissionProgress]:
-    """Every unit's submission with how many of the required values it has, in two
-    queries whatever the number of units (warnings: ``submission_check`` per unit)."""
-    variable_ids = [v.pk for v in round_variables(round_)]
-    submissions = (
-        Submission.objects.filter(round=round_)
-        .select_related("unit")
-        .annotate(
-            filled=Count(
-                "unit__values",
-                filter=Q(
-                    unit__values__period=round_.period,
-                    unit__values__variable_id__in=variable_ids,
-                    unit__values__value__isnull=False,
-                ),
-            )
-        )
-        .order_by("unit__name")
-    )
-    return [
-        SubmissionProgress(s, s.filled, len(variable_ids), s.last_activity_at) for s in submissions
-    ]
 
 
 # --- values for the engine -----------------------------------------------------------

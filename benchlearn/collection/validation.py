@@ -13,13 +13,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
 
 import numpy as np
+import numpy.typing as npt
+from django.db import connection
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from benchlearn.catalogue.models import Variable
-from benchlearn.collection.models import Submission, Value
+from benchlearn.collection.models import Round, Submission, Value
 from benchlearn.collection.parsing import NumberError, parse_number
 from benchlearn.collection.selectors import previous_values, round_variables, submission_values
 
@@ -236,3 +241,189 @@ def _check_fences(item: VariableCheck, others: list[float]) -> None:
             )
             % {"low": shown(round(low, 2)), "high": shown(round(high, 2))}
         )
+
+
+# --- every unit of a round at once ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    """What the round's progress table shows of a unit: values filled, and the number of
+    variables with a hard error and with a warning, as ``submission_check`` counts them."""
+
+    filled: int = 0
+    errors: int = 0
+    warnings: int = 0
+
+
+# A float comparison this close to its bound is decided again in Decimal, as
+# ``submission_check`` decides it (a 10% change is 10.000000000000002% in floats).
+_CLOSE = 1e-9
+
+
+def round_check_counts(round_: Round, variables: list[Variable]) -> dict[int, UnitCounts]:
+    """Every unit's counts by unit id, for the round's ``variables`` (``round_variables``).
+
+    The same rules as ``submission_check`` unit by unit, applied to all units together:
+    one query reads the round's values of this year and the year before, the checks run
+    on arrays, and the fences leave each unit out of its own peers the way a unit's check
+    does. A second query reads, as exact decimals, the few values whose change lies
+    within rounding of the threshold or that equal a bound. Units without a value are
+    left out.
+    """
+    rows = _round_numbers(round_, variables)
+    if rows.shape[0] == 0:
+        return {}
+    variable_ids = np.array(sorted(v.pk for v in variables), dtype=np.int64)
+    by_id = {v.pk: v for v in variables}
+    ordered = [by_id[int(pk)] for pk in variable_ids]
+    units, unit_index = np.unique(rows[:, 0].astype(np.int64), return_inverse=True)
+    column = np.searchsorted(variable_ids, rows[:, 1].astype(np.int64))
+    value, previous = rows[:, 2], rows[:, 3]
+    minimum = np.array([-np.inf if v.minimum is None else v.minimum for v in ordered])
+    maximum = np.array([np.inf if v.maximum is None else v.maximum for v in ordered])
+    errors = (value < minimum[column]) | (value > maximum[column])
+    # Below 10⁹ a value has at most 15 digits: equal as floats means equal as decimals.
+    unsure = ((value == minimum[column]) | (value == maximum[column])) & (np.abs(value) >= 1e9)
+    changed, unsure_change = _changes(value, previous, float(round_.warning_threshold))
+    outside = _outside_fences(column, value, len(ordered))
+    warnings = changed | outside
+    unsure |= unsure_change
+    if unsure.any():
+        exact_errors, exact_changes = _decided_in_decimal(
+            round_, rows[unsure, 0].astype(np.int64), column[unsure], ordered
+        )
+        errors[unsure] = exact_errors
+        warnings[unsure] = exact_changes | outside[unsure]
+    filled = np.bincount(unit_index, minlength=len(units))
+    error_count = np.bincount(unit_index, weights=errors, minlength=len(units))
+    warning_count = np.bincount(unit_index, weights=warnings, minlength=len(units))
+    return {
+        int(unit): UnitCounts(int(filled[n]), int(error_count[n]), int(warning_count[n]))
+        for n, unit in enumerate(units)
+    }
+
+
+def _round_numbers(round_: Round, variables: list[Variable]) -> npt.NDArray[np.float64]:
+    """(unit id, variable id, value, last year's value or NaN) of every non-empty value
+    of the round's units and variables this year, as floats: the database converts
+    them (a Decimal per value would cost more than all the checks). Both years come in
+    one flat query and are matched here: a subquery or a join for last year's value
+    took the database longer than sending the rows."""
+    numbers = (
+        Value.objects.filter(
+            unit_id__in=Round.units.through.objects.filter(round=round_).values("unit_id"),
+            period__in=(round_.period - 1, round_.period),
+            variable_id__in=[v.pk for v in variables],
+            value__isnull=False,
+        )
+        .annotate(number=Cast("value", FloatField()))
+        # No order: a Value's default order joins the unit and the variable to sort.
+        .order_by()
+        .values_list("unit_id", "variable_id", "period", "number")
+    )
+    # Straight from the cursor: Django's converter per value (a float() call) cost more
+    # than the query.
+    sql, params = numbers.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    rows = np.fromiter(chain.from_iterable(found), np.float64, 4 * len(found)).reshape(-1, 4)
+    this_year = rows[rows[:, 2] == round_.period]
+    last_year = rows[rows[:, 2] == round_.period - 1]
+    previous = np.full(this_year.shape[0], np.nan)
+    if last_year.shape[0] and this_year.shape[0]:
+        span = int(rows[:, 1].max()) + 1  # unit and variable ids as one key
+        keys = last_year[:, 0].astype(np.int64) * span + last_year[:, 1].astype(np.int64)
+        order = np.argsort(keys)
+        keys = keys[order]
+        wanted = this_year[:, 0].astype(np.int64) * span + this_year[:, 1].astype(np.int64)
+        at = np.minimum(np.searchsorted(keys, wanted), keys.shape[0] - 1)
+        found = keys[at] == wanted
+        previous[found] = last_year[order[at[found]], 3]
+    return np.column_stack([this_year[:, 0], this_year[:, 1], this_year[:, 3], previous])
+
+
+def _changes(
+    value: npt.NDArray[np.float64], previous: npt.NDArray[np.float64], threshold: float
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """For each value: changed by more than ``threshold`` percent from last year's
+    (``_check_change``), and whether that is too close to call in floats."""
+    with np.errstate(invalid="ignore"):
+        from_zero = (previous == 0) & (value != 0)
+        change = np.abs(value - previous) * 100
+        bound = threshold * np.abs(previous)
+        usual = ~np.isnan(previous) & (previous != 0)
+        changed = from_zero | (usual & (change > bound))
+        unsure = usual & (np.abs(change - bound) <= _CLOSE * np.maximum(bound, 1.0))
+    return changed, unsure
+
+
+def _outside_fences(
+    column: npt.NDArray[np.intp], value: npt.NDArray[np.float64], variables: int
+) -> npt.NDArray[np.bool_]:
+    """For each value: outside the interquartile fences of the other units' values of
+    its variable (``_check_fences``).
+
+    Leaving one value out shifts the quartiles' two neighbouring order statistics in one
+    of three ways, depending only on where the value left out ranks: so each variable
+    needs at most nine quantile computations, each on the actual remaining values."""
+    outside = np.zeros(value.shape[0], dtype=bool)
+    by_variable = np.argsort(column, kind="stable")
+    starts = np.searchsorted(column[by_variable], np.arange(variables + 1))
+    for variable in range(variables):
+        where = by_variable[starts[variable] : starts[variable + 1]]
+        others = where.shape[0] - 1
+        if others < MIN_PEERS_FOR_FENCES:
+            continue
+        order = np.argsort(value[where], kind="stable")
+        ordered = value[where][order]
+        rank = np.empty(where.shape[0], dtype=np.int64)
+        rank[order] = np.arange(where.shape[0])
+        low_at, high_at = int(0.25 * (others - 1)), int(0.75 * (others - 1))
+        case = 3 * _shift(rank, low_at) + _shift(rank, high_at)
+        for kind in np.unique(case):
+            members = np.flatnonzero(case == kind)
+            remaining = np.delete(ordered, rank[members[0]])
+            q1, q3 = np.quantile(remaining, [0.25, 0.75], method="linear")
+            spread = FENCE_FACTOR * (q3 - q1)
+            low, high = float(q1 - spread), float(q3 + spread)
+            mine = value[where[members]]
+            outside[where[members]] = ~((low <= mine) & (mine <= high))
+    return outside
+
+
+def _shift(rank: npt.NDArray[np.int64], at: int) -> npt.NDArray[np.int64]:
+    """0: the value left out ranks at or below position ``at`` (both neighbours move up
+    one); 1: it is the one just above; 2: it ranks above both."""
+    return np.where(rank <= at, 0, np.where(rank == at + 1, 1, 2))
+
+
+def _decided_in_decimal(
+    round_: Round,
+    unit_ids: npt.NDArray[np.int64],
+    columns: npt.NDArray[np.intp],
+    variables: list[Variable],
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Range errors and change warnings of these (unit, variable) pairs, in Decimal."""
+    wanted = {(int(u), variables[int(c)].pk) for u, c in zip(unit_ids, columns, strict=True)}
+    stored = Value.objects.filter(
+        unit_id__in={u for u, _v in wanted},
+        variable_id__in={v for _u, v in wanted},
+        period__in=(round_.period - 1, round_.period),
+    ).values_list("unit_id", "variable_id", "period", "value")
+    numbers = {(u, v, p): number for u, v, p, number in stored}
+    errors, changes = [], []
+    for unit_id, column in zip(unit_ids, columns, strict=True):
+        variable = variables[int(column)]
+        item = VariableCheck(
+            variable,
+            numbers.get((int(unit_id), variable.pk, round_.period)),
+            previous=numbers.get((int(unit_id), variable.pk, round_.period - 1)),
+        )
+        if item.value is not None:
+            _check_range(item)
+            _check_change(item, round_.warning_threshold)
+        errors.append(bool(item.errors))
+        changes.append(bool(item.warnings))
+    return np.array(errors, dtype=bool), np.array(changes, dtype=bool)

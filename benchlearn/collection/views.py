@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
@@ -102,6 +103,9 @@ def round_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 SORTS = ("unit", "state", "filled", "errors", "warnings", "activity")
+# A national round has thousands of units: the table shows them a page at a time, and
+# its totals count them all.
+PROGRESS_PAGE_SIZE = 100
 
 
 @login_required
@@ -110,18 +114,24 @@ def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
     sort = request.GET.get("sort", "unit")
     sort = sort if sort in SORTS else "unit"
     descending = request.GET.get("dir") == "desc"
-    rows = pages.round_rows(request.user, round_, sort=sort, descending=descending)
+    variables = round_variables(round_)
+    rows, totals = pages.round_rows(
+        request.user, round_, variables, sort=sort, descending=descending
+    )
+    page = Paginator(rows, PROGRESS_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "round": round_,
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
+        "totals": totals,
         "sort": sort,
         "descending": descending,
         "sorts": SORTS,
         "set_versions": round_set_versions(round_),
-        "variable_count": len(round_variables(round_)),
+        "variable_count": len(variables),
         "unit_count": round_.units.count(),
         "can_manage": may(request.user, Perm.COLLECTION_MANAGE),
-        "waiting": len(pages.reminder_candidates(round_)),
+        "waiting": pages.reminder_count(round_),
     }
     return render(request, "collection/round_detail.html", context)
 
