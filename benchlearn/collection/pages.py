@@ -31,16 +31,12 @@ from benchlearn.collection.models import (
 )
 from benchlearn.collection.selectors import (
     return_comments,
-    round_indicator_versions,
-    round_results,
     rounds_visible_to,
     submission_values,
     submissions_visible_to,
 )
 from benchlearn.collection.services import Conflict
 from benchlearn.collection.validation import Check, UnitCounts, VariableCheck, round_check_counts
-from benchlearn.engine.evaluate import DIV0
-from benchlearn.units.models import Unit
 
 if TYPE_CHECKING:
     from benchlearn.accounts.access import AnyUser
@@ -302,62 +298,6 @@ def form_groups(
 
 def indicator_name(version: IndicatorVersion) -> str:
     return version.name_en if english() and version.name_en else version.name_pl
-
-
-@dataclass(frozen=True)
-class ResultCell:
-    value: float | None
-    decimals: int
-    div0: bool  # missing because a denominator was zero (else: because an input is)
-
-
-@dataclass(frozen=True)
-class ResultRow:
-    unit: Unit
-    cells: list[ResultCell]
-
-
-@dataclass(frozen=True)
-class RoundResultsTable:
-    indicators: list[IndicatorVersion]
-    rows: list[ResultRow]  # approved units the user may see, by name
-    waiting: int  # units the user may see whose submission is not approved yet
-
-    @property
-    def has_div0(self) -> bool:
-        return any(c.div0 for row in self.rows for c in row.cells)
-
-    @property
-    def has_missing(self) -> bool:
-        return any(c.value is None and not c.div0 for row in self.rows for c in row.cells)
-
-
-def round_results_table(user: AnyUser, round_: Round) -> RoundResultsTable:
-    """The round's indicators for every approved unit the user may see (operators: all;
-    participants and moderators: their own units), computed now by ``round_results``."""
-    visible = submissions_visible_to(user, round_)
-    approved = {
-        s.unit.teryt: s.unit
-        for s in visible.filter(state=SubmissionState.APPROVED).select_related("unit")
-    }
-    waiting = visible.exclude(state=SubmissionState.APPROVED).count()
-    versions = round_indicator_versions(round_)
-    if not approved:
-        return RoundResultsTable(versions, [], waiting)
-    found: dict[tuple[str, str], tuple[float | None, bool]] = {
-        (unit, code): (value, flag == DIV0)
-        for unit, code, value, flag in round_results(round_)
-        .select("unit", "indicator", "value", "flag")
-        .iter_rows()
-    }
-    rows = []
-    for teryt, unit in sorted(approved.items(), key=lambda i: (i[1].name.casefold(), i[0])):
-        cells = []
-        for version in versions:
-            value, div0 = found.get((teryt, version.indicator.code), (None, False))
-            cells.append(ResultCell(value=value, decimals=version.decimals, div0=div0))
-        rows.append(ResultRow(unit, cells))
-    return RoundResultsTable(versions, rows, waiting)
 
 
 # --- the start page ----------------------------------------------------------------------

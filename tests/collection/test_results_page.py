@@ -1,6 +1,8 @@
-"""The page of a round's indicators: computed from approved submissions only, in the
-page's language, with the indicator versions' decimals; each person sees the rows of
-the units they may see; strangers are refused and anonymous visitors sent to log in."""
+"""The page of a round's indicators: the newest computation's stored results of approved
+submissions, in the page's language, with the indicator versions' decimals; it says
+when nothing is computed yet and when a newer computation is under way; each person
+sees the rows of the units they may see; strangers are refused and anonymous visitors
+sent to log in."""
 
 import re
 
@@ -10,6 +12,8 @@ from benchlearn.catalogue.models import IndicatorSet
 from benchlearn.catalogue.services import catalogue_import, catalogue_publish
 from benchlearn.collection.models import Submission
 from benchlearn.collection.services import submission_approve, submission_submit
+from benchlearn.results.models import Computation, ComputationState
+from benchlearn.results.services import computation_request, computation_run
 from tests.collection.conftest import make_round, save
 from tests.conftest import TERYT_A, TERYT_B, client_for
 
@@ -97,6 +101,11 @@ def approve(round_, teryt, participant, operator, values, *, then_approve=True):
         submission_approve(submission=submission, operator=operator)
 
 
+def compute(operator):
+    """Run the computation the approvals asked for (or a new one)."""
+    return computation_run(computation_request(user=operator).pk)
+
+
 def url(round_):
     return f"/rounds/{round_.pk}/results/"
 
@@ -115,6 +124,7 @@ def test_values_match_a_hand_computation_in_polish(
     settings.LANGUAGE_CODE = "pl"
     approve(round_, TERYT_A, participant_a, operator, UNIT_A_VALUES)
     approve(round_, TERYT_B, participant_b, operator, UNIT_B_VALUES, then_approve=False)
+    computation = compute(operator)
     response = client_for(operator).get(url(round_))
     assert response.status_code == 200
     html = response.content.decode().replace("\xa0", " ")
@@ -127,12 +137,13 @@ def test_values_match_a_hand_computation_in_polish(
     # Unit B submitted but is not approved: not shown, only counted.
     assert TERYT_B not in html
     assert "1 jednostka nie została jeszcze zatwierdzona" in html
-    assert "nie są jeszcze zapisywane" in html  # computed on demand, not stored
+    assert f"wersja danych {computation.data_version}" in html  # the stored results shown
 
 
 def test_division_by_zero_is_marked_and_explained(round_, participant_a, participant_b, operator):
     approve(round_, TERYT_A, participant_a, operator, UNIT_A_VALUES)
     approve(round_, TERYT_B, participant_b, operator, UNIT_B_VALUES)
+    compute(operator)
     html = client_for(operator).get(url(round_)).content.decode()
     # 500 000 / 400 = 1 250; − 300 000 / 400 = 500; 400 / 0: division by zero.
     assert cells(html, TERYT_B) == ["500", "— (division by zero)", "— (no data)", "1,250.00"]
@@ -146,6 +157,7 @@ def test_participants_and_the_moderator_see_their_units_rows(
 ):
     approve(round_, TERYT_A, participant_a, operator, UNIT_A_VALUES)
     approve(round_, TERYT_B, participant_b, operator, UNIT_B_VALUES)
+    compute(operator)
     for user, shown, hidden in (
         (participant_a, [TERYT_A], [TERYT_B]),
         (participant_b, [TERYT_B], [TERYT_A]),
@@ -186,6 +198,51 @@ def test_page_makes_a_fixed_number_of_queries(
 ):
     approve(round_, TERYT_A, participant_a, operator, UNIT_A_VALUES)
     approve(round_, TERYT_B, participant_b, operator, UNIT_B_VALUES)
+    compute(operator)
     client = client_for(operator)
     with django_assert_max_num_queries(30):
         client.get(url(round_))
+
+
+def test_the_page_reads_stored_results_and_says_when_there_are_none(
+    round_, participant_a, participant_b, operator
+):
+    approve(round_, TERYT_A, participant_a, operator, UNIT_A_VALUES)
+    client = client_for(operator)
+    # Approved, but no computation has run: nothing is evaluated on the page.
+    waiting = client.get(url(round_)).content.decode()
+    assert "The results are waiting to be computed" in waiting
+    assert cells_or_none(waiting) == []
+    assert 'href="/results/"' in waiting  # the office's way to the computations
+    Computation.objects.filter(state=ComputationState.QUEUED).update(
+        state=ComputationState.RUNNING, done=3, total=6
+    )
+    running = client.get(url(round_)).content.decode()
+    assert "The results are being computed (50% done)" in running
+    Computation.objects.all().delete()
+    none = client.get(url(round_)).content.decode()
+    assert "No results have been computed yet." in none
+    assert cells_or_none(none) == []
+    compute(operator)
+    assert cells(client.get(url(round_)).content.decode(), TERYT_A)[0] == "635"
+    # A later approval: the stored results stay until the next computation has run.
+    approve(round_, TERYT_B, participant_b, operator, UNIT_B_VALUES)
+    later = client.get(url(round_)).content.decode()
+    assert cells(later, TERYT_A)[0] == "635"
+    assert "1 unit was approved after this computation" in later
+    assert "A newer computation is waiting to start" in later
+    compute(operator)
+    done = client.get(url(round_)).content.decode()
+    assert cells(done, TERYT_B)[0] == "500"
+    assert "approved after this computation" not in done and "newer computation" not in done
+
+
+def test_a_participant_sees_the_status_without_the_office_link(round_, participant_a, operator):
+    approve(round_, TERYT_A, participant_a, operator, UNIT_A_VALUES)
+    html = client_for(participant_a).get(url(round_)).content.decode()
+    assert "The results are waiting to be computed" in html
+    assert 'href="/results/"' not in html
+
+
+def cells_or_none(html: str) -> list[str]:
+    return re.findall(r"<td class=\"num\">", html)
