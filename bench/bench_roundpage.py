@@ -20,8 +20,13 @@ import sys
 import tempfile
 import time
 import uuid
+from typing import TYPE_CHECKING
 
 from bench.common import BenchRow
+
+if TYPE_CHECKING:
+    from benchlearn.accounts.models import User
+    from benchlearn.collection.models import Round
 
 VARIABLES = 80
 FILLED_SHARE = 0.97
@@ -136,7 +141,9 @@ def _catalogue_yaml() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _build() -> tuple[object, object, int, int]:
+def _build(units_limit: int | None = None) -> tuple[User, Round, int, int]:
+    """The national round (or its first ``units_limit`` units): the operator, the open
+    round, the number of units and of this year's values stored."""
     import datetime
     from decimal import Decimal
 
@@ -162,7 +169,7 @@ def _build() -> tuple[object, object, int, int]:
     catalogue_publish(user=operator)
     unit_registry_load_bundled()
     # The gminas (cities with county rights included), not the counties and voivodeships.
-    units = list(Unit.objects.exclude(kind__in=GMINA_EXCLUDED).order_by("teryt"))
+    units = list(Unit.objects.exclude(kind__in=GMINA_EXCLUDED).order_by("teryt")[:units_limit])
     created = round_create(
         user=operator,
         name="Krajowa",
@@ -228,8 +235,8 @@ def _measure() -> dict[str, float | int | bool]:
     operator, round_, units, values = _build()
     setup = time.perf_counter() - start
     client = Client()
-    client.force_login(operator)  # type: ignore[arg-type]
-    url = f"/rounds/{round_.pk}/"  # type: ignore[attr-defined]
+    client.force_login(operator)
+    url = f"/rounds/{round_.pk}/"
     first = client.get(url)
     # A full page of the table: a hundred units' rows.
     ok = first.status_code == 200 and first.text.count("<tr><td><a href=") == 100
