@@ -204,29 +204,38 @@ def test_page_makes_a_fixed_number_of_queries(
         client.get(url(round_))
 
 
+def approve_on_the_page(round_, teryt, participant, operator, values):
+    """Submit, then approve as the office does on the form: which queues a computation."""
+    approve(round_, teryt, participant, operator, values, then_approve=False)
+    response = client_for(operator).post(f"/rounds/{round_.pk}/units/{teryt}/approve/")
+    assert response.status_code == 302
+
+
 def test_the_page_reads_stored_results_and_says_when_there_are_none(
     round_, participant_a, participant_b, operator
 ):
-    approve(round_, TERYT_A, participant_a, operator, UNIT_A_VALUES)
     client = client_for(operator)
-    # Approved, but no computation has run: nothing is evaluated on the page.
+    # Approved without a computation (approved by the service alone): nothing to show,
+    # and nothing is evaluated on the page.
+    approve(round_, TERYT_A, participant_a, operator, UNIT_A_VALUES)
+    none = client.get(url(round_)).content.decode()
+    assert "No results have been computed yet." in none
+    assert cells_or_none(none) == []
+    assert 'href="/results/"' in none  # the office's way to the computations
+    computation_request(user=operator)
     waiting = client.get(url(round_)).content.decode()
     assert "The results are waiting to be computed" in waiting
     assert cells_or_none(waiting) == []
-    assert 'href="/results/"' in waiting  # the office's way to the computations
     Computation.objects.filter(state=ComputationState.QUEUED).update(
         state=ComputationState.RUNNING, done=3, total=6
     )
     running = client.get(url(round_)).content.decode()
     assert "The results are being computed (50% done)" in running
-    Computation.objects.all().delete()
-    none = client.get(url(round_)).content.decode()
-    assert "No results have been computed yet." in none
-    assert cells_or_none(none) == []
+    Computation.objects.update(state=ComputationState.QUEUED, done=0)
     compute(operator)
     assert cells(client.get(url(round_)).content.decode(), TERYT_A)[0] == "635"
-    # A later approval: the stored results stay until the next computation has run.
-    approve(round_, TERYT_B, participant_b, operator, UNIT_B_VALUES)
+    # A later approval queues a computation; the stored results stay until it has run.
+    approve_on_the_page(round_, TERYT_B, participant_b, operator, UNIT_B_VALUES)
     later = client.get(url(round_)).content.decode()
     assert cells(later, TERYT_A)[0] == "635"
     assert "1 unit was approved after this computation" in later
@@ -238,7 +247,7 @@ def test_the_page_reads_stored_results_and_says_when_there_are_none(
 
 
 def test_a_participant_sees_the_status_without_the_office_link(round_, participant_a, operator):
-    approve(round_, TERYT_A, participant_a, operator, UNIT_A_VALUES)
+    approve_on_the_page(round_, TERYT_A, participant_a, operator, UNIT_A_VALUES)
     html = client_for(participant_a).get(url(round_)).content.decode()
     assert "The results are waiting to be computed" in html
     assert 'href="/results/"' not in html
