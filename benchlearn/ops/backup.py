@@ -57,9 +57,13 @@ class Manifest:
 
 
 def stored_folders() -> dict[str, Path]:
-    """The folders of files the site keeps, by their name in the archive. (The BDL
-    cache is left out: it is fetched again when needed.)"""
-    folders = {"imports": Path(settings.COLLECTION_IMPORT_DIR)}
+    """The folders of files the site keeps, by their name in the archive: uploads
+    waiting for their import, PDF reports made for someone. (The BDL cache is left
+    out: it is fetched again when needed.)"""
+    folders = {
+        "imports": Path(settings.COLLECTION_IMPORT_DIR),
+        "documents": Path(settings.DOCUMENTS_DIR),
+    }
     if settings.MEDIA_ROOT:
         folders["media"] = Path(settings.MEDIA_ROOT)
     return folders

@@ -21,10 +21,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def site(settings, tmp_path, programme):
-    """A site with people, units and a group, and one stored file."""
+    """A site with people, units and a group, an upload and a PDF report (its folders
+    the test's own: a forced restore replaces them)."""
     settings.COLLECTION_IMPORT_DIR = tmp_path / "imports"
+    settings.DOCUMENTS_DIR = tmp_path / "documents"
+    settings.MEDIA_ROOT = ""
     settings.COLLECTION_IMPORT_DIR.mkdir()
     (settings.COLLECTION_IMPORT_DIR / "upload.csv").write_text("TERYT;kod;wartość\n")
+    settings.DOCUMENTS_DIR.mkdir()
+    (settings.DOCUMENTS_DIR / "report.pdf").write_bytes(b"%PDF-1.7 a report")
     return tables()
 
 
@@ -169,6 +174,8 @@ def test_stored_files_are_not_replaced_unless_forced(site, tmp_path, settings):
     upload.write_text("changed since")
     _refused(backup, "already holds files", force=False)
     assert upload.read_text() == "changed since"
+    (settings.DOCUMENTS_DIR / "report.pdf").unlink()
     call_command("restore", str(backup), "--force")
     assert upload.read_text() == "TERYT;kod;wartość\n"
+    assert (settings.DOCUMENTS_DIR / "report.pdf").read_bytes() == b"%PDF-1.7 a report"
     assert tables() == site
