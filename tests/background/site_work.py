@@ -5,6 +5,7 @@ prints JSON.
 ``import``: an open round and a large upload of unit A's values, queued as a task.
 ``compute``: a programme with approved values, whose approvals queued a computation.
 ``report``: the state of the jobs, computations and tasks, and what is stored.
+``notes N``: N tasks ``note`` queued, each writing a line to the file NOTES names.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import io
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import django
+from django_tasks import task
 
 TERYTS = ("2461011", "2466011", "2402022", "0201011", "0201022", "0216043")
 
@@ -86,6 +89,23 @@ def compute_queue() -> dict[str, Any]:
     return {"computation": Computation.objects.get().pk}
 
 
+@task()
+def note(number: int) -> None:
+    """A line "number pid" appended to the file NOTES names (one write: lines whole)."""
+    time.sleep(0.05)  # long enough for the other workers to ask for work meanwhile
+    with Path(os.environ["NOTES"]).open("a") as notes:
+        notes.write(f"{number} {os.getpid()}\n")
+
+
+def notes_queue() -> dict[str, Any]:
+    # By its module's name: run as a script, this module is __main__, which no worker has.
+    from tests.background.site_work import note as named
+
+    for number in range(int(sys.argv[2])):
+        named.enqueue(number)
+    return {"queued": int(sys.argv[2])}
+
+
 def report() -> dict[str, Any]:
     from django_tasks_db.models import DBTaskResult
 
@@ -136,5 +156,6 @@ def report() -> dict[str, Any]:
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchlearn.settings")
     django.setup()
-    action = {"import": import_queue, "compute": compute_queue, "report": report}[sys.argv[1]]
+    actions = {"import": import_queue, "compute": compute_queue, "notes": notes_queue}
+    action = {**actions, "report": report}[sys.argv[1]]
     print(json.dumps(action()))

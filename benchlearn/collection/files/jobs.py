@@ -34,9 +34,13 @@ def upload_store(upload: UploadedFile[bytes]) -> Path:
     folder = Path(settings.COLLECTION_IMPORT_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}{Path(upload.name or '').suffix.lower()[:8]}"
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
+    try:
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+    except BaseException:  # a full disk, a broken upload: no half file stays
+        path.unlink(missing_ok=True)
+        raise
     return path
 
 
