@@ -12,6 +12,8 @@ format turns it into bytes.
   Excel in Polish opens with a double click. Numbers are written as the page shows them,
   rounded to the indicator's decimals, without thousands separators; no value is an
   empty field. The .xlsx keeps the unrounded numbers.
+
+Text cells (names, codes, comments) go through ``spreadsheet_cells``: never a formula.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from benchlearn.engine.io.spreadsheet_cells import csv_cell, xlsx_cell
 
 if TYPE_CHECKING:
     from benchlearn.results.pages import Dashboard, DomainProfile, EfficiencyPage, IndicatorPage
@@ -75,7 +79,7 @@ def to_xlsx(sheet: Sheet) -> bytes:
         for column, value in zip(sheet.columns, row, strict=True):
             if column.percent and isinstance(value, float):
                 value = value / 100
-            excel_row.append(value)
+            excel_row.append(xlsx_cell(ws, value))
         ws.append(excel_row)
         for column, cell in zip(sheet.columns, ws[index + 2], strict=True):
             decimals = _decimals(sheet, column, index)
@@ -101,7 +105,7 @@ def to_csv(sheet: Sheet) -> bytes:
     for index, row in enumerate(sheet.rows):
         writer.writerow(
             [
-                _text(sheet, column, index, value)
+                csv_cell(value) if isinstance(value, str) else _text(sheet, column, index, value)
                 for column, value in zip(sheet.columns, row, strict=True)
             ]
         )

@@ -4,7 +4,9 @@ Read: UTF-8 with or without a byte-order mark, separated by ``;`` (what Excel wr
 Polish), ``,`` or a tab. A file in Windows-1250 (Excel's "CSV" in Polish Windows) is
 refused with a message saying so and how to save it as UTF-8: guessing an encoding
 could store wrong letters in comments without anybody noticing.
-Written: UTF-8 with a byte-order mark (so Excel opens it right), ``;``, decimal commas.
+Written: UTF-8 with a byte-order mark (so Excel opens it right), ``;``, decimal commas;
+text that a spreadsheet would take for a formula gets an apostrophe before it, which
+reading takes off again (see ``spreadsheet_cells``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from benchlearn.collection.files.layout import CSV_COLUMNS
 from benchlearn.collection.files.problems import FileRefused
+from benchlearn.engine.io.spreadsheet_cells import csv_cell, csv_cell_read
 
 # Bytes of Polish letters in Windows-1250 that are not valid UTF-8 on their own.
 _CP1250_POLISH = set(b"\xa5\xb9\xc6\xe6\xca\xea\xa3\xb3\xd1\xf1\xd3\xf3\x8c\x9c\x8f\x9f\xaf\xbf")
@@ -42,7 +45,8 @@ def read_csv(path: Path) -> list[list[str]]:
         raise FileRefused(_("The CSV file is not UTF-8 text: save it as CSV UTF-8.")) from None
     first = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count)
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [[csv_cell_read(cell) for cell in row] for row in rows]
 
 
 def decimal_text(value: Decimal | None) -> str:
@@ -58,5 +62,5 @@ def write_csv(rows: Iterable[tuple[str, str, Decimal | None, str]]) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([_(CSV_COLUMNS[key]) for key in ("teryt", "code", "value", "comment")])
     for teryt, code, value, comment in rows:
-        writer.writerow([teryt, code, decimal_text(value), comment])
+        writer.writerow([csv_cell(teryt), csv_cell(code), decimal_text(value), csv_cell(comment)])
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")

@@ -4,7 +4,8 @@ A unit's template has a row per variable; the round workbook has a row per unit 
 column per variable. Only value (and comment) cells are unlocked; the sheet is
 protected otherwise, without a password (it guides, it does not secure). A hidden
 sheet names the round, the unit, the template version and a checksum of the variable
-list, which the import checks.
+list, which the import checks. Text cells go through ``spreadsheet_cells.xlsx_cell``: a
+comment or a name is never written as a formula.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from benchlearn.collection.files.layout import (
     variables_checksum,
 )
 from benchlearn.collection.files.problems import column_letter
+from benchlearn.engine.io.spreadsheet_cells import xlsx_cell
 
 UNLOCKED = Protection(locked=False)
 BOLD = Font(bold=True)
@@ -77,7 +79,7 @@ def _validation(variable: Variable) -> DataValidation:
 def _meta_sheet(book: Workbook, entries: Mapping[str, object]) -> None:
     sheet = book.create_sheet(META_SHEET)
     for key, value in {"format": FORMAT, "version": TEMPLATE_VERSION, **entries}.items():
-        sheet.append([key, value])
+        sheet.append([key, xlsx_cell(sheet, value)])
     sheet.sheet_state = "hidden"
     sheet.protection.sheet = True
 
@@ -104,15 +106,13 @@ def unit_workbook(
     rules: dict[tuple[float | None, float | None], DataValidation] = {}
     for index, row in enumerate(rows, start=2):
         variable = row.variable
+        texts = [variable.code, variable_name(variable), variable_definition(variable)]
         sheet.append(
             [
-                variable.code,
-                variable_name(variable),
-                variable_definition(variable),
-                variable.unit,
+                *(xlsx_cell(sheet, text) for text in [*texts, variable.unit]),
                 _number(row.previous),
                 _number(row.value),
-                row.comment,
+                xlsx_cell(sheet, row.comment),
             ]
         )
         for column in (value_col, comment_col):
@@ -162,7 +162,7 @@ def round_workbook(
     sheet.append([_bold(sheet, text) for text in header])
     count = 0
     for teryt, name, values in units:
-        cells: list[object] = [teryt, name]
+        cells: list[object] = [xlsx_cell(sheet, teryt), xlsx_cell(sheet, name)]
         for code in codes:
             cell = WriteOnlyCell(sheet, _number(values.get(code)))
             cell.protection = UNLOCKED

@@ -2,7 +2,9 @@
 
 Every reader collects all problems (naming the line in the file: the header is line 1)
 and raises InputError before anything is computed; writers write to a temporary file
-and rename it, so a failed run never leaves a partial output file.
+and rename it, so a failed run never leaves a partial output file. Text that a
+spreadsheet would take for a formula is written with an apostrophe before it, which
+reading takes off (``spreadsheet_cells``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from benchlearn.engine.io import InputError
+from benchlearn.engine.io.spreadsheet_cells import csv_frame, csv_frame_read
 
 VALUE_COLUMNS = ("unit", "period", "variable", "value")
 GROUP_COLUMNS = ("group", "unit")
@@ -35,7 +38,7 @@ def _read_text_table(path: Path) -> pl.DataFrame:
     except pl.exceptions.NoDataError as exc:
         raise InputError([f"{path}: the file is empty"]) from exc
     frame = frame.rename({name: name.strip().lstrip("\ufeff") for name in frame.columns})
-    return frame.with_row_index("_line", offset=2)
+    return csv_frame_read(frame).with_row_index("_line", offset=2)
 
 
 def _require_columns(frame: pl.DataFrame, path: Path, columns: Sequence[str]) -> None:
@@ -139,7 +142,7 @@ def write_csv_atomic(frame: pl.DataFrame, path: Path) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     os.close(handle)
     try:
-        frame.write_csv(temporary)
+        csv_frame(frame).write_csv(temporary)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
