@@ -19,10 +19,23 @@ Rules
   rounds and return, approve or reopen submissions (SUBMISSION_*, COLLECTION_MANAGE);
 - anyone else, including other units' participants: nothing that a unit has not
   published.
+
+Disclosure
+----------
+- other units in a comparison are named (``names_shown``) to operators always, to
+  the members and the moderator of an exchange group unless the group chose anonymity,
+  and never in the programme-wide comparisons (population band, nearest neighbours,
+  voivodeship, all units): those units did not agree to be named to each other;
+- where names are hidden, units get letters in an order keyed with a server-side secret
+  (``pseudonym_order``): the same for every viewer, yet nobody can recompute it from
+  what is public (the computation's number, the comparison, the units' ids).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -30,6 +43,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from benchlearn.accounts.models import User
@@ -57,7 +71,7 @@ class Perm(StrEnum):
     COLLECTION_MANAGE = "collection.manage"
 
 
-def _active(user: AnyUser) -> User | None:
+def active_account(user: AnyUser) -> User | None:
     """The account behind a request, if it is one that may do anything at all."""
     return user if isinstance(user, User) and user.is_active else None
 
@@ -72,7 +86,7 @@ def _moderates_unit(user: User, unit: Unit) -> bool:
 
 def may(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = None) -> bool:
     """Whether ``user`` may do ``perm`` to ``target``."""
-    account = _active(user)
+    account = active_account(user)
     if account is None:
         return False
     if account.is_operator:
@@ -128,11 +142,11 @@ def unit_registry_for(user: AnyUser) -> QuerySet[Unit]:
 
     Reading a unit's own page and data still goes through ``units_visible_to``.
     """
-    return Unit.objects.all() if _active(user) is not None else Unit.objects.none()
+    return Unit.objects.all() if active_account(user) is not None else Unit.objects.none()
 
 
 def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
-    account = _active(user)
+    account = active_account(user)
     if account is None:
         return Unit.objects.none()
     if account.is_operator:
@@ -143,7 +157,7 @@ def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
 
 
 def groups_visible_to(user: AnyUser) -> QuerySet[ExchangeGroup]:
-    account = _active(user)
+    account = active_account(user)
     if account is None:
         return ExchangeGroup.objects.none()
     if account.is_operator:
@@ -151,6 +165,30 @@ def groups_visible_to(user: AnyUser) -> QuerySet[ExchangeGroup]:
     return ExchangeGroup.objects.filter(
         Q(moderator_id=account.pk) | Q(units__memberships__user_id=account.pk)
     ).distinct()
+
+
+def names_shown(user: AnyUser, exchange_group: ExchangeGroup | None) -> bool:
+    """Whether ``user`` sees the other units of a comparison by name: of an exchange
+    group (``exchange_group``), or of a programme-wide comparison (None)."""
+    account = active_account(user)
+    if account is None:
+        return False
+    if account.is_operator:
+        return True
+    return exchange_group is not None and not exchange_group.anonymised
+
+
+def pseudonym_order(unit_ids: Iterable[int], *, scope: str) -> list[int]:
+    """``unit_ids`` in the order their letters (A, B, C…) are given within ``scope``
+    (a computation and comparison): stable for every viewer of that scope, but keyed
+    with a secret derived from SECRET_KEY, so that it cannot be recomputed from public
+    data to put names to letters. A new SECRET_KEY gives new letters."""
+    key = salted_hmac("benchlearn.accounts.access.pseudonym_order", scope).digest()
+
+    def keyed(pk: int) -> bytes:
+        return hmac.new(key, str(pk).encode(), hashlib.sha256).digest()
+
+    return sorted(unit_ids, key=keyed)
 
 
 @dataclass(frozen=True)
@@ -167,7 +205,7 @@ class Roles:
 
 
 def roles_of(user: AnyUser) -> Roles:
-    account = _active(user)
+    account = active_account(user)
     if account is None:
         return Roles(operator=False, moderator=False, participant=False)
     return Roles(

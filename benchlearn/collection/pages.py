@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import get_language
 
-from benchlearn.accounts.access import _active
+from benchlearn.accounts.access import active_account
 from benchlearn.catalogue.models import Domain, IndicatorVersion, Variable
 from benchlearn.collection.models import (
     EDITABLE_STATES,
@@ -310,7 +310,7 @@ class StartCollection:
 
 
 def start_collection_for(user: AnyUser) -> StartCollection:
-    account = _active(user)
+    account = active_account(user)
     if account is None:
         return StartCollection([], [])
     forms = list(

@@ -17,7 +17,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from benchlearn.accounts.access import Perm, _active, may, require
+from benchlearn.accounts.access import Perm, active_account, may, require
 from benchlearn.catalogue.models import (
     IndicatorSet,
     IndicatorSetVersion,
@@ -193,7 +193,7 @@ def units_by_filter(*, kind: str = "", voivodeship: str = "") -> list[Unit]:
 
 def _unit_ids_visible(user: AnyUser) -> QuerySet[Unit] | None:
     """Units whose submissions ``user`` may see; None for operators (all of them)."""
-    account = _active(user)
+    account = active_account(user)
     if account is None:
         return Unit.objects.none()
     if account.is_operator:

@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from benchlearn import charts
+from benchlearn.accounts.access import names_shown
 from benchlearn.accounts.models import User
 from benchlearn.engine.stats import Position, ranks_in_group
 from benchlearn.groups.models import ExchangeGroup
@@ -132,13 +133,12 @@ def group_report_for(user: AnyUser, group: ExchangeGroup, *, year: str) -> Group
                 % {"group": group.name, "year": year[:8]}
             )
         chosen = int(year)
-    operator = getattr(user, "is_operator", False)
     comparison = Comparison(
         f"exchange-{group.pk}",
         ComparisonKind.EXCHANGE,
         group.name,
         stored,
-        operator or not group.anonymised,
+        names_shown(user, group),
     )
     own = _own_unit(user, members)
     indicators = computed_indicators(computation, language=get_language() or "pl")

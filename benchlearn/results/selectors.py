@@ -10,7 +10,6 @@ results (a dozen values per indicator).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import math
 import string
 from collections.abc import Iterable
@@ -21,7 +20,7 @@ import numpy as np
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from benchlearn.accounts.access import Perm, may, units_visible_to
+from benchlearn.accounts.access import Perm, may, names_shown, pseudonym_order, units_visible_to
 from benchlearn.catalogue.models import Domain, IndicatorSetEntry, IndicatorVersion
 from benchlearn.engine.stats import Position, position_in_group, summary_of
 from benchlearn.groups.models import ExchangeGroup
@@ -121,7 +120,6 @@ def comparisons_for(user: AnyUser, unit: Unit, computation: Computation) -> list
             "exchange_group"
         )
     )
-    operator = getattr(user, "is_operator", False)
     found: list[Comparison] = []
     for group in sorted(groups, key=lambda g: (g.kind != ComparisonKind.EXCHANGE, g.key)):
         if group.kind == ComparisonKind.EXCHANGE:
@@ -134,23 +132,24 @@ def comparisons_for(user: AnyUser, unit: Unit, computation: Computation) -> list
                     group.kind,
                     exchange.name,
                     group,
-                    operator or not exchange.anonymised,
+                    names_shown(user, exchange),
                 )
             )
     by_kind = {g.kind: g for g in groups}
+    public = names_shown(user, None)  # the programme-wide comparisons
     if band := by_kind.get(ComparisonKind.BAND):
-        found.append(Comparison("band", band.kind, _band_label(band.key), band, operator))
+        found.append(Comparison("band", band.kind, _band_label(band.key), band, public))
     if Neighbour.objects.filter(computation=computation, unit=unit).exists():
         found.append(
             Comparison(
-                "neighbours", ComparisonKind.NEIGHBOURS, _("nearest neighbours"), None, operator
+                "neighbours", ComparisonKind.NEIGHBOURS, _("nearest neighbours"), None, public
             )
         )
     if voivodeship := by_kind.get(ComparisonKind.VOIVODESHIP):
         label = _("voivodeship %(name)s") % {"name": voivodeship.key}
-        found.append(Comparison("voivodeship", voivodeship.kind, label, voivodeship, operator))
+        found.append(Comparison("voivodeship", voivodeship.kind, label, voivodeship, public))
     if everyone := by_kind.get(ComparisonKind.ALL):
-        found.append(Comparison("all", everyone.kind, _("all units"), everyone, operator))
+        found.append(Comparison("all", everyone.kind, _("all units"), everyone, public))
     return found
 
 
@@ -192,8 +191,9 @@ def labels_for(
     comparison: Comparison, unit: Unit | None, units: Iterable[Unit], computation: Computation
 ) -> dict[int, str]:
     """How each unit is named on the page: by name where names are shown, else by a
-    letter that is the same for a unit throughout one computation and comparison but
-    says nothing of who it is; the viewer's unit always by name. ``unit`` None: a viewer
+    letter that is the same for a unit throughout one computation and comparison (for
+    every viewer) but says nothing of who it is (``access.pseudonym_order``); the
+    viewer's unit always by name. ``unit`` None: a viewer
     with no unit of their own in the group (a group's report for its moderator)."""
     return labels_from_names(comparison, unit, {u.pk: u.name for u in units}, computation)
 
@@ -205,13 +205,11 @@ def labels_from_names(
     if comparison.names_shown:
         return dict(names)
     own = unit.pk if unit is not None else None
-    salt = f"{computation.pk}:{comparison.choice}:{own if comparison.group is None else ''}"
-
-    def scrambled(pk: int) -> str:
-        return hashlib.sha256(f"{salt}:{pk}".encode()).hexdigest()
-
-    others = sorted((pk for pk in names if pk != own), key=scrambled)
-    labels = {pk: _letters(number) for number, pk in enumerate(others)}
+    scope = f"{computation.pk}:{comparison.choice}:{own if comparison.group is None else ''}"
+    # Every member has its letter, the viewer's own unit too (shown by name instead), so
+    # that every viewer sees the same unit under the same letter.
+    ordered = pseudonym_order(names, scope=scope)
+    labels = {pk: _letters(number) for number, pk in enumerate(ordered)}
     if unit is not None:
         labels[unit.pk] = unit.name
     return labels
