@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from benchlearn.accounts.access import (
@@ -19,10 +19,12 @@ from benchlearn.accounts.access import (
 from benchlearn.accounts.models import User
 from benchlearn.accounts.services import api_token_revoke
 from benchlearn.api.auth import session_auth, token_auth
+from benchlearn.api.pagination import BoundedPages
 from benchlearn.api.schemas import (
     Error,
     GroupOut,
     IndicatorOut,
+    InvalidRequest,
     MembershipOut,
     MeOut,
     RolesOut,
@@ -51,7 +53,9 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 
-ERRORS = {401: Error, 403: Error, 404: Error}
+# 422: a parameter that is not valid (a group number that is not a number, a page out
+# of bounds), each problem named by where it is (``loc``) and what is wrong (``msg``).
+ERRORS = {401: Error, 403: Error, 404: Error, 422: InvalidRequest}
 
 
 @api.exception_handler(PermissionDenied)
@@ -115,7 +119,7 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @api.get("/units", response={200: list[UnitOut], **ERRORS}, summary="The register of units")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPages, page_size=100)
 def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> QuerySet[Unit]:
     """Every Polish unit (public data: codes, names, kinds, population, area), filtered."""
     return unit_list_for(_user(request), registry=True, **filters.dict()).order_by("teryt")
@@ -201,7 +205,7 @@ def _variable_out(variable: Variable) -> VariableOut:
     response={200: list[IndicatorOut], **ERRORS},
     summary="Indicators of the catalogue (current versions)",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPages, page_size=50)
 def indicator_list(request: HttpRequest, filters: Query[IndicatorFilters]) -> list[IndicatorOut]:
     require(_user(request), Perm.CATALOGUE_VIEW)
     currents = current_versions()
@@ -230,7 +234,7 @@ def indicator_detail(request: HttpRequest, indicator_code: str) -> IndicatorOut:
 @api.get(
     "/variables", response={200: list[VariableOut], **ERRORS}, summary="Variables of the catalogue"
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPages, page_size=50)
 def variable_list(request: HttpRequest, filters: Query[VariableFilters]) -> list[VariableOut]:
     require(_user(request), Perm.CATALOGUE_VIEW)
     variables = variables_filtered(domain=filters.domain, source=filters.source, q=filters.q)

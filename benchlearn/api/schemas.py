@@ -8,6 +8,18 @@ class Error(Schema):
     detail: str
 
 
+class Problem(Schema):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class InvalidRequest(Schema):
+    """What a 422 answer holds: every problem with the request's parameters."""
+
+    detail: list[Problem]
+
+
 class RolesOut(Schema):
     operator: bool
     moderator: bool
