@@ -47,7 +47,8 @@ LOGGED_IN = ROLES[1:]
 
 OK = 200
 LOGIN = "login"  # redirected to the login page
-DENIED = 403
+DENIED = 403  # the user sees the object (or the page has none) but may not do this
+HIDDEN = 404  # the user may not see the object: answered as if it did not exist
 UNAUTHORISED = 401
 NOT_ALLOWED = 405  # wrong HTTP method for a GET (the page only takes POST)
 REDIRECT = 302
@@ -69,9 +70,9 @@ UNIT_A = members_only(
         "operator": OK,
         "moderator": OK,
         "participant_a": OK,
-        "participant_b": DENIED,
-        "stranger": DENIED,
-        "nobody": DENIED,
+        "participant_b": HIDDEN,
+        "stranger": HIDDEN,
+        "nobody": HIDDEN,
     }
 )
 GROUP = members_only(
@@ -80,12 +81,19 @@ GROUP = members_only(
         "moderator": OK,
         "participant_a": OK,
         "participant_b": OK,
-        "stranger": DENIED,
-        "nobody": DENIED,
+        "stranger": HIDDEN,
+        "nobody": HIDDEN,
     }
 )
 # The catalogue: every account reads it, only operators edit it.
 OPERATOR_ONLY = members_only({**dict.fromkeys(LOGGED_IN, DENIED), "operator": OK})
+# The operator's pages of a round: refused to those who see the round, hidden from others.
+ROUND_OPERATOR_ONLY = {
+    **GROUP,
+    "participant_a": DENIED,
+    "participant_b": DENIED,
+    "moderator": DENIED,
+}
 
 EXPECTED: dict[str, dict[str, int | str]] = {
     "start": everyone(OK),
@@ -184,14 +192,20 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     # whoever enters it uploads; the round workbook is the operator's; an import's page
     # is for the person who uploaded the file (participant A here) and operators.
     "values-template": UNIT_A,
+    # The moderator sees unit A's data but does not enter it.
     "values-upload": members_only(
-        {**dict.fromkeys(LOGGED_IN, DENIED), "operator": OK, "participant_a": OK}
+        {
+            **dict.fromkeys(LOGGED_IN, HIDDEN),
+            "operator": OK,
+            "participant_a": OK,
+            "moderator": DENIED,
+        }
     ),
-    "round-workbook": OPERATOR_ONLY,
-    "round-values-csv": OPERATOR_ONLY,
-    "round-upload": OPERATOR_ONLY,
+    "round-workbook": ROUND_OPERATOR_ONLY,
+    "round-values-csv": ROUND_OPERATOR_ONLY,
+    "round-upload": ROUND_OPERATOR_ONLY,
     "import-job": members_only(
-        {**dict.fromkeys(LOGGED_IN, DENIED), "operator": OK, "participant_a": OK}
+        {**dict.fromkeys(LOGGED_IN, HIDDEN), "operator": OK, "participant_a": OK}
     ),
 }
 
@@ -362,3 +376,35 @@ def test_every_url_as_every_role(role, programme, group):
         elif status != expected:
             failures.append(f"{path}: {role} expected {expected}, got {status}")
     assert not failures, "\n".join(failures)
+
+
+# Values that name nothing: the pages answer for them as for objects the user may not see.
+_ABSENT = {"teryt": "0000001", "group_id": "987651", "round_id": "987652", "job_id": "987653"}
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|"csrfToken": "[^"]*"')
+
+
+def _answer(response, parameters: dict[str, str]) -> str:
+    """The page's text, with the values of ``_ABSENT`` written as ``parameters``' ones."""
+    text = _CSRF.sub("csrf", response.content.decode())
+    for key, value in _ABSENT.items():
+        text = text.replace(value, parameters[key])
+    return text
+
+
+@pytest.mark.parametrize("role", ["participant_b", "stranger", "nobody"])
+def test_objects_a_user_may_not_see_answer_as_missing_ones(role, programme, group):
+    """No existence oracle: a page of an object one may not open answers exactly as the
+    same page of an object that does not exist."""
+    user = programme[role]
+    parameters = _parameters(programme, group)
+    absent = {**parameters, **_ABSENT}
+    compared = []
+    for name, route in ALL_URLS:
+        if name.startswith("admin:") or EXPECTED[name][role] != HIDDEN:
+            continue
+        hidden = client_for(user).get(_fill(name, route, parameters))
+        missing = client_for(user).get(_fill(name, route, absent))
+        assert hidden.status_code == missing.status_code == 404, name
+        assert _answer(hidden, parameters) == _answer(missing, parameters), name
+        compared.append(name)
+    assert {"unit-detail", "group-detail", "round-detail", "api:group_detail"} & set(compared)

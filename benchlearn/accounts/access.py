@@ -2,9 +2,10 @@
 
 Every view, API endpoint and command asks here: ``may(user, Perm.UNIT_EDIT, unit)``,
 or fetches through ``unit_get_for_user`` / ``group_get_for_user``, which raise
-``Http404`` for what does not exist and ``PermissionDenied`` for what the user may not
-touch. Listing queries go through ``units_visible_to`` / ``groups_visible_to`` so a
-list never shows what a detail page would refuse.
+``Http404`` for what does not exist or the user may not see (the same answer, so that
+no page tells a stranger what exists: ``require_seen``) and ``PermissionDenied`` for
+what the user sees but may not do. Listing queries go through ``units_visible_to`` /
+``groups_visible_to`` so a list never shows what a detail page would refuse.
 
 Rules
 -----
@@ -121,19 +122,30 @@ def require(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = Non
         raise PermissionDenied(_("You do not have access to this page."))
 
 
+def require_seen(
+    user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None, *, seen: Perm, missing: str
+) -> None:
+    """Http404 with ``missing`` unless ``user`` may ``seen`` the ``target`` (None: it
+    does not exist), exactly as for one that does not exist; then PermissionDenied
+    unless they may ``perm`` it (a moderator who sees a unit but may not enter its data)."""
+    if target is None or not may(user, seen, target):
+        raise Http404(missing)
+    require(user, perm, target)
+
+
 def unit_get_for_user(user: AnyUser, teryt: str, perm: Perm = Perm.UNIT_VIEW) -> Unit:
     unit = Unit.objects.filter(teryt=teryt).select_related("parent").first()
-    if unit is None:
-        raise Http404(_("There is no unit with TERYT code %(teryt)s.") % {"teryt": teryt})
-    require(user, perm, unit)
+    missing = _("There is no unit with TERYT code %(teryt)s that you may open.")
+    require_seen(user, perm, unit, seen=Perm.UNIT_VIEW, missing=missing % {"teryt": teryt[:16]})
+    assert unit is not None
     return unit
 
 
 def group_get_for_user(user: AnyUser, group_id: int, perm: Perm = Perm.GROUP_VIEW) -> ExchangeGroup:
     group = ExchangeGroup.objects.filter(pk=group_id).select_related("moderator").first()
-    if group is None:
-        raise Http404(_("There is no exchange group number %(id)s.") % {"id": group_id})
-    require(user, perm, group)
+    missing = _("There is no exchange group number %(id)s that you may open.") % {"id": group_id}
+    require_seen(user, perm, group, seen=Perm.GROUP_VIEW, missing=missing)
+    assert group is not None
     return group
 
 

@@ -17,7 +17,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from benchlearn.accounts.access import Perm, active_account, may, require
+from benchlearn.accounts.access import Perm, active_account, may, require_seen
 from benchlearn.catalogue.models import (
     IndicatorSet,
     IndicatorSetVersion,
@@ -218,11 +218,12 @@ def rounds_of_unit_for(user: AnyUser, unit: Unit) -> list[Round]:
 
 
 def round_get_for_user(user: AnyUser, round_id: int) -> Round:
-    round_ = Round.objects.filter(pk=round_id).select_related("created_by").first()
+    """The round, if ``user`` may open it; else 404, as for a round that does not exist."""
+    round_ = rounds_visible_to(user).filter(pk=round_id).select_related("created_by").first()
     if round_ is None:
-        raise Http404(_("There is no collection round number %(id)s.") % {"id": round_id})
-    if not rounds_visible_to(user).filter(pk=round_.pk).exists():
-        require(user, Perm.COLLECTION_MANAGE)
+        raise Http404(
+            _("There is no collection round number %(id)s that you may open.") % {"id": round_id}
+        )
     return round_
 
 
@@ -240,16 +241,24 @@ def submission_get_for_user(
     user: AnyUser, submission_id: int, perm: Perm = Perm.SUBMISSION_VIEW
 ) -> Submission:
     """The submission, if ``user`` may ``perm`` it (SUBMISSION_VIEW or SUBMISSION_EDIT);
-    404 when there is none, 403 when they may not."""
+    404 when there is none or they may not see it, 403 when they see it but may not
+    ``perm`` it."""
     submission = (
         Submission.objects.filter(pk=submission_id)
         .select_related("round", "unit", "submitted_by", "approved_by")
         .first()
     )
-    if submission is None:
-        raise Http404(_("There is no submission number %(id)s.") % {"id": submission_id})
-    require(user, perm, submission.unit)
+    missing = _("There is no submission number %(id)s that you may open.") % {"id": submission_id}
+    _require_submission(user, perm, submission, missing)
+    assert submission is not None
     return submission
+
+
+def _require_submission(
+    user: AnyUser, perm: Perm, submission: Submission | None, missing: str
+) -> None:
+    unit = submission.unit if submission is not None else None
+    require_seen(user, perm, unit, seen=Perm.SUBMISSION_VIEW, missing=missing)
 
 
 def submission_of_unit_get_for_user(
@@ -261,12 +270,12 @@ def submission_of_unit_get_for_user(
         .select_related("round", "unit", "submitted_by", "approved_by")
         .first()
     )
-    if submission is None:
-        raise Http404(
-            _("Unit %(teryt)s takes no part in collection round number %(id)s.")
-            % {"teryt": teryt, "id": round_id}
-        )
-    require(user, perm, submission.unit)
+    missing = _(
+        "There is no submission of unit %(teryt)s in collection round number %(id)s that "
+        "you may open."
+    ) % {"teryt": teryt[:16], "id": round_id}
+    _require_submission(user, perm, submission, missing)
+    assert submission is not None
     return submission
 
 

@@ -11,7 +11,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -143,12 +142,11 @@ def _imported(changed: int) -> str:
 
 
 def import_job_get_for_user(user: AnyUser, job_id: int) -> ImportJob:
-    """The import job, for the person who uploaded the file and for operators."""
+    """The import job, for the person who uploaded the file and for operators; 404 for
+    anyone else, as for an import that does not exist."""
     job = ImportJob.objects.filter(pk=job_id).select_related("round", "unit").first()
-    if job is None:
-        raise Http404(_("There is no import number %(id)s.") % {"id": job_id})
-    if job.created_by_id != user.pk and not may(user, Perm.COLLECTION_MANAGE):
-        raise PermissionDenied(_("You do not have access to this page."))
+    if job is None or (job.created_by_id != user.pk and not may(user, Perm.COLLECTION_MANAGE)):
+        raise Http404(_("There is no import number %(id)s that you may open.") % {"id": job_id})
     return job
 
 

@@ -97,7 +97,12 @@ def test_the_register_needs_an_account(unit_a):
 def test_group_list_and_detail_follow_membership(programme, group):
     stranger = client_for(programme["stranger"])
     assert stranger.get("/api/v1/groups").json() == []
-    assert stranger.get(f"/api/v1/groups/{group.pk}").status_code == 403
+    hidden = stranger.get(f"/api/v1/groups/{group.pk}")
+    missing = stranger.get("/api/v1/groups/99999")
+    assert hidden.status_code == missing.status_code == 404  # no telling which exists
+    assert hidden.json()["detail"].replace(str(group.pk), "N") == missing.json()["detail"].replace(
+        "99999", "N"
+    )
     member = client_for(programme["participant_b"]).get(f"/api/v1/groups/{group.pk}").json()
     assert member["name"] == "GWD Oświata"
     assert sorted(member["units"]) == ["2461011", "2466011"]

@@ -171,19 +171,26 @@ def test_skip_link_on_start_page_of_logged_in_user(page, live_server, participan
     _tab_to_skip_link_and_activate(page)
 
 
-def test_participant_gets_403_page_for_another_unit(page, live_server, participant_a, unit_c):
+def test_participant_gets_404_page_for_another_unit_and_403_for_operators_pages(
+    page, live_server, participant_a, unit_c
+):
     login(page, live_server, participant_a.email)
 
     own = page.goto(f"{live_server.url}/units/{TERYT_A}/")
     assert own.status == 200
 
+    # Another unit's page answers as a unit that does not exist would.
     response = page.goto(f"{live_server.url}/units/{TERYT_C}/")
-    assert response.status == 403
+    assert response.status == 404
     assert html_lang(page) == "pl"
-    assert page.locator("main [role=alert]").inner_text().strip()
+    alert = page.locator("main [role=alert]").inner_text()
+    assert alert == f"Nie ma jednostki o kodzie TERYT {TERYT_C}, którą możesz otworzyć."
     assert unit_c.name not in page.locator("main").inner_text()
     axe_check(page)
 
+    response = page.goto(f"{live_server.url}/rounds/new/")
+    assert response.status == 403
+    axe_check(page)
     response = switch_language(page, "English")
     assert response.status == 403
     assert page.locator("main h1").inner_text() == "Access denied"

@@ -36,7 +36,7 @@ def test_template_download_for_who_may_read(sub_a, participant_a, stranger):
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.xlsx"')
     assert openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]["A2"].value
-    assert client_for(stranger).get(url).status_code == 403
+    assert client_for(stranger).get(url).status_code == 404  # as for no such submission
 
 
 def test_small_upload_imports_at_once(sub_a, participant_a):
@@ -55,8 +55,9 @@ def test_upload_with_problems_lists_them_and_stores_nothing(sub_a, participant_a
 
 
 def test_a_stranger_may_not_upload(sub_a, stranger, moderator):
-    for user in (stranger, moderator):
-        assert upload(client_for(user), sub_a, filled(sub_a, TEACHERS=1)).status_code == 403
+    # The moderator sees unit A's data (403); the stranger does not (404).
+    for user, status in ((stranger, 404), (moderator, 403)):
+        assert upload(client_for(user), sub_a, filled(sub_a, TEACHERS=1)).status_code == status
     assert not Value.objects.exists()
 
 

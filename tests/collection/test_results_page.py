@@ -182,8 +182,9 @@ def test_the_round_page_links_the_results(round_, participant_a):
 
 
 def test_stranger_is_refused_and_anonymous_sent_to_log_in(round_, stranger, nobody):
-    assert client_for(stranger).get(url(round_)).status_code == 403
-    assert client_for(nobody).get(url(round_)).status_code == 403
+    # A round one takes no part in answers as a round that does not exist.
+    assert client_for(stranger).get(url(round_)).status_code == 404
+    assert client_for(nobody).get(url(round_)).status_code == 404
     response = client_for(None).get(url(round_))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")

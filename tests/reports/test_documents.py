@@ -154,7 +154,8 @@ def test_group_report_in_polish(computed, moderator, settings):
 def test_people_outside_the_group_are_refused(computed, programme, group, role):
     """GWD Oświata has units A and B: unit C's participant is not in it."""
     for name in ("report.pdf", "meeting-pack.pdf"):
-        assert client_for(programme[role]).get(f"/groups/{group.pk}/{name}").status_code == 403
+        # As for a group that does not exist: nobody learns which groups there are.
+        assert client_for(programme[role]).get(f"/groups/{group.pk}/{name}").status_code == 404
 
 
 def test_participant_b_opens_the_small_group(computed, participant_b, group, unit_b):
@@ -171,7 +172,7 @@ def test_unknown_group_and_year_give_a_clear_page(computed, moderator, operator)
     assert "has no results for 1999" in response.content.decode()
     response = client_for(operator).get("/groups/99999/report.pdf")
     assert response.status_code == 404
-    assert "There is no exchange group number 99999" in response.content.decode()
+    assert "There is no exchange group number 99999 that you may open" in response.content.decode()
 
 
 def test_a_group_created_after_the_computation_has_no_results_yet(computed, operator, unit_a):
@@ -236,7 +237,7 @@ def test_unit_report_of_a_large_group_draws_the_units_its_table_lists():
 def test_unit_report_refuses_others(computed, programme, role):
     unit_a = computed["unit_a"]
     response = client_for(programme[role]).get(f"/units/{unit_a.teryt}/results/report.pdf")
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_dashboard_table_as_xlsx(computed, participant_a):
@@ -340,7 +341,7 @@ def test_efficiency_table_as_xlsx_and_csv(computed_programme, operator):  # noqa
 def test_tables_refuse_others_and_unknown_formats(computed, stranger):
     unit_a = computed["unit_a"]
     client = client_for(stranger)
-    assert client.get(f"/units/{unit_a.teryt}/results/table.csv").status_code == 403
+    assert client.get(f"/units/{unit_a.teryt}/results/table.csv").status_code == 404
     # No such download: Django's APPEND_SLASH redirect to a page that does not exist.
     assert client.get(f"/units/{unit_a.teryt}/results/table.pdf").status_code in (301, 404)
 

@@ -15,18 +15,19 @@ def test_unit_page_shows_team_and_groups_to_its_participant(programme, group):
     assert group.name in html
 
 
-def test_participant_of_another_unit_gets_a_clear_403(programme):
+def test_participant_of_another_unit_gets_the_404_of_a_unit_that_does_not_exist(programme):
     response = client_for(programme["participant_b"]).get("/units/2461011/")
-    assert response.status_code == 403
+    assert response.status_code == 404
     html = response.content.decode()
-    assert "You do not have access to this page." in html
+    assert "There is no unit with TERYT code 2461011 that you may open." in html
     assert "Anna Uczestniczka" not in html
 
 
 def test_unknown_unit_gets_a_clear_404(programme):
     response = client_for(programme["operator"]).get("/units/0000000/")
     assert response.status_code == 404
-    assert "There is no unit with TERYT code 0000000." in response.content.decode()
+    message = "There is no unit with TERYT code 0000000 that you may open."
+    assert message in response.content.decode()
 
 
 def test_unit_list_is_open_to_every_account_and_links_only_pages_they_may_open(programme):
