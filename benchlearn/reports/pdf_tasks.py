@@ -59,10 +59,16 @@ def document_request(
     return document
 
 
+def document_stored(document: Document) -> Path:
+    """The document's file in this site's folder: a site restored from a backup into
+    another folder serves (and removes) its own copy, never the first site's."""
+    return Path(settings.DOCUMENTS_DIR) / Path(document.path).name
+
+
 def _old_discard() -> None:
     for old in Document.objects.filter(created_at__lt=timezone.now() - KEPT):
         if old.path:
-            Path(old.path).unlink(missing_ok=True)
+            document_stored(old).unlink(missing_ok=True)
         old.delete()
 
 

@@ -8,7 +8,6 @@ and leads to a page that follows the work and then gives the file."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -23,7 +22,7 @@ from benchlearn.accounts.access import (
 )
 from benchlearn.reports import documents, exports
 from benchlearn.reports.models import Document, DocumentKind, DocumentState
-from benchlearn.reports.pdf_tasks import document_request
+from benchlearn.reports.pdf_tasks import document_request, document_stored
 from benchlearn.results.pages import (
     Context,
     dashboard_for,
@@ -110,7 +109,7 @@ def document_file(request: AuthenticatedHttpRequest, document_id: int) -> HttpRe
 
 def _document_file(document: Document) -> HttpResponse:
     try:
-        data = Path(document.path).read_bytes()
+        data = document_stored(document).read_bytes()
     except OSError:  # removed (kept a day)
         raise Http404 from None
     return _download(data, document.file_name, PDF_TYPE)

@@ -384,3 +384,23 @@ def test_a_document_whose_worker_died_twice_fails_with_a_message(computed, moder
     shown = client.get(page).content.decode()
     assert "The document could not be made: ask for it again." in shown
     assert "hx-trigger" not in shown
+
+
+def test_a_site_restored_elsewhere_serves_and_discards_its_own_copy(
+    computed, moderator, settings, tmp_path
+):
+    big = computed["big"]
+    client = client_for(moderator)
+    settings.DOCUMENTS_DIR = first = tmp_path / "first"
+    made(client.get(f"/groups/{big.pk}/report.pdf"))
+    (original,) = first.iterdir()
+    # Restored from a backup into another folder (a restore drill beside the site):
+    settings.DOCUMENTS_DIR = second = tmp_path / "second"
+    second.mkdir()
+    (second / original.name).write_bytes(b"%PDF the restored copy")
+    document = Document.objects.get()
+    assert client.get(f"/documents/{document.pk}/file").content == b"%PDF the restored copy"
+    Document.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
+    made(client.get(f"/groups/{big.pk}/meeting-pack.pdf"))
+    assert not (second / original.name).exists()
+    assert original.exists()  # the first site's file is left alone
