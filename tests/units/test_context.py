@@ -8,6 +8,7 @@ import httpx
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django_tasks import task_backends
 
 from benchlearn.catalogue.models import Source, Variable
 from benchlearn.units import bdl
@@ -238,6 +239,20 @@ def test_bdl_fetch_command_offline_exits_with_2(tmp_path, units, settings, monke
         call_command("bdl-fetch", "--bdl-variable", "72305", "--code", "POP", "--years", "2023")
     assert caught.value.returncode == 2
     assert "No connection to BDL" in str(caught.value)
+
+
+def test_bdl_fetch_queued_for_a_worker(tmp_path, units, settings, monkeypatch):
+    settings.BDL_CACHE_DIR = tmp_path / "cache"
+    monkeypatch.setattr(bdl, "default_transport", httpx.MockTransport(Recorded()))
+    settings.BDL_PAGE_SIZE = 2
+    out = io.StringIO()
+    arguments = ("--bdl-variable", "72305", "--code", "POP", "--years", "2022-2023")
+    call_command("bdl-fetch", *arguments, "--queue", stdout=out)
+    assert "Queued" in out.getvalue() and not ContextValue.objects.exists()
+    (queued,) = task_backends["default"].results
+    summary = queued.task.call(*queued.args, **queued.kwargs)  # as the worker runs it
+    assert summary == {"records": 9, "created": 5, "changed": 0, "unchanged": 0, "skipped": 2}
+    assert ContextValue.objects.filter(variable__code="POP").count() == 5
 
 
 def test_bdl_fetch_refuses_an_unknown_variable(units):

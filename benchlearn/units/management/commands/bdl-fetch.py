@@ -3,13 +3,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from benchlearn.catalogue.models import Variable
+from benchlearn.background.queue import enqueue
 from benchlearn.units.bdl import BdlClient, BdlConfig, BdlError
-from benchlearn.units.services import (
-    CONTEXT_VARIABLES,
-    context_fetch_bdl,
-    context_variable_ensure,
-)
+from benchlearn.units.services import context_fetch_bdl
+from benchlearn.units.tasks import bdl_variable_for, context_fetch_bdl_task
 
 
 def _years(text: str) -> list[int]:
@@ -29,7 +26,8 @@ class Command(BaseCommand):
         "values of the units, with history. Example: bdl-fetch --bdl-variable 72305 "
         "--code POP --years 2019-2023. Answers are cached (BENCHLEARN_BDL_CACHE_DIR); "
         "BENCHLEARN_BDL_CLIENT_ID sets an optional API key. Exit status 2 when BDL cannot "
-        "be reached or answers badly; nothing is changed then."
+        "be reached or answers badly; nothing is changed then. With --queue a worker "
+        "fetches it (its result and any error are kept with the task)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,19 +42,28 @@ class Command(BaseCommand):
             help="BDL level: 2 voivodeships, 5 counties, 6 gminas (default); repeatable",
         )
         parser.add_argument("--refresh", action="store_true", help="ignore the cache")
+        parser.add_argument(
+            "--queue", action="store_true", help="leave the fetch to a worker (benchlearn worker)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         code = options["code"]
-        variable: Variable | None
-        if code in CONTEXT_VARIABLES:
-            variable = context_variable_ensure(code=code)
-        else:
-            variable = Variable.objects.filter(code=code).first()
-        if variable is None:
-            raise CommandError(
-                _("There is no variable %(code)s in the catalogue.") % {"code": code},
-                returncode=2,
+        try:
+            variable = bdl_variable_for(code)
+        except ValueError as unknown:
+            raise CommandError(str(unknown), returncode=2) from unknown
+        levels = options["unit_level"] or [6]
+        if options["queue"]:
+            enqueue(
+                context_fetch_bdl_task,
+                code=code,
+                bdl_variable=options["bdl_variable"],
+                years=options["years"],
+                unit_levels=levels,
+                refresh=options["refresh"],
             )
+            self.stdout.write(_("Queued: a worker fetches it (benchlearn worker)."))
+            return
         with BdlClient(BdlConfig.from_settings(), refresh=options["refresh"]) as client:
             try:
                 result = context_fetch_bdl(
@@ -64,7 +71,7 @@ class Command(BaseCommand):
                     bdl_variable=options["bdl_variable"],
                     variable=variable,
                     years=options["years"],
-                    unit_levels=options["unit_level"] or [6],
+                    unit_levels=levels,
                 )
             except BdlError as exc:
                 raise CommandError(str(exc), returncode=2) from exc
