@@ -132,7 +132,7 @@ def test_a_save_that_still_finds_the_database_locked_is_asked_again_not_a_500(
     def locked(**kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr("benchlearn.collection.views.submission_save", locked)
+    monkeypatch.setattr("benchlearn.collection.views.form.submission_save", locked)
     client = client_for(participant_a)
     client.raise_request_exception = False
     url = f"/rounds/{round_.pk}/units/{TERYT_A}/"
