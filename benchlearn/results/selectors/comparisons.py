@@ -1,0 +1,175 @@
+"""Comparison groups a unit is compared in, their members, and how members are named
+(names, or letters where names are not shown)."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from benchlearn.accounts.access import Perm, may, names_shown, pseudonym_order
+from benchlearn.results.cache import remembered
+from benchlearn.results.models import (
+    ComparisonGroup,
+    ComparisonKind,
+    Computation,
+    Neighbour,
+)
+from benchlearn.units.models import Unit, UnitKind
+from benchlearn.units.selectors import POPULATION_BANDS
+
+if TYPE_CHECKING:
+    from benchlearn.accounts.access import AnyUser
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What a unit is compared with: ``choice`` is its value in URLs."""
+
+    choice: str
+    kind: str
+    label: str
+    group: ComparisonGroup | None  # None for the nearest neighbours
+    names_shown: bool  # other members by name (else A, B, C…)
+
+
+def _band_label(key: str) -> str:
+    kind, _sep, band = key.partition(":")
+    bands = {code: label for code, label, _low, _high in POPULATION_BANDS}
+    kinds = dict(UnitKind.choices)
+    return _("%(kind)s, %(band)s residents") % {
+        "kind": kinds.get(kind, kind),
+        "band": bands.get(band, band),
+    }
+
+
+def comparisons_for(user: AnyUser, unit: Unit, computation: Computation) -> list[Comparison]:
+    """The comparisons offered for ``unit`` to ``user``, most specific first: its
+    exchange groups the viewer may see, its kind and population band, its nearest
+    neighbours, its voivodeship, all units."""
+    groups = list(
+        ComparisonGroup.objects.filter(computation=computation, members=unit).select_related(
+            "exchange_group"
+        )
+    )
+    found: list[Comparison] = []
+    for group in sorted(groups, key=lambda g: (g.kind != ComparisonKind.EXCHANGE, g.key)):
+        if group.kind == ComparisonKind.EXCHANGE:
+            exchange = group.exchange_group
+            if exchange is None or not may(user, Perm.GROUP_VIEW, exchange):
+                continue
+            found.append(
+                Comparison(
+                    f"exchange-{exchange.pk}",
+                    group.kind,
+                    exchange.name,
+                    group,
+                    names_shown(user, exchange),
+                )
+            )
+    by_kind = {g.kind: g for g in groups}
+    public = names_shown(user, None)  # the programme-wide comparisons
+    if band := by_kind.get(ComparisonKind.BAND):
+        found.append(Comparison("band", band.kind, _band_label(band.key), band, public))
+    if Neighbour.objects.filter(computation=computation, unit=unit).exists():
+        found.append(
+            Comparison(
+                "neighbours", ComparisonKind.NEIGHBOURS, _("nearest neighbours"), None, public
+            )
+        )
+    if voivodeship := by_kind.get(ComparisonKind.VOIVODESHIP):
+        label = _("voivodeship %(name)s") % {"name": voivodeship.key}
+        found.append(Comparison("voivodeship", voivodeship.kind, label, voivodeship, public))
+    if everyone := by_kind.get(ComparisonKind.ALL):
+        found.append(Comparison("all", everyone.kind, _("all units"), everyone, public))
+    return found
+
+
+def comparison_get(
+    user: AnyUser, unit: Unit, computation: Computation, choice: str
+) -> tuple[Comparison, list[Comparison]]:
+    """The comparison ``choice`` of ``unit`` (the first offered when empty) and all
+    offered; Http404 with a message for a comparison that is not offered."""
+    offered = comparisons_for(user, unit, computation)
+    if not offered:
+        raise Http404(_("There are no results for %(unit)s yet.") % {"unit": unit.name})
+    if not choice:
+        return offered[0], offered
+    for comparison in offered:
+        if comparison.choice == choice:
+            return comparison, offered
+    raise Http404(
+        _("%(unit)s cannot be compared with “%(choice)s”: choose one of the groups offered.")
+        % {"unit": unit.name, "choice": choice[:40]}
+    )
+
+
+def member_ids(comparison: Comparison, unit: Unit, computation: Computation) -> list[int]:
+    """The units of a comparison (the unit and its neighbours, for neighbours); kept per
+    process for a group of a finished computation: callers must not change the list."""
+    group = comparison.group
+    if group is not None:
+        return remembered(
+            computation,
+            ("members", group.pk),
+            lambda: list(group.members.values_list("pk", flat=True)),
+            lambda members: 40 * len(members) + 100,
+        )
+    peers = Neighbour.objects.filter(computation=computation, unit=unit).order_by("rank")
+    return [unit.pk, *peers.values_list("peer_id", flat=True)]
+
+
+def labels_for(
+    comparison: Comparison, unit: Unit | None, units: Iterable[Unit], computation: Computation
+) -> dict[int, str]:
+    """How each unit is named on the page: by name where names are shown, else by a
+    letter that is the same for a unit throughout one computation and comparison (for
+    every viewer) but says nothing of who it is (``access.pseudonym_order``); the
+    viewer's unit always by name. ``unit`` None: a viewer
+    with no unit of their own in the group (a group's report for its moderator)."""
+    return labels_from_names(comparison, unit, {u.pk: u.name for u in units}, computation)
+
+
+def labels_from_names(
+    comparison: Comparison, unit: Unit | None, names: dict[int, str], computation: Computation
+) -> dict[int, str]:
+    """``labels_for`` given the units' names by id (see ``unit_names``)."""
+    if comparison.names_shown:
+        return dict(names)
+    own = unit.pk if unit is not None else None
+    scope = f"{computation.pk}:{comparison.choice}:{own if comparison.group is None else ''}"
+    # Every member has its letter, the viewer's own unit too (shown by name instead), so
+    # that every viewer sees the same unit under the same letter.
+    ordered = pseudonym_order(names, scope=scope)
+    labels = {pk: _letters(number) for number, pk in enumerate(ordered)}
+    if unit is not None:
+        labels[unit.pk] = unit.name
+    return labels
+
+
+# Above this many ids a query reads every row and keeps the wanted ones: a list of
+# thousands of ids costs the database more to read than the rows it saves.
+IN_LIST_LIMIT = 300
+
+
+def unit_names(unit_ids: Iterable[int]) -> dict[int, str]:
+    """Unit id -> name."""
+    wanted = set(unit_ids)
+    units = Unit.objects.all()
+    if len(wanted) <= IN_LIST_LIMIT:
+        units = units.filter(pk__in=wanted)
+    return {pk: name for pk, name in units.values_list("pk", "name") if pk in wanted}
+
+
+def _letters(number: int) -> str:
+    """A, B, … Z, AA, AB, …"""
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = string.ascii_uppercase[rest] + letters
+    return letters
