@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from benchlearn.collection import views
 from benchlearn.collection.models import Submission
 from benchlearn.collection.selectors import round_variables
 from benchlearn.collection.validation import round_check_counts, submission_check
+from benchlearn.collection.views import rounds as round_views
 from benchlearn.units.models import Unit
 from tests.collection.conftest import PERIOD, make_round, save
 from tests.conftest import TERYT_A, client_for, load_units
@@ -140,7 +140,7 @@ def test_the_table_comes_a_page_at_a_time_with_totals_of_all_units(
 ):
     round_ = make_round(operator, many_units)
     fill(round_, many_units[:3], operator, [{"EDU_EXP": "100"}, {"TEACHERS": "20 000"}, {}])
-    monkeypatch.setattr(views, "PROGRESS_PAGE_SIZE", 5)
+    monkeypatch.setattr(round_views, "PROGRESS_PAGE_SIZE", 5)
     client = client_for(operator)
     first = client.get(f"/rounds/{round_.pk}/?sort=filled&dir=desc").text
     assert len(rows_of(first)) == 5
