@@ -14,11 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from django.db import connection
-from django.db.models import FloatField
+from django.db.models import FloatField, QuerySet
 from django.db.models.functions import Cast
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -167,18 +168,39 @@ def _proposed(item: VariableCheck, raw: Decimal | str | None) -> Decimal | None:
 
 
 def _peer_values(submission: Submission, variables: list[Variable]) -> dict[str, list[float]]:
-    """The other units' non-empty values of these variables in the round's period."""
-    rows = Value.objects.filter(
-        unit__collection_rounds=submission.round,
-        period=submission.round.period,
-        variable__in=variables,
-        value__isnull=False,
-    ).exclude(unit_id=submission.unit_id)
+    """The other units' non-empty values of these variables in the round's period (in a
+    national round, every other gmina's: read as floats, see ``_fetched``)."""
+    rows = (
+        Value.objects.filter(
+            unit_id__in=Round.units.through.objects.filter(round=submission.round).values(
+                "unit_id"
+            ),
+            period=submission.round.period,
+            variable__in=variables,
+            value__isnull=False,
+        )
+        .exclude(unit_id=submission.unit_id)
+        .annotate(number=Cast("value", FloatField()))
+        .order_by()
+        .values_list("variable_id", "number")
+    )
+    codes = {v.pk: v.code for v in variables}
     peers: dict[str, list[float]] = {}
-    for code, number in rows.values_list("variable__code", "value"):
-        if number is not None:
-            peers.setdefault(code, []).append(float(number))
+    for variable_id, number in _fetched(rows):
+        peers.setdefault(codes[variable_id], []).append(number)
     return peers
+
+
+def _fetched(rows: QuerySet[Any, tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` straight from the database cursor: thousands of
+    floats without Django's converter call per value, which cost more than the query.
+    (Querysets of values keep no default order: a Value's joins the unit and the
+    variable to sort by their names.)"""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found: list[tuple[Any, ...]] = cursor.fetchall()
+    return found
 
 
 def range_error(variable: Variable, value: Decimal) -> str | None:
@@ -322,12 +344,7 @@ def _round_numbers(round_: Round, variables: list[Variable]) -> npt.NDArray[np.f
         .order_by()
         .values_list("unit_id", "variable_id", "period", "number")
     )
-    # Straight from the cursor: Django's converter per value (a float() call) cost more
-    # than the query.
-    sql, params = numbers.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
+    found = _fetched(numbers)
     rows = np.fromiter(chain.from_iterable(found), np.float64, 4 * len(found)).reshape(-1, 4)
     this_year = rows[rows[:, 2] == round_.period]
     last_year = rows[rows[:, 2] == round_.period - 1]
