@@ -26,13 +26,29 @@ from benchlearn.collection.files.csv_io import read_csv
 from benchlearn.collection.files.problems import FileRefused, Problem, at
 from benchlearn.collection.files.safety import CSV, file_kind
 from benchlearn.collection.files.xlsx_read import UNCOMPUTED, Sheet, read_workbook
-from benchlearn.collection.models import Round
+from benchlearn.collection.models import Round, Submission
 from benchlearn.collection.parsing import NumberError
 from benchlearn.collection.selectors import round_variables
 from benchlearn.collection.services import values_import
 from benchlearn.units.models import Unit
 
 Entry = tuple[str | Decimal | None, str | None]
+# Problems listed for one file: a file of a million wrong cells would otherwise hold a
+# million messages (and nobody reads past the first screens of them).
+MAX_PROBLEMS = 1_000
+
+
+class ProblemList(list[Problem]):
+    """The problems of a file; the one after ``MAX_PROBLEMS`` ends the reading."""
+
+    def append(self, problem: Problem) -> None:
+        if len(self) >= MAX_PROBLEMS:
+            more = _(
+                "There are more than %(count)s problems: the first %(count)s are listed. "
+                "Correct them and upload the file again."
+            ) % {"count": MAX_PROBLEMS}
+            raise FileRefused([*sorted(self, key=_order), Problem(more)])
+        super().append(problem)
 
 
 @dataclass
@@ -57,10 +73,25 @@ class FileEntries:
     entries: dict[str, dict[str, Entry]] = field(default_factory=dict)
     cells: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     unit_cells: dict[str, tuple[int, int]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=ProblemList)
     # The round workbook: a value's cell is its unit's row and its variable's column
     # (not one entry in ``cells`` per value: there are hundreds of thousands).
     columns: dict[str, int] = field(default_factory=dict)
+    # The round's variables and units, when known: values of others are problems here,
+    # so that a file of a million unknown codes never reaches the import's checks.
+    codes: frozenset[str] | None = None
+    teryts: frozenset[str] | None = None
+    unknown: set[str] = field(default_factory=set)
+
+    def unit_known(self, teryt: str, row: int, column: int) -> bool:
+        """Whether ``teryt`` is of the round; a problem (once per unit) if not."""
+        if self.teryts is None or teryt in self.teryts:
+            return True
+        if teryt not in self.unknown:
+            self.unknown.add(teryt)
+            message = _("Unit %(teryt)s takes no part in this round.") % {"teryt": teryt}
+            self.problems.append(at(message, self.sheet, row, column))
+        return False
 
     def place(self, teryt: str, code: str) -> tuple[int, int]:
         """The 0-based (row, column) of a value, or of its unit; (-1, -1) if unknown."""
@@ -72,6 +103,10 @@ class FileEntries:
         return unit_row, unit_column
 
     def add(self, teryt: str, code: str, entry: Entry, row: int, column: int) -> None:
+        if self.codes is not None and code not in self.codes:
+            message = _("The round does not ask for %(code)s.") % {"code": code}
+            self.problems.append(at(message, self.sheet, row, column, code))
+            return
         values = self.entries.setdefault(teryt, {})
         if code in values:
             first_row, _col = self.cells[(teryt, code)]
@@ -140,7 +175,9 @@ def _order(problem: Problem) -> tuple[str, int, int]:
 
 def read_entries(path: Path, name: str, round_: Round, unit: Unit | None) -> FileEntries:
     if file_kind(path, name) == CSV:
-        return _csv_entries(read_csv(path), Path(name).name, unit)
+        codes, teryts = _scope(round_)
+        found = FileEntries(Path(name).name, codes=codes, teryts=teryts)
+        return _csv_entries(read_csv(path, found.sheet), found, unit)
     book = read_workbook(path, name)
     kind = _check_meta(book.meta, round_, unit)
     if not any(any(cell != "" for cell in row) for row in book.data.rows):
@@ -151,8 +188,14 @@ def read_entries(path: Path, name: str, round_: Round, unit: Unit | None) -> Fil
     if book.data.problems:
         raise FileRefused(book.data.problems)
     if kind == layout.UNIT_LAYOUT:
-        return _unit_entries(book.data, book.meta["unit"])
-    return _round_entries(book.data, [v.code for v in round_variables(round_)])
+        return _unit_entries(book.data, book.meta["unit"], _scope(round_)[0])
+    return _round_entries(book.data, [v.code for v in round_variables(round_)], _scope(round_)[1])
+
+
+def _scope(round_: Round) -> tuple[frozenset[str], frozenset[str]]:
+    """The round's variable codes and its units' TERYT codes."""
+    teryts = Submission.objects.filter(round=round_).values_list("unit__teryt", flat=True)
+    return frozenset(v.code for v in round_variables(round_)), frozenset(teryts)
 
 
 def _check_meta(meta: dict[str, str], round_: Round, unit: Unit | None) -> str:
@@ -292,9 +335,9 @@ def _add_cell(
     found.add(teryt, code, (entry, comment), row, column)
 
 
-def _unit_entries(sheet: Sheet, teryt: str) -> FileEntries:
+def _unit_entries(sheet: Sheet, teryt: str, codes: frozenset[str]) -> FileEntries:
     columns = _header_map(sheet.name, sheet.rows[0], layout.UNIT_COLUMNS, layout.UNIT_REQUIRED)
-    found = FileEntries(sheet.name)
+    found = FileEntries(sheet.name, codes=codes)
     found.entries[teryt] = {}
     comment_at = columns.get("comment")
     for number, row in enumerate(sheet.rows[1:], start=1):
@@ -319,7 +362,7 @@ def _teryt(value: Any) -> str:
     return str(value).strip()
 
 
-def _round_entries(sheet: Sheet, codes: list[str]) -> FileEntries:
+def _round_entries(sheet: Sheet, codes: list[str], teryts: frozenset[str]) -> FileEntries:
     header = sheet.rows[0]
     known = layout.headers(layout.ROUND_COLUMNS)
     teryt_at, code_at, problems = None, {}, []
@@ -355,7 +398,7 @@ def _round_entries(sheet: Sheet, codes: list[str]) -> FileEntries:
     if problems:
         raise FileRefused(problems)
     assert teryt_at is not None
-    found = FileEntries(sheet.name, columns=code_at)
+    found = FileEntries(sheet.name, columns=code_at, teryts=teryts)
     for number, row in enumerate(sheet.rows[1:], start=1):
         teryt = _teryt(_cell(row, teryt_at))
         if not teryt:
@@ -376,7 +419,8 @@ def _round_entries(sheet: Sheet, codes: list[str]) -> FileEntries:
             )
             continue
         found.unit_cells[teryt] = (number, teryt_at)
-        found.entries[teryt] = _row_entries(found, row, number, code_at)
+        if found.unit_known(teryt, number, teryt_at):
+            found.entries[teryt] = _row_entries(found, row, number, code_at)
     if not found.problems and not found.entries:
         raise FileRefused(_("The sheet %(sheet)s has no values.") % {"sheet": sheet.name})
     return found
@@ -400,15 +444,19 @@ def _row_entries(
     return entries
 
 
-def _csv_entries(rows: list[list[str]], name: str, unit: Unit | None) -> FileEntries:
-    if not rows or not any(cell.strip() for row in rows for cell in row):
+def _csv_entries(
+    rows: Iterator[tuple[int, list[str]]], found: FileEntries, unit: Unit | None
+) -> FileEntries:
+    """(line, cells) of a CSV file into ``found``; a problem's cell is the column and
+    the line (the row Excel shows when it opens the file)."""
+    name = found.sheet
+    header = next(rows, None)
+    if header is None:
         raise FileRefused(_("The file %(name)s is empty.") % {"name": name})
-    columns = _header_map(name, list(rows[0]), layout.CSV_COLUMNS, layout.CSV_REQUIRED)
-    found = FileEntries(name)
+    columns = _header_map(name, header[1], layout.CSV_COLUMNS, layout.CSV_REQUIRED)
     comment_at = columns.get("comment")
-    for number, row in enumerate(rows[1:], start=1):
-        if not any(cell.strip() for cell in row):
-            continue
+    for line, row in rows:
+        number = line - 1
         teryt = _cell(row, columns["teryt"]).strip()
         code = _cell(row, columns["code"]).strip()
         if unit is not None and teryt != unit.teryt:
@@ -428,6 +476,8 @@ def _csv_entries(rows: list[list[str]], name: str, unit: Unit | None) -> FileEnt
             )
             continue
         found.unit_cells.setdefault(teryt, (number, columns["teryt"]))
+        if not found.unit_known(teryt, number, columns["teryt"]):
+            continue
         comment = _comment(_cell(row, comment_at)) if comment_at is not None else None
         _add_cell(
             found, teryt, code, _cell(row, columns["value"]), comment, number, columns["value"]

@@ -22,7 +22,8 @@ class FileRefused(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """What is wrong, where: ``cell`` like ``F7`` (empty for the whole file or sheet)."""
+    """What is wrong, where: ``cell`` like ``F7`` (empty for the whole file or sheet),
+    or the ``line`` of a CSV file that cannot be split into cells."""
 
     message: str
     sheet: str = ""
@@ -30,6 +31,7 @@ class Problem:
     variable: str = ""
     row: int = 0  # for sorting: the row and column numbers of the cell
     column: int = 0
+    line: int = 0
 
     def __str__(self) -> str:
         place = []
@@ -37,6 +39,8 @@ class Problem:
             place.append(_("sheet %(sheet)s") % {"sheet": self.sheet})
         if self.cell:
             place.append(_("cell %(cell)s") % {"cell": self.cell})
+        elif self.line:
+            place.append(_("line %(line)s") % {"line": self.line})
         if self.variable:
             place.append(_("variable %(code)s") % {"code": self.variable})
         where = ", ".join(place)

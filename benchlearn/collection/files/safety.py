@@ -1,10 +1,15 @@
 """Refusing dangerous or wrong files before a reader opens them: too big, not what the
-name says, encrypted, with macros, or a zip that would unpack to far more than it
-weighs (a zip bomb). Only the zip's directory is read for that, never the parts."""
+name says (an image or a PDF named .csv), encrypted, with macros, or a zip whose
+directory lies about its parts or that would unpack to far more than it weighs (a zip
+bomb). The zip's parts are decompressed once here, in bounded chunks, so that a part
+bigger than its declared size or failing its checksum is refused before the spreadsheet
+reader (which trusts the declarations) sees it."""
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from django.conf import settings
@@ -18,6 +23,27 @@ _ZIP = b"PK\x03\x04"
 _ENCRYPTED_OLE = "EncryptionInfo".encode("utf-16-le")
 _MACRO_PARTS = ("xl/vbaProject.bin", "xl/macrosheets/")
 MB = 1024 * 1024
+# A workbook of values has a few dozen parts; more is not a workbook we wrote or Excel.
+MAX_PARTS = 10_000
+# Parts the reader loads whole when it opens the workbook (shared strings, styles,
+# the workbook's own part): bounded on their own, whatever the total allows.
+MAX_LOADED_PART = 64 * MB
+_SIGNATURES = (
+    b"\x89PNG",
+    b"%PDF",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF8",
+    b"\x1f\x8b",  # gzip
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"MZ",  # a Windows program
+    b"\x7fELF",
+    b"BM",
+    b"II*\x00",  # TIFF
+    b"MM\x00*",
+    b"PK\x05\x06",  # an empty zip
+    b"PK\x07\x08",
+)
 
 
 def _mb(size: int) -> str:
@@ -35,8 +61,20 @@ def size_refusal(size: int) -> str | None:
     return None
 
 
+def not_a_table(name: str) -> FileRefused:
+    return FileRefused(
+        _(
+            "“%(name)s” is neither a CSV file nor an Excel workbook (it holds binary data, "
+            "for example an image or a PDF): upload the filled-in template (.xlsx) or a CSV "
+            "file."
+        )
+        % {"name": name}
+    )
+
+
 def file_kind(path: Path, name: str) -> str:
-    """XLSX or CSV when ``path`` (uploaded as ``name``) may be read; else FileRefused."""
+    """XLSX or CSV when ``path`` (uploaded as ``name``) may be read; else FileRefused.
+    What the file holds decides, not its name: a workbook named .csv is read as one."""
     size = path.stat().st_size
     refusal = size_refusal(size)
     if refusal is not None:
@@ -54,8 +92,6 @@ def file_kind(path: Path, name: str) -> str:
             )
             % {"suffix": suffix}
         )
-    if suffix == ".csv":
-        return CSV
     if head.startswith(_OLE):
         if _ENCRYPTED_OLE in path.read_bytes():
             raise FileRefused(
@@ -68,40 +104,80 @@ def file_kind(path: Path, name: str) -> str:
         raise FileRefused(
             _("This is an old Excel file (.xls): save it as an Excel workbook (.xlsx).")
         )
+    if head.startswith(_ZIP) and suffix in (".xlsx", ".xls", ".csv"):
+        check_zip(path, name)
+        return XLSX
+    if suffix == ".csv":
+        if head.startswith(_SIGNATURES):
+            raise not_a_table(name)
+        return CSV
     if suffix not in (".xlsx", ".xls"):
         raise FileRefused(
             _("Upload an Excel workbook (.xlsx) or a CSV file (.csv), not “%(name)s”.")
             % {"name": name}
         )
-    if not head.startswith(_ZIP):
+    raise FileRefused(
+        _("“%(name)s” is not an Excel workbook, although its name says so.") % {"name": name}
+    )
+
+
+def damaged(name: str) -> FileRefused:
+    return FileRefused(_("“%(name)s” is damaged or not an Excel workbook.") % {"name": name})
+
+
+def check_zip(path: Path, name: str) -> None:
+    """Refuse a zip whose directory is implausible or lies, before any reader opens it."""
+    if _declared_parts(path) > MAX_PARTS:
         raise FileRefused(
-            _("“%(name)s” is not an Excel workbook, although its name says so.") % {"name": name}
+            _("“%(name)s” holds more than %(count)s parts: it is not a workbook of values.")
+            % {"name": name, "count": MAX_PARTS}
         )
-    _check_zip(path, name)
-    return XLSX
-
-
-def _check_zip(path: Path, name: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError):
+            _check_directory(members, name)
+            _check_parts(archive, members, name)
+    except FileRefused:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError):
+        raise damaged(name) from None
+    except (NotImplementedError, RuntimeError):  # an unknown compression, a password
         raise FileRefused(
-            _("“%(name)s” is damaged or not an Excel workbook.") % {"name": name}
+            _(
+                "“%(name)s” is compressed or encrypted in a way Excel does not write: save it "
+                "again in Excel as an Excel workbook (.xlsx)."
+            )
+            % {"name": name}
         ) from None
-    names = {member.filename for member in members}
+
+
+def _declared_parts(path: Path) -> int:
+    """How many parts the zip's end record declares (0 when it has none: the zip reader
+    then refuses the file), read before the directory itself is."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - 65_557))
+        tail = handle.read()
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or len(tail) < end + 22:
+        return 0
+    count = struct.unpack("<H", tail[end + 10 : end + 12])[0]
+    zip64 = tail.rfind(b"PK\x06\x06", 0, end)
+    if zip64 >= 0 and len(tail) >= zip64 + 40:
+        count = max(count, struct.unpack("<Q", tail[zip64 + 32 : zip64 + 40])[0])
+    return int(count)
+
+
+def _check_directory(members: list[zipfile.ZipInfo], name: str) -> None:
+    names = [member.filename for member in members]
+    if len(set(names)) != len(names):
+        raise damaged(name)  # two parts of one name: readers disagree on which counts
     unpacked = sum(member.file_size for member in members)
     packed = sum(member.compress_size for member in members) or 1
     if unpacked > settings.COLLECTION_IMPORT_MAX_UNPACKED_BYTES or (
         unpacked > 20 * MB and unpacked / packed > 200
     ):
-        raise FileRefused(
-            _(
-                "The workbook would unpack to %(size)s MB, far more than a workbook of values "
-                "needs (a “zip bomb”?): it was not opened."
-            )
-            % {"size": _mb(unpacked)}
-        )
+        raise _bomb(unpacked)
     if any(n == part or n.startswith(part) for n in names for part in _MACRO_PARTS):
         raise FileRefused(
             _(
@@ -113,3 +189,31 @@ def _check_zip(path: Path, name: str) -> None:
         raise FileRefused(
             _("“%(name)s” is not an Excel workbook, although its name says so.") % {"name": name}
         )
+    for member in members:
+        loaded_whole = not member.filename.startswith("xl/worksheets/")
+        if loaded_whole and member.file_size > MAX_LOADED_PART:
+            raise _bomb(member.file_size)
+
+
+def _check_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str) -> None:
+    """Decompress every part in chunks: the zip module stops at the declared size and
+    checks the CRC, so a part longer than declared, or damaged, raises here."""
+    for member in members:
+        if member.is_dir():
+            continue
+        with archive.open(member) as part:
+            read = 0
+            while chunk := part.read(MB):
+                read += len(chunk)
+        if read != member.file_size:
+            raise damaged(name)
+
+
+def _bomb(size: int) -> FileRefused:
+    return FileRefused(
+        _(
+            "The workbook would unpack to %(size)s MB, far more than a workbook of values "
+            "needs (a “zip bomb”?): it was not opened."
+        )
+        % {"size": _mb(size)}
+    )
