@@ -1,6 +1,6 @@
 """Run by ``test_files_memory.py`` in processes of their own, against a fresh SQLite
 database: ``build FOLDER`` creates the round of the collection tests and writes every
-file of ``hostile.heavy_cases()`` (a list in FOLDER/files.json); ``import FOLDER``
+file of ``hostile.heavy.heavy_cases()`` (a list in FOLDER/files.json); ``import FOLDER``
 imports each through the ``import-values`` command and prints, as JSON, each file's
 outcome and the process's peak resident memory (ru_maxrss, in kB). Two processes, so
 that building the files does not count in the peak."""
@@ -21,8 +21,8 @@ def build(folder: Path) -> None:
     from benchlearn.collection.files.export import unit_template
     from benchlearn.collection.models import Submission
     from benchlearn.units.models import Unit
-    from tests.collection import hostile
     from tests.collection.conftest import COLLECTION_YAML, make_round
+    from tests.collection.hostile.heavy import heavy_cases
     from tests.conftest import TERYT_A, load_units, make_user
 
     call_command("migrate", verbosity=0)
@@ -33,7 +33,7 @@ def build(folder: Path) -> None:
     round_ = make_round(operator, [Unit.objects.get(teryt=TERYT_A)])
     template = unit_template(Submission.objects.get(round=round_))
     files = {}
-    for number, case in enumerate(hostile.heavy_cases()):
+    for number, case in enumerate(heavy_cases()):
         target = folder / f"case{number}"
         target.mkdir()
         files[case.name] = str(case.build(target, template, TERYT_A))

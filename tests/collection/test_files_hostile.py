@@ -1,4 +1,4 @@
-"""Every hostile file of ``hostile.py`` through the command line and the web upload:
+"""Every hostile file of ``hostile`` through the command line and the web upload:
 refused with a message naming the sheet, cell or line and nothing stored (values,
 history, submissions compared before and after), or imported as expected; never a
 traceback; the uploaded copy removed whatever the outcome."""
@@ -18,6 +18,7 @@ from benchlearn.collection.files.problems import Problem
 from benchlearn.collection.models import Value
 from tests.collection import hostile
 from tests.collection.conftest import dump, save
+from tests.collection.hostile.common import edu, with_sheet
 from tests.conftest import client_for
 
 CASES = hostile.cases()
@@ -108,9 +109,7 @@ def test_the_upload_is_removed_when_the_import_fails_unexpectedly(
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr("benchlearn.collection.files.importer.values_import", broken)
-    path = hostile.with_sheet("f.xlsx", hostile.edu('<c r="F2"><v>5</v></c>'))(
-        tmp_path, template, sub_a.unit.teryt
-    )
+    path = with_sheet("f.xlsx", edu('<c r="F2"><v>5</v></c>'))(tmp_path, template, sub_a.unit.teryt)
     url = reverse("values-upload", args=[sub_a.round_id, sub_a.unit.teryt])
     with pytest.raises(RuntimeError):
         client_for(participant_a).post(

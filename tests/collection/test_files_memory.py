@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.collection import hostile
+from tests.collection.hostile import heavy
 
 LIMIT_MB = 300
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ def test_memory_of_an_import_stays_under_300_mb_whatever_the_file(tmp_path):
         )
         assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads(run.stdout.strip().splitlines()[-1])
-    for case in hostile.heavy_cases():
+    for case in heavy.heavy_cases():
         shown = report["outcome"][case.name]
         if case.refused:
             assert all(text in shown for text in case.refused), (case.name, shown)
