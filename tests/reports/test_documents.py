@@ -223,13 +223,13 @@ def test_unit_report_of_a_large_group_draws_the_units_its_table_lists():
         *("A / B", "A", "B", "", 1, 1),
     )
     bars = [BarItem(f"U{i}", 1000.0 - i, own=i == 50) for i in range(100)]
-    item = documents._unit_indicator(info, None, bars, 2024, "all units")
+    item = documents.unit_report._unit_indicator(info, None, bars, 2024, "all units")
     assert item.cut and item.units == 100
     drawn = item.chart.spec["data"]["values"]
     assert len(drawn) == len(item.chart.table.rows) == 10 + 21 + 10
     assert [row.cells[0] for row in item.chart.table.rows][-1] == "100"
     assert "rank 51 of 100" in item.chart.description
-    small = documents._unit_indicator(info, None, bars[:60], 2024, "all units")
+    small = documents.unit_report._unit_indicator(info, None, bars[:60], 2024, "all units")
     assert not small.cut and len(small.chart.spec["data"]["values"]) == 60
 
 
