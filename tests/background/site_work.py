@@ -3,7 +3,8 @@ processes as a deployment would be: ``python -m tests.background.site_work ACTIO
 prints JSON.
 
 ``import``: an open round and a large upload of unit A's values, queued as a task.
-``compute``: a programme with approved values, whose approvals queued a computation.
+``compute``: a programme with approved values, and a computation queued (as an
+approval on the page queues it).
 ``report``: the state of the jobs, computations and tasks, and what is stored.
 ``notes N``: N tasks ``note`` queued, each writing a line to the file NOTES names.
 """
@@ -66,7 +67,7 @@ def import_queue() -> dict[str, Any]:
 
 def compute_queue() -> dict[str, Any]:
     from benchlearn.catalogue.models import Variable
-    from benchlearn.results.models import Computation
+    from benchlearn.results.services import computation_request
     from benchlearn.units.services import context_values_store
     from tests.collection.conftest import make_round
     from tests.results.conftest import RESULTS_YAML, _values, approve_values
@@ -86,7 +87,7 @@ def compute_queue() -> dict[str, Any]:
     round_ = make_round(operator, units)
     for number, unit in enumerate(units):
         approve_values(round_, unit, _values(number, 2024), operator)
-    return {"computation": Computation.objects.get().pk}
+    return {"computation": computation_request(user=None, reason="after approvals").pk}
 
 
 @task()
