@@ -83,3 +83,20 @@ def _tables_of(archive: Path, folder: Path) -> dict:
     with site(folder / "fresh", "backup_fresh") as env:
         manage(env, "restore", str(archive))
         return _tables(env)
+
+
+def test_a_backup_older_than_the_code_is_restored_then_migrated(tmp_path):
+    archive = tmp_path / "older.tar.gz"
+    with site(tmp_path / "old", "backup_old") as env:
+        manage(env, "migrate", "--verbosity", "0")
+        # A site one migration behind this code.
+        manage(env, "migrate", "collection", "0004", "--verbosity", "0")
+        manage(env, "backup", str(archive))
+    with site(tmp_path / "new", "backup_new") as env:
+        done = manage(env, "restore", str(archive))
+        assert "wykonaj `benchlearn migrate`" in done.stdout
+        assert "[ ] 0005_history_value_unconstrained" in manage(
+            env, "showmigrations", "collection"
+        ).stdout
+        manage(env, "migrate", "--verbosity", "0")
+        assert "[ ]" not in manage(env, "showmigrations").stdout
