@@ -95,8 +95,9 @@ def test_a_backup_older_than_the_code_is_restored_then_migrated(tmp_path):
     with site(tmp_path / "new", "backup_new") as env:
         done = manage(env, "restore", str(archive))
         assert "wykonaj `benchlearn migrate`" in done.stdout
-        assert "[ ] 0005_history_value_unconstrained" in manage(
-            env, "showmigrations", "collection"
-        ).stdout
+        assert (
+            "[ ] 0005_history_value_unconstrained"
+            in manage(env, "showmigrations", "collection").stdout
+        )
         manage(env, "migrate", "--verbosity", "0")
         assert "[ ]" not in manage(env, "showmigrations").stdout
