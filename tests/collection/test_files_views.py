@@ -114,3 +114,16 @@ def test_a_site_restored_elsewhere_imports_its_own_copy_of_a_waiting_file(
     assert Value.objects.get(variable__code="TEACHERS").value == 12
     assert waiting.exists()  # the first site's file is left alone
     assert not (second / waiting.name).exists()
+
+
+def test_a_refused_file_in_the_background_is_removed_too(sub_a, participant_a, settings):
+    settings.COLLECTION_IMPORT_SYNC_BYTES = 0
+    client = client_for(participant_a)
+    upload(client, sub_a, b"PK\x03\x04 not really a workbook", name="dane.xlsx")
+    job = ImportJob.objects.get()
+    assert Path(job.path).exists()  # waiting for a worker
+    (queued,) = task_backends["default"].results
+    queued.task.call(*queued.args)  # as the worker runs it
+    job.refresh_from_db()
+    assert job.state == ImportJobState.FAILED and job.problems
+    assert not Path(job.path).exists() and not Value.objects.exists()
