@@ -25,7 +25,6 @@ from benchlearn.catalogue.models import (
     Source,
     Variable,
 )
-from benchlearn.catalogue.selectors import engine_indicator, engine_variable
 from benchlearn.collection.models import (
     ReturnComment,
     Round,
@@ -36,8 +35,6 @@ from benchlearn.collection.models import (
     Value,
     ValueChange,
 )
-from benchlearn.engine import catalogue as engine
-from benchlearn.engine.evaluate import evaluate
 from benchlearn.engine.formula import FormulaError, parse, references
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.units.models import ContextValue, Unit
@@ -148,18 +145,6 @@ def round_variables(round_: Round) -> list[Variable]:
         .exclude(source__in=NOT_ENTERED)
         .select_related("domain")
         .order_by(F("domain__position").asc(nulls_last=True), "domain__code", "code")
-    )
-
-
-def round_engine_catalogue(round_: Round) -> engine.Catalogue:
-    """The catalogue as the engine sees it, restricted to the round's indicator versions
-    and every variable they use (entered or not)."""
-    versions = round_indicator_versions(round_)
-    codes = _round_variable_codes(versions)
-    variables = Variable.objects.filter(code__in=codes).select_related("domain")
-    return engine.Catalogue(
-        variables=tuple(engine_variable(v) for v in variables.order_by("code")),
-        indicators=tuple(engine_indicator(v) for v in versions),
     )
 
 
@@ -392,37 +377,3 @@ def values_frame(
     ).values_list("unit__teryt", "year", "variable__code", "value")
     rows += [(t, int(y), c, float(v)) for t, y, c, v in context.iterator(chunk_size=5000)]
     return pl.DataFrame(rows, schema=FRAME_SCHEMA, orient="row")
-
-
-def round_results(round_: Round) -> pl.DataFrame:
-    """The round's indicators for the units whose submissions are approved, for the
-    round's period (the year before is read too, for formulas using ``prev``).
-
-    Columns as ``benchlearn.engine.evaluate.evaluate`` returns them: ``unit`` (TERYT),
-    ``period``, ``indicator``, ``value``, ``flag``, ``numerator``, ``denominator``.
-    Nothing is stored (storing results is the compute step's work).
-    """
-    catalogue = round_engine_catalogue(round_)
-    units = Unit.objects.filter(
-        submissions__round=round_, submissions__state=SubmissionState.APPROVED
-    )
-    variables = Variable.objects.filter(code__in=[v.code for v in catalogue.variables])
-    values = values_frame(
-        periods=[round_.period - 1, round_.period], units=units, variables=variables
-    )
-    # A unit counts only for this year; last year's values are inputs of ``prev``.
-    approved = [u.teryt for u in units]
-    present = values.filter(pl.col("period") == round_.period)["unit"].unique().to_list()
-    missing = [t for t in approved if t not in present]
-    if missing:
-        # A unit with every value empty still gets its (empty) results.
-        filler = pl.DataFrame(
-            [(t, round_.period, "__none__", 0.0) for t in missing],
-            schema=FRAME_SCHEMA,
-            orient="row",
-        )
-        values = pl.concat([values, filler])
-    if values.height == 0:
-        return evaluate(values, catalogue)
-    results = evaluate(values, catalogue)
-    return results.filter((pl.col("period") == round_.period) & pl.col("unit").is_in(approved))

@@ -1,11 +1,9 @@
 """Approved values feed the engine; nothing else does."""
 
-import polars as pl
 import pytest
 
 from benchlearn.catalogue.models import Variable
-from benchlearn.collection.models import Submission
-from benchlearn.collection.selectors import round_results, values_frame
+from benchlearn.collection.selectors import values_frame
 from benchlearn.collection.services import submission_approve, submission_submit
 from benchlearn.units.services import context_values_store
 from tests.collection.conftest import COMPLETE, PERIOD, save
@@ -48,23 +46,3 @@ def test_only_approved_values_reach_the_frame(
     assert {row for row in rows if row[1] == "PUPILS"} == {
         (unit.teryt, "PUPILS", 1000.0) for unit in units.values()
     }
-
-
-def test_round_results_evaluate_the_pinned_indicators(
-    pupils, round_, sub_a, participant_a, operator
-):
-    approve(sub_a, participant_a, operator)
-    results = round_results(round_)
-    assert set(results["unit"]) == {TERYT_A}
-    by_code = dict(results.select("indicator", "value").iter_rows())
-    # (1 000 000 / 1000) − 600 000 / 1000 = 400; 40 / 1000 × 100 = 4
-    assert by_code["EDU_NET_COST"] == pytest.approx(400.0)
-    assert by_code["TEACHERS_PER_100"] == pytest.approx(4.0)
-    assert by_code["SATISFACTION"] is None
-    denominator = results.filter(pl.col("indicator") == "TEACHERS_PER_100")["denominator"][0]
-    assert denominator == pytest.approx(1025.0)
-
-
-def test_no_approved_submission_gives_no_results(round_):
-    assert round_results(round_).height == 0
-    assert Submission.objects.filter(round=round_).count() == 3
