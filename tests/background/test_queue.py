@@ -14,6 +14,7 @@ from benchlearn.background.models import WorkerBeat
 from benchlearn.background.queue import abandoned_recover
 from benchlearn.results.models import Computation, ComputationState
 from benchlearn.results.services import computation_request
+from tests.conftest import client_for
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -76,3 +77,15 @@ def test_the_task_is_queued_with_its_record_or_not_at_all(db, settings):
     task = DBTaskResult.objects.get()
     assert task.task_path.endswith("computation_task")
     assert task.args_kwargs == {"args": [computation.pk], "kwargs": {}}
+
+
+def test_the_page_of_queued_work_says_when_no_worker_runs(db, settings, operator):
+    settings.TASKS = DATABASE_TASKS
+    computation_request(user=operator)
+    client = client_for(operator)
+    hint = "No worker is running to do this"
+    assert hint in client.get("/results/").content.decode()
+    WorkerBeat.objects.create(worker_id="w1", host="elsewhere", pid=1)  # a live one
+    assert hint not in client.get("/results/").content.decode()
+    WorkerBeat.objects.update(beat_at=timezone.now() - datetime.timedelta(hours=1))
+    assert hint in client.get("/results/", headers={"HX-Request": "true"}).content.decode()
