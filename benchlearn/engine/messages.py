@@ -49,11 +49,6 @@ class Message:
         return cls(VERBATIM, {"text": text})
 
 
-def as_messages(problems: Iterable[str | Message]) -> list[Message]:
-    """Messages for ``problems``, plain strings kept verbatim."""
-    return [p if isinstance(p, Message) else Message.verbatim(p) for p in problems]
-
-
 AT_LINE = gettext_noop("line %(line)d: %(problem)s")
 AT_LINE_COLUMN = gettext_noop("line %(line)d, column %(column)d: %(problem)s")
 

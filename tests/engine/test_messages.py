@@ -7,7 +7,7 @@ from benchlearn.engine.evaluate import CatalogueError, check_catalogue
 from benchlearn.engine.formula import FormulaError, check_formula
 from benchlearn.engine.io import InputError
 from benchlearn.engine.io.catalogue_yaml import catalogue_from_yaml, item_lines
-from benchlearn.engine.messages import Message, as_messages, gettext_noop
+from benchlearn.engine.messages import Message, Problem, as_problems, gettext_noop
 
 
 def test_a_message_reads_as_its_english_text_with_inner_messages_filled_in():
@@ -18,8 +18,9 @@ def test_a_message_reads_as_its_english_text_with_inner_messages_filled_in():
 
 
 def test_plain_strings_stay_as_they_are():
-    [message] = as_messages(["50% of 3 rows"])
-    assert str(message) == "50% of 3 rows"
+    [problem] = as_problems(["50% of 3 rows"])
+    assert str(problem.located()) == "50% of 3 rows"
+    assert problem == Problem(Message.verbatim("50% of 3 rows"))
 
 
 def test_a_formula_error_keeps_its_text_apart_from_column_and_suggestion():
