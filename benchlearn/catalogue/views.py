@@ -35,6 +35,7 @@ from benchlearn.catalogue.services import (
     variable_create,
     variable_update,
 )
+from benchlearn.units.selectors import context_values_sample
 
 
 def _index_context(request: AuthenticatedHttpRequest) -> dict[str, object]:
@@ -123,6 +124,7 @@ def formula_check_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         numerator=request.GET.get("numerator", ""),
         denominator=request.GET.get("denominator", ""),
         decimals=decimals,
+        real_values=context_values_sample,
     )
     return render(request, "catalogue/partials/formula_check.html", {"check": check})
 
@@ -145,6 +147,7 @@ def _check_for(request: AuthenticatedHttpRequest, form: IndicatorForm) -> object
         formula=str(data.get("formula", "")),
         numerator=str(data.get("numerator", "")),
         denominator=str(data.get("denominator", "")),
+        real_values=context_values_sample,
     )
 
 

@@ -3,7 +3,8 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+import polars as pl
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from benchlearn.accounts.access import (
@@ -140,3 +141,31 @@ def unit_page_for(user: User, unit: Unit) -> UnitPage:
         context=_context_table(unit),
         changes=list(unit.changes.exclude(kind="created").order_by("-effective_on", "-pk")),
     )
+
+
+def context_values_sample(codes: list[str], units: int) -> pl.DataFrame | None:
+    """Some units' real context values for ``codes`` (long: unit name, period, variable,
+    value), in the latest year in which ``units`` units or fewer have them all, the
+    first by name; None when there are none. For the catalogue's formula preview."""
+    if not codes:
+        return None
+    stored = ContextValue.objects.filter(variable__code__in=codes)
+    latest = stored.aggregate(latest=Max("year"))["latest"]
+    if latest is None:
+        return None
+    complete = (
+        stored.filter(year=latest)
+        .values("unit")
+        .annotate(found=Count("variable", distinct=True))
+        .filter(found=len(set(codes)))
+        .order_by("unit__name")
+        .values_list("unit", flat=True)[:units]
+    )
+    rows = stored.filter(year=latest, unit__in=list(complete)).values_list(
+        "unit__name", "variable__code", "value"
+    )
+    records = [
+        {"unit": unit, "period": int(latest), "variable": code, "value": float(value)}
+        for unit, code, value in rows
+    ]
+    return pl.DataFrame(records) if records else None

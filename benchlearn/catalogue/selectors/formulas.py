@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
-from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from benchlearn.accounts.access import Perm, require
@@ -21,7 +21,6 @@ from benchlearn.engine import catalogue as engine
 from benchlearn.engine.evaluate import CatalogueError, check_catalogue, evaluate
 from benchlearn.engine.formula import FormulaError, Ref, parse, walk
 from benchlearn.i18n import translate_message
-from benchlearn.units.models import ContextValue
 
 if TYPE_CHECKING:
     from benchlearn.accounts.access import AnyUser
@@ -108,6 +107,12 @@ def _check_part(part: str, text: str, known: list[str]) -> PartCheck:
     return check
 
 
+# Real values of some units for the variables given (long: unit, period, variable,
+# value), or None when there are none: the units' context values, which the catalogue
+# does not know (the page passes ``units.selectors.context_values_sample``).
+RealValues = Callable[[list[str], int], pl.DataFrame | None]
+
+
 def formula_check(
     user: AnyUser,
     *,
@@ -116,10 +121,12 @@ def formula_check(
     numerator: str = "",
     denominator: str = "",
     decimals: int = 2,
+    real_values: RealValues | None = None,
 ) -> FormulaCheck:
     """Check an indicator's formula (and parts) as typed: syntax with its column, unknown
     codes with suggestions, cycles through the rest of the catalogue; when all is well, a
-    preview of its values for a few units."""
+    preview of its values for a few units: real ones from ``real_values`` when it has
+    every variable the formula needs, else made-up sample values."""
     require(user, Perm.CATALOGUE_VIEW)
     catalogue = engine_catalogue()
     own = code or "NEW_INDICATOR"
@@ -149,21 +156,25 @@ def formula_check(
         found = [problem for problem in error.found if problem.is_about(own)] or error.found
         result.problems = [translate_message(problem.located()) for problem in found]
         return result
-    _preview(result, trial, own)
+    _preview(result, trial, own, real_values)
     return result
 
 
 PREVIEW_UNITS = 5
 
 
-def _preview(result: FormulaCheck, catalogue: engine.Catalogue, code: str) -> None:
+def _preview(
+    result: FormulaCheck, catalogue: engine.Catalogue, code: str, real_values: RealValues | None
+) -> None:
     needed = needed_codes(catalogue, [code])
     variables = [v for v in catalogue.variables if v.code in needed]
     subset = engine.Catalogue(
         variables=tuple(variables),
         indicators=tuple(i for i in catalogue.indicators if i.code in needed),
     )
-    values, source = _context_values([v.code for v in variables])
+    codes = [v.code for v in variables]
+    values = real_values(codes, PREVIEW_UNITS) if real_values is not None and codes else None
+    source = "context"
     if values is None:
         values, source = _sample_values(variables), "sample"
     if values.height == 0:
@@ -187,35 +198,6 @@ def _preview(result: FormulaCheck, catalogue: engine.Catalogue, code: str) -> No
         )
     result.preview_source = source
     result.preview_period = period
-
-
-def _context_values(codes: list[str]) -> tuple[pl.DataFrame | None, str]:
-    """Five units' real context values for ``codes``, in the latest year in which some
-    units have them all; None when there are none to show."""
-    if not codes:
-        return None, ""
-    stored = ContextValue.objects.filter(variable__code__in=codes)
-    latest = stored.aggregate(latest=Max("year"))["latest"]
-    if latest is None:
-        return None, ""
-    complete = (
-        stored.filter(year=latest)
-        .values("unit")
-        .annotate(found=Count("variable", distinct=True))
-        .filter(found=len(set(codes)))
-        .order_by("unit__name")
-        .values_list("unit", flat=True)[:PREVIEW_UNITS]
-    )
-    rows = stored.filter(year=latest, unit__in=list(complete)).values_list(
-        "unit__name", "variable__code", "value"
-    )
-    records = [
-        {"unit": unit, "period": int(latest), "variable": code, "value": float(value)}
-        for unit, code, value in rows
-    ]
-    if not records:
-        return None, ""
-    return pl.DataFrame(records), "context"
 
 
 def _sample_values(variables: list[engine.Variable]) -> pl.DataFrame:
