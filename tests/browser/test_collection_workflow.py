@@ -27,6 +27,7 @@ from benchlearn.collection.services import (
     submission_approve,
     submission_submit,
 )
+from benchlearn.results.services import computation_run
 from tests.browser.conftest import TIMEOUT_MS, axe_check, login
 from tests.collection.conftest import make_round, save
 from tests.conftest import TERYT_A
@@ -230,12 +231,16 @@ def test_the_whole_collection_workflow(
     click_and_wait(operator_page, operator_page.get_by_role("button", name="Zatwierdź"))
     assert state(round_) == SubmissionState.APPROVED
 
-    # The approved values feed the engine: the round's results for unit A.
+    # The approval queued a computation: until a worker has run it, the results page
+    # says so; then it shows the stored results for unit A.
     operator_page.goto(round_url)
     click_and_wait(
         operator_page,
         operator_page.get_by_role("link", name="Wskaźniki obliczone z zatwierdzonych danych"),
     )
+    assert "Wyniki czekają na obliczenie" in text_of(operator_page.locator("main"))
+    computation_run()
+    operator_page.reload()
     rows = operator_page.locator("table.results tbody tr")
     assert rows.count() == 1  # unit B has not submitted anything
     # 1 234 567,89 / 1 000 = 1 234,57 per pupil; minus 600 000 / 1 000 = 634,57;
