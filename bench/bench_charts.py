@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 
-from bench.common import BenchRow, timed
+from bench.common import BenchRow, timed, vl_convert_warm_up
 
 BARS = (15, 300)
 TARGET_SPEC_MS = 1.0
@@ -32,7 +32,7 @@ def run() -> list[BenchRow]:
     from benchlearn.reports import _svg
 
     translation.activate("pl")
-    _svg.warm_up()
+    vl_convert_warm_up()
     rows = []
     for bars in BARS:
         items = [BarItem(f"Gmina {n}", float(n), own=n == 3) for n in range(bars)]

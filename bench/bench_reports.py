@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 
-from bench.common import BenchRow
+from bench.common import BenchRow, vl_convert_warm_up
 
 TARGET_S = 5.0
 INDICATORS = 60
@@ -158,7 +158,7 @@ def _measure() -> dict[str, object]:
     translation.activate("pl")
     # Warm, as a running worker is: Typst's fonts and vl-convert's engine.
     documents.group_report_pdf(_report(2))
-    pdf._svg.warm_up()
+    vl_convert_warm_up()
     report = _report(INDICATORS)
 
     def timed() -> float:

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import vl_convert
+
 T = TypeVar("T")
 
 
@@ -35,3 +37,13 @@ def timed(function: Callable[[], T], *, repeat: int = 1) -> tuple[T, float]:
 def peak_memory_mb() -> float:
     """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# A tiny chart to draw first: vl-convert's first conversion starts its JavaScript
+# engine, which a running server has done long before.
+_WARM_UP = {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}
+
+
+def vl_convert_warm_up() -> None:
+    """Start vl-convert's engine, as a server that drew a chart before has."""
+    vl_convert.vegalite_to_svg(_WARM_UP)
