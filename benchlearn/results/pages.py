@@ -304,26 +304,39 @@ def _row(
 @dataclass
 class NeighbourRow:
     label: str
-    unit: Unit | None  # linked where names are shown and the viewer may open it
+    unit: Unit | None  # linked where the viewer may open it
     distance: float
     shares: list[str]  # each context variable's part of the distance, in per cent
-    values: list[str]  # the neighbour's context values; empty where names are hidden
+    values: list[str]  # the neighbour's context values
+
+
+# A context figure's part of the differences, over all the neighbours, in words: where
+# names are hidden nothing finer is shown (see ``Neighbours``).
+WEIGHT_BANDS = ((0.5, "large"), (0.2, "moderate"), (0.0, "small"))
 
 
 @dataclass
 class Neighbours:
     """The unit's nearest neighbours by context and why: each variable's share of the
-    (standardised, weighted) distance. Where names are hidden, the neighbours' own
-    figures are not shown either: a population is as telling as a name."""
+    (standardised, weighted) distance, neighbour by neighbour, where names are shown.
+
+    Where names are hidden, no neighbour is shown at all, neither its figures nor its
+    distance and shares: with the unit's own figures and the public register they
+    point to the neighbour (a population is as telling as a name), and so to its letter
+    on the other pages. Only each figure's part of the differences over all the
+    neighbours is said, in words (``weights``), and how many they are."""
 
     variables: list[str]  # names with units of measure
     own: list[str]  # the unit's own context values
-    rows: list[NeighbourRow]
+    rows: list[NeighbourRow]  # empty where names are hidden
     names_shown: bool
+    weights: list[str] = field(default_factory=list)  # where names are hidden
+    count: int = 0
 
     @property
-    def own_figures(self) -> list[tuple[str, str]]:
-        return list(zip(self.variables, self.own, strict=True))
+    def own_figures(self) -> list[tuple[str, str, str]]:
+        weights = self.weights or [""] * len(self.variables)
+        return list(zip(self.variables, self.own, weights, strict=True))
 
 
 def neighbours_for(user: AnyUser, context: Context) -> Neighbours | None:
@@ -347,7 +360,8 @@ def neighbours_for(user: AnyUser, context: Context) -> Neighbours | None:
         name = variable.name_en if english and variable.name_en else variable.name_pl
         return f"{name} ({variable.unit})" if variable.unit else name
 
-    units = [unit.pk, *(n.peer_id for n in stored)]
+    shown = context.comparison.names_shown
+    units = [unit.pk, *(n.peer_id for n in stored)] if shown else [unit.pk]
     newest: dict[tuple[int, str], float] = {}
     for unit_id, code, value in (
         ContextValue.objects.filter(unit_id__in=units, variable__code__in=codes)
@@ -360,7 +374,11 @@ def neighbours_for(user: AnyUser, context: Context) -> Neighbours | None:
     def figures(unit_id: int) -> list[str]:
         return [number(newest.get((unit_id, code)), 0 if code == "POP" else 1) for code in codes]
 
-    shown = context.comparison.names_shown
+    own = figures(unit.pk)
+    titles = [title(code) for code in codes]
+    if not shown:
+        weights = [_weight_band([(n.shares or {}).get(code) for n in stored]) for code in codes]
+        return Neighbours(titles, own, [], False, weights, len(stored))
     labels = labels_from_names(context.comparison, unit, unit_names(units), computation)
     rows = []
     for neighbour in stored:
@@ -368,17 +386,31 @@ def neighbours_for(user: AnyUser, context: Context) -> Neighbours | None:
         shares = neighbour.shares or {}
         rows.append(
             NeighbourRow(
-                label=labels.get(peer.pk, peer.name if shown else "?"),
-                unit=peer if shown and may(user, Perm.UNIT_VIEW, peer) else None,
+                label=labels.get(peer.pk, peer.name),
+                unit=peer if may(user, Perm.UNIT_VIEW, peer) else None,
                 distance=neighbour.distance,
                 shares=[
                     "—" if shares.get(code) is None else f"{number(100 * shares[code], 0)} %"
                     for code in codes
                 ],
-                values=figures(peer.pk) if shown else [],
+                values=figures(peer.pk),
             )
         )
-    return Neighbours([title(code) for code in codes], figures(unit.pk), rows, shown)
+    return Neighbours(titles, own, rows, True, count=len(stored))
+
+
+def _weight_band(shares: list[float | None]) -> str:
+    """A figure's mean share of the neighbours' distances, in words."""
+    known = [share for share in shares if share is not None]
+    if not known:
+        return "—"
+    mean = sum(known) / len(known)
+    words = {
+        "large": _("a large part"),
+        "moderate": _("a moderate part"),
+        "small": _("a small part"),
+    }
+    return next(words[band] for low, band in WEIGHT_BANDS if mean >= low)
 
 
 # --- One indicator --------------------------------------------------------------------

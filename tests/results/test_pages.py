@@ -7,9 +7,11 @@ import statistics
 import polars as pl
 import pytest
 
+from benchlearn.charts import number_formatter
 from benchlearn.engine.stats import unit_positions
 from benchlearn.results.models import ComparisonGroup, Computation, Result
 from benchlearn.results.services import computation_request, computation_run
+from benchlearn.units.models import ContextValue
 from tests.conftest import client_for
 
 
@@ -313,13 +315,33 @@ def test_nearest_neighbours_say_why_they_are_neighbours(computed, participant_a,
             f"{100 * neighbour.shares[code]:.0f} %" for code in ("POP", "AREA_KM2", "DENSITY")
         ]
         assert shares == expected
-    # A participant sees the neighbours as letters, without their figures.
+    # Where names are hidden (a participant), no neighbour is shown: no name, letter,
+    # distance, share or figure, which the public register would turn into a name.
+    # Only each figure's part of the differences over all of them, in words.
     hidden = client_for(participant_a).get(url).content.decode()
-    section = hidden[hidden.index('<table class="neighbours">') : hidden.index("</details>")]
-    assert "Share of the difference" in section and "Figures" not in section
+    section = hidden[hidden.index('<details class="neighbours"') : hidden.index("</details>")]
+    assert f"compared with the {len(stored)} units most similar" in section
+    rows = [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", section[section.index("<tbody>") :], re.S)
+    ]
+    codes = ("POP", "AREA_KM2", "DENSITY")
+    assert len(rows) == len(codes)
+    for row, code in zip(rows, codes, strict=True):
+        mean = statistics.mean(n.shares[code] for n in stored)
+        band = "large" if mean >= 0.5 else "moderate" if mean >= 0.2 else "small"
+        assert row[2] == f"a {band} part", (row, mean)
+    assert "%" not in section
+    cells = {cell for row in rows for cell in row}
+    number = number_formatter()
     for neighbour in stored:
-        if neighbour.peer != unit_a:
-            assert neighbour.peer.name not in section
+        assert neighbour.peer.name not in section
+        assert f"{neighbour.distance:.2f}" not in section
+        for value in ContextValue.objects.filter(unit=neighbour.peer, variable__code__in=codes):
+            assert not {number(value.value, 0), number(value.value, 1)} & cells, value
     # Other comparisons do not explain neighbours.
     assert (
         "Why these units"
