@@ -221,21 +221,21 @@ def test_a_group_of_one_and_an_indicator_without_values(
 
 
 def test_a_large_group_lists_the_ends_and_the_units_around_yours(monkeypatch):
-    from benchlearn.results import pages
+    from benchlearn.results.pages import indicator as pages
 
     monkeypatch.setattr(pages, "LARGE_GROUP", 6)
     monkeypatch.setattr(pages, "AROUND", 1)
     owns = [False] * 10
     owns[5] = True
-    assert pages._shown(owns) == [0, 4, 5, 6, 9]
-    assert pages._shown([False] * 5) == [0, 1, 2, 3, 4]
-    assert pages._shown([False] * 8) == [0, 7]
+    assert pages.rows_shown(owns) == [0, 4, 5, 6, 9]
+    assert pages.rows_shown([False] * 5) == [0, 1, 2, 3, 4]
+    assert pages.rows_shown([False] * 8) == [0, 7]
 
 
 def test_a_large_group_page_is_cut_but_its_download_has_every_unit_ranked_by_the_engine(
     computed, operator, monkeypatch
 ):
-    from benchlearn.results import pages
+    from benchlearn.results.pages import indicator as pages
 
     unit_a = computed["unit_a"]
     positions = stored_positions("all", "all", "EDU_NET_COST", 2024)

@@ -23,9 +23,9 @@ from benchlearn.results.pages import (
     LARGE_GROUP,
     Dashboard,
     DomainProfile,
-    _shown,
     dashboard_for,
     domain_profile_for,
+    rows_shown,
 )
 from benchlearn.results.selectors import (
     IndicatorInfo,
@@ -140,8 +140,9 @@ def _unit_indicator(
     # The text alternative and the table keep the whole group's ranks; the drawing is of
     # the units the table lists.
     ranked = chart.table.rows
-    table = charts.Table(chart.table.headers, [ranked[i] for i in _shown([r.own for r in ranked])])
-    drawn = bar_chart([bars[i] for i in _shown([bar.own for bar in bars])]).spec
+    listed = rows_shown([r.own for r in ranked])
+    table = charts.Table(chart.table.headers, [ranked[i] for i in listed])
+    drawn = bar_chart([bars[i] for i in rows_shown([bar.own for bar in bars])]).spec
     drawn["description"] = chart.description
     cut = dataclasses.replace(chart, spec=drawn, table=table)
     return UnitIndicator(info, cut, len(bars), cut=True)

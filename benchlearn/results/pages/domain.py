@@ -1,0 +1,83 @@
+"""A domain's profile: the unit's percentile on each of the domain's indicators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from benchlearn import charts
+from benchlearn.engine.stats import Position
+from benchlearn.results.pages.context import Context, context_for
+from benchlearn.results.selectors import (
+    IndicatorInfo,
+    comparison_stats,
+    domains_in,
+    place,
+    unit_results,
+)
+from benchlearn.units.models import Unit
+
+if TYPE_CHECKING:
+    from benchlearn.accounts.access import AnyUser
+
+
+@dataclass
+class ProfileRow:
+    indicator: IndicatorInfo
+    value: float | None
+    position: Position | None
+
+
+@dataclass
+class DomainProfile:
+    context: Context
+    domain: str
+    domain_name: str
+    rows: list[ProfileRow]
+    chart: charts.Chart
+    domains: list[tuple[str, str]]
+
+
+def domain_profile_for(
+    user: AnyUser, unit: Unit, domain: str, *, choice: str, year: str
+) -> DomainProfile:
+    """The unit's percentile on every indicator of a domain (100 = best, oriented by
+    polarity; neutral indicators have none and are listed without a position)."""
+    context = context_for(user, unit, choice=choice, year=year)
+    language = get_language() or "pl"
+    domains = domains_in(context.indicators.values(), language=language)
+    names = dict(domains)
+    if domain not in names:
+        raise Http404(_("There is no domain %(code)s among the results.") % {"code": domain[:64]})
+    chosen = {c: i for c, i in context.indicators.items() if i.domain == domain}
+    stats = comparison_stats(context.comparison, unit, context.computation, chosen, [context.year])
+    own = unit_results(
+        context.computation, [unit.pk], [i.pk for i in chosen.values()], [context.year]
+    )
+    rows = []
+    for code, info in chosen.items():
+        value = own.get((unit.pk, info.pk, context.year), (None, ""))[0]
+        rows.append(
+            ProfileRow(info, value, place(value, stats.get((code, context.year)), info.polarity))
+        )
+    chart = charts.profile_chart(
+        title=_("%(unit)s in %(domain)s, %(year)s: percentile in %(group)s")
+        % {
+            "unit": unit.name,
+            "domain": names[domain],
+            "year": context.year,
+            "group": context.comparison.label,
+        },
+        items=[
+            charts.ProfileItem(
+                row.indicator.name, row.position.percentile if row.position else None
+            )
+            for row in rows
+        ],
+        scale="percentile",
+    )
+    return DomainProfile(context, domain, names[domain], rows, chart, domains)

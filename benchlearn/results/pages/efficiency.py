@@ -1,0 +1,115 @@
+"""Efficiency (DEA): a model's scores in the comparison and the unit's efficient peers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from benchlearn import charts
+from benchlearn.accounts.access import Perm, may
+from benchlearn.results.models import EfficiencyModel, EfficiencyScore
+from benchlearn.results.pages.context import Context, context_for
+from benchlearn.results.selectors import labels_from_names, member_ids, unit_names
+from benchlearn.units.models import Unit
+
+if TYPE_CHECKING:
+    from benchlearn.accounts.access import AnyUser
+
+
+@dataclass
+class EfficiencyRow:
+    label: str
+    own: bool
+    score: float | None
+    efficient: bool
+    excluded: str
+
+
+@dataclass
+class Peer:
+    label: str
+    weight: float
+    unit: Unit | None  # None where names are hidden: the peer's page is not linked
+
+
+@dataclass
+class EfficiencyPage:
+    context: Context
+    model: EfficiencyModel
+    model_name: str
+    inputs: list[str]
+    outputs: list[str]
+    own: EfficiencyRow | None
+    peers: list[Peer]
+    rows: list[EfficiencyRow]
+    chart: charts.Chart
+    models: list[EfficiencyModel]
+
+
+def efficiency_page_for(
+    user: AnyUser, unit: Unit, code: str, *, choice: str, year: str
+) -> EfficiencyPage:
+    """A DEA model's scores for the comparison's units, the unit's own score and its
+    efficient peers with their weights (who to learn from). Scores come from one
+    frontier of all units with the model's data in that year."""
+    context = context_for(user, unit, choice=choice, year=year)
+    model = EfficiencyModel.objects.filter(code=code).first()
+    if model is None:
+        raise Http404(_("There is no efficiency model %(code)s.") % {"code": code[:64]})
+    computation = context.computation
+    members = member_ids(context.comparison, unit, computation)
+    scores = {
+        s.unit_id: s
+        for s in EfficiencyScore.objects.filter(
+            computation=computation, model=model, period=context.year, unit_id__in=members
+        )
+    }
+    mine = scores.get(unit.pk)
+    weights = {int(pk): float(weight) for pk, weight in mine.peers} if mine else {}
+    weights.pop(unit.pk, None)
+    # Peers come from the frontier of all units. Where names are hidden, a peer in the
+    # comparison has the letter of its row and one outside it is said to be so; their
+    # pages are not linked.
+    labels = labels_from_names(
+        context.comparison, unit, unit_names([*members, unit.pk]), computation
+    )
+    rows = [
+        EfficiencyRow(labels[pk], pk == unit.pk, s.score, s.efficient, s.excluded)
+        for pk, s in scores.items()
+    ]
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.label))
+    own = next((r for r in rows if r.own), None)
+    peers = []
+    if weights:
+        peer_units = Unit.objects.in_bulk(list(weights)) if context.comparison.names_shown else {}
+        for pk, weight in weights.items():
+            peer = peer_units.get(pk)
+            openable = peer is not None and may(user, Perm.UNIT_VIEW, peer)
+            label = labels.get(pk) or (
+                peer.name if peer is not None else _("a unit outside this comparison")
+            )
+            peers.append(Peer(label, weight, peer if openable else None))
+        peers.sort(key=lambda p: (-p.weight, p.label))
+    language = get_language() or "pl"
+    name = model.name(language)
+    chart = charts.efficiency_chart(
+        title=_("%(model)s, %(year)s: %(group)s")
+        % {"model": name, "year": context.year, "group": context.comparison.label},
+        items=[charts.EfficiencyItem(r.label, r.score, r.efficient, r.own) for r in rows],
+    )
+    return EfficiencyPage(
+        context,
+        model,
+        name,
+        list(model.inputs),
+        list(model.outputs),
+        own,
+        peers,
+        rows,
+        chart,
+        list(EfficiencyModel.objects.order_by("code")),
+    )

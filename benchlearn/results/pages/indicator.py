@@ -1,0 +1,173 @@
+"""One indicator in the comparison: the units ranked, a bar chart and the years' box plots."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from benchlearn import charts
+from benchlearn.engine.stats import Position, ranks_in_group
+from benchlearn.results.pages.context import Context, context_for
+from benchlearn.results.selectors import (
+    IndicatorInfo,
+    Stat,
+    comparison_stats,
+    indicator_values,
+    labels_from_names,
+    member_ids,
+    place,
+    unit_names,
+    unit_results,
+)
+from benchlearn.units.models import Unit
+
+if TYPE_CHECKING:
+    from benchlearn.accounts.access import AnyUser
+
+
+@dataclass
+class MemberRow:
+    label: str
+    own: bool
+    value: float | None
+    position: Position | None
+    gap_median: float | None
+    gap_best: float | None
+
+
+@dataclass
+class IndicatorPage:
+    context: Context
+    indicator: IndicatorInfo
+    stat: Stat | None
+    rows: list[MemberRow]
+    bar: charts.Chart
+    box: charts.Chart
+    own_value: float | None
+    units_in_group: int = 0  # rows before a large group's table was cut
+
+    @property
+    def rows_left_out(self) -> int:
+        return self.units_in_group - len(self.rows)
+
+
+# A group larger than this shows the best and the worst few units and those around the
+# viewer's unit; the full table is a download (a page of 2,800 rows helps nobody).
+LARGE_GROUP = 60
+AROUND = 10
+
+
+def rows_shown(owns: list[bool]) -> list[int]:
+    """Which rows (ranked best first; ``owns`` marks the viewer's) a page lists."""
+    if len(owns) <= LARGE_GROUP:
+        return list(range(len(owns)))
+    own = next((i for i, mine in enumerate(owns) if mine), None)
+    keep = set(range(AROUND)) | set(range(len(owns) - AROUND, len(owns)))
+    if own is not None:
+        keep |= set(range(max(own - AROUND, 0), min(own + AROUND + 1, len(owns))))
+    return sorted(keep)
+
+
+def indicator_page_for(
+    user: AnyUser, unit: Unit, code: str, *, choice: str, year: str, every_row: bool = False
+) -> IndicatorPage:
+    """One indicator in the comparison: a large group's table is cut (``_shown``) unless
+    ``every_row`` (the table's download). Units are ranked at once from the group's
+    sorted values; only the rows listed get their full position."""
+    context = context_for(user, unit, choice=choice, year=year)
+    info = context.indicators.get(code)
+    if info is None:
+        raise Http404(_("There is no computed indicator %(code)s.") % {"code": code[:64]})
+    computation, comparison = context.computation, context.comparison
+    stats = comparison_stats(
+        comparison, unit, computation, {code: info}, context.years, sorted_values=[context.year]
+    )
+    stat = stats.get((code, context.year))
+    members = member_ids(comparison, unit, computation)
+    values = indicator_values(computation, info.pk, context.year, members)
+    present = [pk for pk in members if pk in values or pk == unit.pk]
+    # Letters are given over every member, so a unit has the same letter on every page.
+    labels = labels_from_names(comparison, unit, unit_names([*members, unit.pk]), computation)
+    value_of = np.array(
+        [_number_or_nan(values.get(pk, (None, ""))[0]) for pk in present], dtype=np.float64
+    )
+    has_value = ~np.isnan(value_of)
+    ranks = np.zeros(len(present), dtype=np.int64)
+    ranked = stat is not None and stat.n > 0 and info.polarity != "neutral"
+    if ranked and stat is not None:
+        ranks[has_value] = ranks_in_group(value_of[has_value], stat.values, info.polarity)
+    order = sorted(
+        range(len(present)),
+        key=lambda i: (
+            not (ranked and has_value[i]),
+            int(ranks[i]) if ranked and has_value[i] else 0,
+            -(value_of[i] if has_value[i] else 0.0),
+            labels[present[i]],
+        ),
+    )
+    owns = [present[i] == unit.pk for i in order]
+    shown = range(len(order)) if every_row else rows_shown(owns)
+    rows = []
+    for place_in_order in shown:
+        pk = present[order[place_in_order]]
+        value = values.get(pk, (None, ""))[0]
+        position = place(value, stat, info.polarity)
+        rows.append(
+            MemberRow(
+                label=labels[pk],
+                own=pk == unit.pk,
+                value=value,
+                position=position,
+                gap_median=position.gap_median_pct if position else None,
+                gap_best=position.gap_best_pct if position else None,
+            )
+        )
+    own_value = values.get(unit.pk, (None, ""))[0]
+    bar = charts.bar_chart(
+        title=_("%(indicator)s in %(year)s: %(group)s")
+        % {"indicator": info.name, "year": context.year, "group": comparison.label},
+        items=[
+            charts.BarItem(labels[present[i]], float(value_of[i]), present[i] == unit.pk)
+            for i in order
+            if has_value[i]
+        ],
+        median=stat.median if stat else None,
+        polarity=info.polarity,
+        decimals=info.decimals,
+        unit_of_measure=info.unit,
+    )
+    own_history = unit_results(computation, [unit.pk], [info.pk])
+    box = charts.box_plot(
+        title=_("%(indicator)s over the years: %(group)s")
+        % {"indicator": info.name, "group": comparison.label},
+        years=[
+            charts.YearSummary(
+                period=year,
+                min=s.minimum,
+                q1=s.q1,
+                median=s.median,
+                q3=s.q3,
+                max=s.maximum,
+                own=own_history.get((unit.pk, info.pk, year), (None, ""))[0],
+            )
+            for year in context.years
+            if (s := stats.get((code, year))) is not None and s.n > 0
+        ],
+        decimals=info.decimals,
+        unit_of_measure=info.unit,
+    )
+    # The chart's data table is cut as the page's (the chart itself shows every unit).
+    table_rows = bar.table.rows
+    cut = [table_rows[i] for i in rows_shown([r.own for r in table_rows])]
+    bar = dataclasses.replace(bar, table=charts.Table(bar.table.headers, cut))
+    return IndicatorPage(context, info, stat, rows, bar, box, own_value, len(present))
+
+
+def _number_or_nan(value: float | None) -> float:
+    return math.nan if value is None else value
