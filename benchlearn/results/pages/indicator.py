@@ -77,7 +77,7 @@ def rows_shown(owns: list[bool]) -> list[int]:
 def indicator_page_for(
     user: AnyUser, unit: Unit, code: str, *, choice: str, year: str, every_row: bool = False
 ) -> IndicatorPage:
-    """One indicator in the comparison: a large group's table is cut (``_shown``) unless
+    """One indicator in the comparison: a large group's table is cut (``rows_shown``) unless
     ``every_row`` (the table's download). Units are ranked at once from the group's
     sorted values; only the rows listed get their full position."""
     context = context_for(user, unit, choice=choice, year=year)
