@@ -43,19 +43,36 @@ def rows_write(model: type[Model], fields: Sequence[str], rows: Iterable[tuple[A
     columns = ", ".join(column_name(model, name) for name in fields)
     written = 0
     rows = iter(rows)
+    if connection.vendor == "postgresql":
+        return rows_copy(table, [column_name(model, name) for name in fields], rows)
     # One transaction: SQLite in autocommit would commit (and sync) every row.
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    written += 1
-            return written
         placeholders = ", ".join(["%s"] * len(fields))
         statement = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from _meta
         while batch := list(islice(rows, _BATCH)):
             cursor.executemany(statement, batch)
             written += len(batch)
+    return written
+
+
+def rows_copy(
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    types: Sequence[str] | None = None,
+) -> int:
+    """PostgreSQL: COPY ``rows`` into ``table`` (a quoted name: a model's table or a
+    temporary one) as ``columns`` (quoted), typed as ``types`` (SQL type names) where
+    the values alone do not say (a None); the number of rows written."""
+    written = 0
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        if types is not None:
+            copy.set_types(list(types))
+        for row in rows:
+            copy.write_row(row)
+            written += 1
     return written
 
 

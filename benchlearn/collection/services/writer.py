@@ -13,7 +13,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from benchlearn.accounts.models import User
-from benchlearn.bulk import column_name, rows_write, table_name
+from benchlearn.bulk import column_name, rows_copy, rows_write, table_name
 from benchlearn.catalogue.models import Variable
 from benchlearn.collection.models import (
     Submission,
@@ -239,7 +239,6 @@ def _changes_store_staged(changes: list[tuple[Any, ...]], recorded: _Recorded) -
     how) are sent once, not once per row, and the new values' ids never travel to Python
     and back: half the cells that COPY into both tables sent."""
     staged = connection.ops.quote_name("value_changes_staged")
-    columns = ", ".join(_CHANGE_ROW)
     definition = ", ".join(
         f"{name} {kind}" for name, kind in zip(_CHANGE_ROW, _CHANGE_ROW_TYPES, strict=True)
     )
@@ -255,10 +254,7 @@ def _changes_store_staged(changes: list[tuple[Any, ...]], recorded: _Recorded) -
     # savepoint=False: the caller's transaction if there is one (the table goes with it).
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {staged} ({definition}) ON COMMIT DROP")
-        with cursor.cursor.copy(f"COPY {staged} ({columns}) FROM STDIN") as copy:
-            copy.set_types(list(_CHANGE_ROW_TYPES))
-            for row in changes:
-                copy.write_row(row)
+        rows_copy(staged, _CHANGE_ROW, changes, types=_CHANGE_ROW_TYPES)
         if any(row[1] is not None for row in changes):
             cursor.execute(
                 f"WITH w AS (UPDATE {value} SET {v['value']} = s.value, "  # noqa: S608 - names from _meta
