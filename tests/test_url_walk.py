@@ -8,9 +8,11 @@ import datetime
 import re
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -276,9 +278,17 @@ def _parameters(programme, group) -> dict[str, str]:
     }
 
 
+@pytest.fixture(autouse=True)
+def _documents_in_a_temporary_folder(settings, tmp_path):
+    settings.DOCUMENTS_DIR = tmp_path / "documents"
+
+
 def _document_of(user, unit) -> Document:
-    """A finished PDF of the unit's report, asked for by ``user``."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as handle:
+    """A finished PDF of the unit's report, asked for by ``user``, in the site's
+    documents folder (a document is read from there, by name)."""
+    folder = Path(settings.DOCUMENTS_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(suffix=".pdf", dir=folder, delete=False) as handle:
         handle.write(b"%PDF-1.7\n")
     return Document.objects.create(
         kind="unit", unit=unit, requested_by=user, state="done", path=handle.name, file_name="a.pdf"

@@ -243,9 +243,10 @@ def check_indicator(page, base: str, unit: Unit, comparison: Comparison) -> None
             if label in by_name:
                 assert int(rank) == standing.of(by_name[label])["rank"]
     else:
-        # Letters are given over every member (the same letter on every page), so the
-        # units with a value have distinct letters among the first len(members) - 1.
-        letters = {chr(ord("A") + i) for i in range(len(comparison.members) - 1)}
+        # Letters are given over every member, the viewer's own unit included (a unit
+        # has the same letter for every viewer and on every page), so the other units
+        # with a value have distinct letters among the first len(members).
+        letters = {chr(ord("A") + i) for i in range(len(comparison.members))}
         assert len(labels) == standing.positions.height - 1 and labels <= letters, labels
     assert (LETTERS_NOTE in page.locator("main").inner_text()) != comparison.names_shown
     assert_names_hidden(page, unit, comparison)
