@@ -56,6 +56,8 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy benchlearn
 	$(BIN)/lint-imports
+	@# A module past ~500 lines becomes a package split by concern; 600 is the limit.
+	@find benchlearn -name '*.py' -not -path '*/migrations/*' -exec wc -l {} + | awk '$$2 != "total" && $$1 > 600 { print "over 600 lines, split it by concern: " $$2; bad = 1 } END { exit bad }'
 
 pytest-sqlite: install node_modules/.installed system
 	env -u DATABASE_URL $(BIN)/pytest
