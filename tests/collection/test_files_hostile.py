@@ -13,15 +13,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from benchlearn.collection.files.export import unit_template
+from benchlearn.collection.files.export import round_template, unit_template
 from benchlearn.collection.files.problems import Problem
 from benchlearn.collection.models import Value
 from tests.collection import hostile
 from tests.collection.conftest import dump, save
 from tests.collection.hostile.common import edu, with_sheet
+from tests.collection.hostile.rounds import round_cases
 from tests.conftest import client_for
 
 CASES = hostile.cases()
+ROUND_CASES = round_cases("2461011")  # unit A of tests/conftest.py
 
 
 @pytest.fixture
@@ -116,3 +118,53 @@ def test_the_upload_is_removed_when_the_import_fails_unexpectedly(
             url, {"file": SimpleUploadedFile(path.name, path.read_bytes())}
         )
     assert uploads.exists() and not list(uploads.iterdir())
+
+
+class PanicException(BaseException):
+    """What pyo3 raises when the Rust reader panics: a BaseException, not an Exception."""
+
+
+class PanickingReader:
+    @staticmethod
+    def from_path(_path: str) -> None:
+        raise PanicException("called `Option::unwrap()` on a `None` value")
+
+
+def test_a_panic_of_the_spreadsheet_reader_is_a_refusal(sub_a, template, tmp_path, monkeypatch):
+    monkeypatch.setattr("benchlearn.collection.files.xlsx_read.CalamineWorkbook", PanickingReader)
+    path = with_sheet("f.xlsx", edu('<c r="F2"><v>5</v></c>'))(tmp_path, template, "")
+    before = dump()
+    with pytest.raises(CommandError) as refused:
+        call_command("import-values", "--round", str(sub_a.round_id), "--file", str(path))
+    assert str(refused.value).splitlines()[1] == (
+        "“f.xlsx” could not be read as an Excel workbook (called `Option::unwrap()` on a "
+        "`None` value)."
+    )
+    assert dump() == before
+
+
+@pytest.mark.parametrize("case", ROUND_CASES, ids=[case.name for case in ROUND_CASES])
+def test_round_workbooks_through_the_command_line_and_the_web(
+    case, round_, sub_a, operator, template, tmp_path, uploads, capsys
+):
+    path = case.build(tmp_path, round_template(round_), sub_a.unit.teryt)
+    before = dump()
+    try:
+        call_command("import-values", "--round", str(round_.pk), "--file", str(path))
+    except CommandError as error:
+        assert case.refused, f"refused: {error}"
+        shown = str(error)
+    else:
+        assert not case.refused, "imported, but should have been refused"
+        shown = capsys.readouterr().out
+    check(case, shown, sub_a, before)
+    url = reverse("round-upload", args=[round_.pk])
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    response = client_for(operator).post(url, {"file": upload})
+    if case.refused:
+        assert response.status_code == 400
+        shown = "\n".join(str(Problem(**row)) for row in response.context["problems"])
+    else:
+        assert response.status_code == 302
+    check(case, shown, sub_a, before)
+    assert not list(uploads.iterdir())

@@ -8,8 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from tests.collection.hostile.common import (
+    MAIN,
     META,
     RELS,
+    SHEET,
     Case,
     edu,
     parts_of,
@@ -199,11 +201,45 @@ def far_meta(folder: Path, template: bytes, _teryt: str) -> Path:
     return zipped(folder / "daleko_meta.xlsx", parts)
 
 
+def shared_string_comment(folder: Path, template: bytes, _teryt: str) -> Path:
+    """A comment in a shared string (as Excel writes text) holding an escaped NUL."""
+    parts = parts_of(template)
+    parts["xl/sharedStrings.xml"] = (
+        f'<sst xmlns="{MAIN}" count="1" uniqueCount="1"><si><t>x_x0000_y</t></si></sst>'
+    ).encode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(
+        "</Relationships>",
+        f'<Relationship Type="{RELS}/sharedStrings" Target="sharedStrings.xml" Id="rId99"/>'
+        "</Relationships>",
+    ).encode()
+    types = parts["[Content_Types].xml"].decode()
+    parts["[Content_Types].xml"] = types.replace(
+        "</Types>",
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    ).encode()
+    parts[SHEET] = edu('<c r="F2"><v>5</v></c><c r="G2" t="s"><v>0</v></c>')
+    return zipped(folder / "wspolne.xlsx", parts)
+
+
 def sheet_cases() -> list[Case]:
     junk = sheet_xml(row(2, "EDU_EXP", '<c r="F2"><v>999</v></c>'))
     good = edu('<c r="F2"><v>5</v></c>')
     far = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    nul = "Sheet Data, cell G2: The cell holds a control character (code 0)"
     return [
+        Case(
+            "a NUL escaped (_x0000_) in a comment",
+            with_sheet("n1.xlsx", edu('<c r="F2"><v>5</v></c>' + text("G2", "a_x0000_b"))),
+            refused=(nul,),
+        ),
+        Case("a NUL escaped in a shared string", shared_string_comment, refused=(nul,)),
+        Case(
+            "a tab escaped (_x0009_) in a comment",
+            with_sheet("n3.xlsx", edu('<c r="F2"><v>6</v></c>' + text("G2", "a_x0009_b"))),
+            stored={"EDU_EXP": Decimal(6)},
+        ),
         Case(
             "a hidden sheet before the data",
             with_first_sheet("h1.xlsx", "hidden", junk),
