@@ -122,7 +122,12 @@ def _recover(pk: UUID) -> int:
         retried = recovery is not None and len(result.worker_ids) < recovery.attempts
         if recovery is not None:
             arguments = result.args_kwargs
-            recovery.handler(*arguments["args"], retried=retried, **arguments["kwargs"])
+            try:
+                with transaction.atomic():
+                    recovery.handler(*arguments["args"], retried=retried, **arguments["kwargs"])
+            except Exception:  # the task is failed all the same, never left running
+                logger.exception("task %s: its handler failed", pk)
+                retried = False
         if retried:
             result.status = TaskResultStatus.READY
             result.save(update_fields=["status"])

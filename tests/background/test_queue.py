@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from benchlearn.background import queue
 from benchlearn.background.models import WorkerBeat
 from benchlearn.background.queue import abandoned_recover
 from benchlearn.results.models import Computation, ComputationState
-from benchlearn.results.services import computation_request
+from benchlearn.results.services import computation_request, computation_task
 from tests.conftest import client_for
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -89,3 +90,14 @@ def test_the_page_of_queued_work_says_when_no_worker_runs(db, settings, operator
     assert hint not in client.get("/results/").content.decode()
     WorkerBeat.objects.update(beat_at=timezone.now() - datetime.timedelta(hours=1))
     assert hint in client.get("/results/", headers={"HX-Request": "true"}).content.decode()
+
+
+def test_a_task_whose_handler_fails_is_failed_all_the_same(running, monkeypatch):
+    def broken(computation_id, *, retried):
+        raise RuntimeError("the handler broke")
+
+    path = computation_task.module_path
+    monkeypatch.setitem(queue._recoveries, path, queue._Recovery(broken, attempts=2))
+    assert abandoned_recover() == 1
+    task = DBTaskResult.objects.get()
+    assert task.status == "FAILED" and "WorkerLost" in task.traceback
