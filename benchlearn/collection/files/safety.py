@@ -26,8 +26,9 @@ MB = 1024 * 1024
 # A workbook of values has a few dozen parts; more is not a workbook we wrote or Excel.
 MAX_PARTS = 10_000
 # Parts the reader loads whole when it opens the workbook (shared strings, styles,
-# the workbook's own part): bounded on their own, whatever the total allows.
-MAX_LOADED_PART = 64 * MB
+# the workbook's own part): bounded on their own, whatever the total allows. A million
+# tiny shared strings take about 100 MB in calamine (tests/collection/test_files_memory.py).
+MAX_LOADED_PART = 16 * MB
 _SIGNATURES = (
     b"\x89PNG",
     b"%PDF",

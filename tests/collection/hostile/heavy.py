@@ -12,6 +12,8 @@ from benchlearn.collection.files.problems import column_letter
 from tests.collection.corpus import zip_bomb
 from tests.collection.hostile import cases
 from tests.collection.hostile.common import (
+    MAIN,
+    RELS,
     SHEET,
     Case,
     csv_text,
@@ -68,6 +70,33 @@ def _long_text(ref: str, serial: int) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{letters}</t></is></c>'
 
 
+def shared_strings(name: str, count: int) -> Callable[[Path, bytes, str], Path]:
+    """The template with ``count`` tiny shared strings (a comment uses the first)."""
+
+    def build(folder: Path, template: bytes, _teryt: str) -> Path:
+        parts = parts_of(template)
+        parts[SHEET] = edu('<c r="F2"><v>5</v></c><c r="G2" t="s"><v>0</v></c>')
+        rels = parts["xl/_rels/workbook.xml.rels"].decode()
+        parts["xl/_rels/workbook.xml.rels"] = rels.replace(
+            "</Relationships>",
+            f'<Relationship Type="{RELS}/sharedStrings" Target="sharedStrings.xml" Id="rId99"/>'
+            "</Relationships>",
+        ).encode()
+        path = zipped(folder / name, parts)
+        with (
+            zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive,
+            archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as part,
+        ):
+            part.write(f'<sst xmlns="{MAIN}">'.encode())
+            for start in range(0, count, 10_000):
+                chunk = range(start, min(start + 10_000, count))
+                part.write("".join(f"<si><t>{n}</t></si>" for n in chunk).encode())
+            part.write(b"</sst>")
+        return path
+
+    return build
+
+
 def heavy_cases() -> list[Case]:
     """Files at the limits and beyond, for the memory bound (slow to build and read)."""
     far = "cell XFD1048576"
@@ -101,6 +130,16 @@ def heavy_cases() -> list[Case]:
                 "Sheet nieznane.csv, cell C2, variable V0: The round does not ask for V0",
                 "There are more than 1000 problems: the first 1000 are listed.",
             ),
+        ),
+        Case(
+            "700,000 shared strings",
+            shared_strings("wspolne.xlsx", 700_000),
+            stored={"EDU_EXP": Decimal(5)},
+        ),
+        Case(
+            "2,800,000 shared strings",
+            shared_strings("wspolne_duzo.xlsx", 2_800_000),
+            refused=("would unpack to 60 MB",),
         ),
         Case(
             "an honest zip bomb",
