@@ -110,7 +110,7 @@ class ProgressTotals:
     errors: int
     warnings: int
     units_with_errors: int
-    by_state: list[tuple[str, str, int]]  # (state, its label, units), in the states' order
+    by_state: list[tuple[str, str, int]]  # (state, its label, units) of the states present
 
 
 SORT_KEYS = {
@@ -169,7 +169,11 @@ def round_rows(
         errors=sum(row.errors for row in rows),
         warnings=sum(row.warnings for row in rows),
         units_with_errors=sum(1 for row in rows if row.errors),
-        by_state=[(state, str(label), states[state]) for state, label in SubmissionState.choices],
+        by_state=[
+            (state, str(label), states[state])
+            for state, label in SubmissionState.choices
+            if states[state]
+        ],
     )
     return rows, totals
 

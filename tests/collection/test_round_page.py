@@ -147,6 +147,9 @@ def test_the_table_comes_a_page_at_a_time_with_totals_of_all_units(
     assert set(rows_of(first)[:2]) == {TERYT_A, many_units[1].teryt}
     assert "14 units: 2 of 56 values filled." in first
     assert "1 error in 1 units" in first
+    totals = first.split('class="progress-totals">')[1].split("</p>")[0]
+    assert re.search(r'state-draft">[^<]+</span> 14', totals)
+    assert "state-submitted" not in totals  # no unit has submitted: not listed
     assert "units 1–5 of 14" in first
     assert "?sort=filled&amp;dir=desc&amp;page=2" in first  # the order is kept
     last = client.get(f"/rounds/{round_.pk}/?sort=filled&dir=desc&page=3").text
