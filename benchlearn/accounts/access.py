@@ -158,14 +158,30 @@ def unit_registry_for(user: AnyUser) -> QuerySet[Unit]:
 
 
 def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
+    scope = unit_scope_of(user)
+    return Unit.objects.all() if scope is None else scope.distinct()
+
+
+def unit_scope_of(user: AnyUser) -> QuerySet[Unit] | None:
+    """The units whose data ``user`` reads (their own, their groups' as moderator), to
+    filter other lists by; None for operators, who read every unit (no filter at all)."""
     account = active_account(user)
     if account is None:
         return Unit.objects.none()
     if account.is_operator:
-        return Unit.objects.all()
+        return None
     return Unit.objects.filter(
         Q(memberships__user_id=account.pk) | Q(exchange_groups__moderator_id=account.pk)
-    ).distinct()
+    )
+
+
+def may_follow_work(user: AnyUser, started_by_id: int | None) -> bool:
+    """Whether ``user`` follows a piece of background work (an import): the person who
+    started it, and operators."""
+    account = active_account(user)
+    if account is None:
+        return False
+    return account.is_operator or account.pk == started_by_id
 
 
 def groups_visible_to(user: AnyUser) -> QuerySet[ExchangeGroup]:

@@ -17,7 +17,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from benchlearn.accounts.access import Perm, active_account, may, require_seen
+from benchlearn.accounts.access import Perm, may, require_seen, unit_scope_of
 from benchlearn.catalogue.models import (
     IndicatorSet,
     IndicatorSetVersion,
@@ -176,22 +176,10 @@ def units_by_filter(*, kind: str = "", voivodeship: str = "") -> list[Unit]:
 # --- lookups with access checks -------------------------------------------------------
 
 
-def _unit_ids_visible(user: AnyUser) -> QuerySet[Unit] | None:
-    """Units whose submissions ``user`` may see; None for operators (all of them)."""
-    account = active_account(user)
-    if account is None:
-        return Unit.objects.none()
-    if account.is_operator:
-        return None
-    return Unit.objects.filter(
-        Q(memberships__user_id=account.pk) | Q(exchange_groups__moderator_id=account.pk)
-    )
-
-
 def rounds_visible_to(user: AnyUser) -> QuerySet[Round]:
     """Rounds the user may open: all for operators, otherwise rounds in which a unit
     they act for (or moderate) takes part, once opened."""
-    units = _unit_ids_visible(user)
+    units = unit_scope_of(user)
     if units is None:
         return Round.objects.all()
     return Round.objects.filter(units__in=units).exclude(state=RoundState.DRAFT).distinct()
@@ -216,7 +204,7 @@ def submissions_visible_to(user: AnyUser, round_: Round | None = None) -> QueryS
     submissions = Submission.objects.select_related("unit", "round")
     if round_ is not None:
         submissions = submissions.filter(round=round_)
-    units = _unit_ids_visible(user)
+    units = unit_scope_of(user)
     if units is None:
         return submissions
     return submissions.filter(unit__in=units).exclude(round__state=RoundState.DRAFT).distinct()

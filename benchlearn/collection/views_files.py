@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
-from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, may, require
+from benchlearn.accounts.access import (
+    AuthenticatedHttpRequest,
+    Perm,
+    may_follow_work,
+    require,
+)
 from benchlearn.collection.files.export import round_csv, round_template, unit_template
 from benchlearn.collection.files.importer import FileImport, import_file
 from benchlearn.collection.files.jobs import import_job_create, problem_rows, upload_store
@@ -145,7 +150,7 @@ def import_job_get_for_user(user: AnyUser, job_id: int) -> ImportJob:
     """The import job, for the person who uploaded the file and for operators; 404 for
     anyone else, as for an import that does not exist."""
     job = ImportJob.objects.filter(pk=job_id).select_related("round", "unit").first()
-    if job is None or (job.created_by_id != user.pk and not may(user, Perm.COLLECTION_MANAGE)):
+    if job is None or not may_follow_work(user, job.created_by_id):
         raise Http404(_("There is no import number %(id)s that you may open.") % {"id": job_id})
     return job
 
