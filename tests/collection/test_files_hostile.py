@@ -94,6 +94,8 @@ def test_through_the_web(case, sub_a, participant_a, template, tmp_path, uploads
         if problems:
             shown = "\n".join(str(Problem(**row)) for row in problems)
             assert problems[0]["message"] in page
+            if problems[0]["line"]:  # a CSV line that could not be split into cells
+                assert f"line {problems[0]['line']}" in page
         else:  # refused by the form, before the file is stored
             shown = "\n".join(response.context["form"].errors["file"])
             assert shown in page

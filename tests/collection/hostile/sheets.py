@@ -3,6 +3,7 @@ hidden sheets, cells far away, damaged XML."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -223,12 +224,26 @@ def shared_string_comment(folder: Path, template: bytes, _teryt: str) -> Path:
     return zipped(folder / "wspolne.xlsx", parts)
 
 
+def prefixed_workbook(folder: Path, template: bytes, _teryt: str) -> Path:
+    """The workbook's own part and the data sheet with every element prefixed x:."""
+    parts = parts_of(template)
+    book = parts["xl/workbook.xml"].decode().replace(f'xmlns="{MAIN}"', f'xmlns:x="{MAIN}"')
+    parts["xl/workbook.xml"] = re.sub(r"<(/?)(?=[A-Za-z])", r"<\1x:", book).encode()
+    parts[SHEET] = edu('<x:c r="F2"><x:v>11</x:v></x:c>', p="x:")
+    return zipped(folder / "prefiksy.xlsx", parts)
+
+
 def sheet_cases() -> list[Case]:
     junk = sheet_xml(row(2, "EDU_EXP", '<c r="F2"><v>999</v></c>'))
     good = edu('<c r="F2"><v>5</v></c>')
     far = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
     nul = "Sheet Data, cell G2: The cell holds a control character (code 0)"
     return [
+        Case(
+            "the workbook's part with x: prefixes",
+            prefixed_workbook,
+            stored={"EDU_EXP": Decimal(11)},
+        ),
         Case(
             "a NUL escaped (_x0000_) in a comment",
             with_sheet("n1.xlsx", edu('<c r="F2"><v>5</v></c>' + text("G2", "a_x0000_b"))),
