@@ -14,8 +14,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from benchlearn.collection.files.export import round_template, unit_template
+from benchlearn.collection.files.jobs import import_job_run
 from benchlearn.collection.files.problems import Problem
-from benchlearn.collection.models import Value
+from benchlearn.collection.models import ImportJob, ImportJobState, Value
 from tests.collection import hostile
 from tests.collection.conftest import dump, save
 from tests.collection.hostile.common import edu, with_sheet
@@ -168,5 +169,28 @@ def test_round_workbooks_through_the_command_line_and_the_web(
         shown = "\n".join(str(Problem(**row)) for row in response.context["problems"])
     else:
         assert response.status_code == 302
+    check(case, shown, sub_a, before)
+    assert not list(uploads.iterdir())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_through_a_background_import(
+    case, sub_a, participant_a, template, tmp_path, uploads, settings
+):
+    """A large upload is imported by a worker: the same outcome, kept with the job."""
+    settings.COLLECTION_IMPORT_SYNC_BYTES = 0  # every file is "large"
+    path = case.build(tmp_path, template, sub_a.unit.teryt)
+    before = dump()
+    url = reverse("values-upload", args=[sub_a.round_id, sub_a.unit.teryt])
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    response = client_for(participant_a).post(url, {"file": upload})
+    job = ImportJob.objects.first()
+    if job is None:  # refused by the form before anything is stored (an empty file)
+        assert case.refused and response.status_code == 200
+        return
+    assert import_job_run(job.pk) is not None
+    job.refresh_from_db()
+    shown = "\n".join(str(Problem(**row)) for row in job.problems)
+    assert job.state == (ImportJobState.FAILED if case.refused else ImportJobState.DONE), shown
     check(case, shown, sub_a, before)
     assert not list(uploads.iterdir())
