@@ -81,7 +81,7 @@ def read_workbook(path: Path, name: str) -> Workbook:
 
 def _read(path: Path, name: str) -> Workbook:
     with zipfile.ZipFile(path) as archive:
-        entries = {entry.name: entry for entry in sheet_entries(archive, name)}
+        entries = {entry.name: entry for entry in sheet_entries(archive)}
         shared, escaped = shared_lengths(archive)
         book = CalamineWorkbook.from_path(str(path))
         try:

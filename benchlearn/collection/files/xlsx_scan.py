@@ -75,7 +75,7 @@ def _local(name: str) -> str:
     return name.rpartition(" ")[2]
 
 
-def sheet_entries(archive: zipfile.ZipFile, name: str) -> list[SheetEntry]:
+def sheet_entries(archive: zipfile.ZipFile) -> list[SheetEntry]:
     """Sheets of the workbook part, in order, with their state and XML part."""
     found: list[tuple[str, str, str]] = []
 

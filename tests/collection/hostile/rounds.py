@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.collection.hostile.common import Case, text, with_sheet
+from tests.collection.hostile.common import MAIN, Case, text, with_sheet
 from tests.collection.hostile.sheets import with_first_sheet
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 # The round of the collection tests: its variables in the workbook's order.
 CODES = ("EDU_EXP", "NEW_PUPILS", "SUBSIDY", "TEACHERS")
 
