@@ -1,5 +1,5 @@
 """The memory of an import stays bounded whatever the file: a single cell far away, a
-lying dimension or zip directory, a million cells, text up to the limits. The imports
+lying dimension or zip directory, 750,000 cells, text up to the limits. The imports
 run in a process of their own (a fresh SQLite database), which reports its peak
 resident memory: a resource bound, not a timing."""
 

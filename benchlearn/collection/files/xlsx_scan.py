@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 
 from benchlearn.collection.files.problems import FileRefused, Problem, column_letter
 
-# A round workbook of 2,477 gminas × 400 variables is a million cells. Calamine and the
-# Python rows take up to 140 bytes a cell (short texts): with the text bound, an import
+# A round workbook of 2,477 gminas × 300 variables is 750,000 cells (a national round
+# asks for about 80). Calamine and the Python rows take up to 155 bytes a cell (short
+# texts), on top of a process of about 110 MB: with the text bound, an import
 # stays under 300 MB (tests/collection/test_files_memory.py).
-MAX_CELLS = 1_000_000
+MAX_CELLS = 750_000
 MAX_TEXT = 16 * 1024 * 1024  # characters in the cells of a sheet
 MAX_SPECIAL_CELLS = 10_000  # errors and uncomputed formulas put back by the scan
 MAX_SHEETS = 1_000
