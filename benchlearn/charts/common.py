@@ -203,29 +203,32 @@ def ranked_bar_layers(
 
 def median_layers(median: float, decimals: int) -> list[dict[str, Any]]:
     text = gettext("median %(value)s") % {"value": _number(median, decimals)}
-    return [
-        {
-            "data": {"values": [{"median": median, "text": text}]},
-            "layer": [
-                {
-                    "mark": {
-                        "type": "rule",
-                        "color": INK,
-                        "strokeDash": [6, 4],
-                        "strokeWidth": 1.5,
-                    },
-                    "encoding": {"x": {"field": "median", "type": "quantitative"}},
+    return [median_rule(median, text)]
+
+
+def median_rule(median: float, text: str) -> dict[str, Any]:
+    """A dashed vertical rule at the median, labelled with ``text`` above the plot."""
+    return {
+        "data": {"values": [{"median": median, "text": text}]},
+        "layer": [
+            {
+                "mark": {
+                    "type": "rule",
+                    "color": INK,
+                    "strokeDash": [6, 4],
+                    "strokeWidth": 1.5,
                 },
-                {
-                    "mark": {"type": "text", "baseline": "bottom", "dy": -4, "y": 0},
-                    "encoding": {
-                        "x": {"field": "median", "type": "quantitative"},
-                        "text": {"field": "text"},
-                    },
+                "encoding": {"x": {"field": "median", "type": "quantitative"}},
+            },
+            {
+                "mark": {"type": "text", "baseline": "bottom", "dy": -4, "y": 0},
+                "encoding": {
+                    "x": {"field": "median", "type": "quantitative"},
+                    "text": {"field": "text"},
                 },
-            ],
-        }
-    ]
+            },
+        ],
+    }
 
 
 def vega_spec(

@@ -16,6 +16,7 @@ from benchlearn.charts.common import (
     Table,
     TableRow,
     make_chart,
+    median_rule,
     number_formatter,
     vega_spec,
 )
@@ -105,27 +106,7 @@ def profile_chart(
                 "x2": {"field": "position"},
             },
         },
-        {
-            "data": {"values": [{"centre": centre, "text": gettext("group median")}]},
-            "layer": [
-                {
-                    "mark": {
-                        "type": "rule",
-                        "color": INK,
-                        "strokeDash": [6, 4],
-                        "strokeWidth": 1.5,
-                    },
-                    "encoding": {"x": {"field": "centre", "type": "quantitative"}},
-                },
-                {
-                    "mark": {"type": "text", "baseline": "bottom", "dy": -4, "y": 0},
-                    "encoding": {
-                        "x": {"field": "centre", "type": "quantitative"},
-                        "text": {"field": "text"},
-                    },
-                },
-            ],
-        },
+        median_rule(centre, gettext("group median")),
         {
             "transform": [{"filter": "isValid(datum.position)"}],
             "mark": {"type": "point", "filled": True, "size": 90, "fill": FILL_OWN, "stroke": INK},
