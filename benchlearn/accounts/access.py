@@ -17,7 +17,14 @@ Rules
   (but not enter it);
 - participant of a unit: view, fill in and submit the unit's submissions in collection
   rounds; moderator: view the submissions of the group's units; only operators run
-  rounds and return, approve or reopen submissions (SUBMISSION_*, COLLECTION_MANAGE);
+  rounds and reopen submissions (SUBMISSION_*, COLLECTION_MANAGE);
+- returning and approving a submission (``may_review``): operators, and the moderator
+  of a group the unit belongs to when the group's programme lets its moderators
+  review their members' data (``Programme.moderators_review``);
+- a round with internal sign-off (``signoff_steps``): the unit's operational level
+  enters data, the middle level also submits them for sign-off, the strategic level
+  also confirms and sends them to the office (or sends them back inside the unit);
+  without it every participant of the unit may submit;
 - anyone else, including other units' participants: nothing that a unit has not
   published.
 
@@ -39,7 +46,7 @@ import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -49,7 +56,7 @@ from django.utils.translation import gettext as _
 
 from benchlearn.accounts.models import User
 from benchlearn.groups.models import ExchangeGroup
-from benchlearn.units.models import Unit, UnitMembership
+from benchlearn.units.models import Level, Unit, UnitMembership
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -70,6 +77,8 @@ class Perm(StrEnum):
     SUBMISSION_VIEW = "submission.view"
     SUBMISSION_EDIT = "submission.edit"
     COLLECTION_MANAGE = "collection.manage"
+    # Returning and approving a unit's submission (target: the unit): see may_review.
+    SUBMISSION_REVIEW = "submission.review"
 
 
 def active_account(user: AnyUser) -> User | None:
@@ -83,6 +92,13 @@ def _is_member(user: User, unit: Unit) -> bool:
 
 def _moderates_unit(user: User, unit: Unit) -> bool:
     return ExchangeGroup.objects.filter(moderator_id=user.pk, units=unit).exists()
+
+
+def _reviews_unit(user: User, unit: Unit) -> bool:
+    """A moderator of one of the unit's groups whose programme lets moderators review."""
+    return ExchangeGroup.objects.filter(
+        moderator_id=user.pk, units=unit, programme__moderators_review=True
+    ).exists()
 
 
 def may(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = None) -> bool:
@@ -103,6 +119,8 @@ def may(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = None) -
         case Perm.SUBMISSION_EDIT, Unit():
             # Whether the submission's state still allows editing is the services' call.
             return _is_member(account, target)
+        case Perm.SUBMISSION_REVIEW, Unit():
+            return _reviews_unit(account, target)
         case Perm.GROUP_VIEW, ExchangeGroup():
             return (
                 target.moderator_id == account.pk
@@ -115,6 +133,67 @@ def may(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = None) -
             # it; editing (CATALOGUE_EDIT) is for operators only.
             return True
     return False
+
+
+class _OfUnit(Protocol):
+    """A unit's submission in a round (``collection.models.Submission``, a layer above)."""
+
+    @property
+    def unit(self) -> Unit: ...
+
+
+def may_review(user: AnyUser, submission: _OfUnit) -> bool:
+    """Whether ``user`` may return and approve ``submission`` (and see the reviewer's
+    view of it): operators always; the moderator of a group of the submission's unit
+    when the group's programme lets its moderators return and approve their members'
+    data. Nobody else, whatever their role elsewhere. Whether the submission's state
+    allows the step is the services' call."""
+    return may(user, Perm.SUBMISSION_REVIEW, submission.unit)
+
+
+class SignoffStep(StrEnum):
+    """What a participant may do with the unit's data in a round with internal sign-off."""
+
+    ENTER = "enter"  # type in and save values
+    REQUEST = "request"  # submit for the strategic level's sign-off
+    CONFIRM = "confirm"  # confirm and send to the office, or send back inside the unit
+
+
+LEVEL_STEPS: dict[str, frozenset[SignoffStep]] = {
+    Level.OPERATIONAL: frozenset({SignoffStep.ENTER}),
+    Level.MIDDLE: frozenset({SignoffStep.ENTER, SignoffStep.REQUEST}),
+    Level.STRATEGIC: frozenset({SignoffStep.ENTER, SignoffStep.REQUEST, SignoffStep.CONFIRM}),
+}
+
+
+def signoff_steps(user: AnyUser, unit: Unit) -> frozenset[SignoffStep]:
+    """The steps ``user`` may take with ``unit``'s data where the round asks for internal
+    sign-off: by their level in the unit (the highest, if they hold several seats);
+    operators every step (the office acts for a unit on its request); nobody else any."""
+    account = active_account(user)
+    if account is None:
+        return frozenset()
+    if account.is_operator:
+        return LEVEL_STEPS[Level.STRATEGIC]
+    levels = UnitMembership.objects.filter(user_id=account.pk, unit=unit).values_list(
+        "level", flat=True
+    )
+    return frozenset().union(*(LEVEL_STEPS.get(level, frozenset()) for level in levels))
+
+
+def may_send(user: AnyUser, unit: Unit, *, internal_signoff: bool) -> bool:
+    """Whether ``user`` may send ``unit``'s data to the office (submit them): any
+    participant of the unit, or, with internal sign-off, only its strategic level."""
+    if internal_signoff:
+        return SignoffStep.CONFIRM in signoff_steps(user, unit)
+    return may(user, Perm.SUBMISSION_EDIT, unit)
+
+
+def require_review(user: AnyUser, submission: _OfUnit) -> None:
+    """PermissionDenied unless ``may_review`` (the caller has already made sure the
+    user sees the submission at all: 404 otherwise)."""
+    if not may_review(user, submission):
+        raise PermissionDenied(_("You may not return or approve the data of this unit."))
 
 
 def require(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = None) -> None:

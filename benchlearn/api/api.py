@@ -32,6 +32,7 @@ from benchlearn.api.schemas import (
     UnitOut,
     VariableOut,
 )
+from benchlearn.api.submissions import router as submissions_router
 from benchlearn.catalogue.models import IndicatorVersion, Variable
 from benchlearn.catalogue.selectors import (
     current_versions,
@@ -261,3 +262,7 @@ def token_revoke_current(request: HttpRequest) -> Status[None]:
         raise Http404(_("This request was not sent with a token."))
     api_token_revoke(token=token, by=_user(request), via="api")
     return Status(204, None)
+
+
+# Registered last: the router's endpoints use the handlers above.
+api.add_router("/", submissions_router)

@@ -58,6 +58,14 @@ class Round(models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Data leave a unit only when its strategic-level participant confirms them: the
+    # operational level enters, the middle level submits for sign-off, the strategic
+    # level confirms and sends (``access.signoff_steps``).
+    internal_signoff = models.BooleanField(
+        _("internal sign-off by the strategic level"),
+        default=False,
+        help_text=_("Data leave a unit only when its strategic-level participant confirms them."),
+    )
 
     class Meta:
         verbose_name = _("collection round")
@@ -70,11 +78,15 @@ class Round(models.Model):
 
 class SubmissionState(models.TextChoices):
     DRAFT = "draft", _("draft")
+    # Internal sign-off: submitted inside the unit, waiting for its strategic level.
+    SIGNOFF = "signoff", _("awaiting internal sign-off")
     SUBMITTED = "submitted", _("submitted")
     RETURNED = "returned", _("returned for correction")
     APPROVED = "approved", _("approved")
 
 
+# What the office sees as still open when a round closes.
+OPEN_STATES = (SubmissionState.DRAFT, SubmissionState.RETURNED, SubmissionState.SIGNOFF)
 EDITABLE_STATES = (SubmissionState.DRAFT, SubmissionState.RETURNED)
 
 
@@ -303,9 +315,13 @@ class ReturnComment(models.Model):
 
 
 class SubmissionEvent(models.Model):
-    """A step of a submission's workflow: submitted, returned, approved, reopened."""
+    """A step of a submission's workflow: submitted, returned, approved, reopened; and,
+    with internal sign-off, submitted for sign-off, confirmed and sent, or sent back."""
 
     class Kind(models.TextChoices):
+        TO_SIGNOFF = "to_signoff", _("submitted for internal sign-off")
+        SIGNED_OFF = "signed_off", _("confirmed and sent by the strategic level")
+        SENT_BACK = "sent_back", _("sent back inside the unit")
         SUBMITTED = "submitted", _("submitted")
         RETURNED = "returned", _("returned for correction")
         APPROVED = "approved", _("approved")
@@ -332,6 +348,38 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}: {self.kind}"
+
+
+class RoundEvent(models.Model):
+    """A step of a round: opened, closed, reopened (with the reason)."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("opened")
+        CLOSED = "closed", _("closed")
+        REOPENED = "reopened", _("reopened")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("step"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    # The units whose forms were still open when the round closed (names, as they were).
+    open_units = models.JSONField(_("units with open forms"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("round step")
+        verbose_name_plural = _("round steps")
+        ordering = ["round", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.kind}"
 
 
 class ImportJobState(models.TextChoices):
@@ -377,6 +425,9 @@ class ImportJob(models.Model):
     total = models.PositiveIntegerField(_("units in the file"), default=0)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     changed = models.PositiveIntegerField(_("values changed"), default=0)
+    # Rows of units whose submissions are locked (submitted, approved) and whose values
+    # in the file are what is stored: left alone, and listed (TERYT, name, state).
+    skipped = models.JSONField(_("rows skipped"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -17,7 +17,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from benchlearn.accounts.access import Perm, may, require_seen, unit_scope_of
+from benchlearn.accounts.access import Perm, may, may_review, require_seen, unit_scope_of
 from benchlearn.catalogue.models import (
     IndicatorSet,
     IndicatorSetVersion,
@@ -257,11 +257,12 @@ def submission_capabilities(user: AnyUser, submission: Submission) -> dict[str, 
     is_open = submission.round.state == RoundState.OPEN
     editable = is_open and submission.is_editable
     manage = may(user, Perm.COLLECTION_MANAGE)
+    review = may_review(user, submission)
     return {
         "edit": editable and may(user, Perm.SUBMISSION_EDIT, submission.unit),
         "submit": editable and may(user, Perm.SUBMISSION_EDIT, submission.unit),
-        "return": manage and is_open and submission.state == SubmissionState.SUBMITTED,
-        "approve": manage and submission.state == SubmissionState.SUBMITTED,
+        "return": review and is_open and submission.state == SubmissionState.SUBMITTED,
+        "approve": review and submission.state == SubmissionState.SUBMITTED,
         "reopen": manage
         and is_open
         and submission.state in (SubmissionState.SUBMITTED, SubmissionState.APPROVED),

@@ -6,8 +6,17 @@ from django.http import HttpRequest
 
 from benchlearn.accounts.admin import ADMIN
 from benchlearn.accounts.models import User
-from benchlearn.groups.models import ExchangeGroup
+from benchlearn.groups.models import ExchangeGroup, Programme
 from benchlearn.groups.services import group_units_set, group_update
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin[Programme]):
+    """A programme and its settings; its groups choose it on their own form."""
+
+    list_display = ["name", "first_year", "last_year", "moderators_review", "anonymised_default"]
+    list_filter = ["moderators_review"]
+    search_fields = ["name"]
 
 
 @admin.register(ExchangeGroup)
@@ -15,8 +24,8 @@ class ExchangeGroupAdmin(admin.ModelAdmin[ExchangeGroup]):
     """Moderator, members and anonymity change through the services, which record each
     change of them."""
 
-    list_display = ["name", "service", "cycle_start", "moderator", "anonymised"]
-    list_filter = ["service", "cycle_start"]
+    list_display = ["name", "programme", "service", "cycle_start", "moderator", "anonymised"]
+    list_filter = ["programme", "service", "cycle_start"]
     search_fields = ["name", "service"]
     autocomplete_fields = ["moderator", "units"]
 

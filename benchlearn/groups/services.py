@@ -8,7 +8,7 @@ from django.db import transaction
 
 from benchlearn.accounts.models import AccessChangeKind, User
 from benchlearn.accounts.services import NO, YES, access_change_record
-from benchlearn.groups.models import ExchangeGroup
+from benchlearn.groups.models import ExchangeGroup, Programme
 from benchlearn.units.models import Unit
 
 MEMBER = "member"
@@ -22,12 +22,16 @@ def group_create(
     cycle_start: int,
     moderator: User | None,
     units: Iterable[Unit] = (),
-    anonymised: bool = False,
+    anonymised: bool | None = None,
+    programme: Programme | None = None,
     by: User | None = None,
     via: str = "",
 ) -> ExchangeGroup:
+    """A new group; ``anonymised`` None: the programme's default (else not anonymised)."""
+    if anonymised is None:
+        anonymised = programme.anonymised_default if programme is not None else False
     group = ExchangeGroup.objects.create(
-        name=name, service=service, cycle_start=cycle_start, moderator=None
+        name=name, service=service, cycle_start=cycle_start, moderator=None, programme=programme
     )
     group_update(group=group, moderator=moderator, anonymised=anonymised, by=by, via=via)
     group_units_set(group=group, units=units, by=by, via=via)
@@ -111,3 +115,23 @@ def group_units_set(
             via=via,
         )
     return group
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    name: str,
+    first_year: int,
+    last_year: int,
+    moderators_review: bool = False,
+    anonymised_default: bool = False,
+) -> Programme:
+    if last_year < first_year:
+        raise ValueError("last_year before first_year")
+    return Programme.objects.create(
+        name=name,
+        first_year=first_year,
+        last_year=last_year,
+        moderators_review=moderators_review,
+        anonymised_default=anonymised_default,
+    )

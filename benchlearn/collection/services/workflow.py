@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benchlearn.accounts.access import Perm, require
+from benchlearn.accounts.access import Perm, require, require_review
 from benchlearn.accounts.models import User
 from benchlearn.collection.models import (
     EDITABLE_STATES,
@@ -91,8 +91,9 @@ def submission_return(
     *, submission: Submission, operator: User, comments: Mapping[str, str]
 ) -> Submission:
     """Return a submitted submission for correction, with a comment per variable
-    (code → text; at least one)."""
-    require(operator, Perm.COLLECTION_MANAGE)
+    (code → text; at least one). ``operator``: the reviewer (``access.may_review``: the
+    office, or the group's moderator where the programme allows it)."""
+    require_review(operator, submission)
     submission = locked_submission(submission)
     if submission.state != SubmissionState.SUBMITTED:
         raise CollectionError(_("Only a submitted submission can be returned."))
@@ -126,8 +127,9 @@ def submission_approve(*, submission: Submission, operator: User) -> Submission:
     """Approve a submitted submission: its values feed the engine and are locked until
     an operator reopens it. Allowed in an open or closed round. The results are not
     computed here (``benchlearn.results`` reads collection, not the other way round):
-    whoever approves asks for a computation, as the approval page does."""
-    require(operator, Perm.COLLECTION_MANAGE)
+    whoever approves asks for a computation, as the approval page does. ``operator``:
+    the reviewer (``access.may_review``)."""
+    require_review(operator, submission)
     submission = locked_submission(submission)
     if submission.state != SubmissionState.SUBMITTED:
         raise CollectionError(_("Only a submitted submission can be approved."))

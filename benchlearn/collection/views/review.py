@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, require
+from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, require, require_review
 from benchlearn.collection import pages
 from benchlearn.collection.forms import (
     ReturnForm,
@@ -38,8 +38,8 @@ from benchlearn.results.services import computation_request
 def submission_return_view(
     request: AuthenticatedHttpRequest, round_id: int, teryt: str
 ) -> HttpResponse:
-    require(request.user, Perm.COLLECTION_MANAGE)
     submission = submission_of_unit_get_for_user(request.user, round_id, teryt)
+    require_review(request.user, submission)
     variables = round_variables(submission.round)
     form = ReturnForm(request.POST or None, variables=variables)
     problems: list[str] = []
@@ -83,8 +83,8 @@ def submission_return_view(
 def submission_approve_view(
     request: AuthenticatedHttpRequest, round_id: int, teryt: str
 ) -> HttpResponse:
-    require(request.user, Perm.COLLECTION_MANAGE)
     submission = submission_of_unit_get_for_user(request.user, round_id, teryt)
+    require_review(request.user, submission)
     try:
         submission_approve(submission=submission, operator=request.user)
     except CollectionError as error:
