@@ -52,6 +52,15 @@ class RoundForm(forms.Form):
         initial=Decimal(30),
         localize=True,
     )
+    internal_signoff = forms.BooleanField(
+        label=gettext_lazy("Internal sign-off by the strategic level"),
+        help_text=gettext_lazy(
+            "The data leave a unit only when its strategic-level participant confirms "
+            "them: the operational level enters, the middle level submits for sign-off, "
+            "the strategic level confirms and sends."
+        ),
+        required=False,
+    )
     units_by = forms.ChoiceField(
         label=gettext_lazy("Choose the units"),
         choices=[

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,17 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from benchlearn.accounts.access import Perm, may, may_review, require_seen, unit_scope_of
+from benchlearn.accounts.access import (
+    Perm,
+    SignoffStep,
+    active_account,
+    may,
+    may_review,
+    may_send,
+    require_seen,
+    signoff_steps,
+    unit_scope_of,
+)
 from benchlearn.catalogue.models import (
     IndicatorSet,
     IndicatorSetVersion,
@@ -26,8 +37,10 @@ from benchlearn.catalogue.models import (
     Variable,
 )
 from benchlearn.collection.models import (
+    OPEN_STATES,
     ReturnComment,
     Round,
+    RoundEvent,
     RoundState,
     Submission,
     SubmissionEvent,
@@ -37,7 +50,7 @@ from benchlearn.collection.models import (
 )
 from benchlearn.engine.formula import FormulaError, parse, references
 from benchlearn.groups.models import ExchangeGroup
-from benchlearn.units.models import ContextValue, Unit
+from benchlearn.units.models import ContextValue, Level, Unit, UnitMembership
 
 if TYPE_CHECKING:
     from benchlearn.accounts.access import AnyUser
@@ -200,6 +213,22 @@ def round_get_for_user(user: AnyUser, round_id: int) -> Round:
     return round_
 
 
+def round_open_submissions(round_: Round) -> list[Submission]:
+    """The round's forms still open in their units (draft, returned, awaiting sign-off):
+    what closing the round leaves unsent, for the confirmation to name."""
+    return list(
+        Submission.objects.filter(round=round_, state__in=OPEN_STATES)
+        .select_related("unit")
+        .order_by("unit__name", "unit__teryt")
+    )
+
+
+def round_events(round_: Round) -> list[RoundEvent]:
+    """The round's history: opened, closed (with the forms then still open), reopened
+    (with the reason)."""
+    return list(round_.events.select_related("by"))
+
+
 def submissions_visible_to(user: AnyUser, round_: Round | None = None) -> QuerySet[Submission]:
     submissions = Submission.objects.select_related("unit", "round")
     if round_ is not None:
@@ -253,20 +282,73 @@ def submission_of_unit_get_for_user(
 
 
 def submission_capabilities(user: AnyUser, submission: Submission) -> dict[str, bool]:
-    """What the page may offer: edit, submit, return, approve, reopen."""
+    """What the page may offer: edit, submit, return, approve, reopen; with internal
+    sign-off also request_signoff (middle level), confirm and send_back (strategic)."""
     is_open = submission.round.state == RoundState.OPEN
     editable = is_open and submission.is_editable
     manage = may(user, Perm.COLLECTION_MANAGE)
     review = may_review(user, submission)
+    enter = may(user, Perm.SUBMISSION_EDIT, submission.unit)
+    internal = submission.round.internal_signoff
+    steps = signoff_steps(user, submission.unit) if internal and enter else frozenset()
+    awaiting = internal and is_open and submission.state == SubmissionState.SIGNOFF
+    send = enter and may_send(user, submission.unit, internal_signoff=internal)
     return {
-        "edit": editable and may(user, Perm.SUBMISSION_EDIT, submission.unit),
-        "submit": editable and may(user, Perm.SUBMISSION_EDIT, submission.unit),
+        "edit": editable and enter,
+        "submit": editable and send,
+        "request_signoff": editable
+        and SignoffStep.REQUEST in steps
+        and SignoffStep.CONFIRM not in steps,
+        "confirm": awaiting and SignoffStep.CONFIRM in steps,
+        "send_back": awaiting and SignoffStep.CONFIRM in steps,
         "return": review and is_open and submission.state == SubmissionState.SUBMITTED,
         "approve": review and submission.state == SubmissionState.SUBMITTED,
         "reopen": manage
         and is_open
         and submission.state in (SubmissionState.SUBMITTED, SubmissionState.APPROVED),
     }
+
+
+@dataclass(frozen=True)
+class Signoff:
+    """A round with internal sign-off, seen by one person on a unit's form."""
+
+    level: str  # the person's level in the unit, as shown ("" for the office, moderators)
+    # What the person does in it: "confirm" (strategic), "request" (middle), "enter"
+    # (operational), "" (they do not act for the unit: the office shows no role).
+    role: str
+    requested: SubmissionEvent | None  # when waiting: who submitted for sign-off, when
+
+
+def submission_signoff(user: AnyUser, submission: Submission) -> Signoff | None:
+    """None when the round has no internal sign-off."""
+    if not submission.round.internal_signoff:
+        return None
+    account = active_account(user)
+    memberships = (
+        UnitMembership.objects.filter(user_id=account.pk, unit_id=submission.unit_id)
+        if account is not None
+        else UnitMembership.objects.none()
+    )
+    levels = [str(Level(m.level).label) for m in memberships]
+    steps = signoff_steps(user, submission.unit) if levels else frozenset()
+    role = next(
+        (
+            str(step)
+            for step in (SignoffStep.CONFIRM, SignoffStep.REQUEST, SignoffStep.ENTER)
+            if step in steps
+        ),
+        "",
+    )
+    requested = None
+    if submission.state == SubmissionState.SIGNOFF:
+        requested = (
+            submission.events.filter(kind=SubmissionEvent.Kind.TO_SIGNOFF)
+            .select_related("by")
+            .order_by("-at", "-pk")
+            .first()
+        )
+    return Signoff(level=", ".join(levels), role=role, requested=requested)
 
 
 # --- values and history ---------------------------------------------------------------

@@ -130,3 +130,68 @@ def test_only_operators_create_open_and_close_rounds(round_, programme, units, n
         )
     with pytest.raises(PermissionDenied):
         round_close(round_=round_, user=user)
+
+
+# --- closing with confirmation, reopening with a reason -----------------------------------
+
+
+def test_closing_asks_first_and_names_the_forms_still_open(round_, operator, unit_a, unit_b):
+    from benchlearn.collection.models import RoundEvent, RoundState
+    from tests.conftest import client_for
+
+    client = client_for(operator)
+    page = client.get(f"/rounds/{round_.pk}/close/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Close Oświata 2024?" in html
+    assert unit_a.name in html and unit_b.name in html
+    round_.refresh_from_db()
+    assert round_.state == RoundState.OPEN  # asking changed nothing
+    response = client.post(f"/rounds/{round_.pk}/close/")
+    assert response.status_code == 302
+    round_.refresh_from_db()
+    assert round_.state == RoundState.CLOSED
+    event = RoundEvent.objects.get(round=round_, kind=RoundEvent.Kind.CLOSED)
+    assert event.by == operator
+    assert {u["name"] for u in event.open_units} >= {unit_a.name, unit_b.name}
+
+
+def test_an_operator_reopens_a_closed_round_with_a_reason(round_, operator):
+    from benchlearn.collection.models import RoundEvent, RoundState
+    from benchlearn.collection.services import round_close
+    from tests.conftest import client_for
+
+    round_close(round_=round_, user=operator)
+    client = client_for(operator)
+    refused = client.post(f"/rounds/{round_.pk}/reopen/", {"reason": "  "})
+    assert refused.status_code == 400
+    assert "Say why the round is reopened" in refused.content.decode()
+    round_.refresh_from_db()
+    assert round_.state == RoundState.CLOSED
+    done = client.post(f"/rounds/{round_.pk}/reopen/", {"reason": "Gliwice poprawia dane"})
+    assert done.status_code == 302
+    round_.refresh_from_db()
+    assert round_.state == RoundState.OPEN and round_.closed_at is None
+    event = RoundEvent.objects.get(round=round_, kind=RoundEvent.Kind.REOPENED)
+    assert (event.by, event.reason) == (operator, "Gliwice poprawia dane")
+    history = client.get(f"/rounds/{round_.pk}/").content.decode()
+    assert "History of the round" in history and "Gliwice poprawia dane" in history
+
+
+def test_only_operators_reopen_and_only_closed_rounds(round_, operator, moderator, participant_a):
+    from django.core.exceptions import PermissionDenied
+
+    from benchlearn.collection.services import CollectionError, round_close, round_reopen
+    from tests.conftest import client_for
+
+    with pytest.raises(CollectionError, match="Only a closed round"):
+        round_reopen(round_=round_, user=operator, reason="x")
+    round_close(round_=round_, user=operator)
+    for user in (moderator, participant_a):
+        with pytest.raises(PermissionDenied):
+            round_reopen(round_=round_, user=user, reason="x")
+        assert (
+            client_for(user).post(f"/rounds/{round_.pk}/reopen/", {"reason": "x"}).status_code
+            == 403
+        )
+        assert client_for(user).get(f"/rounds/{round_.pk}/close/").status_code == 403

@@ -266,3 +266,166 @@ def test_values_are_shared_by_rounds_of_the_same_period(
     submission_approve(submission=other_sub, operator=operator)
     with pytest.raises(CollectionError, match="approved in another round"):
         save(sub_a, participant_a, {"EDU_EXP": "200"})
+
+
+# --- internal sign-off ------------------------------------------------------------------
+
+
+@pytest.fixture
+def signoff_a(sub_a):
+    """Unit A's submission in a round with internal sign-off."""
+    sub_a.round.internal_signoff = True
+    sub_a.round.save(update_fields=["internal_signoff"])
+    sub_a.refresh_from_db()
+    return sub_a
+
+
+def _colleague(unit, level, email):
+    from benchlearn.units.services import unit_membership_set
+    from tests.conftest import make_user
+
+    user = make_user(email, email.split("@")[0])
+    unit_membership_set(user=user, unit=unit, level=level)
+    return user
+
+
+@pytest.fixture
+def team_a(signoff_a, participant_a):
+    from benchlearn.units.models import Level
+
+    return {
+        "strategic": participant_a,
+        "middle": _colleague(signoff_a.unit, Level.MIDDLE, "srednia@example.org"),
+        "operational": _colleague(signoff_a.unit, Level.OPERATIONAL, "operacja@example.org"),
+    }
+
+
+def test_with_internal_signoff_the_operational_level_enters_but_cannot_send(signoff_a, team_a):
+    from django.core.exceptions import PermissionDenied
+
+    from benchlearn.collection.services import submission_signoff_request
+
+    complete(signoff_a, team_a["operational"])
+    signoff_a.refresh_from_db()
+    before = dump()
+    with pytest.raises(PermissionDenied, match="strategic"):
+        submit(signoff_a, team_a["operational"])
+    with pytest.raises(PermissionDenied, match="middle or strategic"):
+        submission_signoff_request(
+            submission=signoff_a, user=team_a["operational"], base_revision=signoff_a.revision
+        )
+    assert dump() == before
+
+
+def test_the_middle_level_submits_for_signoff_and_cannot_send(signoff_a, team_a):
+    from django.core.exceptions import PermissionDenied
+
+    from benchlearn.collection.services import (
+        submission_signoff_confirm,
+        submission_signoff_request,
+    )
+
+    complete(signoff_a, team_a["operational"])
+    signoff_a.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        submit(signoff_a, team_a["middle"])
+    submission_signoff_request(
+        submission=signoff_a, user=team_a["middle"], base_revision=signoff_a.revision
+    )
+    signoff_a.refresh_from_db()
+    assert signoff_a.state == SubmissionState.SIGNOFF
+    # Locked in the unit: nobody edits data awaiting sign-off.
+    with pytest.raises(CollectionError):
+        save(signoff_a, team_a["operational"], {"TEACHERS": "41"})
+    with pytest.raises(PermissionDenied, match="strategic"):
+        submission_signoff_confirm(
+            submission=signoff_a, user=team_a["middle"], base_revision=signoff_a.revision
+        )
+    event = SubmissionEvent.objects.filter(submission=signoff_a).last()
+    assert (event.kind, event.by, event.new_state) == (
+        SubmissionEvent.Kind.TO_SIGNOFF,
+        team_a["middle"],
+        SubmissionState.SIGNOFF,
+    )
+
+
+def test_the_strategic_level_confirms_and_the_data_reach_the_office(signoff_a, team_a, operator):
+    from benchlearn.collection.services import (
+        submission_signoff_confirm,
+        submission_signoff_request,
+    )
+
+    complete(signoff_a, team_a["operational"])
+    signoff_a.refresh_from_db()
+    submission_signoff_request(
+        submission=signoff_a, user=team_a["middle"], base_revision=signoff_a.revision
+    )
+    signoff_a.refresh_from_db()
+    submission_signoff_confirm(
+        submission=signoff_a, user=team_a["strategic"], base_revision=signoff_a.revision
+    )
+    signoff_a.refresh_from_db()
+    assert signoff_a.state == SubmissionState.SUBMITTED
+    assert signoff_a.submitted_by == team_a["strategic"]
+    steps = [(e.kind, e.by) for e in SubmissionEvent.objects.filter(submission=signoff_a)]
+    assert steps == [
+        (SubmissionEvent.Kind.TO_SIGNOFF, team_a["middle"]),
+        (SubmissionEvent.Kind.SIGNED_OFF, team_a["strategic"]),
+    ]
+    submission_approve(submission=signoff_a, operator=operator)
+
+
+def test_the_strategic_level_sends_back_to_the_state_before(signoff_a, team_a, operator):
+    from benchlearn.collection.services import (
+        submission_signoff_request,
+        submission_signoff_send_back,
+    )
+
+    complete(signoff_a, team_a["operational"])
+    submit(signoff_a, team_a["strategic"])  # the strategic level sends at once
+    submission_return(submission=signoff_a, operator=operator, comments={"TEACHERS": "Etaty?"})
+    signoff_a.refresh_from_db()
+    submission_signoff_request(
+        submission=signoff_a, user=team_a["middle"], base_revision=signoff_a.revision
+    )
+    submission_signoff_send_back(submission=signoff_a, user=team_a["strategic"])
+    signoff_a.refresh_from_db()
+    # Back to "returned": the office's comments still stand.
+    assert signoff_a.state == SubmissionState.RETURNED
+    kinds = list(
+        SubmissionEvent.objects.filter(submission=signoff_a).values_list("kind", flat=True)
+    )
+    assert kinds == ["signed_off", "returned", "to_signoff", "sent_back"]
+
+
+def test_without_internal_signoff_any_level_submits(sub_a, participant_b, unit_b, round_):
+    from benchlearn.collection.models import Submission
+
+    sub_b = Submission.objects.get(round=round_, unit=unit_b)
+    complete(sub_b, participant_b)  # participant_b is at the operational level
+    submit(sub_b, participant_b)
+    sub_b.refresh_from_db()
+    assert sub_b.state == SubmissionState.SUBMITTED
+
+
+def test_the_form_shows_each_level_what_it_may_do(signoff_a, team_a):
+    from tests.conftest import client_for
+
+    complete(signoff_a, team_a["operational"])
+    url = f"/rounds/{signoff_a.round_id}/units/{signoff_a.unit.teryt}/"
+    operational = client_for(team_a["operational"]).get(url).content.decode()
+    assert "Internal sign-off" in operational
+    assert "You enter the data; the middle or strategic level submits them." in operational
+    assert "submit for sign-off" not in operational.lower().replace("submits them", "")
+    assert "Save, confirm and send" not in operational
+    middle = client_for(team_a["middle"]).get(url).content.decode()
+    assert "Save and submit for sign-off" in middle and "Save, confirm and send" not in middle
+    strategic = client_for(team_a["strategic"]).get(url).content.decode()
+    assert "Save, confirm and send" in strategic
+    # The operational level's submit is refused on the server too.
+    response = client_for(team_a["operational"]).post(
+        url + "signoff/", {"revision": signoff_a.revision}
+    )
+    assert response.status_code in (400, 403)
+    signoff_a.refresh_from_db()
+    assert signoff_a.state == SubmissionState.DRAFT

@@ -22,12 +22,20 @@ from benchlearn.collection.services.imports import (
     ImportResult,
     values_import,
 )
-from benchlearn.collection.services.rounds import round_close, round_create, round_open
+from benchlearn.collection.services.rounds import (
+    round_close,
+    round_create,
+    round_open,
+    round_reopen,
+)
 from benchlearn.collection.services.saving import Conflict, SaveResult, submission_save
 from benchlearn.collection.services.workflow import (
     submission_approve,
     submission_reopen,
     submission_return,
+    submission_signoff_confirm,
+    submission_signoff_request,
+    submission_signoff_send_back,
     submission_submit,
     value_restore,
 )
@@ -43,10 +51,14 @@ __all__ = [
     "round_close",
     "round_create",
     "round_open",
+    "round_reopen",
     "submission_approve",
     "submission_reopen",
     "submission_return",
     "submission_save",
+    "submission_signoff_confirm",
+    "submission_signoff_request",
+    "submission_signoff_send_back",
     "submission_submit",
     "value_restore",
     "values_import",

@@ -1,4 +1,5 @@
-"""Collection rounds: created, opened and closed."""
+"""Collection rounds: created, opened, closed and reopened; each step is recorded
+(``RoundEvent``), a reopening with its reason."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from benchlearn.accounts.models import User
 from benchlearn.catalogue.models import IndicatorSet
 from benchlearn.collection.models import (
     Round,
+    RoundEvent,
     RoundState,
     Submission,
 )
-from benchlearn.collection.selectors import set_published_version
+from benchlearn.collection.selectors import round_open_submissions, set_published_version
 from benchlearn.collection.services.common import (
     CollectionError,
 )
@@ -35,8 +37,10 @@ def round_create(
     units: Iterable[Unit],
     deadline: date,
     warning_threshold: Decimal = Decimal(30),
+    internal_signoff: bool = False,
 ) -> Round:
-    """Create a round in preparation (state draft) for ``units``.
+    """Create a round in preparation (state draft) for ``units``; ``internal_signoff``:
+    the units' data leave them only when their strategic level confirms.
 
     Units are chosen by the caller: an exchange group's members
     (``selectors.units_of_group``), a list of TERYT codes (``selectors.units_by_teryt``)
@@ -62,6 +66,7 @@ def round_create(
         period=period,
         deadline=deadline,
         warning_threshold=warning_threshold,
+        internal_signoff=internal_signoff,
         created_by=user,
     )
     round_.indicator_sets.set(sets)
@@ -103,17 +108,51 @@ def round_open(*, round_: Round, user: User) -> Round:
     )
     round_.state, round_.opened_at = RoundState.OPEN, timezone.now()
     round_.save(update_fields=["state", "opened_at"])
+    RoundEvent.objects.create(
+        round=round_, kind=RoundEvent.Kind.OPENED, at=round_.opened_at, by=user
+    )
     return round_
 
 
 @transaction.atomic
 def round_close(*, round_: Round, user: User) -> Round:
     """Close an open round: units can no longer edit or submit; operators may still
-    approve what was submitted."""
+    approve what was submitted. The units whose forms were still open are recorded
+    with the step (the page asks for confirmation naming them first)."""
     require(user, Perm.COLLECTION_MANAGE)
     round_ = _locked_round(round_)
     if round_.state != RoundState.OPEN:
         raise CollectionError(_("Only an open round can be closed."))
     round_.state, round_.closed_at = RoundState.CLOSED, timezone.now()
     round_.save(update_fields=["state", "closed_at"])
+    RoundEvent.objects.create(
+        round=round_,
+        kind=RoundEvent.Kind.CLOSED,
+        at=round_.closed_at,
+        by=user,
+        open_units=[
+            {"teryt": s.unit.teryt, "name": s.unit.name, "state": s.state}
+            for s in round_open_submissions(round_)
+        ],
+    )
+    return round_
+
+
+@transaction.atomic
+def round_reopen(*, round_: Round, user: User, reason: str) -> Round:
+    """Reopen a closed round (operators), with a reason that is recorded and shown in
+    the round's history: the units can edit and submit again; approved submissions stay
+    approved (an operator reopens them one by one)."""
+    require(user, Perm.COLLECTION_MANAGE)
+    round_ = _locked_round(round_)
+    if round_.state != RoundState.CLOSED:
+        raise CollectionError(_("Only a closed round can be reopened."))
+    reason = reason.strip()
+    if not reason:
+        raise CollectionError(
+            _("Say why the round is reopened: the reason is kept in its history.")
+        )
+    round_.state, round_.closed_at = RoundState.OPEN, None
+    round_.save(update_fields=["state", "closed_at"])
+    RoundEvent.objects.create(round=round_, kind=RoundEvent.Kind.REOPENED, by=user, reason=reason)
     return round_

@@ -1,14 +1,26 @@
-"""The submission workflow: submit, return, approve, reopen; and restoring a value."""
+"""The submission workflow: submit (with internal sign-off: submit for sign-off,
+confirm and send, send back), return, approve, reopen; and restoring a value.
+
+Each transition happens in one function here (``_send`` for every way data reach the
+office), so that whatever follows a step (a notification) is added in one place."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benchlearn.accounts.access import Perm, require, require_review
+from benchlearn.accounts.access import (
+    Perm,
+    SignoffStep,
+    may_send,
+    require,
+    require_review,
+    signoff_steps,
+)
 from benchlearn.accounts.models import User
 from benchlearn.collection.models import (
     EDITABLE_STATES,
@@ -54,36 +66,131 @@ def _step(
     return submission
 
 
-@transaction.atomic
-def submission_submit(*, submission: Submission, user: User, base_revision: int) -> Submission:
-    """Submit a draft or returned submission for the operator's review.
-
-    Refused (``SubmissionBlocked``, with the problems per variable) while there are hard
-    errors, empty values, or warnings without a comment; refused (``CollectionError``)
-    when the submission changed since the page showed ``base_revision``. Open return
-    comments count as answered.
-    """
-    require(user, Perm.SUBMISSION_EDIT, submission.unit)
-    submission = locked_submission(submission)
-    require_editable(submission)
+def _require_revision(submission: Submission, base_revision: int) -> None:
     if submission.revision != base_revision:
         raise CollectionError(
             _("Someone changed this submission after you opened it: check it and submit again.")
         )
+
+
+def _require_complete(submission: Submission) -> None:
     check = submission_check(submission)
     if not check.can_submit:
         raise SubmissionBlocked(check)
+
+
+def _require_send(user: User, submission: Submission) -> None:
+    if not may_send(user, submission.unit, internal_signoff=submission.round.internal_signoff):
+        raise PermissionDenied(
+            _(
+                "In this round the data leave the unit only when its strategic-level "
+                "participant confirms them: submit them for sign-off instead."
+            )
+        )
+
+
+def _send(submission: Submission, user: User, kind: str) -> Submission:
+    """The one place where a unit's data go to the office (state ``submitted``)."""
     now = timezone.now()
     submission.submitted_at, submission.submitted_by = now, user
     submission.return_comments.filter(resolved_at__isnull=True).update(resolved_at=now)
-    return _step(
-        submission,
-        SubmissionEvent.Kind.SUBMITTED,
-        SubmissionState.SUBMITTED,
-        user,
-        "submitted_at",
-        "submitted_by",
+    return _step(submission, kind, SubmissionState.SUBMITTED, user, "submitted_at", "submitted_by")
+
+
+@transaction.atomic
+def submission_submit(*, submission: Submission, user: User, base_revision: int) -> Submission:
+    """Submit a draft or returned submission for the office's review.
+
+    Refused (``SubmissionBlocked``, with the problems per variable) while there are hard
+    errors, empty values, or warnings without a comment; refused (``CollectionError``)
+    when the submission changed since the page showed ``base_revision``. Open return
+    comments count as answered. In a round with internal sign-off only the unit's
+    strategic level may send (``access.may_send``; PermissionDenied otherwise), which
+    is its confirmation (recorded as such).
+    """
+    require(user, Perm.SUBMISSION_EDIT, submission.unit)
+    submission = locked_submission(submission)
+    _require_send(user, submission)
+    require_editable(submission)
+    _require_revision(submission, base_revision)
+    _require_complete(submission)
+    internal = submission.round.internal_signoff
+    kind = SubmissionEvent.Kind.SIGNED_OFF if internal else SubmissionEvent.Kind.SUBMITTED
+    return _send(submission, user, kind)
+
+
+def _require_signoff_round(submission: Submission) -> None:
+    if not submission.round.internal_signoff:
+        raise CollectionError(_("This round has no internal sign-off: submit the data."))
+    if submission.round.state != RoundState.OPEN:
+        raise CollectionError(_("The round is not open: its data cannot be changed."))
+
+
+def _require_step(user: User, submission: Submission, step: SignoffStep) -> None:
+    if step not in signoff_steps(user, submission.unit):
+        message = (
+            _("Only the unit's strategic level confirms the data and sends them.")
+            if step == SignoffStep.CONFIRM
+            else _(
+                "At your level you enter the data; the middle or strategic level submits "
+                "them for sign-off."
+            )
+        )
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def submission_signoff_request(
+    *, submission: Submission, user: User, base_revision: int
+) -> Submission:
+    """Submit a draft or returned submission for the unit's internal sign-off (a round
+    with internal sign-off; the unit's middle or strategic level). Checked as a
+    submission is: it must be complete. The data stay in the unit, locked, until the
+    strategic level confirms and sends them or sends them back."""
+    require(user, Perm.SUBMISSION_EDIT, submission.unit)
+    submission = locked_submission(submission)
+    _require_signoff_round(submission)
+    _require_step(user, submission, SignoffStep.REQUEST)
+    require_editable(submission)
+    _require_revision(submission, base_revision)
+    _require_complete(submission)
+    return _step(submission, SubmissionEvent.Kind.TO_SIGNOFF, SubmissionState.SIGNOFF, user)
+
+
+@transaction.atomic
+def submission_signoff_confirm(
+    *, submission: Submission, user: User, base_revision: int
+) -> Submission:
+    """The strategic level confirms data awaiting sign-off: they go to the office."""
+    require(user, Perm.SUBMISSION_EDIT, submission.unit)
+    submission = locked_submission(submission)
+    _require_signoff_round(submission)
+    _require_step(user, submission, SignoffStep.CONFIRM)
+    if submission.state != SubmissionState.SIGNOFF:
+        raise CollectionError(_("Only data awaiting sign-off can be confirmed."))
+    _require_revision(submission, base_revision)
+    _require_complete(submission)
+    return _send(submission, user, SubmissionEvent.Kind.SIGNED_OFF)
+
+
+@transaction.atomic
+def submission_signoff_send_back(*, submission: Submission, user: User) -> Submission:
+    """The strategic level sends data awaiting sign-off back to be corrected inside the
+    unit: to the state they had before (draft, or returned with the office's comments)."""
+    require(user, Perm.SUBMISSION_EDIT, submission.unit)
+    submission = locked_submission(submission)
+    _require_signoff_round(submission)
+    _require_step(user, submission, SignoffStep.CONFIRM)
+    if submission.state != SubmissionState.SIGNOFF:
+        raise CollectionError(_("Only data awaiting sign-off can be sent back."))
+    requested = (
+        submission.events.filter(kind=SubmissionEvent.Kind.TO_SIGNOFF)
+        .order_by("-at", "-pk")
+        .first()
     )
+    before = requested.old_state if requested is not None else SubmissionState.DRAFT
+    back = before if before in EDITABLE_STATES else SubmissionState.DRAFT
+    return _step(submission, SubmissionEvent.Kind.SENT_BACK, back, user)
 
 
 @transaction.atomic

@@ -6,7 +6,11 @@ save never overwrites anything silently: the services write nothing twice and re
 conflicts, and the page shows them next to the fields.
 """
 
-from benchlearn.collection.views.form import submission_form, submission_submit_view
+from benchlearn.collection.views.form import (
+    submission_form,
+    submission_signoff_request_view,
+    submission_submit_view,
+)
 from benchlearn.collection.views.history import (
     submission_history_view,
     value_history_view,
@@ -24,6 +28,11 @@ from benchlearn.collection.views.rounds import (
     round_list,
     round_open_view,
     round_remind_view,
+    round_reopen_view,
+)
+from benchlearn.collection.views.signoff import (
+    submission_signoff_confirm_view,
+    submission_signoff_send_back_view,
 )
 
 __all__ = [
@@ -33,11 +42,15 @@ __all__ = [
     "round_list",
     "round_open_view",
     "round_remind_view",
+    "round_reopen_view",
     "submission_approve_view",
     "submission_form",
     "submission_history_view",
     "submission_reopen_view",
     "submission_return_view",
+    "submission_signoff_confirm_view",
+    "submission_signoff_request_view",
+    "submission_signoff_send_back_view",
     "submission_submit_view",
     "value_history_view",
     "value_restore_view",

@@ -24,6 +24,7 @@ from benchlearn.collection.selectors import (
     submission_capabilities,
     submission_events,
     submission_of_unit_get_for_user,
+    submission_signoff,
     submission_values,
 )
 from benchlearn.collection.services import (
@@ -31,6 +32,7 @@ from benchlearn.collection.services import (
     Conflict,
     SubmissionBlocked,
     submission_save,
+    submission_signoff_request,
     submission_submit,
 )
 from benchlearn.collection.validation import submission_check
@@ -87,6 +89,7 @@ def render_form(
         "unsaved": unsaved or {},
         "revision": submission.revision if revision is None else revision,
         "events": submission_events(submission),
+        "signoff": submission_signoff(request.user, submission),
         "states": SubmissionState,
     }
     return render(request, "collection/submission_form.html", context, status=status)
@@ -95,7 +98,7 @@ def render_form(
 @login_required
 def submission_form(request: AuthenticatedHttpRequest, round_id: int, teryt: str) -> HttpResponse:
     if request.method == "POST":
-        return _save(request, round_id, teryt, then_submit=False)
+        return _save(request, round_id, teryt, then=NOTHING)
     submission = submission_of_unit_get_for_user(request.user, round_id, teryt)
     return render_form(request, submission)
 
@@ -105,7 +108,20 @@ def submission_form(request: AuthenticatedHttpRequest, round_id: int, teryt: str
 def submission_submit_view(
     request: AuthenticatedHttpRequest, round_id: int, teryt: str
 ) -> HttpResponse:
-    return _save(request, round_id, teryt, then_submit=True)
+    return _save(request, round_id, teryt, then=SUBMIT)
+
+
+@login_required
+@require_POST
+def submission_signoff_request_view(
+    request: AuthenticatedHttpRequest, round_id: int, teryt: str
+) -> HttpResponse:
+    """Save, then submit for the unit's internal sign-off."""
+    return _save(request, round_id, teryt, then=SIGNOFF)
+
+
+# What follows a successful save: nothing, submitting, submitting for sign-off.
+NOTHING, SUBMIT, SIGNOFF = "", "submit", "signoff"
 
 
 def _unsaved(submission: Submission, entries: dict[str, tuple[str, str | None]]) -> dict[str, str]:
@@ -126,7 +142,7 @@ def _unsaved(submission: Submission, entries: dict[str, tuple[str, str | None]])
 
 
 def _save(
-    request: AuthenticatedHttpRequest, round_id: int, teryt: str, *, then_submit: bool
+    request: AuthenticatedHttpRequest, round_id: int, teryt: str, *, then: str
 ) -> HttpResponse:
     submission = submission_of_unit_get_for_user(
         request.user, round_id, teryt, Perm.SUBMISSION_EDIT
@@ -155,7 +171,7 @@ def _save(
     except CollectionError as error:
         submission.refresh_from_db()
         unsaved = _unsaved(submission, entries)
-        if not unsaved and submission.state == SubmissionState.SUBMITTED and then_submit:
+        if not unsaved and submission.state == SubmissionState.SUBMITTED and then == SUBMIT:
             # A second click on Submit, or a resent request: it was done the first time.
             messages.info(request, _("The data are submitted."))
             return redirect("submission-form", round_id, teryt)
@@ -191,13 +207,14 @@ def _save(
     saved = ngettext(
         "Saved: %(count)s value changed.", "Saved: %(count)s values changed.", len(result.changed)
     ) % {"count": len(result.changed)}
-    if not then_submit:
+    if not then:
         messages.success(request, saved if result.changed else _("Saved: nothing had changed."))
         return redirect("submission-form", round_id, teryt)
     # The page saw the submission at its posted revision; our own save added one.
     base = form.cleaned_data["revision"] + (1 if result.changed else 0)
+    step = submission_signoff_request if then == SIGNOFF else submission_submit
     try:
-        submission_submit(submission=submission, user=request.user, base_revision=base)
+        step(submission=submission, user=request.user, base_revision=base)
     except SubmissionBlocked as blocked:
         submission.refresh_from_db()
         problems = [*blocked.problems]
@@ -209,5 +226,14 @@ def _save(
     except CollectionError as error:
         submission.refresh_from_db()
         return render_form(request, submission, problems=error.problems, status=409)
+    if then == SIGNOFF:
+        messages.success(
+            request,
+            _(
+                "The data are submitted for sign-off: they leave the unit when its "
+                "strategic-level participant confirms them."
+            ),
+        )
+        return redirect("submission-form", round_id, teryt)
     messages.success(request, _("The data are submitted. The association office will check them."))
     return redirect("submission-form", round_id, teryt)

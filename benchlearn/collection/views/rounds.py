@@ -1,5 +1,5 @@
-"""Pages of the rounds: the list, a new round, a round's page, opening, closing,
-reminders."""
+"""Pages of the rounds: the list, a new round, a round's page, opening, closing (after
+a confirmation naming the forms still open), reopening (with a reason), reminders."""
 
 from __future__ import annotations
 
@@ -18,9 +18,12 @@ from benchlearn.collection import pages
 from benchlearn.collection.forms import (
     RoundForm,
 )
+from benchlearn.collection.models import RoundState
 from benchlearn.collection.reminders import round_remind
 from benchlearn.collection.selectors import (
+    round_events,
     round_get_for_user,
+    round_open_submissions,
     round_set_versions,
     round_variables,
     rounds_visible_to,
@@ -30,6 +33,7 @@ from benchlearn.collection.services import (
     round_close,
     round_create,
     round_open,
+    round_reopen,
 )
 from benchlearn.collection.views.common import (
     problems_to_messages,
@@ -61,6 +65,7 @@ def round_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 units=data["units"],
                 deadline=data["deadline"],
                 warning_threshold=data["warning_threshold"],
+                internal_signoff=data["internal_signoff"],
             )
         except CollectionError as error:
             for problem in error.problems:
@@ -107,6 +112,7 @@ def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
         "unit_count": round_.units.count(),
         "can_manage": may(request.user, Perm.COLLECTION_MANAGE),
         "waiting": pages.reminder_count(round_),
+        "events": round_events(round_),
     }
     return render(request, "collection/round_detail.html", context)
 
@@ -125,16 +131,46 @@ def round_open_view(request: AuthenticatedHttpRequest, round_id: int) -> HttpRes
 
 
 @login_required
-@require_POST
 def round_close_view(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+    """Closing asks first, naming the units whose forms are still open."""
     round_ = round_get_for_user(request.user, round_id)
-    try:
-        round_close(round_=round_, user=request.user)
-    except CollectionError as error:
-        problems_to_messages(request, error)
-    else:
-        messages.success(request, _("The round is closed: the units can no longer edit."))
-    return redirect("round-detail", round_id)
+    require(request.user, Perm.COLLECTION_MANAGE)
+    if request.method == "POST":
+        try:
+            round_close(round_=round_, user=request.user)
+        except CollectionError as error:
+            problems_to_messages(request, error)
+        else:
+            messages.success(request, _("The round is closed: the units can no longer edit."))
+        return redirect("round-detail", round_id)
+    if round_.state != RoundState.OPEN:
+        messages.info(request, _("Only an open round can be closed."))
+        return redirect("round-detail", round_id)
+    context = {"round": round_, "open_submissions": round_open_submissions(round_)}
+    return render(request, "collection/round_close.html", context)
+
+
+@login_required
+def round_reopen_view(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+    """An operator reopens a closed round, saying why (kept in the round's history)."""
+    round_ = round_get_for_user(request.user, round_id)
+    require(request.user, Perm.COLLECTION_MANAGE)
+    problems: list[str] = []
+    reason = request.POST.get("reason", "") if request.method == "POST" else ""
+    if request.method == "POST":
+        try:
+            round_reopen(round_=round_, user=request.user, reason=reason)
+        except CollectionError as error:
+            problems = error.problems
+        else:
+            messages.success(request, _("The round is open again: the units can edit and submit."))
+            return redirect("round-detail", round_id)
+    elif round_.state != RoundState.CLOSED:
+        messages.info(request, _("Only a closed round can be reopened."))
+        return redirect("round-detail", round_id)
+    context = {"round": round_, "reason": reason, "problems": problems}
+    status = 400 if problems else 200
+    return render(request, "collection/round_reopen.html", context, status=status)
 
 
 @login_required
