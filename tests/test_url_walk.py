@@ -149,13 +149,21 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "api:token_revoke_current": everyone(NOT_ALLOWED),  # DELETE only
     "api:variable_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     "api:variable_detail": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
+    # A round's submissions: whoever sees the round, each those of their units; returning
+    # and approving are POST only.
+    "api:submission_list": {**GROUP, "anonymous": UNAUTHORISED},
+    "api:submission_approve_api": everyone(NOT_ALLOWED),
+    "api:submission_return_api": everyone(NOT_ALLOWED),
     # Data collection: a round of units A and B (the group's units); participants see
     # the rounds of their units, enter their own unit's data; the moderator reads it.
     "round-list": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "round-create": OPERATOR_ONLY,
     "round-detail": GROUP,
     "round-open": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
-    "round-close": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    # Closing asks first (the page names the forms still open); reopening asks why, and
+    # of a round that is open (as here) leads back to the round.
+    "round-close": ROUND_OPERATOR_ONLY,
+    "round-reopen": {**ROUND_OPERATOR_ONLY, "operator": REDIRECT},
     "round-remind": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     # The round's indicators: everyone who sees the round, each the rows of their units.
     "round-results": GROUP,
@@ -184,7 +192,17 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "group-report-pdf": {**GROUP, **{r: REDIRECT for r, s in GROUP.items() if s == OK}},
     "group-meeting-pack-pdf": {**GROUP, **{r: REDIRECT for r, s in GROUP.items() if s == OK}},
     "submission-submit": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
-    "submission-return": OPERATOR_ONLY,
+    "submission-signoff": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "submission-signoff-confirm": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "submission-signoff-send-back": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    # Reviewing: the office (and a group's moderator where the programme allows it: not
+    # here); those who see unit A's form are refused, others see no such form.
+    "submission-return": {
+        **UNIT_A,
+        "operator": OK,
+        "moderator": DENIED,
+        "participant_a": DENIED,
+    },
     "submission-approve": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "submission-reopen": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "submission-history": UNIT_A,
