@@ -34,16 +34,19 @@ Disclosure
   the members and the moderator of an exchange group unless the group chose anonymity,
   and never in the programme-wide comparisons (population band, nearest neighbours,
   voivodeship, all units): those units did not agree to be named to each other;
-- where names are hidden, units get letters in an order keyed with a server-side secret
-  (``pseudonym_order``): the same for every viewer, yet nobody can recompute it from
-  what is public (the computation's number, the comparison, the units' ids).
+- where names are hidden, units get letters (``pseudonym_order``) in the order of the
+  values shown (A first in the table), ties and units without a value in an order
+  keyed with a server-side secret: the same for every viewer, the viewer's own unit
+  shown by name to that viewer only (it keeps its letter's place, so the others'
+  letters do not depend on who looks), and nothing that can be recomputed from what is
+  public (the computation's number, the comparison, the units' ids).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
@@ -285,17 +288,28 @@ def names_shown(user: AnyUser, exchange_group: ExchangeGroup | None) -> bool:
     return exchange_group is not None and not exchange_group.anonymised
 
 
-def pseudonym_order(unit_ids: Iterable[int], *, scope: str) -> list[int]:
+def pseudonym_order(
+    unit_ids: Iterable[int], *, scope: str, by: Mapping[int, float] | None = None
+) -> list[int]:
     """``unit_ids`` in the order their letters (A, B, C…) are given within ``scope``
-    (a computation and comparison): stable for every viewer of that scope, but keyed
-    with a secret derived from SECRET_KEY, so that it cannot be recomputed from public
-    data to put names to letters. A new SECRET_KEY gives new letters."""
+    (a computation, comparison, indicator and year).
+
+    ``by``: the order the reader sees, a number per unit, smallest first (a value, its
+    negative for "highest first"); units without one come last. Units ``by`` does not
+    tell apart (equal values, no value, or no ``by`` at all) are ordered with a key
+    derived from SECRET_KEY: stable for every viewer of the scope, but nobody can
+    recompute it from public data to put names to letters. Letters by value tell no
+    more than the table they head, and differ from one indicator to the next, so that a
+    unit recognised on one indicator (one computed from public statistics) is not
+    followed to the others. A new SECRET_KEY gives new letters to ties."""
     key = salted_hmac("benchlearn.accounts.access.pseudonym_order", scope).digest()
 
     def keyed(pk: int) -> bytes:
         return hmac.new(key, str(pk).encode(), hashlib.sha256).digest()
 
-    return sorted(unit_ids, key=keyed)
+    if by is None:
+        return sorted(unit_ids, key=keyed)
+    return sorted(unit_ids, key=lambda pk: (pk not in by, by.get(pk, 0.0), keyed(pk)))
 
 
 @dataclass(frozen=True)

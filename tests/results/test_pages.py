@@ -62,8 +62,9 @@ def test_the_weakest_indicator_comes_first(computed, participant_a):
     html = (
         client_for(participant_a).get(f"/units/{unit_a.teryt}/results/?group=all").content.decode()
     )
-    badges = re.findall(r'class="badge quartile (\w+)"', html)
-    order = {"worst": 0, "weak": 1, "good": 2, "best": 3, "neutral": 4}
+    badges = re.findall(r'class="position (\w+)"', html)
+    order = {"worst": 0, "weak": 1, "good": 2, "best": 3, "below": 4, "around": 4, "above": 4}
+    order["neutral"] = 5
     assert badges == sorted(badges, key=order.get)
 
 
@@ -212,9 +213,15 @@ def test_a_group_of_one_and_an_indicator_without_values(
     assert response.status_code == 200
     html = response.content.decode()
     assert cell_texts(html, ">Net cost per pupil</a>")[3] == "1 of 1"
-    # Nobody has satisfaction survey values: the row says so instead of a figure.
-    satisfaction = cell_texts(html, ">Satisfaction</a>")
-    assert satisfaction[0] == "—" and "no value" in satisfaction[-1]
+    # Nobody has satisfaction survey values: no row of dashes, one line names it.
+    assert (
+        '<th scope="row"><a href="{}'.format(f"/units/{unit_a.teryt}/results/SATISFACTION/")
+        not in html
+    )
+    folded = re.search(r'<p class="empty-indicators">(.*?)</p>', html, re.S)
+    assert folded is not None
+    line = " ".join(re.sub(r"<[^>]+>", "", folded.group(1)).split())
+    assert line == "No unit of Sama has a value in 2024 of this indicator: Satisfaction."
     page = client.get(f"/units/{unit_a.teryt}/results/SATISFACTION/?group=exchange-{alone.pk}")
     assert page.status_code == 200
     assert "No unit of this group has a value in this year" in page.content.decode()

@@ -78,6 +78,7 @@ from benchlearn.engine.stats.common import GROUP_STATS_COLUMNS, UNIT_POSITIONS_C
 from benchlearn.engine.stats.groups import group_stats, unit_positions
 from benchlearn.engine.stats.one_group import (
     Position,
+    level_in_group,
     position_in_group,
     ranks_in_group,
     summary_of,
@@ -88,6 +89,7 @@ __all__ = [
     "UNIT_POSITIONS_COLUMNS",
     "Position",
     "group_stats",
+    "level_in_group",
     "position_in_group",
     "ranks_in_group",
     "summary_of",

@@ -19,6 +19,7 @@ from benchlearn.results.selectors import (
     IndicatorInfo,
     Stat,
     comparison_stats,
+    coverage_of,
     domains_in,
     place,
     unit_indicator_codes,
@@ -39,6 +40,11 @@ class RowWords:
 
     rank_of: str
     quartiles: dict[str, str]
+    # A neutral indicator's position: its side of the median, its quarter of the values
+    # and its percentile from the lowest, with no "best" or "worst" in them.
+    sides: dict[str, str] = field(default_factory=dict)
+    bands: dict[int, str] = field(default_factory=dict)
+    level: str = ""
 
     @classmethod
     def translated(cls) -> RowWords:
@@ -49,9 +55,28 @@ class RowWords:
                 "good": _("second quarter"),
                 "weak": _("third quarter"),
                 "worst": _("worst quarter"),
-                "neutral": _("not ranked"),
+                "neutral": "—",
             },
+            sides={
+                "below": _("below the median"),
+                "around": _("around the median"),
+                "above": _("above the median"),
+            },
+            bands={
+                1: _("lowest quarter of values"),
+                2: _("between Q1 and the median"),
+                3: _("between the median and Q3"),
+                4: _("highest quarter of values"),
+            },
+            level=_("percentile %(level)s from the lowest"),
         )
+
+    def neutral(self, position: Position) -> str:
+        """ "above the median, between the median and Q3, percentile 62 from the lowest"."""
+        if position.side is None or position.band is None or position.level is None:
+            return ""
+        level = self.level % {"level": f"{position.level:.0f}"}
+        return f"{self.sides[position.side]}, {self.bands[position.band]}, {level}"
 
 
 @dataclass
@@ -104,19 +129,29 @@ class DashboardRow:
 
     @property
     def quartile_label(self) -> str:
-        return self.words.quartiles[self.quartile_class] if self.words else ""
+        if self.words is None:
+            return ""
+        if self.position is not None and not self.position.ranked:
+            return self.words.neutral(self.position) or self.words.quartiles["neutral"]
+        return self.words.quartiles[self.quartile_class]
 
     @property
     def quartile_class(self) -> str:
-        """best/good/weak/worst by quartile (1 = best), neutral without one."""
-        if self.position is None or self.position.quartile is None:
+        """best/good/weak/worst by quartile (1 = best); a neutral indicator's side of the
+        median (below/around/above); neutral without a position."""
+        if self.position is None:
             return "neutral"
+        if self.position.quartile is None:
+            return self.position.side or "neutral"
         return ("best", "good", "weak", "worst")[self.position.quartile - 1]
 
     @property
     def weakness(self) -> tuple[int, float, str]:
-        """Sort key: the worst quartile and lowest percentile first, no position last."""
-        if self.position is None or self.position.percentile is None:
+        """Sort key: the worst quartile and lowest percentile first, then the neutral
+        indicators (which are neither weak nor strong), no position last."""
+        if self.position is None:
+            return (2, 0.0, self.indicator.code)
+        if self.position.percentile is None:
             return (1, 0.0, self.indicator.code)
         return (0, self.position.percentile, self.indicator.code)
 
@@ -134,6 +169,18 @@ class Dashboard:
     scope: str = "all"  # "sets": the indicators of the unit's collection rounds
     has_sets: bool = False
     neighbours: Neighbours | None = None  # why these units, for the nearest neighbours
+    # Chosen indicators without any value in the comparison and year: named in one line.
+    empty: list[IndicatorInfo] = field(default_factory=list)
+    empty_domains: frozenset[str] = frozenset()  # domains without any value at all
+
+    @property
+    def empty_names(self) -> str:
+        return ", ".join(info.name for info in self.empty)
+
+    @property
+    def domain_links(self) -> list[tuple[str, str, bool]]:
+        """(code, name, empty) of the domains, an empty one marked rather than linked."""
+        return [(code, name, code in self.empty_domains) for code, name in self.domains]
 
 
 def dashboard_for(
@@ -163,6 +210,10 @@ def dashboard_for(
     stats = comparison_stats(
         context.comparison, unit, context.computation, indicators, [context.year]
     )
+    coverage = coverage_of(every, stats, context.year)
+    wanted = {i.code for i in chosen}
+    empty = [i for i in coverage.empty if i.code in wanted]
+    chosen = [i for i in coverage.shown if i.code in wanted]
     own = unit_results(context.computation, [unit.pk], [i.pk for i in chosen])
     formatter = charts.number_formatter()
     words = RowWords.translated()
@@ -190,6 +241,8 @@ def dashboard_for(
         scope,
         bool(in_sets),
         neighbours_for(user, context),
+        empty,
+        coverage.empty_domains,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.http import Http404
@@ -15,6 +15,7 @@ from benchlearn.results.pages.context import Context, context_for
 from benchlearn.results.selectors import (
     IndicatorInfo,
     comparison_stats,
+    coverage_of,
     domains_in,
     place,
     unit_results,
@@ -40,6 +41,22 @@ class DomainProfile:
     rows: list[ProfileRow]
     chart: charts.Chart
     domains: list[tuple[str, str]]
+    # The domain's indicators without any value in the comparison and year, named in one
+    # line; all of them: the domain is empty, and no chart is drawn.
+    empty: list[IndicatorInfo] = field(default_factory=list)
+    empty_domains: frozenset[str] = frozenset()  # marked among the links to the others
+
+    @property
+    def domain_links(self) -> list[tuple[str, str, bool]]:
+        return [(code, name, code in self.empty_domains) for code, name in self.domains]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows
+
+    @property
+    def empty_names(self) -> str:
+        return ", ".join(info.name for info in self.empty)
 
 
 def domain_profile_for(
@@ -54,12 +71,30 @@ def domain_profile_for(
     if domain not in names:
         raise Http404(_("There is no domain %(code)s among the results.") % {"code": domain[:64]})
     chosen = {c: i for c, i in context.indicators.items() if i.domain == domain}
-    stats = comparison_stats(context.comparison, unit, context.computation, chosen, [context.year])
+    # Every domain's coverage, to mark the empty ones among the links: a group's
+    # statistics are read for every indicator of a period at once (without the sorted
+    # values), the neighbours' for every indicator from a dozen units' results.
+    every = comparison_stats(
+        context.comparison,
+        unit,
+        context.computation,
+        context.indicators,
+        [context.year],
+        sorted_values=[],
+    )
+    stats = every
+    if context.comparison.group is not None:
+        stats = comparison_stats(
+            context.comparison, unit, context.computation, chosen, [context.year]
+        )
+    empty_domains = coverage_of(context.indicators.values(), every, context.year).empty_domains
     own = unit_results(
         context.computation, [unit.pk], [i.pk for i in chosen.values()], [context.year]
     )
+    coverage = coverage_of(chosen.values(), stats, context.year)
     rows = []
-    for code, info in chosen.items():
+    for info in coverage.shown:
+        code = info.code
         value = own.get((unit.pk, info.pk, context.year), (None, ""))[0]
         rows.append(
             ProfileRow(info, value, place(value, stats.get((code, context.year)), info.polarity))
@@ -80,4 +115,6 @@ def domain_profile_for(
         ],
         scale="percentile",
     )
-    return DomainProfile(context, domain, names[domain], rows, chart, domains)
+    return DomainProfile(
+        context, domain, names[domain], rows, chart, domains, coverage.empty, empty_domains
+    )

@@ -12,15 +12,16 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from benchlearn import charts
-from benchlearn.engine.stats import Position, ranks_in_group
+from benchlearn.engine.stats import Position
 from benchlearn.results.pages.context import Context, context_for
 from benchlearn.results.selectors import (
     IndicatorInfo,
     Stat,
     comparison_stats,
     indicator_values,
-    labels_from_names,
+    letter_order,
     member_ids,
+    ordered_labels,
     place,
     unit_names,
     unit_results,
@@ -91,26 +92,23 @@ def indicator_page_for(
     stat = stats.get((code, context.year))
     members = member_ids(comparison, unit, computation)
     values = indicator_values(computation, info.pk, context.year, members)
-    present = [pk for pk in members if pk in values or pk == unit.pk]
-    # Letters are given over every member, so a unit has the same letter on every page.
-    labels = labels_from_names(comparison, unit, unit_names([*members, unit.pk]), computation)
+    listed = {pk for pk in members if pk in values} | {unit.pk}
+    # Letters run down the table (best first; highest first for a neutral indicator),
+    # the same for every viewer: the rows are listed in the letters' order.
+    ordered, labels = ordered_labels(
+        comparison,
+        unit,
+        unit_names([*members, unit.pk]),
+        computation,
+        by=letter_order({pk: v for pk, (v, _flag) in values.items()}, info.polarity),
+        topic=f"{code}:{context.year}",
+    )
+    present = [pk for pk in ordered if pk in listed]
     value_of = np.array(
         [_number_or_nan(values.get(pk, (None, ""))[0]) for pk in present], dtype=np.float64
     )
     has_value = ~np.isnan(value_of)
-    ranks = np.zeros(len(present), dtype=np.int64)
-    ranked = stat is not None and stat.n > 0 and info.polarity != "neutral"
-    if ranked and stat is not None:
-        ranks[has_value] = ranks_in_group(value_of[has_value], stat.values, info.polarity)
-    order = sorted(
-        range(len(present)),
-        key=lambda i: (
-            not (ranked and has_value[i]),
-            int(ranks[i]) if ranked and has_value[i] else 0,
-            -(value_of[i] if has_value[i] else 0.0),
-            labels[present[i]],
-        ),
-    )
+    order = range(len(present))
     owns = [present[i] == unit.pk for i in order]
     shown = range(len(order)) if every_row else rows_shown(owns)
     rows = []

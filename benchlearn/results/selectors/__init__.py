@@ -14,7 +14,9 @@ from benchlearn.results.selectors.comparisons import (
     comparisons_for,
     labels_for,
     labels_from_names,
+    letter_order,
     member_ids,
+    ordered_labels,
     unit_names,
 )
 from benchlearn.results.selectors.computations import (
@@ -23,6 +25,7 @@ from benchlearn.results.selectors.computations import (
     current_computation,
     group_results_for,
 )
+from benchlearn.results.selectors.coverage import Coverage, coverage_of
 from benchlearn.results.selectors.indicators import (
     IndicatorInfo,
     computed_indicators,
@@ -41,6 +44,7 @@ from benchlearn.results.selectors.statistics import (
 __all__ = [
     "IN_LIST_LIMIT",
     "Comparison",
+    "Coverage",
     "GroupResults",
     "IndicatorInfo",
     "Stat",
@@ -49,13 +53,16 @@ __all__ = [
     "comparisons_for",
     "computation_latest",
     "computed_indicators",
+    "coverage_of",
     "current_computation",
     "domains_in",
     "group_results_for",
     "indicator_values",
     "labels_for",
     "labels_from_names",
+    "letter_order",
     "member_ids",
+    "ordered_labels",
     "place",
     "result_periods",
     "unit_indicator_codes",

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import math
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -124,31 +125,80 @@ def member_ids(comparison: Comparison, unit: Unit, computation: Computation) -> 
 
 
 def labels_for(
-    comparison: Comparison, unit: Unit | None, units: Iterable[Unit], computation: Computation
+    comparison: Comparison,
+    unit: Unit | None,
+    units: Iterable[Unit],
+    computation: Computation,
+    *,
+    by: Mapping[int, float] | None = None,
+    topic: str = "",
 ) -> dict[int, str]:
     """How each unit is named on the page: by name where names are shown, else by a
-    letter that is the same for a unit throughout one computation and comparison (for
-    every viewer) but says nothing of who it is (``access.pseudonym_order``); the
-    viewer's unit always by name. ``unit`` None: a viewer
+    letter (``access.pseudonym_order``) in the order of ``by`` (see
+    ``labels_from_names``); the viewer's unit always by name. ``unit`` None: a viewer
     with no unit of their own in the group (a group's report for its moderator)."""
-    return labels_from_names(comparison, unit, {u.pk: u.name for u in units}, computation)
+    names = {u.pk: u.name for u in units}
+    return labels_from_names(comparison, unit, names, computation, by=by, topic=topic)
 
 
 def labels_from_names(
-    comparison: Comparison, unit: Unit | None, names: dict[int, str], computation: Computation
+    comparison: Comparison,
+    unit: Unit | None,
+    names: dict[int, str],
+    computation: Computation,
+    *,
+    by: Mapping[int, float] | None = None,
+    topic: str = "",
 ) -> dict[int, str]:
-    """``labels_for`` given the units' names by id (see ``unit_names``)."""
+    """``labels_for`` given the units' names by id (see ``unit_names``).
+
+    ``by``: the order of the table the letters head, smallest first (``letter_order``:
+    an indicator's values, best first), ``topic`` what it is of (an indicator and year):
+    the letters then run A, B, C… down the table, the same for every viewer. Without
+    ``by`` the letters follow a secret keyed order, one for the whole comparison."""
+    return ordered_labels(comparison, unit, names, computation, by=by, topic=topic)[1]
+
+
+def ordered_labels(
+    comparison: Comparison,
+    unit: Unit | None,
+    names: dict[int, str],
+    computation: Computation,
+    *,
+    by: Mapping[int, float] | None = None,
+    topic: str = "",
+) -> tuple[list[int], dict[int, str]]:
+    """The units in the table's order (``by``, then the letters' keyed order or names)
+    and ``labels_from_names``: a page lists its rows in this order, so that letters run
+    A, B, C… down it."""
     if comparison.names_shown:
-        return dict(names)
+        order = sorted(
+            names, key=lambda pk: (by is None or pk not in by, (by or {}).get(pk, 0.0), names[pk])
+        )
+        return order, dict(names)
     own = unit.pk if unit is not None else None
     scope = f"{computation.pk}:{comparison.choice}:{own if comparison.group is None else ''}"
+    if topic:
+        scope += f":{topic}"
     # Every member has its letter, the viewer's own unit too (shown by name instead), so
     # that every viewer sees the same unit under the same letter.
-    ordered = pseudonym_order(names, scope=scope)
+    ordered = pseudonym_order(names, scope=scope, by=by)
     labels = {pk: _letters(number) for number, pk in enumerate(ordered)}
     if unit is not None:
         labels[unit.pk] = unit.name
-    return labels
+    return ordered, labels
+
+
+def letter_order(values: Mapping[int, float | None], polarity: str) -> dict[int, float]:
+    """The order in which a table of one indicator lists units (and letters them): the
+    best first (the highest first for a neutral indicator); units without a value are
+    left out (they come last)."""
+    sign = 1.0 if polarity == "lower" else -1.0
+    return {
+        pk: sign * value
+        for pk, value in values.items()
+        if value is not None and not math.isnan(value)
+    }
 
 
 # Above this many ids a query reads every row and keeps the wanted ones: a list of

@@ -197,6 +197,8 @@ def place(value: float | None, stat: Stat | None, polarity: str) -> Position | N
         std=stat.std,
         median=stat.median,
         best=stat.best,
+        q1=stat.q1,
+        q3=stat.q3,
     )
 
 
