@@ -4,7 +4,15 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from benchlearn.catalogue.models import Category, Domain, Indicator, Polarity, Source
+from benchlearn.catalogue.models import (
+    Basis,
+    Category,
+    Domain,
+    Indicator,
+    Polarity,
+    Source,
+    Variable,
+)
 from benchlearn.catalogue.selectors import indicator_choices
 
 _CHECKED = ("formula", "numerator", "denominator")
@@ -115,11 +123,37 @@ class VariableForm(forms.Form):
     definition_en = forms.CharField(
         label=_("Definition (English)"), required=False, widget=forms.Textarea({"rows": 3})
     )
+    compare = forms.ChoiceField(
+        label=_("Compared between units"),
+        choices=Basis.choices,
+        initial=Basis.AS_IS,
+        required=False,
+        help_text=_(
+            "Plausibility checks compare this quantity, so that a big city's counts are not "
+            "flagged against a small gmina's: per service user, per resident (population) "
+            "or the value as it is (shares, prices)."
+        ),
+    )
+    compare_per = forms.ChoiceField(
+        label=_("Service users counted by"),
+        required=False,
+        help_text=_("Only for comparison per service user, e.g. pupils for school spending."),
+    )
+    plausible_min = forms.FloatField(
+        label=_("Plausible from"),
+        required=False,
+        help_text=_("Of the compared quantity (per user or per resident): outside, a warning."),
+    )
+    plausible_max = forms.FloatField(label=_("Plausible to"), required=False)
     base_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["domain"].choices = _domain_choices()  # type: ignore[attr-defined]
+        self.fields["compare_per"].choices = [  # type: ignore[attr-defined]
+            ("", _("— none —")),
+            *((v.code, f"{v.code} — {v.name_pl}") for v in Variable.objects.order_by("code")),
+        ]
         if editing:
             self.fields["code"].disabled = True
 
@@ -128,6 +162,18 @@ class VariableForm(forms.Form):
         low, high = data.get("minimum"), data.get("maximum")
         if low is not None and high is not None and low > high:
             self.add_error("maximum", _("The maximum must not be below the minimum."))
+        low, high = data.get("plausible_min"), data.get("plausible_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("plausible_max", _("The plausible range must not end below its start."))
+        data["compare"] = data.get("compare") or Basis.AS_IS
+        per = data.get("compare_per") or ""
+        if data.get("compare") == Basis.PER_USER and not per:
+            self.add_error("compare_per", _("Choose the variable that counts the service users."))
+        if data.get("compare") != Basis.PER_USER and per:
+            self.add_error(
+                "compare_per",
+                _("Service users are named only for comparison per service user."),
+            )
         return data
 
     def variable_fields(self) -> dict[str, Any]:
@@ -143,6 +189,10 @@ class VariableForm(forms.Form):
                 "maximum",
                 "definition_pl",
                 "definition_en",
+                "compare",
+                "compare_per",
+                "plausible_min",
+                "plausible_max",
             )
         }
 

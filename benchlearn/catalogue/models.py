@@ -26,6 +26,28 @@ class Polarity(models.TextChoices):
     NEUTRAL = "neutral", _("neutral")
 
 
+class Basis(models.TextChoices):
+    """What a raw variable is compared by between units of different size."""
+
+    AS_IS = "as_is", _("as is")
+    PER_USER = "per_user", _("per service user")
+    PER_RESIDENT = "per_resident", _("per resident")
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", _("error (blocks submission)")
+    WARNING = "warning", _("warning (needs an explanation)")
+
+
+class Operator(models.TextChoices):
+    LT = "<", "<"
+    LE = "<=", "≤"
+    EQ = "=", "="
+    GE = ">=", "≥"
+    GT = ">", ">"
+    BETWEEN = "between", _("between")
+
+
 class Category(models.TextChoices):
     INPUT = "input", _("input")
     OUTPUT = "output", _("output / outcome")
@@ -77,6 +99,19 @@ class Variable(models.Model):
     maximum = models.FloatField(_("maximum"), null=True, blank=True)
     definition_pl = models.TextField(_("definition (Polish)"), blank=True)
     definition_en = models.TextField(_("definition (English)"), blank=True)
+    # Plausibility checks compare comparable quantities: a big city's raw counts are
+    # divided by its service users or residents before they meet a small gmina's.
+    compare = models.CharField(
+        _("compared"), max_length=16, choices=Basis.choices, default=Basis.AS_IS
+    )
+    compare_per = models.CharField(
+        _("service users counted by"),
+        max_length=64,
+        blank=True,
+        help_text=_("For comparison per service user: the code of the variable counting them."),
+    )
+    plausible_min = models.FloatField(_("plausible from"), null=True, blank=True)
+    plausible_max = models.FloatField(_("plausible to"), null=True, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
@@ -248,6 +283,53 @@ class IndicatorSetEntry(models.Model):
         return f"{self.set_version} #{self.order}: {self.indicator_version}"
 
 
+class ValidationRule(models.Model):
+    """A check between variables (as DHIS2's validation rules): ``left operator right``,
+    or ``left between right and upper``; the sides are formulas over variable codes.
+    Edits are recorded as catalogue changes; warnings given at submission are frozen by
+    the collection, so a later edit never changes what an approved submission showed."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    domain = models.ForeignKey(
+        Domain,
+        verbose_name=_("domain"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rules",
+    )
+    left = models.TextField(_("left side"))
+    operator = models.CharField(_("operator"), max_length=8, choices=Operator.choices)
+    right = models.TextField(_("right side or lower bound"))
+    upper = models.TextField(_("upper bound"), blank=True)
+    severity = models.CharField(
+        _("severity"), max_length=8, choices=Severity.choices, default=Severity.WARNING
+    )
+    message_pl = models.TextField(_("message (Polish)"))
+    message_en = models.TextField(_("message (English)"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("validation rule")
+        verbose_name_plural = _("validation rules")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def expression(self) -> str:
+        """The rule as one line: "A / B ≤ 30", "A / B between 5 and 30"."""
+        if self.operator == Operator.BETWEEN:
+            return _("%(left)s between %(low)s and %(high)s") % {
+                "left": self.left,
+                "low": self.right,
+                "high": self.upper,
+            }
+        return f"{self.left} {Operator(self.operator).label} {self.right}"
+
+
 class CatalogueChange(models.Model):
     """The history of catalogue edits: who changed which fields of what, from and to."""
 
@@ -257,8 +339,9 @@ class CatalogueChange(models.Model):
         NEW_VERSION = "new_version", _("new version")
         PUBLISHED = "published", _("published")
         IMPORTED = "imported", _("imported")
+        DELETED = "deleted", _("deleted")
 
-    # "indicator", "variable", "domain", "set"
+    # "indicator", "variable", "domain", "set", "rule"
     object_type = models.CharField(_("object type"), max_length=16)
     code = models.CharField(_("code"), max_length=64, db_index=True)
     version_number = models.PositiveIntegerField(_("version"), null=True, blank=True)

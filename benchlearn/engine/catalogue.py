@@ -31,6 +31,32 @@ class Source(StrEnum):
     PUBLIC_STATISTICS = "public_statistics"
 
 
+class Basis(StrEnum):
+    """The quantity a raw variable is compared by between units of different size."""
+
+    AS_IS = "as_is"  # the value itself (a share, a price, a score)
+    PER_USER = "per_user"  # per service user: divided by the variable ``compare_per`` names
+    PER_RESIDENT = "per_resident"  # per resident: divided by the population (POPULATION)
+
+
+# The context variable holding a unit's population, the divisor of per-resident bases.
+POPULATION = "POP"
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # blocks submission
+    WARNING = "warning"  # needs an explanation
+
+
+class Operator(StrEnum):
+    LT = "<"
+    LE = "<="
+    EQ = "="
+    GE = ">="
+    GT = ">"
+    BETWEEN = "between"  # right <= left <= upper
+
+
 @dataclass(frozen=True)
 class Variable:
     """A raw data item entered by units, filled from surveys or from public statistics."""
@@ -45,6 +71,21 @@ class Variable:
     definition_pl: str = ""
     definition_en: str = ""
     domain: str = ""  # groups the data-entry form; "" for context shared by every domain
+    compare: Basis = Basis.AS_IS
+    compare_per: str = ""  # per_user only: the code of the variable counting the users
+    # The plausible range of the compared quantity (the value per user or per resident
+    # when the basis says so): outside it a value gets a warning.
+    plausible_min: float | None = None
+    plausible_max: float | None = None
+
+    @property
+    def divisor(self) -> str | None:
+        """The code of the variable the value is divided by to compare it, if any."""
+        if self.compare is Basis.PER_USER:
+            return self.compare_per or None
+        if self.compare is Basis.PER_RESIDENT:
+            return POPULATION
+        return None
 
 
 @dataclass(frozen=True)
@@ -96,6 +137,26 @@ class IndicatorSet:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A validation rule between variables, as in DHIS2: ``left operator right``, e.g.
+    ``EDU_PUPILS / EDU_TEACHERS_FTE between 5 and 30``.
+
+    ``left``, ``right`` and ``upper`` are formulas over variable codes (a number is a
+    formula too); ``upper`` is used by ``between`` only, whose lower bound is ``right``.
+    """
+
+    code: str
+    left: str
+    operator: Operator
+    right: str
+    upper: str = ""
+    severity: Severity = Severity.WARNING
+    message_pl: str = ""
+    message_en: str = ""
+    domain: str = ""
+
+
+@dataclass(frozen=True)
 class Catalogue:
     variables: tuple[Variable, ...] = ()
     indicators: tuple[Indicator, ...] = ()
@@ -104,6 +165,7 @@ class Catalogue:
     metadata: dict[str, str] = field(default_factory=dict)
     domains: tuple[Domain, ...] = ()
     sets: tuple[IndicatorSet, ...] = ()
+    rules: tuple[Rule, ...] = ()
 
     def variable_codes(self) -> set[str]:
         return {variable.code for variable in self.variables}

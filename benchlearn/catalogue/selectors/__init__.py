@@ -45,6 +45,13 @@ from benchlearn.catalogue.selectors.pages import (
     variable_history,
     variables_filtered,
 )
+from benchlearn.catalogue.selectors.rules import (
+    engine_rule,
+    rule_get_for_user,
+    rules_for_variables,
+    rules_list,
+    validation_rules,
+)
 
 __all__ = [
     "PREVIEW_UNITS",
@@ -66,6 +73,7 @@ __all__ = [
     "engine_catalogue",
     "engine_catalogue_for_set",
     "engine_indicator",
+    "engine_rule",
     "engine_variable",
     "formula_check",
     "indicator_choices",
@@ -74,9 +82,13 @@ __all__ = [
     "indicator_set_get_for_user",
     "indicators_filtered",
     "indicators_using",
+    "rule_get_for_user",
+    "rules_for_variables",
+    "rules_list",
     "set_current_version",
     "set_indicator_codes",
     "set_page_for",
+    "validation_rules",
     "variable_get_for_user",
     "variable_history",
     "variables_filtered",

@@ -16,8 +16,11 @@ from benchlearn.catalogue.selectors.lookups import (
     current_versions,
     set_indicator_codes,
 )
+from benchlearn.catalogue.selectors.rules import validation_rules
 from benchlearn.engine import catalogue as engine
 from benchlearn.engine.formula import FormulaError, parse, references
+from benchlearn.engine.rules import rule_variables as rule_codes
+from benchlearn.engine.rules import rules_reading
 
 
 def engine_variable(variable: Variable) -> engine.Variable:
@@ -32,6 +35,10 @@ def engine_variable(variable: Variable) -> engine.Variable:
         definition_pl=variable.definition_pl,
         definition_en=variable.definition_en,
         domain=variable.domain.code if variable.domain else "",
+        compare=engine.Basis(variable.compare),
+        compare_per=variable.compare_per,
+        plausible_min=variable.plausible_min,
+        plausible_max=variable.plausible_max,
     )
 
 
@@ -78,6 +85,7 @@ def engine_catalogue() -> engine.Catalogue:
         ),
         indicators=tuple(engine_indicator(currents[i.pk]) for i in indicators),
         sets=tuple(_engine_set(s) for s in sets),
+        rules=tuple(validation_rules()),
     )
 
 
@@ -122,6 +130,10 @@ def engine_catalogue_for_set(set_code: str) -> engine.Catalogue:
     if chosen is None:
         raise Http404(_("There is no indicator set with code %(code)s.") % {"code": set_code})
     needed = needed_codes(whole, list(chosen.indicators))
+    rules = tuple(rules_reading(whole.rules, needed))
+    # The rules' other variables and the comparison bases' divisors come along.
+    needed |= {code for rule in rules for code in rule_codes(rule)}
+    needed |= {v.divisor for v in whole.variables if v.code in needed and v.divisor}
     indicators = tuple(i for i in whole.indicators if i.code in needed)
     variables = tuple(v for v in whole.variables if v.code in needed)
     domain_codes = {chosen.domain} | {x.domain for x in indicators} | {x.domain for x in variables}
@@ -130,4 +142,5 @@ def engine_catalogue_for_set(set_code: str) -> engine.Catalogue:
         variables=variables,
         indicators=indicators,
         sets=(chosen,),
+        rules=rules,
     )

@@ -27,6 +27,12 @@ from benchlearn.catalogue.services.exchange import (
 )
 from benchlearn.catalogue.services.indicators import indicator_create, indicator_update
 from benchlearn.catalogue.services.publishing import PublishSummary, catalogue_publish
+from benchlearn.catalogue.services.rules import (
+    RULE_FIELDS,
+    rule_create,
+    rule_delete,
+    rule_update,
+)
 from benchlearn.catalogue.services.sets import (
     indicator_set_create,
     indicator_set_members_change,
@@ -37,6 +43,7 @@ from benchlearn.catalogue.services.variables import variable_create, variable_up
 __all__ = [
     "COMPUTATIONAL_FIELDS",
     "DOMAIN_FIELDS",
+    "RULE_FIELDS",
     "SET_FIELDS",
     "TEXT_FIELDS",
     "VARIABLE_FIELDS",
@@ -60,6 +67,9 @@ __all__ = [
     "indicator_set_members_change",
     "indicator_set_update",
     "indicator_update",
+    "rule_create",
+    "rule_delete",
+    "rule_update",
     "variable_create",
     "variable_update",
 ]

@@ -27,7 +27,8 @@ from benchlearn.engine.evaluate import (
     CatalogueError,
     check_catalogue,
 )
-from benchlearn.engine.messages import Message
+from benchlearn.engine.messages import Message, Problem
+from benchlearn.engine.rules import check_comparisons, check_rules
 from benchlearn.i18n import translate_message
 
 # Fields whose change alters what an indicator computes: a published version keeps them.
@@ -45,6 +46,10 @@ VARIABLE_FIELDS = (
     "maximum",
     "definition_pl",
     "definition_en",
+    "compare",
+    "compare_per",
+    "plausible_min",
+    "plausible_max",
 )
 
 
@@ -177,14 +182,28 @@ def next_position(model: type[Domain] | type[IndicatorSet]) -> int:
 
 
 def check_with(
-    *, variables: Iterable[engine.Variable] = (), indicators: Iterable[engine.Indicator] = ()
+    *,
+    variables: Iterable[engine.Variable] = (),
+    indicators: Iterable[engine.Indicator] = (),
+    rules: Iterable[engine.Rule] = (),
 ) -> None:
-    """Check the whole catalogue as it would be with these variables and indicators."""
-    catalogue = merged_catalogue(engine_catalogue(), variables=variables, indicators=indicators)
+    """Check the whole catalogue as it would be with these variables, indicators and
+    rules: formulas, comparison bases, rules."""
+    catalogue = merged_catalogue(
+        engine_catalogue(), variables=variables, indicators=indicators, rules=rules
+    )
     try:
         check_catalogue(catalogue)
     except CatalogueError as error:
         raise CatalogueProblems.of(error.messages) from error
+    problems = plausibility_problems(catalogue)
+    if problems:
+        raise CatalogueProblems.of(problem.located() for problem in problems)
+
+
+def plausibility_problems(catalogue: engine.Catalogue) -> list[Problem]:
+    """What is wrong with the catalogue's comparison bases and validation rules."""
+    return check_comparisons(catalogue) + check_rules(catalogue)
 
 
 def merged_catalogue(
@@ -192,14 +211,18 @@ def merged_catalogue(
     *,
     variables: Iterable[engine.Variable] = (),
     indicators: Iterable[engine.Indicator] = (),
+    rules: Iterable[engine.Rule] = (),
 ) -> engine.Catalogue:
     new_variables = {v.code: v for v in variables}
     new_indicators = {i.code: i for i in indicators}
     merged_variables = [new_variables.pop(v.code, v) for v in base.variables]
     merged_indicators = [new_indicators.pop(i.code, i) for i in base.indicators]
+    new_rules = {r.code: r for r in rules}
+    merged_rules = [new_rules.pop(r.code, r) for r in base.rules]
     return engine.Catalogue(
         variables=tuple(merged_variables + list(new_variables.values())),
         indicators=tuple(merged_indicators + list(new_indicators.values())),
         domains=base.domains,
         sets=base.sets,
+        rules=tuple(merged_rules + list(new_rules.values())),
     )

@@ -31,10 +31,12 @@ from benchlearn.catalogue.services.common import (
     domain_for,
     edit_token,
     merged_catalogue,
+    plausibility_problems,
     record_change,
 )
 from benchlearn.catalogue.services.domains import domain_save
 from benchlearn.catalogue.services.indicators import apply_indicator
+from benchlearn.catalogue.services.rules import rule_import
 from benchlearn.catalogue.services.sets import set_members
 from benchlearn.catalogue.services.variables import variable_update
 from benchlearn.engine import catalogue as engine
@@ -64,6 +66,8 @@ class ImportSummary:
     new_versions: int = 0
     sets_created: int = 0
     sets_updated: int = 0
+    rules_created: int = 0
+    rules_updated: int = 0
     dry_run: bool = False
 
     def lines(self) -> list[str]:
@@ -73,6 +77,7 @@ class ImportSummary:
             f"indicators created: {self.indicators_created}, updated: "
             f"{self.indicators_updated} (new versions: {self.new_versions})",
             f"sets created: {self.sets_created}, updated: {self.sets_updated}",
+            f"validation rules created: {self.rules_created}, updated: {self.rules_updated}",
         ]
 
 
@@ -119,7 +124,10 @@ def catalogue_import(*, text: str, user: User | None, dry_run: bool = False) -> 
     except InputError as error:
         raise CatalogueProblems.of(error.messages) from error
     merged = merged_catalogue(
-        engine_catalogue(), variables=imported.variables, indicators=imported.indicators
+        engine_catalogue(),
+        variables=imported.variables,
+        indicators=imported.indicators,
+        rules=imported.rules,
     )
     kinds = {v.code: "variable" for v in engine_catalogue().variables}
     kinds |= {i.code: "indicator" for i in engine_catalogue().indicators}
@@ -151,6 +159,9 @@ def catalogue_import(*, text: str, user: User | None, dry_run: bool = False) -> 
         check_catalogue(merged)
     except CatalogueError as error:
         problems += error.found
+    # The rules and bases the file brings (those already stored were checked when saved).
+    mine = {v.code for v in imported.variables} | {r.code for r in imported.rules}
+    problems += [p for p in plausibility_problems(merged) if p.code in mine]
     if problems:
         # The same problem may be found twice (a duplicate code): listed once.
         unique = list({str(problem.located()): problem for problem in problems}.values())
@@ -183,6 +194,10 @@ def _write_imported(imported: engine.Catalogue, user: User | None) -> ImportSumm
         _import_indicator(i, position, user, summary)
     for position, s in enumerate(imported.sets):
         _import_set(s, position, user, summary)
+    for position, r in enumerate(imported.rules):
+        created, updated = rule_import(r, position, user)
+        summary.rules_created += created
+        summary.rules_updated += updated
     return summary
 
 
@@ -243,6 +258,10 @@ def _import_variable(
         "maximum": v.maximum,
         "definition_pl": v.definition_pl,
         "definition_en": v.definition_en,
+        "compare": v.compare.value,
+        "compare_per": v.compare_per,
+        "plausible_min": v.plausible_min,
+        "plausible_max": v.plausible_max,
     }
     variable = Variable.objects.filter(code=v.code).first()
     if variable is None:

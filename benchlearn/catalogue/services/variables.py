@@ -15,6 +15,7 @@ from benchlearn.catalogue.models import (
     CatalogueChange,
     Variable,
 )
+from benchlearn.catalogue.selectors import engine_variable
 from benchlearn.catalogue.services.common import (
     VARIABLE_FIELDS,
     CatalogueProblems,
@@ -27,6 +28,7 @@ from benchlearn.catalogue.services.common import (
     record_change,
 )
 from benchlearn.engine import catalogue as engine
+from benchlearn.engine.rules import check_comparison
 
 
 @transaction.atomic
@@ -66,6 +68,10 @@ def _as_engine_variable(code: str, domain: str, values: Mapping[str, Any]) -> en
         definition_pl=values.get("definition_pl") or "",
         definition_en=values.get("definition_en") or "",
         domain=domain,
+        compare=engine.Basis(values.get("compare") or engine.Basis.AS_IS),
+        compare_per=values.get("compare_per") or "",
+        plausible_min=values.get("plausible_min"),
+        plausible_max=values.get("plausible_max"),
     )
 
 
@@ -92,6 +98,11 @@ def variable_update(
     for name, (_old, new) in changes.items():
         if name != "domain":
             setattr(variable, name, new)
+    if changes.keys() & {"compare", "compare_per", "plausible_min", "plausible_max"}:
+        codes = set(Variable.objects.values_list("code", flat=True))
+        problems = check_comparison(engine_variable(variable), codes)
+        if problems:
+            raise CatalogueProblems.of(problem.message for problem in problems)
     variable.updated_at = timezone.now()
     variable.save()
     record_change(

@@ -25,7 +25,9 @@ from benchlearn.engine.io.catalogue_yaml.keys import (
     INDICATOR_KEYS,
     SET_KEYS,
     VARIABLE_KEYS,
+    key_phrase,
 )
+from benchlearn.engine.io.catalogue_yaml.rule_items import comparison
 from benchlearn.engine.messages import Message, Problem, gettext_noop
 
 # What a problem is about: the catalogue, a kind of item, an item, a key of either.
@@ -54,16 +56,6 @@ def _kind(kind: str) -> Message:
 
 def _item(kind: str, code: str) -> Message:
     return Message(_ITEMS[kind], {"code": code})
-
-
-def key_phrase(what: Message | None, key: str) -> Message:
-    """A key of the file (``what`` None: at the top) or of an item, e.g. "indicator X formula"."""
-    if what is None:
-        # Translators: a top-level key of a catalogue file, e.g. "format" (not translated).
-        return Message(gettext_noop("%(key)s"), {"key": key})
-    # Translators: a key of an item in a catalogue file: what is e.g. "indicator X" and
-    # key e.g. "formula" (keys are not translated).
-    return Message(gettext_noop("%(what)s %(key)s"), {"what": what, "key": key})
 
 
 @dataclass(frozen=True)
@@ -391,6 +383,7 @@ class ItemReader:
             definition_pl=definition_pl,
             definition_en=definition_en,
             domain=self.domain_of(fields, what),
+            **comparison(self, fields, what),
         )
 
     def indicator(self, node: yaml.Node) -> Indicator | None:

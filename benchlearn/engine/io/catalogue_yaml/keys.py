@@ -1,17 +1,33 @@
 """The portable catalogue format's name, version and keys."""
 
+from benchlearn.engine.messages import Message, gettext_noop
+
 FORMAT = "benchlearn-catalogue"
 VERSION = 1
 DEFAULT_CATALOGUE = "default_catalogue.yaml"  # in benchlearn/engine/data/
 
 TOP_KEYS = {
     "format", "version", "name", "catalogue_version", "domains", "variables", "indicators",
-    "sets",
+    "sets", "rules",
 }  # fmt: skip
 DOMAIN_KEYS = {"code", "name", "description"}
-VARIABLE_KEYS = {"code", "name", "unit", "source", "min", "max", "definition", "domain"}
+VARIABLE_KEYS = {
+    "code", "name", "unit", "source", "min", "max", "definition", "domain", "compare",
+    "compare_per", "plausible",
+}  # fmt: skip
 INDICATOR_KEYS = {
     "code", "name", "formula", "unit", "polarity", "category", "decimals",
     "numerator", "denominator", "domain", "notes",
 }  # fmt: skip
 SET_KEYS = {"code", "name", "domain", "description", "indicators"}
+RULE_KEYS = {"code", "domain", "left", "operator", "right", "between", "severity", "message"}
+
+
+def key_phrase(what: Message | None, key: str) -> Message:
+    """A key of the file (``what`` None: at the top) or of an item, e.g. "indicator X formula"."""
+    if what is None:
+        # Translators: a top-level key of a catalogue file, e.g. "format" (not translated).
+        return Message(gettext_noop("%(key)s"), {"key": key})
+    # Translators: a key of an item in a catalogue file: what is e.g. "indicator X" and
+    # key e.g. "formula" (keys are not translated).
+    return Message(gettext_noop("%(what)s %(key)s"), {"what": what, "key": key})

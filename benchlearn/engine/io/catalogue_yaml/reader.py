@@ -11,13 +11,15 @@ from benchlearn.engine.catalogue import (
     Catalogue,
 )
 from benchlearn.engine.io import InputError
-from benchlearn.engine.io.catalogue_yaml.items import THE_CATALOGUE, ItemReader, key_phrase
+from benchlearn.engine.io.catalogue_yaml.items import THE_CATALOGUE, ItemReader
 from benchlearn.engine.io.catalogue_yaml.keys import (
     DEFAULT_CATALOGUE,
     FORMAT,
     TOP_KEYS,
     VERSION,
+    key_phrase,
 )
+from benchlearn.engine.io.catalogue_yaml.rule_items import read_rule
 from benchlearn.engine.messages import Message, Problem, gettext_noop
 
 
@@ -56,6 +58,7 @@ def catalogue_from_yaml(text: str) -> Catalogue:
         or "",
         domains=tuple(reader.items(top.get("domains"), "domains", reader.domain)),
         sets=tuple(reader.items(top.get("sets"), "sets", reader.indicator_set)),
+        rules=tuple(reader.items(top.get("rules"), "rules", lambda node: read_rule(reader, node))),
     )
     reader.check_references(catalogue)
     if reader.problems:
@@ -104,7 +107,7 @@ def read_default_catalogue() -> Catalogue:
 
 
 def item_lines(text: str) -> dict[str, list[int]]:
-    """Where each variable and indicator code is declared: its lines in file order (a
+    """Where each variable, indicator and rule code is declared: its lines in file order (a
     code declared twice has two). For placing problems found after reading, which name
     a code (:class:`~benchlearn.engine.messages.Problem`), in the file."""
     try:
@@ -115,7 +118,7 @@ def item_lines(text: str) -> dict[str, list[int]]:
     if not isinstance(root, yaml.MappingNode):
         return found
     for key, section in root.value:
-        if key.value not in ("variables", "indicators") or not isinstance(
+        if key.value not in ("variables", "indicators", "rules") or not isinstance(
             section, yaml.SequenceNode
         ):
             continue

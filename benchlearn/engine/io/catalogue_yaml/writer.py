@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 
-from benchlearn.engine.catalogue import Catalogue
+from benchlearn.engine.catalogue import Basis, Catalogue, Operator, Rule, Variable
 from benchlearn.engine.io.catalogue_yaml.keys import FORMAT, VERSION
 
 
@@ -18,6 +19,46 @@ def _text(pl_text: str, en_text: str) -> str | dict[str, str] | None:
 
 def _present(fields: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None}
+
+
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _formula(text: str) -> str | int | float:
+    """A rule's side: a plain number is written as a YAML number, a formula as text."""
+    text = text.strip()
+    if _NUMBER.fullmatch(text):
+        number = float(text)
+        return int(number) if number.is_integer() and "." not in text else number
+    return text
+
+
+def _comparison(v: Variable) -> dict[str, Any]:
+    plausible = None
+    if v.plausible_min is not None or v.plausible_max is not None:
+        plausible = [v.plausible_min, v.plausible_max]
+    return {
+        "compare": None if v.compare is Basis.AS_IS else v.compare.value,
+        "compare_per": v.compare_per or None,
+        "plausible": plausible,
+    }
+
+
+def _rule(r: Rule) -> dict[str, Any]:
+    if r.operator is Operator.BETWEEN:
+        comparison: dict[str, Any] = {"between": [_formula(r.right), _formula(r.upper)]}
+    else:
+        comparison = {"operator": r.operator.value, "right": _formula(r.right)}
+    return _present(
+        {
+            "code": r.code,
+            "domain": r.domain or None,
+            "left": r.left,
+            **comparison,
+            "severity": r.severity.value,
+            "message": _text(r.message_pl, r.message_en),
+        }
+    )
 
 
 def catalogue_to_yaml(catalogue: Catalogue) -> str:
@@ -43,6 +84,7 @@ def catalogue_to_yaml(catalogue: Catalogue) -> str:
                 "max": v.maximum,
                 "domain": v.domain or None,
                 "definition": _text(v.definition_pl, v.definition_en),
+                **_comparison(v),
             }
         )
         for v in catalogue.variables
@@ -88,4 +130,6 @@ def catalogue_to_yaml(catalogue: Catalogue) -> str:
     document["indicators"] = indicators
     if sets:
         document["sets"] = sets
+    if catalogue.rules:
+        document["rules"] = [_rule(rule) for rule in catalogue.rules]
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
