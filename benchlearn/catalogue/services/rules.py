@@ -100,7 +100,11 @@ def rule_update(
 ) -> ValidationRule:
     """Change a rule. ``base_token`` is the updated-at token the form was opened with;
     when the rule changed since, raises StaleEdit and stores nothing."""
-    rule = ValidationRule.objects.select_for_update().select_related("domain").get(pk=rule.pk)
+    rule = (
+        ValidationRule.objects.select_for_update(of=("self",))
+        .select_related("domain")
+        .get(pk=rule.pk)
+    )
     if base_token is not None and base_token != edit_token(rule.updated_at):
         raise StaleEdit(edits_since("rule", rule.code, base_token))
     values = _normalised(fields)
@@ -134,7 +138,11 @@ def rule_update(
 def rule_delete(*, rule: ValidationRule, user: User | None, base_token: str | None) -> None:
     """Delete a rule, recording what it was. Warnings it gave to submissions already
     submitted stay (the collection keeps them as given)."""
-    rule = ValidationRule.objects.select_for_update().select_related("domain").get(pk=rule.pk)
+    rule = (
+        ValidationRule.objects.select_for_update(of=("self",))
+        .select_related("domain")
+        .get(pk=rule.pk)
+    )
     if base_token is not None and base_token != edit_token(rule.updated_at):
         raise StaleEdit(edits_since("rule", rule.code, base_token))
     was = {name: getattr(rule, name) for name in RULE_FIELDS}
