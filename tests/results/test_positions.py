@@ -99,3 +99,15 @@ def test_letters_run_down_the_indicator_table(computed, participant_a):
     expected = [chr(ord("A") + i) for i in range(len(labels))]
     own_place = labels.index(unit_a.name)
     assert len(labels) > 3 and letters == expected[:own_place] + expected[own_place + 1 :]
+
+
+@pytest.mark.django_db
+def test_formulas_are_printed_with_the_parentheses_they_need(computed, participant_a):
+    unit_a = computed["unit_a"]
+    client = client_for(participant_a)
+    page = client.get(f"/units/{unit_a.teryt}/results/TEACHERS_PER_100/?group=all&year=2024")
+    html = page.content.decode()
+    # Numerator and denominator read as one formula (not TEACHERS * 100 / PUPILS + …).
+    assert "<code>TEACHERS * 100 / (PUPILS + NEW_PUPILS)</code>" in html
+    catalogue = client.get("/catalogue/indicators/TEACHERS_PER_100/").content.decode()
+    assert "<code>PUPILS + NEW_PUPILS</code>" in catalogue
