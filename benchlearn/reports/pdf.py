@@ -63,6 +63,10 @@ CONTENT_WIDTH_MM = 180.0
 MAX_CHART_HEIGHT_MM = 225.0
 MM_PER_PX = 25.4 / 96
 
+# "6 grudnia 2026", "6 December 2026": the day first in every language, the month in
+# words (Django's English formats put the month first, 12/06/2026).
+LONG_DATE = "j E Y"
+
 logger = logging.getLogger(__name__)
 
 
@@ -130,7 +134,7 @@ def draw_svgs(charts: Sequence[Chart]) -> list[str]:
 
 def _frame(*, title: str, data_version: str, date: datetime.date) -> dict[str, Any]:
     """What every page shows around the document, in the active language."""
-    right = formats.date_format(date, "SHORT_DATE_FORMAT")
+    right = formats.date_format(date, LONG_DATE)
     if data_version:
         right = pgettext("PDF header", "%(date)s · data version %(version)s") % {
             "date": right,

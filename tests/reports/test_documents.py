@@ -89,9 +89,11 @@ def test_group_report_as_the_moderator_names_no_unit(computed, moderator):
     big = computed["big"]
     response = client_for(moderator).get(f"/groups/{big.pk}/report.pdf?year=2024")
     text, pages = pdf_text(response)
-    # The overview, then a page per indicator of the members' rounds (3 of the 5 computed).
-    assert pages == 1 + reported(big) and reported(big) == 3
-    assert "GWD Duża" in text
+    # The cover, the summary, the indicators of the members' rounds (3 of the 5
+    # computed, on one page) and the appendix.
+    assert pages == 4 and reported(big) == 3
+    assert text.index("Group report: GWD Duża, 2024") < text.index("Summary")
+    assert text.index("Summary") < text.index("Net cost per pupil") < text.index("Appendix")
     assert f"data version {data_version(computed)}" in text
     assert "page 1 of 4" in text
     for unit in computed["units"]:
@@ -109,10 +111,50 @@ def test_group_report_as_a_participant_names_only_their_unit(computed, participa
             assert unit.name not in text
 
 
+def test_the_summary_of_a_participant_names_its_largest_change(computed, participant_a):
+    """Computed from the stored results: the unit's largest change from 2023 to 2024
+    (in per cent of the 2023 value) among the indicators of the report comes first."""
+    big, unit_a = computed["big"], computed["unit_a"]
+    codes = unit_indicator_codes(*big.units.all())
+    stored = {
+        (code, period): value
+        for code, period, value in Result.objects.filter(
+            unit=unit_a, period__in=[2023, 2024], indicator__code__in=codes
+        ).values_list("indicator__code", "period", "value")
+    }
+    changes = {
+        code: abs(stored[(code, 2024)] - stored[(code, 2023)]) / abs(stored[(code, 2023)])
+        for code in codes
+        if stored.get((code, 2024)) is not None
+        and stored.get((code, 2023))
+        and stored[(code, 2024)] != stored[(code, 2023)]
+    }
+    assert changes
+    largest = max(changes, key=changes.get)
+    name = computed_name(largest)
+    text, _pages = pdf_text(client_for(participant_a).get(f"/groups/{big.pk}/report.pdf"))
+    summary = text[text.index("Summary") : text.index("Appendix")]
+    changes_part = summary[summary.index("Largest changes from 2023") :]
+    assert name in changes_part
+    assert all(
+        changes_part.index(name) <= changes_part.index(computed_name(code))
+        for code in changes
+        if computed_name(code) in changes_part
+    )
+    assert "Strongest positions" in summary and "Weakest positions" in summary
+
+
+def computed_name(code: str) -> str:
+    from benchlearn.catalogue.models import IndicatorVersion
+
+    version = IndicatorVersion.objects.filter(indicator__code=code).order_by("-number").first()
+    return version.name_en or version.name_pl
+
+
 def test_group_report_as_an_operator_names_every_unit(computed, operator):
     big = computed["big"]
     text, pages = pdf_text(client_for(operator).get(f"/groups/{big.pk}/report.pdf?year=2023"))
-    assert pages == 1 + reported(big)
+    assert pages == 4
     assert "2023" in text
     for unit in computed["units"]:
         assert unit.name in text
@@ -134,11 +176,11 @@ def test_group_report_ranks_and_values(computed, operator):
     assert f"1 {name}" in text
 
 
-def test_meeting_pack_has_the_agenda_first(computed, moderator):
+def test_meeting_pack_has_the_agenda_after_the_summary(computed, moderator):
     big = computed["big"]
     text, pages = pdf_text(client_for(moderator).get(f"/groups/{big.pk}/meeting-pack.pdf"))
-    assert pages == 2 + reported(big)
-    assert text.index("Agenda") < text.index("Overview")
+    assert pages == 5
+    assert text.index("Summary") < text.index("Agenda") < text.index("Gap to the median")
     assert "Meeting pack: GWD Duża, 2024" in text
 
 
@@ -160,7 +202,7 @@ def test_people_outside_the_group_are_refused(computed, programme, group, role):
 
 def test_participant_b_opens_the_small_group(computed, participant_b, group, unit_b):
     text, pages = pdf_text(client_for(participant_b).get(f"/groups/{group.pk}/report.pdf"))
-    assert pages == 1 + reported(group)
+    assert pages == 4
     assert "GWD Oświata" in text and unit_b.name in text
 
 

@@ -8,7 +8,7 @@ import pypdf
 import pypdfium2
 import pytest
 import typst
-from django.utils import translation
+from django.utils import timezone, translation
 
 from benchlearn import charts
 from benchlearn.charts import BarItem, Chart, bar_chart
@@ -126,9 +126,11 @@ def pages(document):
 
 
 def test_polish_text_header_and_page_numbers(pages, settings):
-    assert len(pages) == 1 + 4  # the overview, then a page per indicator
+    # The cover, the summary, the four indicators on one page, the appendix.
+    assert len(pages) == 2 + 1 + 1
     assert "Raport grupy: GWD Oświata, 2024" in pages[0]
-    assert POLISH in pages[0]
+    assert "Podsumowanie" in pages[1]
+    assert POLISH in pages[2]
     for number, text in enumerate(pages, start=1):
         assert settings.BENCHLEARN_ORGANISATION in text
         assert "wersja danych" in text
@@ -144,9 +146,9 @@ def test_the_document_is_polish_and_titled(document):
 def test_chart_text_is_real_text(pages):
     """The arrow and the median's label are drawn only in the chart (the caption and the
     table say it in other words)."""
-    assert "◄ Twoja jednostka" in pages[1]
-    assert "mediana" in pages[1]
-    assert "Miejsce" in pages[1] and "Różnica do mediany" in pages[1]  # the members' table
+    assert "◄ Twoja jednostka" in pages[2]
+    assert "mediana" in pages[2]
+    assert "Miejsce" in pages[2] and "Różnica do mediany" in pages[2]  # the members' table
 
 
 def _images(resources) -> list[str]:
@@ -166,7 +168,7 @@ def test_charts_are_vectors_not_images(document):
     reader = pypdf.PdfReader(io.BytesIO(document))
     assert all(_images(page.get("/Resources")) == [] for page in reader.pages)
     # The charts are there: a form (or paths) on every indicator's page.
-    assert all(len(page.get_contents().get_data()) > 5_000 for page in reader.pages[1:])
+    assert all(len(page.get_contents().get_data()) > 5_000 for page in reader.pages[2:3])
 
 
 def test_rendered_pages_are_not_blank(document):
@@ -175,7 +177,7 @@ def test_rendered_pages_are_not_blank(document):
     assert sum(overview.histogram()[:128]) > 0.005 * overview.width * overview.height
     # A chart's page: the light bars cover a good part of the upper half, and the own
     # unit's dark bar is there (the chart is drawn, not only its text).
-    chart = rendered[1].render(scale=0.5).to_pil().convert("L")
+    chart = rendered[2].render(scale=0.5).to_pil().convert("L")
     top = chart.crop((0, 0, chart.width, chart.height // 2)).histogram()
     assert sum(top[:240]) > 0.1 * chart.width * chart.height / 2
     assert sum(top[:70]) > 500  # the text alone: ~350
@@ -187,32 +189,38 @@ def test_names_are_printed_as_typed_never_as_markup():
         report.comparison = Comparison("exchange-1", ComparisonKind.EXCHANGE, "x", None, True)
         document = group_report_pdf(report)
     pages = text_of(document)
-    assert len(pages) == 2  # no page break obeyed
+    assert len(pages) == 4  # cover, summary, the indicator, appendix: no page break obeyed
     text = " ".join(pages)
     assert f"Raport grupy: GWD {MARKUP}, 2024" in text
     assert f"Gmina {MARKUP}" in text
 
 
 def test_a_long_table_repeats_its_header_and_keeps_rows_whole(settings):
+    """The appendix's formulas of 70 indicators take two pages."""
     with translation.override("pl"):
         report = group_report(indicators=70)
         for item in report.indicators:
-            item.chart = None  # no charts: the overview table is what is measured
+            item.chart = report.indicators[0].chart  # drawn once: the table is measured
         pages = text_of(group_report_pdf(report))
-    assert len(pages) == 2 + 70  # the overview table takes two pages
-    assert "Mediana Najlepsza" in pages[1]  # its header again on the second
+    appendix = [n for n, text in enumerate(pages) if "Formuła" in text]
+    assert len(appendix) == 2 and appendix[-1] == len(pages) - 1
+    assert "Wskaźnik Formuła" in pages[appendix[1]]  # its header again on the second
     for k in range(70):  # every row whole on one page
-        assert sum(f"Wskaźnik {k}: {POLISH} (zł)" in text for text in pages[:2]) == 1
-    assert "Żadna jednostka tej grupy nie ma wartości w tym roku." in pages[-1]
+        row = f"Wskaźnik {k}: {POLISH} (zł) A / B"
+        assert sum(row in pages[n] for n in appendix) == 1
 
 
-def test_meeting_pack_puts_the_agenda_first():
+def test_meeting_pack_puts_the_agenda_after_the_summary():
     with translation.override("en"):
         pages = text_of(group_report_pdf(group_report(indicators=1), meeting_pack=True))
-    assert len(pages) == 3
-    assert "Agenda" in pages[0] and "Host unit" in pages[0]
-    assert "Overview" in pages[1]
-    assert "page 1 of 3" in pages[0]
+    assert len(pages) == 5
+    assert "Meeting pack: GWD Oświata, 2024" in pages[0]
+    assert "Summary" in pages[1]
+    assert "Agenda" in pages[2] and "Host unit" in pages[2]
+    assert "Appendix" in pages[4]
+    assert "page 1 of 5" in pages[0]
+    today = timezone.localdate()  # the day first, the month in words (not 12/06/2026)
+    assert f"{today.day} {today:%B} {today.year}" in pages[0]
 
 
 def test_without_dejavu_typsts_own_font_has_every_polish_letter(monkeypatch):
@@ -220,8 +228,8 @@ def test_without_dejavu_typsts_own_font_has_every_polish_letter(monkeypatch):
     monkeypatch.setattr(pdf, "_has_dejavu", lambda: False)
     with translation.override("pl"):
         pages = text_of(group_report_pdf(group_report(indicators=1)))
-    assert POLISH in pages[0]
-    assert "strona 2 z 2" in pages[1]
+    assert POLISH in pages[2]
+    assert "strona 4 z 4" in pages[3]
 
 
 def test_drawn_svgs_keep_the_order_and_come_from_the_cache(monkeypatch):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -15,13 +16,28 @@ from benchlearn.accounts.models import User
 from benchlearn.engine.stats import Position
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.reports.documents.common import (
+    PAPER_BAR_STEP,
+    PAPER_CHART_WIDTH,
+    decimals_of,
     indicator_heading,
+    neutral_place,
+    on_paper,
     per_cent,
+    printed_formula,
     table_of,
     table_row,
 )
+from benchlearn.reports.documents.summary import (
+    Number,
+    Standing,
+    cover,
+    group_summary,
+    methodology,
+    unit_summary,
+)
 from benchlearn.reports.pdf import render_pdf
 from benchlearn.results.models import ComparisonGroup, ComparisonKind, Computation, GroupStat
+from benchlearn.results.pages import RowWords
 from benchlearn.results.selectors import (
     Comparison,
     IndicatorInfo,
@@ -46,6 +62,7 @@ class GroupMemberRow:
     own: bool
     value: float | None
     position: Position | None
+    previous: float | None = None  # the same unit's value a year before
 
     @property
     def rank(self) -> int | None:
@@ -63,6 +80,7 @@ class GroupIndicator:
     stat: Stat | None
     rows: list[GroupMemberRow]
     chart: charts.Chart | None  # None when no member has a value
+    previous_median: float | None = None  # the group's median a year before
 
 
 @dataclass
@@ -123,15 +141,23 @@ def group_report_for(user: AnyUser, group: ExchangeGroup, *, year: str) -> Group
     if in_sets:
         indicators = {code: info for code, info in indicators.items() if code in in_sets}
     # The unit is only read for nearest neighbours; this comparison is a stored group.
-    stats = comparison_stats(comparison, own or members[0], computation, indicators, [chosen])
+    # The year before too, for the summary's changes (its sorted values are not needed).
+    periods = [chosen - 1, chosen] if chosen - 1 in years else [chosen]
+    stats = comparison_stats(
+        comparison, own or members[0], computation, indicators, periods, sorted_values=[chosen]
+    )
     values = unit_results(
-        computation, [m.pk for m in members], [i.pk for i in indicators.values()], [chosen]
+        computation, [m.pk for m in members], [i.pk for i in indicators.values()], periods
     )
     labels = labels_for(comparison, own, members, computation)
-    found = [
-        _group_indicator(info, stats.get((code, chosen)), members, labels, values, own, chosen)
-        for code, info in indicators.items()
-    ]
+    found = []
+    for code, info in indicators.items():
+        item = _group_indicator(
+            info, stats.get((code, chosen)), members, labels, values, own, chosen
+        )
+        before = stats.get((code, chosen - 1))
+        item.previous_median = before.median if before else None
+        found.append(item)
     return GroupReport(group, computation, comparison, chosen, years, own, len(members), found)
 
 
@@ -165,6 +191,7 @@ def _group_indicator(
                 own=own is not None and member.pk == own.pk,
                 value=value,
                 position=place(value, stat, info.polarity),
+                previous=values.get((member.pk, info.pk, year - 1), (None, ""))[0],
             )
         )
     rows.sort(
@@ -184,14 +211,15 @@ def _group_indicator(
             items=[charts.BarItem(r.label, r.value, r.own) for r in with_value],
             median=stat.median if stat else None,
             polarity=info.polarity,
-            decimals=info.decimals,
+            decimals=decimals_of(info),
             unit_of_measure=info.unit,
         )
     return GroupIndicator(info, stat, rows, chart)
 
 
 def group_report_pdf(report: GroupReport, *, meeting_pack: bool = False) -> bytes:
-    """The group's report as a PDF; a meeting pack puts an agenda page first."""
+    """The group's report as a PDF: a cover, a one-page summary (a meeting pack puts its
+    agenda after it), the indicators by domain, several to a page, and the methodology."""
     names = {"group": report.group.name, "year": report.year}
     title = (
         _("Meeting pack: %(group)s, %(year)s") % names
@@ -200,79 +228,151 @@ def group_report_pdf(report: GroupReport, *, meeting_pack: bool = False) -> byte
     )
     return render_pdf(
         template="group.typ",
-        data=_group_document(report, meeting_pack=meeting_pack),
+        data=_group_document(report, title=title, meeting_pack=meeting_pack),
         title=title,
         data_version=report.computation.data_version,
     )
 
 
-def _group_document(report: GroupReport, *, meeting_pack: bool) -> dict[str, Any]:
+def _group_document(report: GroupReport, *, title: str, meeting_pack: bool) -> dict[str, Any]:
     """What ``typst/group.typ`` shows, in words and formatted numbers."""
     number = charts.number_formatter()
-    overview = [
-        _(
-            "Results of the %(n)s member units of %(group)s in %(year)s: for every indicator "
-            "its chart (best first, dashed line: the group's median) and a table with each "
-            "unit's rank, value and gap to the median."
-        )
-        % {"n": report.members, "group": report.group.name, "year": report.year}
+    words = RowWords.translated()
+    shown = [item for item in report.indicators if item.chart is not None]
+    lettered = not report.comparison.names_shown
+    facts = [
+        (_("Exchange group"), report.group.name),
+        (_("Year"), str(report.year)),
+        (_("Member units"), str(report.members)),
+        (_("Indicators shown"), f"{len(shown)} / {len(report.indicators)}"),
     ]
-    if not report.comparison.names_shown:
-        overview.append(
-            _("Other units are shown as letters; your unit by name.")
-            if report.own
-            else _("Units are shown as letters, as the group chose.")
-        )
-    summary = []
-    indicators = []
-    for item in report.indicators:
-        info, stat = item.info, item.stat
-        median = stat.median if stat else None
-        summary.append(
-            table_row(
-                indicator_heading(info),
-                str(stat.n if stat else 0),
-                number(median, info.decimals),
-                number(stat.best if stat else None, info.decimals),
+    if lettered:
+        facts.append(
+            (
+                _("Units"),
+                _("other units as letters, your unit by name")
+                if report.own
+                else _("as letters, as the group chose"),
             )
         )
-        meta = [
-            info.domain_name,
-            info.category_label,
-            _("units with a value: %(n)s") % {"n": stat.n if stat else 0},
-        ]
-        if median is not None:
-            meta.append(_("median %(value)s") % {"value": number(median, info.decimals)})
-        indicators.append(
-            {
-                "heading": indicator_heading(info),
-                "meta": " · ".join(meta),
-                "chart": item.chart,
-                "empty": _("No unit of this group has a value in this year."),
-                "table": table_of(
-                    [_("Rank"), _("Unit"), _("Value"), _("Gap to the median")],
-                    [
-                        table_row(
-                            "—" if row.rank is None else str(row.rank),
-                            row.label,
-                            number(row.value, info.decimals),
-                            per_cent(row.gap_median, number),
-                            own=row.own,
-                        )
-                        for row in item.rows
-                    ],
-                ),
-            }
-        )
-    headers = [_("Indicator"), _("Units with a value"), _("Median"), _("Best")]
+    if report.computation.data_version:
+        facts.append((_("Data version"), report.computation.data_version))
     return {
+        "cover": cover(
+            title=title,
+            subtitle=[
+                _(
+                    "Results of the member units for every indicator of their collection "
+                    "rounds: best first, the dashed line is the group's median."
+                )
+            ],
+            facts=facts,
+            date=timezone.localdate(),
+        ),
+        "summary": _group_summary(report, number),
         "agenda": _agenda() if meeting_pack else None,
-        "overview": {
-            "heading": _("Overview"),
-            "text": overview,
-            "table": table_of(headers, summary),
-        },
-        "indicators": indicators,
+        "domains": [
+            _domain(name, items, report.year, number, words) for name, items in _by_domain(report)
+        ],
+        "appendix": methodology(
+            [item.info for item in shown], names_shown=not lettered, formula=printed_formula
+        ),
+    }
+
+
+def _group_summary(report: GroupReport, number: Number) -> dict[str, Any]:
+    if report.own is not None:
+        standings = []
+        for item in report.indicators:
+            own = next((row for row in item.rows if row.own), None)
+            if own is not None:
+                standings.append(
+                    Standing(item.info, own.value, own.previous, own.position, item.stat)
+                )
+        return unit_summary(standings, year=report.year, number=number, unit_name=report.own.name)
+    members: dict[str, list[tuple[IndicatorInfo, Position | None]]] = {}
+    for item in report.indicators:
+        for row in item.rows:
+            if row.value is not None:
+                members.setdefault(row.label, []).append((item.info, row.position))
+    medians = [
+        (item.info, item.stat.median if item.stat else None, item.previous_median)
+        for item in report.indicators
+    ]
+    return group_summary(members, medians, year=report.year, number=number)
+
+
+def _by_domain(report: GroupReport) -> list[tuple[str, list[GroupIndicator]]]:
+    """The indicators by domain, in catalogue order."""
+    found: dict[str, list[GroupIndicator]] = {}
+    for item in report.indicators:
+        found.setdefault(item.info.domain_name or _("Other indicators"), []).append(item)
+    return list(found.items())
+
+
+def _domain(
+    name: str, items: list[GroupIndicator], year: int, number: Number, words: RowWords
+) -> dict[str, Any]:
+    """A domain's indicators with a value, and one line naming those without any."""
+    shown = [item for item in items if item.chart is not None]
+    skipped = [item.info.name for item in items if item.chart is None]
+    if not shown:
+        return {
+            "heading": name,
+            "empty": _("No unit of the group has a value in this domain in %(year)s (%(list)s).")
+            % {"year": year, "list": "; ".join(skipped)},
+            "indicators": [],
+            "skipped": None,
+        }
+    return {
+        "heading": name,
+        "empty": None,
+        "indicators": [_indicator(item, number, words) for item in shown],
+        "skipped": (
+            _("Without any value in %(year)s, not shown: %(list)s.")
+            % {"year": year, "list": "; ".join(skipped)}
+            if skipped
+            else None
+        ),
+    }
+
+
+def _indicator(item: GroupIndicator, number: Number, words: RowWords) -> dict[str, Any]:
+    info, stat = item.info, item.stat
+    decimals = decimals_of(info)
+    median = stat.median if stat else None
+    meta = [
+        info.category_label,
+        _("units with a value: %(n)s") % {"n": stat.n if stat else 0},
+    ]
+    if median is not None:
+        meta.append(_("median %(value)s") % {"value": number(median, decimals)})
+    neutral = info.polarity == "neutral"
+    assert item.chart is not None
+    return {
+        "heading": indicator_heading(info),
+        "meta": " · ".join(meta),
+        "chart": on_paper(item.chart, width=PAPER_CHART_WIDTH, step=PAPER_BAR_STEP),
+        "table": table_of(
+            [
+                _("Position") if neutral else _("Rank"),
+                _("Unit"),
+                _("Value"),
+                _("Gap to the median"),
+            ],
+            [
+                table_row(
+                    neutral_place(row.position, words, short=True)
+                    if neutral
+                    else ("—" if row.rank is None else str(row.rank)),
+                    row.label,
+                    number(row.value, decimals),
+                    per_cent(row.gap_median, number),
+                    own=row.own,
+                )
+                for row in item.rows
+            ],
+        ),
     }
 
 
