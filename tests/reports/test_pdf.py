@@ -1,6 +1,7 @@
 """PDFs made by Typst: Polish text, header and footer on every page, vector charts with
 real text, a page that is not blank, names printed as typed (never read as markup)."""
 
+import dataclasses
 import io
 
 import numpy as np
@@ -250,3 +251,17 @@ def test_a_tall_chart_is_narrowed_to_fit_the_page():
     assert pdf._width_mm('<svg width="800" height="200">') == pdf.CONTENT_WIDTH_MM
     tall = pdf._width_mm('<svg xmlns="x" width="800" height="1600" viewBox="0 0 1 1">')
     assert tall == pytest.approx(pdf.MAX_CHART_HEIGHT_MM / 2)
+
+
+def test_the_appendix_prints_formulas_from_their_parsed_tree():
+    with translation.override("en"):
+        report = group_report(indicators=2)
+        report.indicators[0].info = dataclasses.replace(
+            report.indicators[0].info, formula="(EDU_A+EDU_B)/EDU_C*100"
+        )
+        pages = text_of(group_report_pdf(report))
+    appendix = pages[-1]
+    assert "Appendix: how the figures are computed" in appendix
+    assert "Median and quartiles" in appendix and "Percentile = (n − rank)" in appendix
+    assert "Anonymisation" in appendix  # the group shows letters
+    assert "(EDU_A + EDU_B) / EDU_C * 100" in appendix

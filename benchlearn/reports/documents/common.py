@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from benchlearn import charts
+from benchlearn.engine.formula_text import printed
 from benchlearn.engine.stats import Position
 from benchlearn.results.pages import RowWords
 from benchlearn.results.selectors import IndicatorInfo
@@ -112,5 +113,6 @@ def relative_change(value: float | None, previous: float | None) -> float | None
 
 
 def printed_formula(formula: str) -> str:
-    """A stored formula as the appendix prints it."""
-    return formula
+    """A stored formula as the appendix prints it: from its parsed tree, with the
+    parentheses it needs (as the results and catalogue pages print it)."""
+    return printed(formula)
