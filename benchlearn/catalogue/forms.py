@@ -9,11 +9,15 @@ from benchlearn.catalogue.models import (
     Category,
     Domain,
     Indicator,
+    Operator,
     Polarity,
+    Severity,
     Source,
     Variable,
 )
 from benchlearn.catalogue.selectors import indicator_choices
+from benchlearn.engine.formula import FormulaError, check_formula
+from benchlearn.i18n import translate_message
 
 _CHECKED = ("formula", "numerator", "denominator")
 _CODE = r"^[A-Za-z][A-Za-z0-9_]*$"
@@ -323,3 +327,82 @@ class SetMembersForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("YAML file"))
     dry_run = forms.BooleanField(label=_("Check only, change nothing"), required=False)
+
+
+class RuleForm(forms.Form):
+    """A validation rule: ``left operator right`` or ``left between right and upper``.
+    Each side is checked with the formula parser as it is cleaned, so a mistake is shown
+    at its field, in the user's language, with its column."""
+
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=_CODE,
+        max_length=64,
+        help_text=_("Letters, digits and _, starting with a letter."),
+    )
+    domain = forms.ChoiceField(label=_("Domain"), required=False)
+    left = forms.CharField(
+        label=_("Left side"),
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        help_text=_("A formula over variable codes, e.g. EDU_PUPILS / EDU_TEACHERS_FTE."),
+    )
+    operator = forms.ChoiceField(label=_("Operator"), choices=Operator.choices)
+    right = forms.CharField(
+        label=_("Right side (for “between”: from)"),
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+        help_text=_("A number or a formula, e.g. 30 or EDU_POP_3_5 * 1.3."),
+    )
+    upper = forms.CharField(
+        label=_("To (for “between” only)"),
+        required=False,
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    message_pl = forms.CharField(
+        label=_("Message (Polish)"),
+        widget=forms.Textarea({"rows": 2}),
+        help_text=_("What the person entering the data reads when the rule fails."),
+    )
+    message_en = forms.CharField(
+        label=_("Message (English)"), required=False, widget=forms.Textarea({"rows": 2})
+    )
+    base_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].choices = _domain_choices()  # type: ignore[attr-defined]
+        if editing:
+            self.fields["code"].disabled = True
+        self.variables = dict.fromkeys(Variable.objects.values_list("code", flat=True), "variable")
+
+    def _checked_side(self, name: str) -> str:
+        text = str(self.cleaned_data.get(name) or "").strip()
+        if text:
+            try:
+                check_formula(text, known=self.variables)
+            except FormulaError as error:
+                raise forms.ValidationError(translate_message(error.full)) from None
+        return text
+
+    def clean_left(self) -> str:
+        return self._checked_side("left")
+
+    def clean_right(self) -> str:
+        return self._checked_side("right")
+
+    def clean_upper(self) -> str:
+        return self._checked_side("upper")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        between = data.get("operator") == Operator.BETWEEN
+        if between and not data.get("upper") and "upper" not in self.errors:
+            self.add_error("upper", _("“Between” needs an upper bound."))
+        if not between and data.get("upper"):
+            self.add_error("upper", _("An upper bound is given only with “between”."))
+        return data
+
+    def rule_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        names = ("left", "operator", "right", "upper", "severity", "message_pl", "message_en")
+        return {name: data[name] for name in names}

@@ -1,6 +1,7 @@
 from django.urls import path
 
 import benchlearn.catalogue.views as views
+import benchlearn.catalogue.views.rules as rule_views
 
 urlpatterns = [
     path("", views.catalogue_index, name="catalogue-index"),
@@ -18,6 +19,10 @@ urlpatterns = [
     path("sets/<str:set_code>/", views.set_detail, name="indicator-set-detail"),
     path("sets/<str:set_code>/edit/", views.indicator_set_edit, name="indicator-set-edit"),
     path("sets/<str:set_code>/members/", views.indicator_set_members, name="indicator-set-members"),
+    path("rules/", rule_views.rule_list, name="rule-list"),
+    path("rules/new/", rule_views.rule_create_view, name="rule-create"),
+    path("rules/<str:rule_code>/edit/", rule_views.rule_edit, name="rule-edit"),
+    path("rules/<str:rule_code>/delete/", rule_views.rule_delete_view, name="rule-delete"),
     path("domains/new/", views.domain_create_view, name="domain-create"),
     path("domains/<str:domain_code>/", views.domain_detail, name="domain-detail"),
     path("domains/<str:domain_code>/edit/", views.domain_edit, name="domain-edit"),

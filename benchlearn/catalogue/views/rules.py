@@ -1,0 +1,105 @@
+"""The catalogue editor's validation rules: the list, create, edit and delete."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, may, require
+from benchlearn.catalogue import selectors
+from benchlearn.catalogue.forms import RuleForm
+from benchlearn.catalogue.services import (
+    CatalogueProblems,
+    StaleEdit,
+    edit_token,
+    rule_create,
+    rule_delete,
+    rule_update,
+)
+
+
+@login_required
+def rule_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Perm.CATALOGUE_VIEW)
+    context = {
+        "rules": selectors.rules_list(),
+        "can_edit": may(request.user, Perm.CATALOGUE_EDIT),
+    }
+    return render(request, "catalogue/rule_list.html", context)
+
+
+@login_required
+def rule_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Perm.CATALOGUE_EDIT)
+    form = RuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = rule_create(
+                user=request.user,
+                code=form.cleaned_data["code"],
+                domain=form.cleaned_data["domain"],
+                **form.rule_fields(),
+            )
+        except CatalogueProblems as error:
+            for problem in error.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, _("Validation rule %(code)s created.") % {"code": rule.code})
+            return redirect("rule-list")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "creating": True}
+    return render(request, "catalogue/rule_form.html", context, status=status)
+
+
+@login_required
+def rule_edit(request: AuthenticatedHttpRequest, rule_code: str) -> HttpResponse:
+    rule = selectors.rule_get_for_user(request.user, rule_code, Perm.CATALOGUE_EDIT)
+    initial = {
+        "code": rule.code,
+        "domain": rule.domain.code if rule.domain else "",
+        "base_token": edit_token(rule.updated_at),
+        **{name: getattr(rule, name) for name in RuleForm.base_fields if hasattr(rule, name)},
+    }
+    form = RuleForm(request.POST or None, initial=initial, editing=True)
+    context: dict[str, object] = {
+        "form": form,
+        "rule": rule,
+        "history": selectors.catalogue_history("rule", rule.code),
+    }
+    if request.method != "POST":
+        return render(request, "catalogue/rule_form.html", context)
+    if form.is_valid():
+        try:
+            rule_update(
+                rule=rule,
+                user=request.user,
+                base_token=form.cleaned_data["base_token"] or "",
+                domain=form.cleaned_data["domain"],
+                **form.rule_fields(),
+            )
+        except StaleEdit as stale:
+            context["stale"] = stale.edits
+            return render(request, "catalogue/rule_form.html", context, status=409)
+        except CatalogueProblems as error:
+            for problem in error.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, _("Validation rule %(code)s saved.") % {"code": rule.code})
+            return redirect("rule-list")
+    return render(request, "catalogue/rule_form.html", context, status=400)
+
+
+@login_required
+def rule_delete_view(request: AuthenticatedHttpRequest, rule_code: str) -> HttpResponse:
+    rule = selectors.rule_get_for_user(request.user, rule_code, Perm.CATALOGUE_EDIT)
+    context: dict[str, object] = {"rule": rule, "base_token": edit_token(rule.updated_at)}
+    if request.method != "POST":
+        return render(request, "catalogue/rule_delete.html", context)
+    try:
+        rule_delete(rule=rule, user=request.user, base_token=request.POST.get("base_token") or "")
+    except StaleEdit as stale:
+        context["stale"] = stale.edits
+        return render(request, "catalogue/rule_delete.html", context, status=409)
+    messages.success(request, _("Validation rule %(code)s deleted.") % {"code": rule.code})
+    return redirect("rule-list")

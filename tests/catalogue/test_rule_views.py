@@ -1,0 +1,109 @@
+"""The validation rules' pages: who may read and edit, create, edit, delete, and a bad
+expression refused at its field in Polish with nothing stored."""
+
+import html
+
+import pytest
+from django.urls import reverse
+
+from benchlearn.catalogue.models import CatalogueChange, ValidationRule
+from benchlearn.catalogue.services import edit_token, rule_create
+from tests.conftest import client_for
+
+FIELDS = {
+    "code": "EDU_CHECK_COST",
+    "domain": "EDU",
+    "left": "EDU_EXP / PUPILS",
+    "operator": "between",
+    "right": "8000",
+    "upper": "50000",
+    "severity": "warning",
+    "message_pl": "Wydatki na ucznia poza zakresem 8–50 tys. zł.",
+    "message_en": "Expenditure per pupil outside 8–50 thousand zł.",
+}
+
+
+@pytest.fixture
+def rule(catalogue, operator):
+    fields = {k: v for k, v in FIELDS.items() if k != "code"}
+    return rule_create(user=operator, code="EDU_CHECK_COST", **fields)
+
+
+def test_everyone_reads_rules_only_operators_edit(rule, operator, participant_a):
+    page = client_for(participant_a).get(reverse("rule-list"))
+    assert page.status_code == 200
+    text = html.unescape(page.content.decode())
+    assert "EDU_EXP / PUPILS between 8000 and 50000" in text
+    assert reverse("rule-edit", args=["EDU_CHECK_COST"]) not in text
+    for url in (
+        reverse("rule-create"),
+        reverse("rule-edit", args=["EDU_CHECK_COST"]),
+        reverse("rule-delete", args=["EDU_CHECK_COST"]),
+    ):
+        assert client_for(participant_a).get(url).status_code == 403
+        assert client_for(participant_a).post(url, FIELDS).status_code == 403
+    assert ValidationRule.objects.get().message_pl == FIELDS["message_pl"]
+    assert client_for(None).get(reverse("rule-list")).status_code == 302
+    assert client_for(operator).get(reverse("rule-edit", args=["NOPE"])).status_code == 404
+
+
+def test_operator_creates_edits_and_deletes_a_rule(catalogue, operator):
+    client = client_for(operator)
+    created = client.post(reverse("rule-create"), FIELDS)
+    assert created.status_code == 302
+    rule = ValidationRule.objects.get(code="EDU_CHECK_COST")
+    assert (rule.operator, rule.upper, rule.domain.code) == ("between", "50000", "EDU")
+    edit_url = reverse("rule-edit", args=[rule.code])
+    edited = client.post(
+        edit_url,
+        FIELDS
+        | {"operator": "<=", "right": "40000", "upper": "", "severity": "error"}
+        | {"base_token": edit_token(rule.updated_at)},
+    )
+    assert edited.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.operator, rule.right, rule.upper, rule.severity) == ("<=", "40000", "", "error")
+    history = client.get(edit_url)
+    assert "40000" in history.content.decode()
+    delete_url = reverse("rule-delete", args=[rule.code])
+    assert client.get(delete_url).status_code == 200
+    deleted = client.post(delete_url, {"base_token": edit_token(rule.updated_at)})
+    assert deleted.status_code == 302
+    assert not ValidationRule.objects.exists()
+    kinds = CatalogueChange.objects.filter(object_type="rule").values_list("kind", flat=True)
+    assert sorted(kinds) == ["created", "deleted", "edited"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("left", "EDU_EXP / / PUPILS", "nieoczekiwany element '/' w kolumnie 11"),
+        (
+            "left",
+            "EDU_EXP / PUPIL",
+            "nieznana zmienna PUPIL w kolumnie 11 (czy chodziło o PUPILS?)",
+        ),
+        ("right", "(8000", "brak nawiasu ')' w kolumnie 6"),
+        ("upper", "", "„Od … do” wymaga górnej granicy."),
+    ],
+)
+def test_a_bad_expression_is_refused_in_polish_and_nothing_stored(
+    catalogue, operator, field, value, error, settings
+):
+    settings.LANGUAGE_CODE = "pl"
+    page = client_for(operator).post(reverse("rule-create"), FIELDS | {field: value})
+    assert page.status_code == 400
+    assert error in html.unescape(page.content.decode())
+    assert not ValidationRule.objects.exists()
+
+
+def test_a_delete_over_someone_elses_edit_is_refused(rule, operator):
+    token = edit_token(rule.updated_at)
+    client = client_for(operator)
+    client.post(
+        reverse("rule-edit", args=[rule.code]),
+        FIELDS | {"right": "9000", "base_token": token},
+    )
+    page = client.post(reverse("rule-delete", args=[rule.code]), {"base_token": token})
+    assert page.status_code == 409
+    assert ValidationRule.objects.filter(code=rule.code).exists()
