@@ -314,6 +314,43 @@ class ReturnComment(models.Model):
         return f"{self.submission_id} {self.variable_id}: {self.text[:40]}"
 
 
+class FrozenCheck(models.Model):
+    """What the checks said of one value when its submission was submitted: its warnings
+    (in Polish and English), the unit's last known value and its peers then. A submitted
+    or approved submission shows these, so later data or catalogue changes never give it
+    new warnings; returning it for correction lets the checks run again."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="frozen_checks"
+    )
+    variable = models.ForeignKey(
+        "catalogue.Variable", verbose_name=_("variable"), on_delete=models.PROTECT, related_name="+"
+    )
+    # {"pl": [...], "en": [...]}: the messages as the person saw them, in each language.
+    warnings = models.JSONField(_("warnings"), default=dict, blank=True)
+    warned = models.BooleanField(_("with a warning"), default=False)
+    previous = models.DecimalField(
+        _("last known value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    previous_period = models.PositiveSmallIntegerField(_("year of the last known value"), null=True)
+    # The peers' stats ({"count", "median", "q1", "q3", "low", "high", "basis"}), if any.
+    peers = models.JSONField(_("peers"), null=True, blank=True)
+    frozen_at = models.DateTimeField(_("frozen at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("check at submission")
+        verbose_name_plural = _("checks at submission")
+        ordering = ["submission", "variable"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "variable"], name="frozen_check_submission_variable"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.variable_id}"
+
+
 class SubmissionEvent(models.Model):
     """A step of a submission's workflow: submitted, returned, approved, reopened; and,
     with internal sign-off, submitted for sign-off, confirmed and sent, or sent back."""

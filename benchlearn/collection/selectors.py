@@ -378,6 +378,20 @@ def previous_values(submission: Submission) -> dict[str, Decimal | None]:
     return dict(rows)
 
 
+def last_known_values(submission: Submission) -> dict[str, tuple[int, Decimal]]:
+    """The unit's newest non-empty value of each variable from any year before the
+    round's, with its year, by variable code (a year left empty does not hide an
+    earlier one)."""
+    rows = (
+        Value.objects.filter(
+            unit_id=submission.unit_id, period__lt=submission.round.period, value__isnull=False
+        )
+        .order_by("period")
+        .values_list("variable__code", "period", "value")
+    )
+    return {code: (period, value) for code, period, value in rows if value is not None}
+
+
 def submission_history(submission: Submission) -> list[ValueChange]:
     """Every change of the submission's unit's values of the round's period, newest first
     (including changes made through another round of the same period or by imports)."""

@@ -19,7 +19,13 @@ from benchlearn.collection.models import (
     ValueChange,
 )
 from benchlearn.collection.selectors import submission_revisions
-from benchlearn.collection.services import round_create, round_open, submission_save
+from benchlearn.collection.services import (
+    round_create,
+    round_open,
+    submission_approve,
+    submission_save,
+    submission_submit,
+)
 from benchlearn.units.models import Unit
 from tests.conftest import load_units
 
@@ -146,6 +152,30 @@ def sub_b(round_, unit_b) -> Submission:
 def extra_units(db) -> list[Unit]:
     load_units(*EXTRA_TERYTS)
     return list(Unit.objects.filter(teryt__in=EXTRA_TERYTS).order_by("teryt"))
+
+
+# Five rural gminas (the kind of unit C, Bestwina) of 4,800 to 14,600 residents.
+RURAL_TERYTS = ("0201022", "0201032", "0201052", "0216062", "0206072")
+
+
+@pytest.fixture
+def rural_peers(db) -> list[Unit]:
+    load_units(*RURAL_TERYTS)
+    return list(Unit.objects.filter(teryt__in=RURAL_TERYTS).order_by("teryt"))
+
+
+def approve_all(operator, units, period, numbers, *, sets=("SET_EDU",)) -> Round:
+    """A round of ``period`` in which each of ``units`` saved COMPLETE with its
+    ``numbers`` (code → text), explained every value, and was approved."""
+    round_ = make_round(operator, units, period=period, sets=sets)
+    for unit, entries in zip(units, numbers, strict=True):
+        submission = Submission.objects.get(round=round_, unit=unit)
+        values = {**COMPLETE, **entries} if "SET_EDU" in sets else dict(entries)
+        assert save(submission, operator, {c: (t, "ok") for c, t in values.items()}).ok
+        submission.refresh_from_db()
+        submission_submit(submission=submission, user=operator, base_revision=submission.revision)
+        submission_approve(submission=submission, operator=operator)
+    return round_
 
 
 COMPLETE = {

@@ -7,7 +7,7 @@ import pytest
 from benchlearn.collection.models import Submission, SubmissionState
 from benchlearn.collection.services import SubmissionBlocked, submission_submit
 from benchlearn.collection.validation import submission_check
-from tests.collection.conftest import COMPLETE, PERIOD, make_round, save
+from tests.collection.conftest import COMPLETE, PERIOD, approve_all, make_round, save
 
 
 @pytest.fixture
@@ -65,32 +65,35 @@ def test_warnings_need_a_comment_before_submission(last_year, sub_a, participant
 
 
 @pytest.fixture
-def peers_round(published, programme, units, extra_units, operator):
-    """A round of unit A and five others with SUBSIDY 10, 12, 14, 16, 18:
-    Q1 = 12, Q3 = 16 (linear interpolation), IQR = 4, fences 12 − 6 = 6 and 16 + 6 = 22."""
-    round_ = make_round(operator, [units["a"], *extra_units])
-    for unit, number in zip(extra_units, ("10", "12", "14", "16", "18"), strict=True):
-        submission = Submission.objects.get(round=round_, unit=unit)
-        assert save(submission, operator, {"SUBSIDY": number}).ok
-    return round_
+def peers_round(published, programme, units, rural_peers, operator):
+    """Five rural gminas, the kind of unit C, with approved SUBSIDY 10, 12, 14, 16, 18 of
+    the year before: Q1 = 12, Q3 = 16 (linear interpolation), IQR = 4, fences 12 − 6 = 6
+    and 16 + 6 = 22. This year's round asks unit C alone."""
+    approve_all(
+        operator, rural_peers, PERIOD - 1, [{"SUBSIDY": n} for n in ["10", "12", "14", "16", "18"]]
+    )
+    return make_round(operator, [units["c"]])
 
 
 @pytest.mark.parametrize(
     ("value", "warned"),
     [("22", False), ("22,01", True), ("6", False), ("5,99", True), ("14", False)],
 )
-def test_values_outside_the_interquartile_fences_warn(peers_round, units, value, warned):
-    submission = Submission.objects.get(round=peers_round, unit=units["a"])
+def test_values_outside_the_peers_fences_warn(peers_round, units, value, warned):
+    submission = Submission.objects.get(round=peers_round, unit=units["c"])
     item = submission_check(submission, {"SUBSIDY": value}).items["SUBSIDY"]
     assert item.fences == (6.0, 22.0)
+    assert item.peers is not None and item.peers.median == 14 and item.peers.count == 5
     assert bool(item.warnings) is warned
     if warned:
         assert "between 6 and 22" in item.warnings[0]
+        assert "median 14, 5 units" in item.warnings[0]
 
 
-def test_fewer_than_five_peers_give_no_fences(peers_round, units, extra_units, operator):
-    submission = Submission.objects.get(round=peers_round, unit=extra_units[0])
-    # Its peers are unit A (no value) and four others: too few.
+def test_fewer_than_five_peers_give_no_fences(published, programme, units, rural_peers, operator):
+    approve_all(operator, rural_peers[:4], PERIOD - 1, [{"SUBSIDY": "10"}] * 4)
+    round_ = make_round(operator, [units["c"]])
+    submission = Submission.objects.get(round=round_, unit=units["c"])
     item = submission_check(submission, {"SUBSIDY": "1000"}).items["SUBSIDY"]
     assert item.fences is None and not item.warnings
 

@@ -41,6 +41,7 @@ from benchlearn.collection.services.common import (
     require_editable,
     touch,
 )
+from benchlearn.collection.services.frozen import submission_checks_freeze
 from benchlearn.collection.services.writer import (
     Write,
     stored_of,
@@ -91,6 +92,7 @@ def _require_send(user: User, submission: Submission) -> None:
 
 def _send(submission: Submission, user: User, kind: str) -> Submission:
     """The one place where a unit's data go to the office (state ``submitted``)."""
+    submission_checks_freeze(submission=submission)
     now = timezone.now()
     submission.submitted_at, submission.submitted_by = now, user
     submission.return_comments.filter(resolved_at__isnull=True).update(resolved_at=now)

@@ -1,0 +1,41 @@
+"""Freezing a submission's checks when it is submitted (``FrozenCheck``)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from benchlearn.collection.models import FrozenCheck, Submission
+from benchlearn.collection.validation import submission_check
+
+LANGUAGES = ("pl", "en")
+
+
+@transaction.atomic
+def submission_checks_freeze(*, submission: Submission) -> list[FrozenCheck]:
+    """Store what the checks say of every value of ``submission`` now, in each language,
+    replacing what an earlier submission of it stored. Called by ``submission_submit``:
+    from then on the submission shows these warnings, whatever changes later."""
+    checks = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            checks[language] = submission_check(submission, live=True)
+    now = timezone.now()
+    first = checks[LANGUAGES[0]]
+    rows = [
+        FrozenCheck(
+            submission=submission,
+            variable=item.variable,
+            warnings={lang: checks[lang].items[code].warnings for lang in LANGUAGES},
+            warned=bool(item.warnings),
+            previous=item.previous,
+            previous_period=item.previous_period,
+            peers=dataclasses.asdict(item.peers) if item.peers else None,
+            frozen_at=now,
+        )
+        for code, item in first.items.items()
+    ]
+    FrozenCheck.objects.filter(submission=submission).delete()
+    return FrozenCheck.objects.bulk_create(rows)

@@ -1,0 +1,378 @@
+"""Checking a submission's values: hard errors block submission, soft warnings need an
+explanation (a comment) before it.
+
+Hard errors: not a number (from ``parse_number``), outside the variable's allowed range,
+and — at submission only — required and empty. Soft warnings: a change larger than the
+round's threshold from the unit's last known value (of any earlier year), and a value
+outside the interquartile fences of its peers (units of the same kind and population
+band, from their last approved data; compared per service user or per resident when the
+catalogue declares a basis: see ``peers``). A submitted or approved submission shows the
+warnings frozen when it was submitted (``FrozenCheck``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from benchlearn.catalogue.models import Variable
+from benchlearn.collection.models import FrozenCheck, Submission, SubmissionState, Value
+from benchlearn.collection.parsing import NumberError, parse_number
+from benchlearn.collection.selectors import last_known_values, round_variables, submission_values
+from benchlearn.collection.validation.peers import (
+    PeerStats,
+    bases_of,
+    basis_code,
+    context_codes,
+    key_of,
+    peer_stats,
+    populations,
+    ratio,
+    unit_context_bases,
+)
+
+FROZEN_STATES = (SubmissionState.SUBMITTED, SubmissionState.APPROVED)
+
+
+@dataclass
+class VariableCheck:
+    """One variable of a submission: its value (stored or proposed) and what is wrong."""
+
+    variable: Variable
+    value: Decimal | None
+    comment: str = ""
+    previous: Decimal | None = None  # the last known value, of any earlier year
+    errors: list[str] = field(default_factory=list)  # hard: block submission
+    warnings: list[str] = field(default_factory=list)  # soft: need a comment
+    previous_period: int | None = None
+    peers: PeerStats | None = None  # the peers' stats, when there are enough of them
+    ratio: float | None = None  # the value per its basis, when the catalogue declares one
+    frozen: bool = False  # warnings as they were at submission
+
+    @property
+    def code(self) -> str:
+        return self.variable.code
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None and not self.errors
+
+    @property
+    def needs_comment(self) -> bool:
+        return bool(self.warnings) and not self.comment.strip()
+
+    @property
+    def fences(self) -> tuple[float, float] | None:
+        """The peers' (low, high), when computed."""
+        return (self.peers.low, self.peers.high) if self.peers else None
+
+
+@dataclass
+class Check:
+    """Every variable of a submission checked, in form order (by code in ``items``)."""
+
+    items: dict[str, VariableCheck]
+    frozen: bool = False
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        """Hard errors by code (not counting empty values: see ``missing``)."""
+        return {code: item.errors for code, item in self.items.items() if item.errors}
+
+    @property
+    def warnings(self) -> dict[str, list[str]]:
+        return {code: item.warnings for code, item in self.items.items() if item.warnings}
+
+    @property
+    def missing(self) -> list[str]:
+        """Codes of required variables left empty: an error only when submitting."""
+        return [code for code, item in self.items.items() if item.empty]
+
+    @property
+    def uncommented(self) -> list[str]:
+        """Codes of variables with a warning and no explanation."""
+        return [code for code, item in self.items.items() if item.needs_comment]
+
+    def blocking(self) -> dict[str, list[str]]:
+        """What stops submission, by code: hard errors, empty values, warnings without
+        an explanation — each as a message in the active language."""
+        problems: dict[str, list[str]] = {}
+        for code, item in self.items.items():
+            messages = list(item.errors)
+            if item.empty:
+                messages.append(_("A value is required before submission."))
+            if item.needs_comment:
+                messages.append(_("Explain the warning in a comment before submission."))
+            if messages:
+                problems[code] = messages
+        return problems
+
+    @property
+    def can_submit(self) -> bool:
+        return not self.blocking()
+
+
+def shown(number: Decimal | float) -> str:
+    """A number for a message, in the active locale (``1 234,5``)."""
+    value = Decimal(str(number)) if isinstance(number, float) else number
+    tenths = value * 10
+    places = (
+        0
+        if value == value.to_integral_value()
+        else 1
+        if tenths == tenths.to_integral_value()
+        else 2
+    )
+    return number_format(value, decimal_pos=places, force_grouping=True)
+
+
+def shown_ratio(number: float) -> str:
+    """A ratio for a message: three significant digits at least (0,0000689 stays
+    readable next to 0,1)."""
+    if number == 0:
+        return "0"
+    digits = max(0, 2 - int(np.floor(np.log10(abs(number)))))
+    return number_format(round(number, digits), decimal_pos=digits, force_grouping=True)
+
+
+def submission_check(
+    submission: Submission,
+    proposed: Mapping[str, Decimal | str | None] | None = None,
+    *,
+    comments: Mapping[str, str] | None = None,
+    live: bool = False,
+) -> Check:
+    """Check the submission's values, or ``proposed`` ones instead of the stored ones.
+
+    ``proposed`` maps variable codes to numbers (or to text, which is parsed: a text
+    that is not a number becomes a hard error); codes not in it keep their stored value.
+    ``comments`` likewise replaces stored explanations. Nothing is written. A submitted
+    or approved submission with frozen checks shows those, unless ``live``.
+    """
+    proposed = proposed or {}
+    comments = comments or {}
+    variables = round_variables(submission.round)
+    stored = submission_values(submission)
+    frozen = {} if live else _frozen_of(submission)
+    if frozen:
+        return _frozen_check(variables, stored, frozen, comments)
+    period = submission.round.period
+    known = last_known_values(submission)
+    unit = submission.unit
+    population = populations([unit.kind], period)
+    bases = bases_of(variables)
+    key = key_of(unit.kind, unit.pk, population)
+    stats = peer_stats({key}, period, variables, bases, population)[key]
+    threshold = submission.round.warning_threshold
+    items: dict[str, VariableCheck] = {}
+    for variable in variables:
+        code = variable.code
+        value = stored.get(code)
+        last = known.get(code)
+        item = VariableCheck(
+            variable,
+            value.value if value else None,
+            comments.get(code, value.comment if value else ""),
+            previous=last[1] if last else None,
+            previous_period=last[0] if last else None,
+            peers=stats.get(code),
+        )
+        if code in proposed:
+            item.value = _proposed(item, proposed[code])
+        items[code] = item
+    own = unit_context_bases(unit.pk, period, context_codes(bases), population)
+    for item in items.values():
+        if item.value is None:
+            continue
+        _check_range(item)
+        _check_change(item, threshold, period)
+        basis = basis_code(item.variable)
+        if basis:
+            if basis in own:
+                base: float | Decimal | None = own[basis]
+            else:
+                found = items.get(basis)
+                stored_basis = stored.get(basis)
+                base = (
+                    found.value
+                    if found is not None
+                    else stored_basis.value
+                    if stored_basis
+                    else None
+                )
+            item.ratio = ratio(item.value, base)
+            if item.ratio is None:
+                continue
+        _check_peers(item, bases)
+    return Check(items)
+
+
+def _frozen_of(submission: Submission) -> dict[str, FrozenCheck]:
+    if submission.state not in FROZEN_STATES:
+        return {}
+    rows = FrozenCheck.objects.filter(submission=submission).select_related("variable")
+    return {row.variable.code: row for row in rows}
+
+
+def _frozen_check(
+    variables: list[Variable],
+    stored: Mapping[str, Value],
+    frozen: Mapping[str, FrozenCheck],
+    comments: Mapping[str, str],
+) -> Check:
+    language = "en" if (get_language() or "pl").startswith("en") else "pl"
+    items: dict[str, VariableCheck] = {}
+    for variable in variables:
+        code = variable.code
+        value = stored.get(code)
+        row = frozen.get(code)
+        peers = row.peers if row is not None else None
+        items[code] = VariableCheck(
+            variable,
+            value.value if value else None,
+            comments.get(code, value.comment if value else ""),
+            previous=row.previous if row is not None else None,
+            previous_period=row.previous_period if row is not None else None,
+            warnings=list(row.warnings.get(language, [])) if row is not None else [],
+            peers=PeerStats(**peers) if peers else None,
+            frozen=True,
+        )
+    return Check(items, frozen=True)
+
+
+def _proposed(item: VariableCheck, raw: Decimal | str | None) -> Decimal | None:
+    if not isinstance(raw, str):
+        return raw
+    try:
+        return parse_number(raw)
+    except NumberError as error:
+        item.errors.append(error.message)
+        return None
+
+
+def _fetched(rows: QuerySet[Any, tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` straight from the database cursor: thousands of
+    floats without Django's converter call per value, which cost more than the query.
+    (Querysets of values keep no default order: a Value's joins the unit and the
+    variable to sort by their names.)"""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found: list[tuple[Any, ...]] = cursor.fetchall()
+    return found
+
+
+def range_error(variable: Variable, value: Decimal) -> str | None:
+    """Why ``value`` is outside the variable's allowed range, or None when it is inside
+    (the form's check, shared with the Excel and CSV imports)."""
+    if variable.minimum is not None and value < Decimal(str(variable.minimum)):
+        return _("The value is below the allowed minimum of %(minimum)s.") % {
+            "minimum": shown(variable.minimum)
+        }
+    if variable.maximum is not None and value > Decimal(str(variable.maximum)):
+        return _("The value is above the allowed maximum of %(maximum)s.") % {
+            "maximum": shown(variable.maximum)
+        }
+    return None
+
+
+def _check_range(item: VariableCheck) -> None:
+    assert item.value is not None
+    error = range_error(item.variable, item.value)
+    if error is not None:
+        item.errors.append(error)
+
+
+def _check_change(item: VariableCheck, threshold: Decimal, period: int) -> None:
+    assert item.value is not None
+    if item.previous is None:
+        return
+    last_year = item.previous_period in (None, period - 1)
+    if item.previous == 0:
+        if item.value != 0:
+            if last_year:
+                item.warnings.append(_("Last year's value was 0; this year it is not."))
+            else:
+                item.warnings.append(
+                    _("The value was 0 in %(year)s; this year it is not.")
+                    % {"year": item.previous_period}
+                )
+        return
+    change = abs(item.value - item.previous) / abs(item.previous) * 100
+    if change <= threshold:
+        return
+    values = {
+        "change": shown(change.quantize(Decimal("0.1"))),
+        "previous": shown(item.previous),
+        "threshold": shown(threshold),
+        "year": item.previous_period,
+    }
+    if last_year:
+        message = _(
+            "The value changed by %(change)s%% from last year's %(previous)s "
+            "(more than %(threshold)s%%)."
+        )
+    else:
+        message = _(
+            "The value changed by %(change)s%% from %(previous)s in %(year)s, the last "
+            "known value (more than %(threshold)s%%)."
+        )
+    item.warnings.append(message % values)
+
+
+def basis_label(code: str, bases: Mapping[str, Variable]) -> str:
+    """The basis by name in the page's language, with its code."""
+    variable = bases.get(code)
+    if variable is None:
+        return code
+    english = (get_language() or "pl").startswith("en")
+    name = variable.name_en if english and variable.name_en else variable.name_pl
+    return f"{name} ({code})"
+
+
+def _check_peers(item: VariableCheck, bases: Mapping[str, Variable]) -> None:
+    assert item.value is not None
+    peers = item.peers
+    if peers is None:
+        return
+    mine = item.ratio if item.ratio is not None else float(item.value)
+    if peers.low <= mine <= peers.high:
+        return
+    if item.ratio is None:
+        item.warnings.append(
+            _(
+                "The value is far from units of the same kind and size: their usual values "
+                "lie between %(low)s and %(high)s (median %(median)s, %(count)s units)."
+            )
+            % {
+                "low": shown(round(peers.low, 2)),
+                "high": shown(round(peers.high, 2)),
+                "median": shown(round(peers.median, 2)),
+                "count": peers.count,
+            }
+        )
+        return
+    item.warnings.append(
+        _(
+            "Divided by %(basis)s the value is %(ratio)s, far from units of the same kind "
+            "and size: theirs usually lie between %(low)s and %(high)s (median %(median)s, "
+            "%(count)s units)."
+        )
+        % {
+            "basis": basis_label(peers.basis, bases),
+            "ratio": shown_ratio(mine),
+            "low": shown_ratio(peers.low),
+            "high": shown_ratio(peers.high),
+            "median": shown_ratio(peers.median),
+            "count": peers.count,
+        }
+    )
