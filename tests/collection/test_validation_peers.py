@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from benchlearn.catalogue.models import Variable
 from benchlearn.collection.models import FrozenCheck, Submission, SubmissionState
 from benchlearn.collection.selectors import round_variables
 from benchlearn.collection.services import (
@@ -16,6 +17,7 @@ from benchlearn.collection.services import (
 )
 from benchlearn.collection.validation import round_check_counts, submission_check
 from benchlearn.units.models import Unit
+from benchlearn.units.services.context import context_values_store
 from tests.collection.conftest import COMPLETE, PERIOD, approve_all, make_round, save
 from tests.conftest import load_units
 
@@ -63,16 +65,23 @@ def test_a_big_citys_honest_figures_are_not_flagged_against_small_gminas(
 def test_peers_are_of_the_same_size_band(published, programme, units, operator):
     """With populations known, a rural gmina of 11,800 (10–20 k) is compared with rural
     gminas of 10–20 k only: five of 4,800–7,400 residents do not count."""
-    from benchlearn.units.services.context import context_load_bundled
-
     small = ("0201032", "0201052", "0216062", "0203022", "0203032")
     load_units(*small)
     small_units = list(Unit.objects.filter(teryt__in=small).order_by("teryt"))
-    context_load_bundled()
+    store_population({units["c"]: 11_787, **dict.fromkeys(small_units, 6_000)})
     approve_all(operator, small_units, PERIOD - 1, [{"SUBSIDY": "10"}] * len(small_units))
     round_ = make_round(operator, [units["c"]])
     submission = Submission.objects.get(round=round_, unit=units["c"])
     assert submission_check(submission, {"SUBSIDY": "1000"}).items["SUBSIDY"].peers is None
+
+
+def store_population(population):
+    context_values_store(
+        variable=Variable.objects.get(code="POP"),
+        values=[(unit, 2018, float(number)) for unit, number in population.items()],
+        source="GUS",
+        origin="test",
+    )
 
 
 def test_unapproved_values_of_the_round_are_not_peers(
@@ -123,8 +132,6 @@ def test_warnings_are_frozen_at_submission(
         PERIOD - 1,
         [{"SUBSIDY": "100"}] * 5,
     )
-    from benchlearn.catalogue.models import Variable
-
     Variable.objects.filter(code="TEACHERS").update(maximum=1)
     after = submission_check(gmina)
     assert after.warnings == before.warnings
