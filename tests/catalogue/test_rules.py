@@ -4,8 +4,17 @@ import/export (all or nothing) and the selector the collection's checks use."""
 import pytest
 from django.core import serializers
 
-from benchlearn.catalogue.models import CatalogueChange, ValidationRule, Variable
-from benchlearn.catalogue.selectors import rules_for_variables, validation_rules
+from benchlearn.catalogue.models import (
+    CatalogueChange,
+    Domain,
+    Indicator,
+    IndicatorSet,
+    IndicatorSetVersion,
+    IndicatorVersion,
+    ValidationRule,
+    Variable,
+)
+from benchlearn.catalogue.selectors import rules_for_set, rules_for_variables, validation_rules
 from benchlearn.catalogue.services import (
     CatalogueProblems,
     StaleEdit,
@@ -271,3 +280,18 @@ def test_default_rules_catch_entry_mistakes_in_demo_data():
     ]
     assert "EDU_CHECK_EXP_CHANGE" in codes["jump"]
     assert "EDU_CHECK_COST_PER_PUPIL" in codes["in_thousands"]
+
+
+@pytest.mark.parametrize("set_code", ["SET_EDU", "SET_WAT", "SET_SOC"])
+def test_a_sets_export_carries_its_rules_and_bases_and_imports_alone(db, set_code):
+    catalogue_load_default()
+    rules = rules_for_set(set_code)
+    assert rules and all(rule.domain == set_code.removeprefix("SET_") for rule in rules)
+    exported = catalogue_export(set_code=set_code)
+    for model in (ValidationRule, CatalogueChange):
+        model.objects.all().delete()
+    for model in (IndicatorSetVersion, IndicatorSet, IndicatorVersion, Indicator, Variable, Domain):
+        model.objects.all().delete()
+    summary = catalogue_import(text=exported, user=None)
+    assert summary.rules_created == len(rules)
+    assert catalogue_export(set_code=set_code) == exported

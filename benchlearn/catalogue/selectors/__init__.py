@@ -9,6 +9,7 @@ from benchlearn.catalogue.selectors.engine_view import (
     engine_catalogue_for_set,
     engine_indicator,
     engine_variable,
+    rules_for_set,
 )
 from benchlearn.catalogue.selectors.formulas import (
     PREVIEW_UNITS,
@@ -83,6 +84,7 @@ __all__ = [
     "indicators_filtered",
     "indicators_using",
     "rule_get_for_user",
+    "rules_for_set",
     "rules_for_variables",
     "rules_list",
     "set_current_version",

@@ -130,10 +130,20 @@ def engine_catalogue_for_set(set_code: str) -> engine.Catalogue:
     if chosen is None:
         raise Http404(_("There is no indicator set with code %(code)s.") % {"code": set_code})
     needed = needed_codes(whole, list(chosen.indicators))
-    rules = tuple(rules_reading(whole.rules, needed))
-    # The rules' other variables and the comparison bases' divisors come along.
+    # Rules of the set's own variables: not every rule that reads the shared context
+    # (the population), which every domain's rules do.
+    own = {v.code for v in whole.variables if v.code in needed and v.domain}
+    rules = tuple(rules_reading(whole.rules, own))
+    # The rules' other variables and the comparison bases' divisors come along (a
+    # divisor may be compared per another variable in turn).
     needed |= {code for rule in rules for code in rule_codes(rule)}
-    needed |= {v.divisor for v in whole.variables if v.code in needed and v.divisor}
+    divisors = {v.code: v.divisor for v in whole.variables if v.divisor}
+    todo = [code for code in needed if code in divisors]
+    while todo:
+        divisor = divisors.get(todo.pop())
+        if divisor and divisor not in needed:
+            needed.add(divisor)
+            todo.append(divisor)
     indicators = tuple(i for i in whole.indicators if i.code in needed)
     variables = tuple(v for v in whole.variables if v.code in needed)
     domain_codes = {chosen.domain} | {x.domain for x in indicators} | {x.domain for x in variables}
@@ -144,3 +154,9 @@ def engine_catalogue_for_set(set_code: str) -> engine.Catalogue:
         sets=(chosen,),
         rules=rules,
     )
+
+
+def rules_for_set(set_code: str) -> list[engine.Rule]:
+    """The rules that read any variable the set's indicators use (raises Http404 for an
+    unknown set)."""
+    return list(engine_catalogue_for_set(set_code).rules)

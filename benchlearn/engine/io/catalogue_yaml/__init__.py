@@ -37,6 +37,12 @@ optional; names, descriptions, definitions and notes may be a plain string or
         name: {pl: Modelowy zestaw wskaźników – oświata, en: Model indicator set – education}
         domain: EDU
         indicators: [EDU_COST_PUPIL]
+    rules:                      # see rule_items.py: also compare/compare_per/plausible
+      - code: EDU_CHECK_COST    # on variables
+        left: EDU_EXP / PUPILS
+        between: [8000, 50000]  # or operator: "<=" and right: ...
+        severity: warning       # error | warning
+        message: {pl: ..., en: ...}
 
 Reading checks the structure and reports every problem with its line: unknown keys,
 values of the wrong kind, domain and set codes given twice, a set naming a domain or an
