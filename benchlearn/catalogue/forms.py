@@ -374,6 +374,17 @@ class RuleForm(forms.Form):
         if editing:
             self.fields["code"].disabled = True
         self.variables = dict.fromkeys(Variable.objects.values_list("code", flat=True), "variable")
+        check_url = reverse("rule-check")
+        for name in ("left", "operator", "right", "upper"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": check_url,
+                    "hx-trigger": "input changed delay:300ms, change",
+                    "hx-target": "#rule-check",
+                    "hx-include": "[name=left],[name=operator],[name=right],[name=upper]",
+                    "aria-describedby": "rule-check",
+                }
+            )
 
     def _checked_side(self, name: str) -> str:
         text = str(self.cleaned_data.get(name) or "").strip()

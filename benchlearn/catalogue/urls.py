@@ -21,6 +21,7 @@ urlpatterns = [
     path("sets/<str:set_code>/members/", views.indicator_set_members, name="indicator-set-members"),
     path("rules/", rule_views.rule_list, name="rule-list"),
     path("rules/new/", rule_views.rule_create_view, name="rule-create"),
+    path("rules/check/", rule_views.rule_check_view, name="rule-check"),
     path("rules/<str:rule_code>/edit/", rule_views.rule_edit, name="rule-edit"),
     path("rules/<str:rule_code>/delete/", rule_views.rule_delete_view, name="rule-delete"),
     path("domains/new/", views.domain_create_view, name="domain-create"),

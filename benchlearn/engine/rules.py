@@ -446,3 +446,36 @@ def rules_reading(rules: Sequence[Rule], codes: Iterable[str]) -> list[Rule]:
     """The rules that read at least one of ``codes``, in their order."""
     wanted = set(codes)
     return [rule for rule in rules if rule_variables(rule) & wanted]
+
+
+# --- trying a rule on many units ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleTrial:
+    """A rule evaluated on many units' values: how many it checked, which failed (unit
+    and computed left side, in the order given) and how many it skipped."""
+
+    checked: int
+    failed: tuple[tuple[str, float | None], ...]
+    skipped: int
+
+
+def rule_trial(
+    rule: Rule, units: Mapping[str, Values], previous: Mapping[str, Values] | None = None
+) -> RuleTrial:
+    """``rule`` on each unit's values (``units`` maps a unit's name to them;
+    ``previous`` its earlier values, for ``prev()``), for calibrating a rule on real
+    data before it checks forms."""
+    previous = previous or {}
+    failed: list[tuple[str, float | None]] = []
+    checked = skipped = 0
+    for unit, values in units.items():
+        (result,) = evaluate_rules([rule], values, previous=previous.get(unit, {}))
+        if result.outcome is Outcome.SKIPPED:
+            skipped += 1
+            continue
+        checked += 1
+        if result.failed:
+            failed.append((unit, result.left))
+    return RuleTrial(checked, tuple(failed), skipped)

@@ -28,6 +28,10 @@ def test_operator_creates_edits_and_deletes_a_rule(page, live_server, operator):
     form.get_by_label("Do (tylko przy „od … do”)").fill("50000")
     form.get_by_label("Waga").select_option("error")
     form.get_by_label("Komunikat (po polsku)").fill("Wydatki na ucznia poza zakresem.")
+    # Checked while typing (htmx), before anything is sent.
+    live = page.locator("#rule-check")
+    live.get_by_text("kolumna 11").wait_for()
+    assert "Lewa strona:" in live.inner_text()
     form.get_by_role("button", name="Zapisz").click()
 
     # The parser's message, in Polish, at the field, with its column; nothing stored.
@@ -38,6 +42,7 @@ def test_operator_creates_edits_and_deletes_a_rule(page, live_server, operator):
     axe_check(page)
 
     form.get_by_label("Lewa strona").fill("EDU_EXP / PUPILS")
+    live.get_by_text("Reguła jest zapisana poprawnie.").wait_for()
     form.get_by_role("button", name="Zapisz").click()
     page.get_by_text("Utworzono regułę walidacji EDU_CHECK_COST.").wait_for()
     row = page.locator("#rule-EDU_CHECK_COST")

@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from benchlearn.catalogue.models import CatalogueChange, ValidationRule
 from benchlearn.catalogue.services import edit_token, rule_create
+from benchlearn.collection.models import Submission
 from tests.conftest import client_for
+from tests.results.conftest import (  # noqa: F401 - fixtures of the results' programme
+    computed_programme,
+    extra_units,
+    published,
+)
 
 FIELDS = {
     "code": "EDU_CHECK_COST",
@@ -107,3 +113,34 @@ def test_a_delete_over_someone_elses_edit_is_refused(rule, operator):
     page = client.post(reverse("rule-delete", args=[rule.code]), {"base_token": token})
     assert page.status_code == 409
     assert ValidationRule.objects.filter(code=rule.code).exists()
+
+
+def check(client, **params):
+    fields = {"left": "", "operator": "<=", "right": "", "upper": ""} | params
+    return client.get(reverse("rule-check"), fields, HTTP_HX_REQUEST="true")
+
+
+def test_live_check_shows_a_bad_side_in_polish_with_its_column(catalogue, operator, settings):
+    settings.LANGUAGE_CODE = "pl"
+    page = check(client_for(operator), left="EDU_EXP / PUPILS", right="(8000")
+    text = html.unescape(page.content.decode())
+    assert "Prawa strona:" in text and "brak nawiasu ')' — kolumna 6" in text
+    good = check(client_for(operator), left="EDU_EXP / PUPILS", right="8000")
+    assert "Reguła jest zapisana poprawnie." in html.unescape(good.content.decode())
+
+
+def test_live_check_is_for_editors_only(catalogue, participant_a):
+    assert check(client_for(participant_a), left="PUPILS", right="1").status_code == 403
+
+
+@pytest.mark.usefixtures("computed_programme")
+def test_live_check_tries_the_rule_on_the_last_approved_data(operator):
+    page = check(client_for(operator), left="TEACHERS", right="45", operator="<=")
+    text = html.unescape(page.content.decode())
+    # Every unit approved in 2024 but unit C (a draft); TEACHERS is 40 + the unit's
+    # number, so the last two (46, 47) are flagged.
+    approved = Submission.objects.filter(state="approved", round__period=2024).count()
+    assert f"On the last approved data (2024) the rule checks {approved} units" in text
+    assert "2 would be flagged" in text
+    jump = check(client_for(operator), left="EDU_EXP / prev(EDU_EXP)", right="1.04", operator=">")
+    assert "0 would be flagged" in html.unescape(jump.content.decode())

@@ -20,6 +20,7 @@ from benchlearn.engine.rules import (
     compared_value,
     evaluate_rules,
     rule_failures,
+    rule_trial,
     rules_reading,
 )
 
@@ -291,3 +292,13 @@ def test_yaml_refuses_a_bad_basis_with_its_line() -> None:
         "line 6: variable A compare must be one of as_is, per_user, per_resident, not 'per_pupil'",
         "line 7: variable A plausible must be a list of two values [from, to]",
     ]
+
+
+def test_rule_trial_counts_checked_flagged_and_skipped_units() -> None:
+    units = {
+        "A": {"EDU_PUPILS": 100.0, "EDU_TEACHERS_FTE": 10.0},
+        "B": {"EDU_PUPILS": 14_500.0, "EDU_TEACHERS_FTE": 1.0},
+        "C": {"EDU_PUPILS": 100.0},
+    }
+    trial = rule_trial(PER_TEACHER, units)
+    assert (trial.checked, trial.failed, trial.skipped) == (2, (("B", 14_500.0),), 1)

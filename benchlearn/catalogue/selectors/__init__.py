@@ -46,6 +46,7 @@ from benchlearn.catalogue.selectors.pages import (
     variable_history,
     variables_filtered,
 )
+from benchlearn.catalogue.selectors.rule_check import RuleCheck, SideCheck, rule_check
 from benchlearn.catalogue.selectors.rules import (
     engine_rule,
     rule_get_for_user,
@@ -63,7 +64,9 @@ __all__ = [
     "IndicatorPage",
     "PartCheck",
     "PreviewRow",
+    "RuleCheck",
     "SetPage",
+    "SideCheck",
     "UnknownCode",
     "catalogue_history",
     "catalogue_page_for",
@@ -83,6 +86,7 @@ __all__ = [
     "indicator_set_get_for_user",
     "indicators_filtered",
     "indicators_using",
+    "rule_check",
     "rule_get_for_user",
     "rules_for_set",
     "rules_for_variables",

@@ -2,13 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, may, require
 from benchlearn.catalogue import selectors
 from benchlearn.catalogue.forms import RuleForm
+from benchlearn.catalogue.models import Variable
+from benchlearn.catalogue.selectors.rule_check import TrialData, Values
 from benchlearn.catalogue.services import (
     CatalogueProblems,
     StaleEdit,
@@ -17,6 +21,9 @@ from benchlearn.catalogue.services import (
     rule_delete,
     rule_update,
 )
+from benchlearn.collection.models import Submission, SubmissionState
+from benchlearn.collection.selectors import values_frame
+from benchlearn.units.models import Unit
 
 
 @login_required
@@ -103,3 +110,44 @@ def rule_delete_view(request: AuthenticatedHttpRequest, rule_code: str) -> HttpR
         return render(request, "catalogue/rule_delete.html", context, status=409)
     messages.success(request, _("Validation rule %(code)s deleted.") % {"code": rule.code})
     return redirect("rule-list")
+
+
+@login_required
+@require_GET
+def rule_check_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The rule form's live check (htmx): each side parsed, then the rule tried on the
+    last approved data."""
+    check = selectors.rule_check(
+        request.user,
+        left=request.GET.get("left", ""),
+        operator=request.GET.get("operator", ""),
+        right=request.GET.get("right", ""),
+        upper=request.GET.get("upper", ""),
+        data=approved_values,
+    )
+    return render(request, "catalogue/partials/rule_check.html", {"check": check})
+
+
+def approved_values(codes: set[str]) -> TrialData | None:
+    """The values of ``codes`` in the latest year with approved submissions, for each
+    unit approved that year (by name), and the same units' values of the year before."""
+    approved = Submission.objects.filter(state=SubmissionState.APPROVED)
+    latest = approved.aggregate(latest=Max("round__period"))["latest"]
+    variables = list(Variable.objects.filter(code__in=codes))
+    if latest is None or not variables:
+        return None
+    units = list(
+        Unit.objects.filter(
+            pk__in=approved.filter(round__period=latest).values("unit_id")
+        ).order_by("name")
+    )
+    frame = values_frame(periods=[latest - 1, latest], units=units, variables=variables)
+    # Named as people know them ("Bolesławiec (rural gmina)"): two gminas share a name.
+    names = {unit.teryt: str(unit) for unit in units}
+    by_period: dict[int, dict[str, dict[str, float | None]]] = {latest - 1: {}, latest: {}}
+    for teryt, period, code, value in frame.iter_rows():
+        by_period[period].setdefault(names[teryt], {})[code] = value
+    current: dict[str, Values] = {
+        names[unit.teryt]: by_period[latest].get(names[unit.teryt], {}) for unit in units
+    }
+    return int(latest), current, dict(by_period[latest - 1])

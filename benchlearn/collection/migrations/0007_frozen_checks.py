@@ -6,31 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0002_edit_tokens_of_domains_and_sets'),
-        ('collection', '0006_workflow'),
+        ("catalogue", "0002_edit_tokens_of_domains_and_sets"),
+        ("collection", "0006_workflow"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FrozenCheck',
+            name="FrozenCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('warnings', models.JSONField(blank=True, default=dict, verbose_name='warnings')),
-                ('warned', models.BooleanField(default=False, verbose_name='with a warning')),
-                ('previous', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True, verbose_name='last known value')),
-                ('previous_period', models.PositiveSmallIntegerField(null=True, verbose_name='year of the last known value')),
-                ('peers', models.JSONField(blank=True, null=True, verbose_name='peers')),
-                ('frozen_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='frozen at')),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='frozen_checks', to='collection.submission')),
-                ('variable', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.variable', verbose_name='variable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("warnings", models.JSONField(blank=True, default=dict, verbose_name="warnings")),
+                ("warned", models.BooleanField(default=False, verbose_name="with a warning")),
+                (
+                    "previous",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="last known value",
+                    ),
+                ),
+                (
+                    "previous_period",
+                    models.PositiveSmallIntegerField(
+                        null=True, verbose_name="year of the last known value"
+                    ),
+                ),
+                ("peers", models.JSONField(blank=True, null=True, verbose_name="peers")),
+                (
+                    "frozen_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="frozen at"
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="frozen_checks",
+                        to="collection.submission",
+                    ),
+                ),
+                (
+                    "variable",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.variable",
+                        verbose_name="variable",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'check at submission',
-                'verbose_name_plural': 'checks at submission',
-                'ordering': ['submission', 'variable'],
-                'constraints': [models.UniqueConstraint(fields=('submission', 'variable'), name='frozen_check_submission_variable')],
+                "verbose_name": "check at submission",
+                "verbose_name_plural": "checks at submission",
+                "ordering": ["submission", "variable"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("submission", "variable"), name="frozen_check_submission_variable"
+                    )
+                ],
             },
         ),
     ]
