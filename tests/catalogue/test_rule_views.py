@@ -6,7 +6,7 @@ import html
 import pytest
 from django.urls import reverse
 
-from benchlearn.catalogue.models import CatalogueChange, ValidationRule
+from benchlearn.catalogue.models import CatalogueChange, ValidationRule, Variable
 from benchlearn.catalogue.services import edit_token, rule_create
 from benchlearn.collection.models import Submission
 from tests.conftest import client_for
@@ -144,3 +144,32 @@ def test_live_check_tries_the_rule_on_the_last_approved_data(operator):
     assert "2 would be flagged" in text
     jump = check(client_for(operator), left="EDU_EXP / prev(EDU_EXP)", right="1.04", operator=">")
     assert "0 would be flagged" in html.unescape(jump.content.decode())
+
+
+def test_operator_sets_a_variables_comparison_basis_in_the_editor(rule, operator):
+    client = client_for(operator)
+    variable = Variable.objects.get(code="EDU_EXP")
+    fields = {
+        "code": "EDU_EXP",
+        "name_pl": variable.name_pl,
+        "domain": "EDU",
+        "source": "form",
+        "compare": "per_user",
+        "compare_per": "PUPILS",
+        "plausible_min": "8000",
+        "plausible_max": "50000",
+        "base_token": edit_token(variable.updated_at),
+    }
+    url = reverse("variable-edit", args=["EDU_EXP"])
+    refused = client.post(url, fields | {"compare_per": ""})
+    assert refused.status_code == 400
+    assert "Choose the variable that counts the service users." in refused.content.decode()
+    assert client.post(url, fields).status_code == 302
+    variable.refresh_from_db()
+    assert (variable.compare, variable.compare_per, variable.plausible_max) == (
+        "per_user",
+        "PUPILS",
+        50000,
+    )
+    page = html.unescape(client.get(reverse("variable-detail", args=["EDU_EXP"])).content.decode())
+    assert "per service user" in page and "EDU_CHECK_COST" in page

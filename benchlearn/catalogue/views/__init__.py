@@ -235,6 +235,7 @@ def variable_detail(request: AuthenticatedHttpRequest, variable_code: str) -> Ht
     context = {
         "variable": variable,
         "used_by": selectors.indicators_using(variable.code),
+        "rules": selectors.rules_for_variables([variable.code]),
         "history": selectors.variable_history(variable),
         "can_edit": may(request.user, Perm.CATALOGUE_EDIT),
     }
