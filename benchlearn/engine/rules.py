@@ -20,6 +20,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from benchlearn.engine.catalogue import (
     POPULATION,
@@ -294,8 +295,15 @@ def rule_failures(
     return sorted(failed, key=lambda r: r.severity is not Severity.ERROR)
 
 
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> Node:
+    """A side's syntax tree, parsed once: a form's check evaluates every rule on every
+    keystroke, and a review page for every unit. (Trees are immutable.)"""
+    return check_formula(text, known=_AnyCode())
+
+
 def _evaluate(rule: Rule, values: Values, previous: Values) -> RuleResult:
-    sides = {name: check_formula(text, known=_AnyCode()) for name, text in rule_sides(rule).items()}
+    sides = {name: _parsed(text) for name, text in rule_sides(rule).items()}
     computed = {name: _value(node, values, previous) for name, node in sides.items()}
     used = sorted(set().union(*(references(node) for node in sides.values())))
     left = computed["left"]
@@ -436,7 +444,7 @@ def rule_variables(rule: Rule) -> set[str]:
     codes: set[str] = set()
     for text in rule_sides(rule).values():
         try:
-            codes |= references(check_formula(text, known=_AnyCode()))
+            codes |= references(_parsed(text))
         except FormulaError:
             continue
     return codes
