@@ -163,3 +163,146 @@ def test_a_returned_submission_is_checked_again_and_refrozen(
     assert frozen.warned and frozen.peers["median"] == 10
     assert frozen.warnings["pl"] and frozen.warnings["en"]
     assert frozen.warnings["pl"] != frozen.warnings["en"]
+
+
+PER_YAML = """\
+format: benchlearn-catalogue
+version: 1
+domains:
+  - code: EDU
+    name: {pl: Oświata, en: Education}
+variables:
+  - code: POP
+    name: {pl: Liczba mieszkańców, en: Population}
+    source: public_statistics
+  - code: EDU_PUPILS
+    name: {pl: Uczniowie, en: Pupils}
+    min: 0
+    compare: per_resident
+    domain: EDU
+  - code: EDU_TEACHERS_FTE
+    name: {pl: Etaty nauczycieli, en: Teacher FTEs}
+    min: 0
+    compare: per_user
+    compare_per: EDU_PUPILS
+    domain: EDU
+  - code: EDU_EXP
+    name: {pl: Wydatki na oświatę, en: Expenditure on education}
+    min: 0
+    compare: per_resident
+    plausible: [600, 6000]
+    domain: EDU
+indicators:
+  - code: EDU_PER_TEACHER
+    name: {pl: Uczniowie na etat, en: Pupils per FTE}
+    formula: EDU_PUPILS / EDU_TEACHERS_FTE
+    domain: EDU
+  - code: EDU_EXP_RESIDENT
+    name: {pl: Wydatki na mieszkańca, en: Expenditure per resident}
+    formula: EDU_EXP / POP
+    domain: EDU
+sets:
+  - code: SET_PER
+    name: {pl: Oświata, en: Education}
+    domain: EDU
+    indicators: [EDU_PER_TEACHER, EDU_EXP_RESIDENT]
+rules:
+  - code: EDU_PUPILS_PER_TEACHER
+    domain: EDU
+    left: EDU_PUPILS / EDU_TEACHERS_FTE
+    between: [4, 20]
+    severity: warning
+    message:
+      pl: Uczniów na etat nauczyciela jest zwykle od 4 do 20.
+      en: There are usually 4 to 20 pupils per teacher FTE.
+"""
+
+# Cities with county rights of over 100,000 residents (one population band).
+CITIES = {"2461011": 171_259, "2466011": 179_806, "2464011": 222_292, "2462011": 166_795,
+          "2469011": 294_510, "0463011": 202_074, "1863011": 191_564}  # fmt: skip
+
+
+@pytest.fixture
+def per_catalogue(db, operator):
+    from benchlearn.catalogue.services import catalogue_import, catalogue_publish
+
+    catalogue_import(text=PER_YAML, user=operator)
+    catalogue_publish(user=operator)
+
+
+@pytest.fixture
+def cities(per_catalogue, programme, units):
+    load_units(*CITIES)
+    found = {u.teryt: u for u in Unit.objects.filter(teryt__in=CITIES)}
+    store_population({found[t]: n for t, n in CITIES.items()})
+    return [found[t] for t in CITIES]
+
+
+def city_figures(population):
+    """An honest city: 9 % of residents are pupils, 11 pupils per teacher FTE, 1,900 zł
+    per resident on education."""
+    pupils = round(population * 0.09)
+    return {
+        "EDU_PUPILS": str(pupils),
+        "EDU_TEACHERS_FTE": str(round(pupils / 11)),
+        "EDU_EXP": str(population * 1_900),
+    }
+
+
+def test_one_teacher_fte_for_14500_pupils_is_flagged_per_pupil(cities, operator):
+    peers, city = cities[1:], cities[0]
+    approve_all(
+        operator, peers, PERIOD - 1, [city_figures(CITIES[u.teryt]) for u in peers],
+        sets=("SET_PER",),
+    )  # fmt: skip
+    round_ = make_round(operator, [city], sets=("SET_PER",))
+    submission = Submission.objects.get(round=round_, unit=city)
+    honest = city_figures(CITIES[city.teryt])
+    assert not submission_check(submission, honest).warnings
+    typo = {**honest, "EDU_PUPILS": "14 500", "EDU_TEACHERS_FTE": "1"}
+    warnings = submission_check(submission, typo).warnings["EDU_TEACHERS_FTE"]
+    assert any("Divided by Pupils (EDU_PUPILS) the value is 0.0000690" in w for w in warnings)
+    assert "There are usually 4 to 20 pupils per teacher FTE." in warnings
+
+
+def test_a_big_city_is_compared_per_resident_with_cities_of_its_size(cities, operator):
+    """Katowice spends 1.7 times Bielsko-Biała's amount: per resident it is as usual."""
+    peers = [u for u in cities if u.teryt != "2469011"]
+    approve_all(
+        operator, peers, PERIOD - 1, [city_figures(CITIES[u.teryt]) for u in peers],
+        sets=("SET_PER",),
+    )  # fmt: skip
+    katowice = next(u for u in cities if u.teryt == "2469011")
+    round_ = make_round(operator, [katowice], sets=("SET_PER",))
+    submission = Submission.objects.get(round=round_, unit=katowice)
+    check = submission_check(submission, city_figures(CITIES["2469011"]))
+    item = check.items["EDU_EXP"]
+    assert item.ratio == pytest.approx(1_900) and item.peers.median == pytest.approx(1_900)
+    assert not check.warnings
+    # 19 zł per resident (a figure typed in hundreds) is flagged per resident.
+    low = {**city_figures(CITIES["2469011"]), "EDU_EXP": str(CITIES["2469011"] * 19)}
+    warned = submission_check(submission, low).warnings["EDU_EXP"]
+    assert any("outside the plausible range from 600 to 6,000" in w for w in warned)
+    assert any("Population (POP)" in w and "median 1,900" in w for w in warned)
+
+
+def test_the_round_table_counts_per_basis_and_rules_as_the_form_does(cities, operator):
+    peers = cities[2:]
+    approve_all(
+        operator, peers, PERIOD - 1, [city_figures(CITIES[u.teryt]) for u in peers],
+        sets=("SET_PER",),
+    )  # fmt: skip
+    round_ = make_round(operator, cities[:2], sets=("SET_PER",))
+    typo = {**city_figures(CITIES[cities[0].teryt]), "EDU_PUPILS": "14 500"}
+    typo["EDU_TEACHERS_FTE"] = "1"
+    honest = city_figures(CITIES[cities[1].teryt])
+    for unit, entries in zip(cities[:2], (typo, honest), strict=True):
+        assert save(Submission.objects.get(round=round_, unit=unit), operator, entries).ok
+    counts = round_check_counts(round_, round_variables(round_))
+    for unit in cities[:2]:
+        check = submission_check(Submission.objects.get(round=round_, unit=unit))
+        assert (counts[unit.pk].errors, counts[unit.pk].warnings) == (
+            len(check.errors),
+            len(check.warnings),
+        )
+    assert counts[cities[0].pk].warnings >= 2 and counts[cities[1].pk].warnings == 0

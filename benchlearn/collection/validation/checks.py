@@ -12,6 +12,7 @@ warnings frozen when it was submitted (``FrozenCheck``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from benchlearn.catalogue.models import Variable
+from benchlearn.catalogue.selectors import rules_for_variables
 from benchlearn.collection.models import FrozenCheck, Submission, SubmissionState, Value
 from benchlearn.collection.parsing import NumberError, parse_number
 from benchlearn.collection.selectors import last_known_values, round_variables, submission_values
@@ -32,13 +34,15 @@ from benchlearn.collection.validation.peers import (
     PeerStats,
     bases_of,
     basis_code,
-    context_codes,
     key_of,
     peer_stats,
     populations,
     ratio,
-    unit_context_bases,
+    unit_context,
 )
+from benchlearn.engine.catalogue import Severity
+from benchlearn.engine.formula import FormulaError, parse, references
+from benchlearn.engine.rules import rule_failures
 
 FROZEN_STATES = (SubmissionState.SUBMITTED, SubmissionState.APPROVED)
 
@@ -189,7 +193,7 @@ def submission_check(
         if code in proposed:
             item.value = _proposed(item, proposed[code])
         items[code] = item
-    own = unit_context_bases(unit.pk, period, context_codes(bases), population)
+    own = unit_context(unit.pk, period)
     for item in items.values():
         if item.value is None:
             continue
@@ -197,23 +201,29 @@ def submission_check(
         _check_change(item, threshold, period)
         basis = basis_code(item.variable)
         if basis:
-            if basis in own:
-                base: float | Decimal | None = own[basis]
-            else:
-                found = items.get(basis)
-                stored_basis = stored.get(basis)
-                base = (
-                    found.value
-                    if found is not None
-                    else stored_basis.value
-                    if stored_basis
-                    else None
-                )
+            base = basis_value(basis, items, stored, own)
             item.ratio = ratio(item.value, base)
             if item.ratio is None:
                 continue
+        _check_plausible(item, bases)
         _check_peers(item, bases)
+    _check_rules(items, rules_for_variables(items), own, known)
     return Check(items)
+
+
+def basis_value(
+    basis: str,
+    items: Mapping[str, VariableCheck],
+    stored: Mapping[str, Value],
+    context: Mapping[str, float],
+) -> Decimal | float | None:
+    """A unit's figure of ``basis``: on the form (as typed), stored, or from public
+    statistics."""
+    if basis in items:
+        return items[basis].value
+    if basis in stored:
+        return stored[basis].value
+    return context.get(basis)
 
 
 def _frozen_of(submission: Submission) -> dict[str, FrozenCheck]:
@@ -337,6 +347,73 @@ def basis_label(code: str, bases: Mapping[str, Variable]) -> str:
     english = (get_language() or "pl").startswith("en")
     name = variable.name_en if english and variable.name_en else variable.name_pl
     return f"{name} ({code})"
+
+
+def _check_plausible(item: VariableCheck, bases: Mapping[str, Variable]) -> None:
+    """The compared quantity (the value, or its ratio to the basis) outside the
+    catalogue's plausible range: almost certainly an entry or unit error."""
+    assert item.value is not None
+    low = getattr(item.variable, "plausible_min", None)
+    high = getattr(item.variable, "plausible_max", None)
+    if low is None and high is None:
+        return
+    mine = item.ratio if item.ratio is not None else float(item.value)
+    if (low is None or mine >= low) and (high is None or mine <= high):
+        return
+    limits = {
+        "low": "—" if low is None else shown_ratio(low),
+        "high": "—" if high is None else shown_ratio(high),
+    }
+    if item.ratio is None:
+        message = _(
+            "The value is outside the plausible range from %(low)s to %(high)s: check "
+            "the figure and its unit of measure."
+        )
+        item.warnings.append(message % limits)
+        return
+    message = _(
+        "Divided by %(basis)s the value is %(ratio)s, outside the plausible range from "
+        "%(low)s to %(high)s: check the figure and its unit of measure."
+    )
+    basis = basis_label(basis_code(item.variable), bases)
+    item.warnings.append(message % {**limits, "basis": basis, "ratio": shown_ratio(mine)})
+
+
+def _check_rules(
+    items: Mapping[str, VariableCheck],
+    rules: list[Any],
+    context: Mapping[str, float],
+    known: Mapping[str, tuple[int, Decimal]],
+) -> None:
+    """The catalogue's validation rules that read the round's variables: a failed rule
+    is an error or a warning of the form's variables on its left side (or, when none
+    is there, of every form variable it reads)."""
+    if not rules:
+        return
+    values: dict[str, float | None] = dict(context)
+    values |= {
+        code: None if item.value is None else float(item.value) for code, item in items.items()
+    }
+    previous = {code: float(number) for code, (_year, number) in known.items()}
+    language = get_language() or "pl"
+    for result in rule_failures(rules, values, previous=previous):
+        on_left = [code for code in left_codes(result.rule.left) if code in items]
+        targets = on_left or [code for code in result.variables if code in items]
+        message = result.message(language)
+        for code in targets:
+            found = (
+                items[code].errors if result.severity is Severity.ERROR else items[code].warnings
+            )
+            if message not in found:
+                found.append(message)
+
+
+@functools.lru_cache(maxsize=1024)
+def left_codes(formula: str) -> list[str]:
+    try:
+        return sorted(references(parse(formula)))
+    except FormulaError:
+        return []
 
 
 def _check_peers(item: VariableCheck, bases: Mapping[str, Variable]) -> None:

@@ -12,6 +12,7 @@ from django.db.models import Count, FloatField, Q
 from django.db.models.functions import Cast
 
 from benchlearn.catalogue.models import Variable
+from benchlearn.catalogue.selectors import rules_for_variables
 from benchlearn.collection.models import FrozenCheck, Round, Value
 from benchlearn.collection.validation.checks import (
     FROZEN_STATES,
@@ -19,15 +20,17 @@ from benchlearn.collection.validation.checks import (
     _check_change,
     _check_range,
     _fetched,
+    left_codes,
 )
 from benchlearn.collection.validation.peers import (
     bases_of,
     basis_code,
-    context_codes,
     key_of,
     peer_stats,
     populations,
 )
+from benchlearn.engine.catalogue import Severity
+from benchlearn.engine.rules import rule_failures
 from benchlearn.units.models import ContextValue
 
 
@@ -71,14 +74,15 @@ def round_check_counts(round_: Round, variables: list[Variable]) -> dict[int, Un
     # Below 10⁹ a value has at most 15 digits: equal as floats means equal as decimals.
     unsure = ((value == minimum[column]) | (value == maximum[column])) & (np.abs(value) >= 1e9)
     changed, unsure_change = _changes(value, previous, float(round_.warning_threshold))
-    outside = _outside_peers(round_, rows, ordered, column)
+    outside, failed = _soft_checks(round_, rows, ordered, column)
+    errors |= failed
     warnings = changed | outside
     unsure |= unsure_change
     if unsure.any():
         exact_errors, exact_changes = _decided_in_decimal(
             round_, rows[unsure, 0].astype(np.int64), column[unsure], ordered
         )
-        errors[unsure] = exact_errors
+        errors[unsure] = exact_errors | failed[unsure]
         warnings[unsure] = exact_changes | outside[unsure]
     filled = np.bincount(unit_index, minlength=len(units))
     error_count = np.bincount(unit_index, weights=errors, minlength=len(units))
@@ -158,15 +162,17 @@ def _changes(
     return changed, unsure
 
 
-def _outside_peers(
+def _soft_checks(
     round_: Round,
     rows: npt.NDArray[np.float64],
     variables: list[Variable],
     column: npt.NDArray[np.intp],
-) -> npt.NDArray[np.bool_]:
-    """For each value: outside its peer group's fences (``_check_peers``), compared per
-    its basis when the catalogue declares one."""
-    outside = np.zeros(rows.shape[0], dtype=bool)
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """For each value: (a warning, an error) from the plausible range, the peer group's
+    fences and the catalogue's validation rules (``_check_plausible``, ``_check_peers``,
+    ``_check_rules``), comparing per basis when the catalogue declares one."""
+    warned = np.zeros(rows.shape[0], dtype=bool)
+    failed = np.zeros(rows.shape[0], dtype=bool)
     unit_kinds = dict(
         Round.units.through.objects.filter(round=round_).values_list("unit_id", "unit__kind")
     )
@@ -174,45 +180,65 @@ def _outside_peers(
     bases = bases_of(variables)
     keys = {key_of(kind, unit_id, population) for unit_id, kind in unit_kinds.items()}
     stats = peer_stats(keys, round_.period, variables, bases, population)
-    from_context = context_codes(bases)
-    # Each unit's own figures of this year, for bases entered on the form.
-    own = {(int(u), int(v)): x for u, v, x in rows[:, :3]}
-    base_ids = {code: v.pk for code, v in bases.items()}
-    context = _own_context(unit_kinds, round_.period, from_context - {"POP"})
+    context = _context_of(unit_kinds, round_.period)
+    by_code = {v.code: n for n, v in enumerate(variables)}
+    # Each unit's figures of this year (and last known ones) by code; row of each.
+    figures: dict[int, dict[str, float | None]] = {}
+    known: dict[int, dict[str, float]] = {}
+    at: dict[tuple[int, str], int] = {}
+    for n in range(rows.shape[0]):
+        unit_id, code = int(rows[n, 0]), variables[int(column[n])].code
+        figures.setdefault(unit_id, {})[code] = float(rows[n, 2])
+        if not np.isnan(rows[n, 3]):
+            known.setdefault(unit_id, {})[code] = float(rows[n, 3])
+        at[unit_id, code] = n
     for n in range(rows.shape[0]):
         unit_id = int(rows[n, 0])
         variable = variables[int(column[n])]
-        found = stats[key_of(unit_kinds[unit_id], unit_id, population)].get(variable.code)
-        if found is None:
-            continue
         mine: float | None = float(rows[n, 2])
         basis = basis_code(variable)
         if basis:
-            if basis == "POP":
-                base = population.get(unit_id)
-            elif basis in from_context:
-                base = context.get((unit_id, basis))
+            if basis in by_code:
+                base = figures[unit_id].get(basis)
             else:
-                base = own.get((unit_id, base_ids[basis]))
+                base = context.get(unit_id, {}).get(basis)
             mine = None if base is None or base <= 0 else float(rows[n, 2]) / base
-        if mine is not None and not found.low <= mine <= found.high:
-            outside[n] = True
-    return outside
+        if mine is None:
+            continue
+        low = getattr(variable, "plausible_min", None)
+        high = getattr(variable, "plausible_max", None)
+        if (low is not None and mine < low) or (high is not None and mine > high):
+            warned[n] = True
+        found = stats[key_of(unit_kinds[unit_id], unit_id, population)].get(variable.code)
+        if found is not None and not found.low <= mine <= found.high:
+            warned[n] = True
+    rules = rules_for_variables(by_code)
+    if rules:
+        for unit_id, own in figures.items():
+            values: dict[str, float | None] = dict(context.get(unit_id, {}))
+            values |= dict.fromkeys(by_code)
+            values |= own
+            for result in rule_failures(rules, values, previous=known.get(unit_id, {})):
+                on_left = [c for c in left_codes(result.rule.left) if c in by_code]
+                targets = on_left or [c for c in result.variables if c in by_code]
+                for code in targets:
+                    if (unit_id, code) in at:
+                        flags = failed if result.severity is Severity.ERROR else warned
+                        flags[at[unit_id, code]] = True
+    return warned, failed
 
 
-def _own_context(
-    unit_kinds: dict[int, str], period: int, codes: set[str]
-) -> dict[tuple[int, str], float]:
-    if not codes:
-        return {}
+def _context_of(unit_kinds: dict[int, str], period: int) -> dict[int, dict[str, float]]:
+    """Each unit's newest public-statistics figures up to ``period``, by code."""
     rows = (
-        ContextValue.objects.filter(
-            unit_id__in=list(unit_kinds), variable__code__in=codes, year__lte=period
-        )
+        ContextValue.objects.filter(unit_id__in=list(unit_kinds), year__lte=period)
         .order_by("year")
         .values_list("unit_id", "variable__code", "value")
     )
-    return {(unit_id, code): value for unit_id, code, value in rows}
+    found: dict[int, dict[str, float]] = {}
+    for unit_id, code, value in rows:
+        found.setdefault(unit_id, {})[code] = value
+    return found
 
 
 def _decided_in_decimal(

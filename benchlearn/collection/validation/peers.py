@@ -214,21 +214,12 @@ def _context_bases(
     return found
 
 
-def unit_context_bases(
-    unit_id: int, period: int, codes: set[str], population: Mapping[int, float]
-) -> dict[str, float]:
-    """A unit's own newest public-statistics bases up to ``period``, by code."""
-    found: dict[str, float] = {}
-    if POPULATION in codes and unit_id in population:
-        found[POPULATION] = population[unit_id]
-    others = codes - {POPULATION}
-    if others:
-        rows = (
-            ContextValue.objects.filter(
-                unit_id=unit_id, variable__code__in=others, year__lte=period
-            )
-            .order_by("year")
-            .values_list("variable__code", "value")
-        )
-        found |= dict(rows)
-    return found
+def unit_context(unit_id: int, period: int) -> dict[str, float]:
+    """A unit's newest public-statistics figures up to ``period``, by code (bases of
+    comparison and figures the validation rules read, such as the population)."""
+    rows = (
+        ContextValue.objects.filter(unit_id=unit_id, year__lte=period)
+        .order_by("year")
+        .values_list("variable__code", "value")
+    )
+    return dict(rows)  # later years overwrite earlier ones
