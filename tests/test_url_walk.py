@@ -21,7 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from benchlearn.accounts.services import api_token_create
 from benchlearn.catalogue.models import Indicator, IndicatorSet
-from benchlearn.catalogue.services import catalogue_import, catalogue_publish
+from benchlearn.catalogue.services import catalogue_import, catalogue_publish, rule_create
 from benchlearn.collection.models import ImportJob, Submission, ValueChange
 from benchlearn.collection.services import round_create, round_open, submission_save
 from benchlearn.reports.models import Document
@@ -137,6 +137,11 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "variable-create": OPERATOR_ONLY,
     "variable-detail": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "variable-edit": OPERATOR_ONLY,
+    "rule-list": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "rule-create": OPERATOR_ONLY,
+    "rule-check": OPERATOR_ONLY,
+    "rule-edit": OPERATOR_ONLY,
+    "rule-delete": OPERATOR_ONLY,
     "indicator-set-detail": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "indicator-set-create": OPERATOR_ONLY,
     "indicator-set-edit": OPERATOR_ONLY,
@@ -252,6 +257,9 @@ def _parameters(programme, group) -> dict[str, str]:
     operator = programme["operator"]
     catalogue_import(text=SMALL_YAML, user=operator)
     catalogue_publish(user=operator)
+    rule_create(
+        user=operator, code="EDU_CHECK", left="PUPILS", operator="<=", right="POP", message_pl="x"
+    )
     round_ = round_open(
         round_=round_create(
             user=operator,
@@ -281,6 +289,7 @@ def _parameters(programme, group) -> dict[str, str]:
         "url": "no-such-admin-page/",  # the admin's catch-all
         "indicator_code": "EDU_COST_PUPIL",
         "variable_code": "PUPILS",
+        "rule_code": "EDU_CHECK",
         "set_code": "SET_EDU",
         "domain_code": "EDU",
         "round_id": str(round_.pk),
