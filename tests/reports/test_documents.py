@@ -237,9 +237,13 @@ def test_unit_report(computed, participant_a):
     assert f"data version {data_version(computed)}" in text
     assert f"page 1 of {pages}" in text
     assert "Net cost per pupil" in text
-    # The table, then a page or more per domain: its profile, then its indicators.
-    assert pages >= 1 + 2
-    assert "Percentile in the group" in text
+    # The cover, the summary, then by domain its table and its indicators' charts, and
+    # the methodology.
+    assert pages >= 4
+    assert text.index("Results of Bielsko-Biała, 2024") < text.index("Summary")
+    assert text.index("Strongest positions") < text.index("Weakest positions")
+    assert text.index("Largest changes from 2023") < text.index("Position")
+    assert text.index("Position") < text.index("Appendix: how the figures are computed")
     # A bar chart of every indicator of the unit's sets with values, the unit's bar
     # labelled with its value in the drawing itself.
     with_values = set(
@@ -250,11 +254,13 @@ def test_unit_report(computed, participant_a):
     assert len(with_values) >= 2 and text.count("◄ Your unit") == len(with_values)
     stored = Result.objects.get(indicator__code="EDU_NET_COST", unit=unit_a, period=2024).value
     assert f"◄ Your unit: {stored:,.2f}" in text
-    assert "Net cost per pupil in 2024: all units" in text
+    assert "Your unit: rank" in text  # each chart's one-sentence description
     # Satisfaction has no value in the comparison: skipped, not drawn as an empty chart
     # (results.selectors.coverage_of).
     assert "No unit of this group has a value in this year." not in text
     assert "Satisfaction in 2024" not in text
+    named = [line for line in text.splitlines() if "Satisfaction" in line]
+    assert len(named) == 1 and "2024" in named[0], named  # named in one line
     reader = pypdf.PdfReader(io.BytesIO(response.content))
     assert all(list(page.images) == [] for page in reader.pages)
 

@@ -19,7 +19,18 @@ from benchlearn.results.selectors import IndicatorInfo
 # Charts several to a page: beside their table, PAPER_CHART_WIDTH pixels of plot (the
 # labels come on top) and PAPER_BAR_STEP pixels a bar; text stays ≥ 7 pt once scaled.
 PAPER_CHART_WIDTH = 300
-PAPER_BAR_STEP = 13
+PAPER_BAR_STEP = 14
+# A chart of more bars than DENSE_BARS (all units, cut around the viewer's) at
+# DENSE_BAR_STEP (still above the labels' 11 px): two such charts to a page.
+DENSE_BARS = 15
+DENSE_BAR_STEP = 12
+
+
+def bar_step(chart: charts.Chart) -> int:
+    """Pixels a bar on paper: fewer for a chart of many bars."""
+    data = chart.spec.get("data", {})
+    bars = len(data.get("values", [])) if isinstance(data, dict) else 0
+    return DENSE_BAR_STEP if bars > DENSE_BARS else PAPER_BAR_STEP
 
 
 def indicator_heading(info: IndicatorInfo) -> str:

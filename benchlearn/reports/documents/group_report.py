@@ -16,8 +16,8 @@ from benchlearn.accounts.models import User
 from benchlearn.engine.stats import Position
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.reports.documents.common import (
-    PAPER_BAR_STEP,
     PAPER_CHART_WIDTH,
+    bar_step,
     decimals_of,
     indicator_heading,
     neutral_place,
@@ -28,6 +28,7 @@ from benchlearn.reports.documents.common import (
     table_row,
 )
 from benchlearn.reports.documents.summary import (
+    GroupStanding,
     Number,
     Standing,
     cover,
@@ -45,7 +46,8 @@ from benchlearn.results.selectors import (
     comparison_stats,
     computed_indicators,
     current_computation,
-    labels_for,
+    labels_from_names,
+    letter_order,
     place,
     unit_indicator_codes,
     unit_results,
@@ -81,6 +83,10 @@ class GroupIndicator:
     rows: list[GroupMemberRow]
     chart: charts.Chart | None  # None when no member has a value
     previous_median: float | None = None  # the group's median a year before
+    # All units' median, and the group's median placed among all units (for a reader
+    # without a unit in the group).
+    overall_median: float | None = None
+    overall_position: Position | None = None
 
 
 @dataclass
@@ -149,16 +155,48 @@ def group_report_for(user: AnyUser, group: ExchangeGroup, *, year: str) -> Group
     values = unit_results(
         computation, [m.pk for m in members], [i.pk for i in indicators.values()], periods
     )
-    labels = labels_for(comparison, own, members, computation)
+    overall = _all_units(computation, members[0], indicators, chosen) if own is None else {}
+    names = {m.pk: m.name for m in members}
     found = []
     for code, info in indicators.items():
+        # Letters run down each indicator's table, best first, as on the results pages.
+        labels = labels_from_names(
+            comparison,
+            own,
+            names,
+            computation,
+            by=letter_order(
+                {m.pk: values.get((m.pk, info.pk, chosen), (None, ""))[0] for m in members},
+                info.polarity,
+            ),
+            topic=f"{code}:{chosen}",
+        )
         item = _group_indicator(
             info, stats.get((code, chosen)), members, labels, values, own, chosen
         )
         before = stats.get((code, chosen - 1))
         item.previous_median = before.median if before else None
+        if code in overall and item.stat is not None and item.stat.median is not None:
+            everyone = overall[code]
+            item.overall_median = everyone.median
+            item.overall_position = place(item.stat.median, everyone, info.polarity)
         found.append(item)
     return GroupReport(group, computation, comparison, chosen, years, own, len(members), found)
+
+
+def _all_units(
+    computation: Computation, unit: Unit, indicators: dict[str, IndicatorInfo], year: int
+) -> dict[str, Stat]:
+    """Indicator code -> the statistics of all units in ``year`` (with their sorted
+    values, to place the group's median among them), if the computation has them."""
+    stored = ComparisonGroup.objects.filter(
+        computation=computation, kind=ComparisonKind.ALL
+    ).first()
+    if stored is None:
+        return {}
+    everyone = Comparison("all", ComparisonKind.ALL, "", stored, False)
+    stats = comparison_stats(everyone, unit, computation, indicators, [year])
+    return {code: stat for (code, _year), stat in stats.items()}
 
 
 def _own_unit(user: AnyUser, members: list[Unit]) -> Unit | None:
@@ -211,7 +249,7 @@ def _group_indicator(
             items=[charts.BarItem(r.label, r.value, r.own) for r in with_value],
             median=stat.median if stat else None,
             polarity=info.polarity,
-            decimals=decimals_of(info),
+            decimals=info.decimals,
             unit_of_measure=info.unit,
         )
     return GroupIndicator(info, stat, rows, chart)
@@ -249,8 +287,8 @@ def _group_document(report: GroupReport, *, title: str, meeting_pack: bool) -> d
     if lettered:
         facts.append(
             (
-                _("Units"),
-                _("other units as letters, your unit by name")
+                _("Other units"),
+                _("as letters, your unit by name")
                 if report.own
                 else _("as letters, as the group chose"),
             )
@@ -290,16 +328,20 @@ def _group_summary(report: GroupReport, number: Number) -> dict[str, Any]:
                     Standing(item.info, own.value, own.previous, own.position, item.stat)
                 )
         return unit_summary(standings, year=report.year, number=number, unit_name=report.own.name)
-    members: dict[str, list[tuple[IndicatorInfo, Position | None]]] = {}
-    for item in report.indicators:
-        for row in item.rows:
-            if row.value is not None:
-                members.setdefault(row.label, []).append((item.info, row.position))
-    medians = [
-        (item.info, item.stat.median if item.stat else None, item.previous_median)
-        for item in report.indicators
-    ]
-    return group_summary(members, medians, year=report.year, number=number)
+    return group_summary(
+        [
+            GroupStanding(
+                item.info,
+                item.stat.median if item.stat else None,
+                item.previous_median,
+                item.overall_median,
+                item.overall_position,
+            )
+            for item in report.indicators
+        ],
+        year=report.year,
+        number=number,
+    )
 
 
 def _by_domain(report: GroupReport) -> list[tuple[str, list[GroupIndicator]]]:
@@ -352,7 +394,7 @@ def _indicator(item: GroupIndicator, number: Number, words: RowWords) -> dict[st
     return {
         "heading": indicator_heading(info),
         "meta": " · ".join(meta),
-        "chart": on_paper(item.chart, width=PAPER_CHART_WIDTH, step=PAPER_BAR_STEP),
+        "chart": on_paper(item.chart, width=PAPER_CHART_WIDTH, step=bar_step(item.chart)),
         "table": table_of(
             [
                 _("Position") if neutral else _("Rank"),

@@ -5,10 +5,9 @@ appendix, computed from the figures the report shows."""
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -30,6 +29,7 @@ from benchlearn.results.selectors import IndicatorInfo, Stat
 # Rows of each of the summary's lists: with three lists and the notes, one page.
 SHOWN = 5
 Number = Callable[[float | None, int], str]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,7 @@ def unit_summary(
     words = RowWords.translated()
     ranked = [s for s in standings if s.position is not None and s.position.percentile is not None]
     best_first = sorted(ranked, key=lambda s: (-_percentile(s), s.info.code))
-    strongest = best_first[:SHOWN]
-    weakest = [
-        s for s in sorted(ranked, key=lambda s: (_percentile(s), s.info.code)) if s not in strongest
-    ][:SHOWN]
+    strongest, weakest = _ends(best_first)
     headers = [_("Indicator"), _("Value"), _("Median"), _("Rank"), _("Percentile")]
 
     def position_row(s: Standing) -> dict[str, Any]:
@@ -118,76 +115,78 @@ def unit_summary(
     }
 
 
+@dataclass(frozen=True)
+class GroupStanding:
+    """One indicator of a group in the report's year: its median, the median a year
+    before, and where its median stands among all units (``overall``: their median)."""
+
+    info: IndicatorInfo
+    median: float | None
+    previous_median: float | None
+    overall: float | None
+    position: Position | None  # the group's median placed among all units
+
+
 def group_summary(
-    members: dict[str, list[tuple[IndicatorInfo, Position | None]]],
-    medians: Sequence[tuple[IndicatorInfo, float | None, float | None]],
-    *,
-    year: int,
-    number: Number,
+    standings: Sequence[GroupStanding], *, year: int, number: Number
 ) -> dict[str, Any]:
     """A group's summary for a reader without a unit in it (its moderator, an
-    operator): the members most often in the best and in the worst quarter, and the
-    largest changes of the group's median from the previous year.
+    operator): the indicators where the group's median stands highest and lowest among
+    all units (no member is named: letters differ from one indicator to the next), and
+    the largest changes of the group's median from the previous year."""
+    ranked = [s for s in standings if s.position is not None and s.position.percentile is not None]
+    best_first = sorted(ranked, key=lambda s: (-_group_percentile(s), s.info.code))
+    strongest, weakest = _ends(best_first)
+    headers = [_("Indicator"), _("Group median"), _("Median of all units"), _("Percentile")]
 
-    ``members``: label -> (indicator, position) of every indicator with a value;
-    ``medians``: (indicator, median this year, median the year before)."""
-    best: Counter[str] = Counter()
-    worst: Counter[str] = Counter()
-    ranked: Counter[str] = Counter()
-    for label, positions in members.items():
-        for _info, position in positions:
-            if position is None or position.quartile is None:
-                continue
-            ranked[label] += 1
-            best[label] += position.quartile == 1
-            worst[label] += position.quartile == 4
-
-    def rows(counts: Counter[str]) -> list[dict[str, Any]]:
-        chosen = sorted((label for label in counts if counts[label]), key=lambda x: (-counts[x], x))
-        return [
-            table_row(label, _("%(k)s of %(n)s") % {"k": counts[label], "n": ranked[label]})
-            for label in chosen[:SHOWN]
-        ]
+    def row(s: GroupStanding) -> dict[str, Any]:
+        decimals = decimals_of(s.info)
+        return table_row(
+            indicator_heading(s.info),
+            number(s.median, decimals),
+            number(s.overall, decimals),
+            number(_group_percentile(s), 0),
+        )
 
     moved = sorted(
         (
-            (abs(change), info, now, before)
-            for info, now, before in medians
-            if (change := relative_change(now, before)) is not None and now != before
+            (abs(change), s)
+            for s in standings
+            if (change := relative_change(s.median, s.previous_median))
         ),
-        key=lambda c: (-c[0], c[1].code),
+        key=lambda c: (-c[0], c[1].info.code),
     )[:SHOWN]
     return {
         "heading": _("Summary"),
         "intro": _(
-            "The group in %(year)s: the members most often in the best and in the worst "
-            "quarter of the group, and the largest changes of the group's median from "
-            "%(previous)s."
+            "The group in %(year)s: the indicators where the group's median stands highest "
+            "and lowest among all units (percentile: 100 = better than every unit), and "
+            "the largest changes of the group's median from %(previous)s."
         )
         % {"year": year, "previous": year - 1},
         "sections": [
-            _section(
-                _("Strongest positions: most often in the best quarter"),
-                [_("Unit"), _("Indicators in the best quarter")],
-                rows(best),
-            ),
-            _section(
-                _("Weakest positions: most often in the worst quarter"),
-                [_("Unit"), _("Indicators in the worst quarter")],
-                rows(worst),
-            ),
+            _section(_("Strongest positions"), headers, [row(s) for s in strongest]),
+            _section(_("Weakest positions"), headers, [row(s) for s in weakest]),
             _section(
                 _("Largest changes of the median from %(year)s") % {"year": year - 1},
                 [_("Indicator"), _("Median")],
                 [
-                    table_row(indicator_heading(info), change_words(info, now, before, number))
-                    for _size, info, now, before in moved
-                    if now is not None and before is not None
+                    table_row(
+                        indicator_heading(s.info),
+                        change_words(s.info, s.median, s.previous_median, number),
+                    )
+                    for _size, s in moved
+                    if s.median is not None and s.previous_median is not None
                 ],
             ),
         ],
         "notes": [],
     }
+
+
+def _group_percentile(standing: GroupStanding) -> float:
+    assert standing.position is not None and standing.position.percentile is not None
+    return standing.position.percentile
 
 
 def methodology(
@@ -227,10 +226,12 @@ def methodology(
     if not names_shown:
         paragraphs.append(
             _(
-                "Anonymisation: other units are shown as letters. A unit has the same "
-                "letter for every reader of the same comparison and data version, and the "
-                "letters are not derived from names or codes, so they cannot be traced "
-                "back to a unit from public data. Your own unit is always named."
+                "Anonymisation: other units are shown as letters, which run A, B, C… down "
+                "each indicator's table, best first; they are the same for every reader "
+                "of the same comparison and data version, and a letter on one indicator "
+                "says nothing of the letter of the same unit on another. Letters are not "
+                "derived from names or codes, so they cannot be traced back to a unit "
+                "from public data. Your own unit is always named."
             )
         )
     return {
@@ -241,6 +242,14 @@ def methodology(
             [table_row(indicator_heading(info), formula(info.formula)) for info in indicators],
         ),
     }
+
+
+def _ends(best_first: list[T]) -> tuple[list[T], list[T]]:
+    """The strongest and the weakest, ``SHOWN`` of each, weakest first; with fewer than
+    twice that, the better half and the other half (nothing is strong and weak)."""
+    strong = min(SHOWN, (len(best_first) + 1) // 2)
+    weak = min(SHOWN, len(best_first) - strong)
+    return best_first[:strong], best_first[::-1][:weak]
 
 
 def _section(heading: str, headers: list[str], rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""A unit's report: its dashboard table, a profile of every domain, a bar chart of
-every indicator; what it holds and its document."""
+"""A unit's report: a cover, its summary, then by domain a table of its indicators
+(with the percentile drawn: the domain's profile) and a bar chart of each; what it
+holds and its document."""
 
 from __future__ import annotations
 
@@ -8,29 +9,43 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benchlearn import charts
 from benchlearn.engine.stats import ranks_in_group
 from benchlearn.reports.documents.common import (
+    bar_step,
+    decimals_of,
     indicator_heading,
+    neutral_place,
+    on_paper,
+    printed_formula,
     table_of,
     table_row,
+)
+from benchlearn.reports.documents.summary import (
+    Number,
+    Standing,
+    cover,
+    methodology,
+    unit_summary,
 )
 from benchlearn.reports.pdf import render_pdf
 from benchlearn.results.pages import (
     AROUND,
     LARGE_GROUP,
     Dashboard,
-    DomainProfile,
+    DashboardRow,
+    RowWords,
     dashboard_for,
-    domain_profile_for,
     rows_shown,
 )
 from benchlearn.results.selectors import (
     IndicatorInfo,
     Stat,
     labels_from_names,
+    letter_order,
     member_ids,
     unit_names,
     unit_results,
@@ -55,23 +70,17 @@ class UnitIndicator:
 @dataclass
 class UnitReport:
     dashboard: Dashboard
-    profiles: list[DomainProfile]
     indicators: list[UnitIndicator]
 
 
 def unit_report_for(user: AnyUser, unit: Unit, *, choice: str, year: str) -> UnitReport:
-    """The unit's dashboard (every indicator, in catalogue order), a profile chart of
-    every domain and a bar chart of every indicator, against the comparison ``choice``
-    in ``year``."""
+    """The unit's dashboard (every indicator with a value in the comparison, in
+    catalogue order; the others named) and a bar chart of every indicator, against the
+    comparison ``choice`` in ``year``."""
     dashboard = dashboard_for(
         user, unit, choice=choice, year=year, domain="", category="", sort="catalogue"
     )
-    ctx = dashboard.context
-    profiles = [
-        domain_profile_for(user, unit, code, choice=ctx.comparison.choice, year=str(ctx.year))
-        for code, _name in dashboard.domains
-    ]
-    return UnitReport(dashboard, profiles, _unit_indicators(dashboard))
+    return UnitReport(dashboard, _unit_indicators(dashboard))
 
 
 def _unit_indicators(dashboard: Dashboard) -> list[UnitIndicator]:
@@ -89,11 +98,22 @@ def _unit_indicators(dashboard: Dashboard) -> list[UnitIndicator]:
     members = member_ids(comparison, unit, computation)
     infos = [row.indicator for row in dashboard.rows]
     values = unit_results(computation, members, [info.pk for info in infos], [ctx.year])
-    # Letters over every member, as the pages give them.
-    labels = labels_from_names(comparison, unit, unit_names([*members, unit.pk]), computation)
+    names = unit_names([*members, unit.pk])
     stats = {row.indicator.code: row.stat for row in dashboard.rows}
     found = []
     for info in infos:
+        # Letters run down each indicator's table, best first, as on the indicator page.
+        labels = labels_from_names(
+            comparison,
+            unit,
+            names,
+            computation,
+            by=letter_order(
+                {pk: values.get((pk, info.pk, ctx.year), (None, ""))[0] for pk in names},
+                info.polarity,
+            ),
+            topic=f"{info.code}:{ctx.year}",
+        )
         present = [pk for pk in members if (pk, info.pk, ctx.year) in values or pk == unit.pk]
         with_value = [
             (pk, value)
@@ -150,81 +170,179 @@ def _unit_indicator(
 
 def unit_report_pdf(report: UnitReport) -> bytes:
     ctx = report.dashboard.context
+    title = _("Results of %(unit)s, %(year)s") % {"unit": ctx.unit.name, "year": ctx.year}
     return render_pdf(
         template="unit.typ",
-        data=_unit_document(report),
-        title=_("Results of %(unit)s, %(year)s") % {"unit": ctx.unit.name, "year": ctx.year},
+        data=_unit_document(report, title=title),
+        title=title,
         data_version=ctx.computation.data_version,
     )
 
 
-def _unit_document(report: UnitReport) -> dict[str, Any]:
-    """What ``typst/unit.typ`` shows, in words and formatted numbers."""
-    ctx = report.dashboard.context
-    intro = _("Compared with: %(group)s, %(year)s.") % {
-        "group": ctx.comparison.label,
-        "year": ctx.year,
-    }
-    if not ctx.comparison.names_shown:
-        intro += " " + _("Other units are shown as letters; your unit by name.")
-    quarters = {
-        "best": _("best quarter"),
-        "good": _("second quarter"),
-        "weak": _("third quarter"),
-        "worst": _("worst quarter"),
-    }
-    rows = [
-        table_row(
-            indicator_heading(row.indicator),
-            row.value_text,
-            row.median_text,
-            row.quartiles_text,
-            (
-                _("%(rank)s of %(n)s") % {"rank": row.position.rank, "n": row.position.n}
-                if row.position and row.position.rank
-                else "—"
-            ),
-            quarters.get(row.quartile_class, _("not ranked")),
-            row.change_text,
-            ", ".join(row.quality),
-        )
-        for row in report.dashboard.rows
+def _unit_document(report: UnitReport, *, title: str) -> dict[str, Any]:
+    """What ``typst/unit.typ`` shows, in words and formatted numbers: a cover, the
+    summary, then by domain a table of its indicators (the percentile drawn as a bar:
+    the domain's profile, its long names wrapping) and their bar charts, several to a
+    page; the indicators without any value named in one line, an empty domain marked;
+    the methodology last."""
+    dashboard = report.dashboard
+    ctx = dashboard.context
+    number = charts.number_formatter()
+    words = RowWords.translated()
+    shown = len(dashboard.rows)
+    facts = [
+        (_("Unit"), ctx.unit.name),
+        (_("Compared with"), ctx.comparison.label),
+        (_("Year"), str(ctx.year)),
+        (_("Indicators shown"), f"{shown} / {shown + len(dashboard.empty)}"),
     ]
+    if not ctx.comparison.names_shown:
+        facts.append((_("Other units"), _("as letters, your unit by name")))
+    if ctx.computation.data_version:
+        facts.append((_("Data version"), ctx.computation.data_version))
+    charts_of = {item.info.code: item for item in report.indicators}
+    rows_of: dict[str, list[DashboardRow]] = {}
+    for row in dashboard.rows:
+        rows_of.setdefault(row.indicator.domain, []).append(row)
+    empty_of: dict[str, list[str]] = {}
+    for info in dashboard.empty:
+        empty_of.setdefault(info.domain, []).append(info.name)
+    domains = [
+        _unit_domain(
+            name, rows_of.get(code, []), empty_of.get(code, []), charts_of, ctx.year, words, number
+        )
+        for code, name in dashboard.domains
+    ]
+    if "" in rows_of or "" in empty_of:  # indicators of no domain
+        domains.append(
+            _unit_domain(
+                _("Other indicators"),
+                rows_of.get("", []),
+                empty_of.get("", []),
+                charts_of,
+                ctx.year,
+                words,
+                number,
+            )
+        )
+    return {
+        "cover": cover(
+            title=title,
+            subtitle=[
+                _("Compared with: %(group)s, %(year)s.")
+                % {"group": ctx.comparison.label, "year": ctx.year}
+            ],
+            facts=facts,
+            date=timezone.localdate(),
+        ),
+        "summary": unit_summary(
+            [
+                Standing(row.indicator, row.value, row.previous, row.position, row.stat)
+                for row in dashboard.rows
+            ],
+            year=ctx.year,
+            number=number,
+            unit_name=ctx.unit.name,
+        ),
+        "domains": domains,
+        "appendix": methodology(
+            [row.indicator for row in dashboard.rows],
+            names_shown=ctx.comparison.names_shown,
+            formula=printed_formula,
+        ),
+    }
+
+
+def _unit_domain(
+    name: str,
+    rows: list[DashboardRow],
+    empty: list[str],
+    charts_of: dict[str, UnitIndicator],
+    year: int,
+    words: RowWords,
+    number: Number,
+) -> dict[str, Any]:
+    if not rows:
+        return {
+            "heading": name,
+            "empty": _(
+                "No unit of the comparison has a value in this domain in %(year)s (%(list)s)."
+            )
+            % {"year": year, "list": "; ".join(empty)},
+            "table": None,
+            "indicators": [],
+            "skipped": None,
+        }
     headers = [
         _("Indicator"),
         _("Value"),
         _("Median"),
-        _("Quartiles (Q1–Q3)"),
         _("Rank"),
         _("Position"),
         _("Change on last year"),
-        _("Data quality"),
     ]
-    by_domain: dict[str, list[dict[str, Any]]] = {}
-    for item in report.indicators:
+    table = table_of(
+        headers,
+        [
+            {
+                **table_row(
+                    indicator_heading(row.indicator),
+                    number(row.value, decimals_of(row.indicator)),
+                    number(row.stat.median if row.stat else None, decimals_of(row.indicator)),
+                    row.rank_text,
+                    _position_text(row, words),
+                    _change_text(row, number),
+                ),
+                # The percentile (100 = best) drawn as a bar; none for a neutral indicator.
+                "bar": row.position.percentile if row.position else None,
+            }
+            for row in rows
+        ],
+    )
+    indicators = []
+    for row in rows:
+        item = charts_of.get(row.indicator.code)
+        if item is None or item.chart is None:
+            continue
         note = None
         if item.cut:
             note = _(
-                "%(n)s units have a value: the chart and its table show the best %(k)s, the "
-                "weakest %(k)s and the %(k)s on either side of your unit."
+                "%(n)s units have a value: the chart shows the best %(k)s, the weakest "
+                "%(k)s and the %(k)s on either side of your unit."
             ) % {"n": item.units, "k": AROUND}
-        by_domain.setdefault(item.info.domain, []).append(
+        indicators.append(
             {
                 "heading": indicator_heading(item.info),
                 "note": note,
-                "chart": item.chart,
-                "empty": _("No unit of this group has a value in this year."),
+                "chart": on_paper(item.chart, step=bar_step(item.chart)),
             }
         )
     return {
-        "intro": [intro],
-        "table": table_of(headers, rows),
-        "domains": [
-            {
-                "heading": profile.domain_name,
-                "profile": profile.chart,
-                "indicators": by_domain.get(profile.domain, []),
-            }
-            for profile in report.profiles
-        ],
+        "heading": name,
+        "empty": None,
+        "table": table,
+        "indicators": indicators,
+        "skipped": (
+            _("Without any value in %(year)s, not shown: %(list)s.")
+            % {"year": year, "list": "; ".join(empty)}
+            if empty
+            else None
+        ),
     }
+
+
+def _position_text(row: DashboardRow, words: RowWords) -> str:
+    """ "best quarter, 93", or a neutral indicator's place against the median."""
+    position = row.position
+    if position is None:
+        return "—"
+    if position.percentile is None:
+        return neutral_place(position, words, short=True)
+    return f"{row.quartile_label}, {position.percentile:.0f}"
+
+
+def _change_text(row: DashboardRow, number: Number) -> str:
+    change = row.change
+    if change is None:
+        return "—"
+    return ("+" if change > 0 else "") + number(change, decimals_of(row.indicator))
