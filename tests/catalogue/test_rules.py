@@ -25,6 +25,7 @@ from benchlearn.catalogue.services import (
     rule_create,
     rule_delete,
     rule_update,
+    variable_create,
     variable_update,
 )
 from benchlearn.demo import history
@@ -296,3 +297,11 @@ def test_a_sets_export_carries_its_rules_and_bases_and_imports_alone(db, set_cod
     summary = catalogue_import(text=exported, user=None)
     assert summary.rules_created == len(rules)
     assert catalogue_export(set_code=set_code) == exported
+
+
+def test_a_variable_created_without_a_basis_is_compared_as_is_with_no_range(db, operator):
+    # As the demo and the register's context variables create theirs: no basis given.
+    variable = variable_create(user=operator, code="DENSITY", name_pl="Gęstość zaludnienia")
+    variable.refresh_from_db()
+    assert (variable.compare, variable.compare_per) == ("as_is", "")
+    assert (variable.plausible_min, variable.plausible_max) == (None, None)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Field, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,9 @@ def variable_create(*, user: User | None, code: str, domain: str = "", **fields:
         raise CatalogueProblems(
             [_("A variable with code %(code)s already exists.") % {"code": code}]
         )
-    values = {name: fields.get(name, "") for name in VARIABLE_FIELDS}
+    # A field not given takes the model's default (None for the plausible range: "" is
+    # no number, and the register's context variables name no range).
+    values = {name: fields[name] if name in fields else _default(name) for name in VARIABLE_FIELDS}
     check_with(variables=[_as_engine_variable(code, domain, values)])
     variable = Variable.objects.create(
         code=code,
@@ -54,6 +56,11 @@ def variable_create(*, user: User | None, code: str, domain: str = "", **fields:
         at=variable.updated_at,
     )
     return variable
+
+
+def _default(name: str) -> Any:
+    field = Variable._meta.get_field(name)
+    return field.get_default() if isinstance(field, Field) else ""
 
 
 def _as_engine_variable(code: str, domain: str, values: Mapping[str, Any]) -> engine.Variable:
