@@ -24,6 +24,11 @@ urlpatterns = [
         results_views.efficiency_models,
         name="efficiency-model",
     ),
+    path(
+        "results/efficiency/<str:model_code>/delete/",
+        results_views.efficiency_model_remove,
+        name="efficiency-model-delete",
+    ),
     path("groups/", include("benchlearn.groups.urls")),
     path("catalogue/", include("benchlearn.catalogue.urls")),
     path("rounds/", include("benchlearn.collection.urls")),

@@ -1,5 +1,6 @@
-"""`benchlearn demo`: a believable programme with one account per role, three past
-years of approved data and results computed from them.
+"""`benchlearn demo`: a believable programme with one account per role, approved data
+from 2021, last year's rounds open with most values in, a DEA model per domain with
+data, and results computed from them.
 
 The demo takes seconds to build: it is built once for this module, in a transaction
 undone after its last test (each test runs in a savepoint of it, as usual).
@@ -26,9 +27,17 @@ from benchlearn.collection.models import (
     Value,
     ValueChange,
 )
-from benchlearn.demo.build import DEMO_PASSWORD, PARTICIPANTS, demo_build
+from benchlearn.demo.build import DEMO_PASSWORD, OPERATOR, PARTICIPANTS, AccountShown, demo_build
+from benchlearn.demo.history import OPEN_YEAR
+from benchlearn.engine.dea import min_units
 from benchlearn.groups.models import ExchangeGroup
-from benchlearn.results.models import Computation, ComputationState, Result
+from benchlearn.results.models import (
+    Computation,
+    ComputationState,
+    EfficiencyModel,
+    EfficiencyScore,
+    Result,
+)
 from benchlearn.units.models import ContextValue, ContextValueChange, Level, Unit, UnitMembership
 from tests.conftest import client_for
 
@@ -55,10 +64,20 @@ def test_demo_creates_a_programme_and_prints_accounts_for_every_role(db, printed
     bestwina = Unit.objects.get(teryt="2402022")
     population = ContextValue.objects.get(unit=bestwina, variable__code="POP", year=2018)
     assert 10_000 < population.value < 13_000
-    # An open collection round with a form for every city of the education group.
-    education = Round.objects.get(state=RoundState.OPEN, period__gt=2023)
-    assert education.submissions.count() == 8
-    assert education.submissions.filter(unit__teryt="2461011").exists()
+    # Last year's rounds are open, with a form for every unit of the domain, most of
+    # them approved, and the demo participants' units with drafts to submit.
+    for name in ("Oświata", "Gospodarka odpadami"):
+        current = Round.objects.get(name__startswith=name, state=RoundState.OPEN)
+        assert current.period == OPEN_YEAR
+        assert current.submissions.count() == 30
+        approved = current.submissions.filter(state=SubmissionState.APPROVED).count()
+        assert approved > 15
+        units = current.submissions.values("unit")
+        entered = Value.objects.filter(period=OPEN_YEAR, unit__in=units, value__isnull=False)
+        assert entered.values("unit").distinct().count() == 30
+    education = Round.objects.get(name__startswith="Oświata", state=RoundState.OPEN)
+    mine = education.submissions.get(unit__teryt="2461011")
+    assert mine.state == SubmissionState.DRAFT
     assert ExchangeGroup.objects.count() >= 2
     assert all(group.units.count() >= 6 for group in ExchangeGroup.objects.all())
     levels = set(UnitMembership.objects.values_list("level", flat=True))
@@ -76,10 +95,19 @@ def test_demo_creates_a_programme_and_prints_accounts_for_every_role(db, printed
     assert roles_of(User.objects.get(email="prezydent@example.org")).participant
 
 
-def test_demo_has_three_closed_years_of_approved_data(db, printed):
+def test_demo_prints_each_accounts_unit_level_and_groups(db, printed):
+    assert "prezydent@example.org" in printed
+    block = printed[printed.index("prezydent@example.org") :].split("naczelnik@")[0]
+    assert "Bielsko-Biała" in block and "strategiczny (kierownictwo)" in block
+    assert "GWD Oświata — miasta na prawach powiatu" in block
+    moderator = printed[printed.index("moderatorka@example.org") :].split("prezydent@")[0]
+    assert "GWD Gospodarka odpadami — gminy wiejskie" in moderator
+
+
+def test_demo_has_every_year_from_2021_without_a_hole(db, printed):
     for name in ("Oświata", "Gospodarka odpadami"):
         rounds = Round.objects.filter(name__startswith=f"{name} — dane za").order_by("period")
-        assert [r.period for r in rounds] == [2021, 2022, 2023]
+        assert [r.period for r in rounds] == list(range(2021, OPEN_YEAR))
         for past in rounds:
             assert past.state == RoundState.CLOSED
             states = set(past.submissions.values_list("state", flat=True))
@@ -91,8 +119,36 @@ def test_demo_has_three_closed_years_of_approved_data(db, printed):
     # Values that the checks warned about were explained before submission.
     assert Value.objects.filter(period=2023).exclude(comment="").exists()
     computation = Computation.objects.get(state=ComputationState.DONE)
-    assert (computation.first_period, computation.last_period) == (2021, 2023)
+    assert (computation.first_period, computation.last_period) == (2021, OPEN_YEAR)
     assert computation.units == 60
+    periods = set(Result.objects.values_list("period", flat=True).distinct())
+    assert periods == set(range(2021, OPEN_YEAR + 1))
+
+
+def test_every_domain_with_data_has_a_dea_model_with_scores_every_year(db, printed):
+    computation = Computation.objects.get(state=ComputationState.DONE)
+    models = {m.domain.code: m for m in EfficiencyModel.objects.select_related("domain")}
+    assert set(models) == {"EDU", "WST"}
+    for model in models.values():
+        for year in range(2021, OPEN_YEAR + 1):
+            scored = EfficiencyScore.objects.filter(
+                computation=computation, model=model, period=year, score__isnull=False
+            )
+            needed = min_units(len(model.inputs), len(model.outputs))
+            assert scored.count() >= needed, (model.code, year)
+            assert scored.filter(efficient=True).count() < scored.count()
+
+
+def test_the_demo_participant_sees_efficiency_scores(db, printed):
+    account, teryt, _level = PARTICIPANTS[0]
+    client = client_for(User.objects.get(email=account.email))
+    dashboard = client.get(f"/units/{teryt}/results/").content.decode()
+    assert "/efficiency/oswiata-koszt/" in dashboard
+    assert "/efficiency/odpady-koszt/" not in dashboard  # a city has no waste data
+    html = client.get(f"/units/{teryt}/efficiency/oswiata-koszt/?group=all").content.decode()
+    assert "Your unit's efficiency:" in html
+    assert 'id="efficiency-table"' in html and "No efficiency is shown" not in html
+    assert client.get(f"/units/{teryt}/efficiency/odpady-koszt/").status_code == 404
 
 
 def _rank(html: str, code: str) -> tuple[int, int]:
@@ -139,3 +195,17 @@ def test_demo_runs_twice_without_duplicates(db, printed):
     before = counts()
     demo_build()
     assert counts() == before
+
+
+def test_demo_reset_empties_the_database_first(db, printed, monkeypatch):
+    User.objects.create_user(email="stray@example.org", full_name="Someone Else")
+    # The build itself is the one above; here only what --reset adds is checked.
+    monkeypatch.setattr(
+        "benchlearn.demo.management.commands.demo.demo_build",
+        lambda: [AccountShown(OPERATOR, "", "", [])],
+    )
+    out = StringIO()
+    call_command("demo", "--reset", stdout=out)
+    assert "The database was emptied." in out.getvalue()
+    assert not User.objects.exists()
+    assert not Round.objects.exists()

@@ -30,6 +30,7 @@ from benchlearn.results.models import (
     Computation,
     ComputationState,
     EfficiencyModel,
+    EfficiencyScore,
     GroupStat,
     Result,
 )
@@ -177,6 +178,7 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "computations": OPERATOR_ONLY,
     "efficiency-models": OPERATOR_ONLY,
     "efficiency-model": OPERATOR_ONLY,
+    "efficiency-model-delete": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "unit-efficiency": UNIT_A,
     "unit-indicator": UNIT_A,
     "unit-domain-profile": UNIT_A,
@@ -346,8 +348,12 @@ def _results_of(unit, operator, group) -> None:
     GroupStat.objects.create(
         group=exchange, indicator=indicator, period=2024, n=1, median=1.0, values=b""
     )
-    EfficiencyModel.objects.create(
+    model = EfficiencyModel.objects.create(
         code="edu", name_pl="Oświata", inputs=["EDU_EXP"], outputs=["EDU_COST_PUPIL"]
+    )
+    # The unit has the model's data (a unit without them is not offered the model).
+    EfficiencyScore.objects.create(
+        computation=computation, model=model, unit=unit, period=2024, score=1.0, efficient=True
     )
 
 

@@ -53,7 +53,12 @@ from benchlearn.charts.common import (
     format_number,
     number_formatter,
 )
-from benchlearn.charts.efficiency import EfficiencyItem, efficiency_chart
+from benchlearn.charts.efficiency import (
+    EfficiencyItem,
+    efficiency_chart,
+    frontier_text,
+    score_text,
+)
 from benchlearn.charts.profiles import ProfileItem, profile_chart
 from benchlearn.charts.sparklines import sparkline
 
@@ -82,7 +87,9 @@ __all__ = [
     "efficiency_chart",
     "format_locale",
     "format_number",
+    "frontier_text",
     "number_formatter",
     "profile_chart",
+    "score_text",
     "sparkline",
 ]

@@ -34,10 +34,35 @@ class EfficiencyItem:
     own: bool = False
 
 
+SCORE_DECIMALS = 3
+_MOST_DECIMALS = 6
+
+
+def score_text(score: float | None, frontier: bool) -> str:
+    """A DEA score as the page prints it, never contradicting the frontier flag: an
+    efficient unit's 1 with three decimals, any other score with as many decimals as it
+    takes to read below 1, and "≈ 1" where even six do not (a score of 1 that could
+    still do better in some input or output: off the frontier)."""
+    number = number_formatter()
+    if score is None:
+        return number(None, 0)
+    if frontier:
+        return number(1.0, SCORE_DECIMALS)
+    for decimals in range(SCORE_DECIMALS, _MOST_DECIMALS + 1):
+        if round(score, decimals) < 1:
+            return number(score, decimals)
+    return "≈ " + number(1.0, 0)
+
+
+def frontier_text(score: float | None, frontier: bool) -> str:
+    if score is None:
+        return ""
+    return gettext("on the frontier") if frontier else gettext("off the frontier")
+
+
 def efficiency_chart(*, title: str, items: Sequence[EfficiencyItem]) -> Chart:
     """DEA scores (0–1) of the units, most efficient first; frontier units carry a
     diamond, the viewer's unit is dark, outlined and named."""
-    number = number_formatter()
     ranked = rank_items(items, lambda item: item.score, Polarity.HIGHER_BETTER)
     rows = [
         {
@@ -46,13 +71,16 @@ def efficiency_chart(*, title: str, items: Sequence[EfficiencyItem]) -> Chart:
             "order": index,
             "own": entry.item.own,
             "frontier": entry.item.frontier,
-            "text": number(entry.item.score, 2),
+            "text": score_text(entry.item.score, entry.item.frontier),
         }
         for index, entry in enumerate(ranked)
         if entry.item.score is not None
     ]
     large = len(rows) > MAX_LABELLED_BARS
-    layers = ranked_bar_layers(rows, ".0%", gettext("Efficiency score"), large=large, domain=[0, 1])
+    # The axis reads 0–1 like the table, never percentages.
+    layers = ranked_bar_layers(
+        rows, ".1f", gettext("Efficiency score (0–1)"), large=large, domain=[0, 1]
+    )
     layers.append(
         {
             "transform": [{"filter": "datum.frontier"}],
@@ -74,10 +102,9 @@ def efficiency_chart(*, title: str, items: Sequence[EfficiencyItem]) -> Chart:
     own = next((entry for entry in ranked if entry.item.own), None)
     if own is not None and own.item.score is not None:
         description += " " + gettext("Your unit: score %(score)s, rank %(rank)s.") % {
-            "score": number(own.item.score, 2),
+            "score": score_text(own.item.score, own.item.frontier),
             "rank": own.rank,
         }
-    yes, no = gettext("yes"), gettext("no")
     table = Table(
         headers=[
             gettext("Rank"),
@@ -90,8 +117,8 @@ def efficiency_chart(*, title: str, items: Sequence[EfficiencyItem]) -> Chart:
                 cells=[
                     "" if entry.rank is None else str(entry.rank),
                     entry.label,
-                    number(entry.item.score, 2),
-                    yes if entry.item.frontier else no,
+                    score_text(entry.item.score, entry.item.frontier),
+                    frontier_text(entry.item.score, entry.item.frontier),
                 ],
                 own=entry.item.own,
             )

@@ -1,21 +1,20 @@
 """A believable programme to try Benchlearn with: real units, one account per role,
-three past years of approved data and the results computed from them.
+approved data from 2021 to the year before last, last year's rounds open with most
+values in, one efficiency (DEA) model per domain with data, and the results computed
+from them.
 
 Everything is created through the services, so the demo exercises the same code as
 real work. Running it again changes nothing that is already there.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from django.db import transaction
 
 from benchlearn.accounts.models import User
 from benchlearn.accounts.services import user_create
-from benchlearn.catalogue.models import Indicator, IndicatorSet
+from benchlearn.catalogue.models import Indicator
 from benchlearn.catalogue.services import catalogue_load_default, catalogue_publish
-from benchlearn.collection.models import Round
-from benchlearn.collection.services import round_create, round_open
 from benchlearn.demo.history import (
     EDUCATION,
     EDUCATION_MORE_CITIES,
@@ -25,8 +24,12 @@ from benchlearn.demo.history import (
 )
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.groups.services import group_create
-from benchlearn.results.models import Computation, ComputationState
-from benchlearn.results.services import computation_request, computation_run
+from benchlearn.results.models import Computation, ComputationState, EfficiencyModel
+from benchlearn.results.services import (
+    computation_request,
+    computation_run,
+    efficiency_model_save,
+)
 from benchlearn.units.models import Level, Unit
 from benchlearn.units.services import (
     context_load_bundled,
@@ -42,6 +45,17 @@ class DemoAccount:
     email: str
     full_name: str
     role: str
+
+
+@dataclass(frozen=True)
+class AccountShown:
+    """What `benchlearn demo` prints of an account: who it is, for which unit at which
+    level, and the exchange groups it belongs to or moderates."""
+
+    account: DemoAccount
+    unit: str
+    level: str
+    groups: list[str]
 
 
 EDUCATION_CITIES = [
@@ -119,27 +133,6 @@ def _account(account: DemoAccount, *, is_operator: bool = False) -> User:
     return user
 
 
-DEMO_ROUND = "Oświata — zbieranie danych za ubiegły rok"
-
-
-def _round(operator: User, name: str, set_code: str, teryts: list[str]) -> Round:
-    """An open round for last year's data, due in six weeks, so that participants find
-    a form to fill in."""
-    existing = Round.objects.filter(name=name).first()
-    if existing is not None:
-        return existing
-    today = date.today()
-    created = round_create(
-        user=operator,
-        name=name,
-        period=today.year - 1,
-        indicator_sets=IndicatorSet.objects.filter(code=set_code),
-        units=Unit.objects.filter(teryt__in=teryts),
-        deadline=today + timedelta(weeks=6),
-    )
-    return round_open(round_=created, user=operator)
-
-
 def _group(name: str, service: str, moderator: User, teryts: list[str]) -> ExchangeGroup:
     existing = ExchangeGroup.objects.filter(name=name).first()
     if existing is not None:
@@ -153,7 +146,39 @@ def _group(name: str, service: str, moderator: User, teryts: list[str]) -> Excha
     )
 
 
-def demo_build() -> list[DemoAccount]:
+# One model per domain with data: what the service spends and employs against what it
+# delivers. 30 units of one kind have the data, more than either model needs (12 and 9).
+@dataclass(frozen=True)
+class DemoModel:
+    code: str
+    name_pl: str
+    name_en: str
+    domain_code: str
+    inputs: list[str]
+    outputs: list[str]
+
+
+MODELS = [
+    DemoModel(
+        "oswiata-koszt",
+        "Oświata: wydatki i etaty a uczniowie i przedszkolaki",
+        "Education: spending and staff against pupils and pre-school children",
+        "EDU",
+        ["EDU_EXP_CUR", "EDU_TEACHERS_FTE"],
+        ["EDU_PUPILS", "EDU_PRESCHOOL"],
+    ),
+    DemoModel(
+        "odpady-koszt",
+        "Odpady: koszt systemu a odebrane odpady i obsłużeni mieszkańcy",
+        "Waste: cost of the system against waste collected and residents served",
+        "WST",
+        ["WST_COST"],
+        ["WST_COLLECTED_T", "WST_DECLARED_RESIDENTS"],
+    ),
+]
+
+
+def demo_build() -> list[AccountShown]:
     """Load the registry, its context values and the default catalogue, create the
     demo programme with its past years, and compute the results; returns the accounts
     to log in with."""
@@ -161,7 +186,40 @@ def demo_build() -> list[DemoAccount]:
     operator, changed = _programme_build()
     if changed or not Computation.objects.filter(state=ComputationState.DONE).exists():
         _results_compute(operator)
-    return [OPERATOR, *MODERATORS, *(account for account, _teryt, _level in PARTICIPANTS)]
+    return accounts_shown()
+
+
+def accounts_shown() -> list[AccountShown]:
+    """Every demo account with its unit, level and groups."""
+    shown = [AccountShown(OPERATOR, "", "", [])]
+    for account in MODERATORS:
+        moderated = ExchangeGroup.objects.filter(moderator__email__iexact=account.email)
+        shown.append(AccountShown(account, "", "", sorted(g.name for g in moderated)))
+    for account, teryt, level in PARTICIPANTS:
+        unit = Unit.objects.get(teryt=teryt)
+        groups = sorted(ExchangeGroup.objects.filter(units=unit).values_list("name", flat=True))
+        shown.append(AccountShown(account, unit.name, str(Level(level).label), groups))
+    return shown
+
+
+def _models_build(operator: User) -> bool:
+    """The demo's DEA models; whether any was added (the results are then due)."""
+    added = False
+    for model in MODELS:
+        if not EfficiencyModel.objects.filter(code=model.code).exists():
+            efficiency_model_save(
+                user=operator,
+                code=model.code,
+                name_pl=model.name_pl,
+                name_en=model.name_en,
+                domain_code=model.domain_code,
+                inputs=model.inputs,
+                outputs=model.outputs,
+                rts="vrs",
+                orientation="input",
+            )
+            added = True
+    return added
 
 
 def _results_compute(operator: User) -> None:
@@ -208,5 +266,5 @@ def _programme_build() -> tuple[User, bool]:
         },
         submitters=submitters,
     )
-    _round(operator, DEMO_ROUND, "SET_EDU", EDUCATION_CITIES)
-    return operator, bool(past)
+    models = _models_build(operator)
+    return operator, bool(past) or models

@@ -1,7 +1,9 @@
-"""Three past years of the demo programme, collected, approved and closed.
+"""The past years of the demo programme, collected, approved and closed, and the
+current round of each domain, open with most units' values in.
 
 Education rounds for 30 cities with county rights and waste rounds for 30 rural gminas
-of the same voivodeships, for 2021, 2022 and 2023, so that the comparison pages have
+of the same voivodeships, from 2021 to the year before last (closed) and for last year
+(open, most submissions approved), so that the comparison pages have
 groups worth comparing with. The figures are invented but plausible: each unit keeps
 its own traits (seeded by its TERYT code), each year adds a little noise (seeded by the
 code and the year) and spending follows prices, so a value moves a few per cent a year,
@@ -19,8 +21,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from benchlearn.accounts.models import User
 from benchlearn.catalogue.models import IndicatorSet, Variable
@@ -40,7 +43,9 @@ from benchlearn.collection.validation import VariableCheck
 from benchlearn.units.models import ContextValue, Unit
 from benchlearn.units.services import BUNDLED_CONTEXT_YEAR, context_values_store
 
-HISTORY_YEARS = (2021, 2022, 2023)
+FIRST_YEAR = 2021
+OPEN_YEAR = date.today().year - 1  # the open rounds collect last year's data
+HISTORY_YEARS = tuple(range(FIRST_YEAR, OPEN_YEAR))
 
 # Besides the eight cities of the education exchange group: every other city with
 # county rights of their voivodeships (śląskie, małopolskie, opolskie, wielkopolskie)
@@ -100,14 +105,29 @@ DEMO_CONTEXT_SOURCE = (
     "Dane demonstracyjne Benchlearn (wymyślone; ludność wyliczona ze stanu na 31.12.2018)"
 )
 
-# National averages of the eighth-grade exam (CKE), per cent: Polish and mathematics.
-EXAM_NATIONAL = {2021: (60.0, 47.0), 2022: (60.0, 57.0), 2023: (66.0, 53.0)}
+# National averages of the eighth-grade exam (CKE), per cent: Polish and mathematics
+# (2021–2024 as published; later years repeat the last known).
+EXAM_NATIONAL = {2021: (60.0, 47.0), 2022: (60.0, 57.0), 2023: (66.0, 53.0), 2024: (62.0, 52.0)}
 # Current education spending per pupil in a typical city, zł (teachers' pay rises).
-EDU_COST_PER_PUPIL = {2021: 13_800.0, 2022: 15_100.0, 2023: 17_600.0}
+EDU_COST_PER_PUPIL = {2021: 13_800.0, 2022: 15_100.0, 2023: 17_600.0, 2024: 19_900.0}
 # Cost of the waste system per resident of a typical rural gmina, zł.
-WST_COST_PER_RESIDENT = {2021: 290.0, 2022: 345.0, 2023: 395.0}
+WST_COST_PER_RESIDENT = {2021: 290.0, 2022: 345.0, 2023: 395.0, 2024: 425.0}
+
+
+def _of_year(table: Mapping[int, _T], year: int) -> _T:
+    """A yearly figure; years after the table grow with prices by 4 % a year from its
+    last one (a mapping of tuples repeats the last)."""
+    if year in table:
+        return table[year]
+    last = max(table)
+    value = table[last]
+    if isinstance(value, float):
+        return value * 1.04 ** (year - last)  # type: ignore[return-value]
+    return value
+
 
 Figures = dict[str, float]
+_T = TypeVar("_T")
 
 
 def _traits(teryt: str, domain: str) -> random.Random:
@@ -165,7 +185,8 @@ def education_entered(teryt: str, residents: float, year: int) -> Figures:
     pupils = round(residents * pupils_share * (1 + 0.01 * since) * wobble(0.01))
     preschool = round(residents * preschool_share * (1 - 0.01 * since) * wobble(0.015))
     other = round(residents * other_share * (1 + 0.03 * since) * wobble(0.02))
-    spending = (pupils + preschool + other) * EDU_COST_PER_PUPIL[year] * cost_level * wobble(0.02)
+    per_pupil = _of_year(EDU_COST_PER_PUPIL, year)
+    spending = (pupils + preschool + other) * per_pupil * cost_level * wobble(0.02)
     return {
         "EDU_PUPILS": pupils,
         "EDU_PRESCHOOL": preschool,
@@ -184,7 +205,7 @@ def education_context(teryt: str, residents: float, year: int) -> Figures:
     since = year - HISTORY_YEARS[0]
     children = round(residents * traits.uniform(0.027, 0.032) * (1 - 0.015 * since) * wobble(0.01))
     enrolled = min(0.99, traits.uniform(0.86, 0.96) + 0.005 * since + wobble(0.01) - 1)
-    polish, maths = EXAM_NATIONAL[year]
+    polish, maths = _of_year(EXAM_NATIONAL, year)
     polish_own, maths_own = traits.uniform(-3, 6), traits.uniform(-4, 9)
     return {
         "EDU_POP_3_5": children,
@@ -205,7 +226,7 @@ def waste_entered(teryt: str, residents: float, year: int) -> Figures:
     arrears, declared = traits.uniform(0.02, 0.09), traits.uniform(0.80, 0.95)
     recycling = traits.uniform(28, 45)
     collected = residents * kilograms / 1000 * (1 + 0.02 * since) * wobble(0.02)
-    cost = residents * WST_COST_PER_RESIDENT[year] * cost_level * wobble(0.02)
+    cost = residents * _of_year(WST_COST_PER_RESIDENT, year) * cost_level * wobble(0.02)
     revenue = cost * fee_coverage * wobble(0.02)
     due = revenue / (1 - arrears * wobble(0.04))
     return {
@@ -231,12 +252,25 @@ class Domain:
 
     set_code: str
     round_name: str  # with {year}
+    open_name: str  # the round open now, for last year's data
     entered: Callable[[str, float, int], Figures]  # (TERYT, population, year) → values
     context: Callable[[str, float, int], Figures]  # its public statistics, likewise
 
 
-EDUCATION = Domain("SET_EDU", "Oświata — dane za {year} r.", education_entered, education_context)
-WASTE = Domain("SET_WST", "Gospodarka odpadami — dane za {year} r.", waste_entered, waste_context)
+EDUCATION = Domain(
+    "SET_EDU",
+    "Oświata — dane za {year} r.",
+    "Oświata — zbieranie danych za ubiegły rok",
+    education_entered,
+    education_context,
+)
+WASTE = Domain(
+    "SET_WST",
+    "Gospodarka odpadami — dane za {year} r.",
+    "Gospodarka odpadami — zbieranie danych za ubiegły rok",
+    waste_entered,
+    waste_context,
+)
 
 
 def history_build(
@@ -245,11 +279,14 @@ def history_build(
     units: Mapping[Domain, list[str]],
     submitters: Mapping[str, User],
 ) -> list[Round]:
-    """Store the demo's public statistics of the history years and create each domain's
-    closed rounds that do not exist yet (by name); the rounds created.
+    """Store the demo's public statistics of the history years and the open year, and
+    create each domain's rounds that do not exist yet (by name): closed ones for the
+    history years, and the open one of last year; the rounds created.
 
     ``submitters`` names who submits a unit's data (by TERYT); the operator does for
-    units without a demo participant.
+    units without a demo participant. In the open round their units keep a draft with
+    the values in, for them to check and submit; every fifth of the others waits for
+    review; the rest is approved.
     """
     populations = _populations_store([t for teryts in units.values() for t in teryts])
     created = []
@@ -261,7 +298,33 @@ def history_build(
                 continue
             figures = {t: domain.entered(t, populations[t][year], year) for t in teryts}
             created.append(_round_collect(operator, domain, name, year, figures, submitters))
+        if not Round.objects.filter(name=domain.open_name).exists():
+            figures = {t: domain.entered(t, populations[t][OPEN_YEAR], OPEN_YEAR) for t in teryts}
+            created.append(_round_open_filled(operator, domain, figures, submitters))
     return created
+
+
+def _round_open_filled(
+    operator: User, domain: Domain, figures: Mapping[str, Figures], submitters: Mapping[str, User]
+) -> Round:
+    """Last year's round, open for six more weeks, with every unit's values in: the
+    units of demo participants keep drafts, one in five of the others waits for review,
+    the rest is approved (their values are in the results)."""
+    round_ = _round_with_values(
+        operator,
+        domain,
+        domain.open_name,
+        OPEN_YEAR,
+        figures,
+        deadline=date.today() + timedelta(weeks=6),
+    )
+    submissions = round_.submissions.select_related("unit", "round").order_by("unit__teryt")
+    others = [s for s in submissions if s.unit.teryt not in submitters]
+    for number, submission in enumerate(others):
+        _submit(submission, operator)
+        if number % 5 != 4:
+            submission_approve(submission=submission, operator=operator)
+    return round_
 
 
 def _populations_store(teryts: list[str]) -> dict[str, dict[int, float]]:
@@ -275,7 +338,7 @@ def _populations_store(teryts: list[str]) -> dict[str, dict[int, float]]:
         ).values_list("unit__teryt", "value")
     )
     populations = {
-        teryt: {year: population(teryt, base[teryt], year) for year in HISTORY_YEARS}
+        teryt: {year: population(teryt, base[teryt], year) for year in (*HISTORY_YEARS, OPEN_YEAR)}
         for teryt in teryts
     }
     _store(
@@ -311,13 +374,32 @@ def _round_collect(
     submitters: Mapping[str, User],
 ) -> Round:
     """A round of ``year`` from creation to closing, every submission approved."""
+    round_ = _round_with_values(
+        operator, domain, name, year, figures, deadline=date(year + 1, 3, 31)
+    )
+    for submission in round_.submissions.select_related("unit", "round").order_by("unit__teryt"):
+        _submit(submission, submitters.get(submission.unit.teryt, operator))
+        submission_approve(submission=submission, operator=operator)
+    return round_close(round_=round_, user=operator)
+
+
+def _round_with_values(
+    operator: User,
+    domain: Domain,
+    name: str,
+    year: int,
+    figures: Mapping[str, Figures],
+    *,
+    deadline: date,
+) -> Round:
+    """A round of ``year``, open, with the units' values imported (drafts)."""
     round_ = round_create(
         user=operator,
         name=name,
         period=year,
         indicator_sets=IndicatorSet.objects.filter(code=domain.set_code),
         units=Unit.objects.filter(teryt__in=list(figures)),
-        deadline=date(year + 1, 3, 31),
+        deadline=deadline,
     )
     round_ = round_open(round_=round_, user=operator)
     imported = values_import(
@@ -331,10 +413,7 @@ def _round_collect(
     )
     if not imported.ok:  # the figures are ours: a refusal is a bug of this module
         raise ValueError(f"The demo values of {name} were refused: {imported.errors}")
-    for submission in round_.submissions.select_related("unit", "round").order_by("unit__teryt"):
-        _submit(submission, submitters.get(submission.unit.teryt, operator))
-        submission_approve(submission=submission, operator=operator)
-    return round_close(round_=round_, user=operator)
+    return round_
 
 
 def _decimal(value: float) -> Decimal:

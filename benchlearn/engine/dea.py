@@ -121,6 +121,25 @@ def dea(
     )
 
 
+def min_units(inputs: int, outputs: int) -> int:
+    """The fewest units a frontier of ``inputs`` inputs and ``outputs`` outputs needs
+    by the usual rule of thumb, max(m·s, 3·(m + s)): with fewer, so many units are
+    alone in some direction of the data that nearly all of them come out efficient."""
+    if inputs < 1 or outputs < 1:
+        raise ValueError("DEA needs at least one input and one output")
+    return max(inputs * outputs, 3 * (inputs + outputs))
+
+
+def dea_exclusions(
+    data: pl.DataFrame, *, id: str, inputs: Sequence[str], outputs: Sequence[str]
+) -> pl.DataFrame:
+    """``id``, ``reason`` of the units of ``data`` that :func:`dea` would not score;
+    the others are the units a frontier would be drawn from."""
+    inputs, outputs = tuple(inputs), tuple(outputs)
+    reasons = _exclusion_reasons(data, id, inputs, outputs)
+    return reasons.filter(pl.col("reason") != "").rename({id: "id"}).select("id", "reason")
+
+
 def peers_text(result: DeaResult) -> pl.DataFrame:
     """``id``, ``efficiency``, ``peers`` with peers written ``id:lambda;id:lambda``.
 

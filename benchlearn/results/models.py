@@ -221,6 +221,13 @@ class Orientation(models.TextChoices):
     OUTPUT = "output", _("output (more results with the same)")
 
 
+class Reference(models.TextChoices):
+    """Which units a model's frontier is drawn from, each year."""
+
+    KIND = "kind", _("units of the same kind (rural gminas with rural gminas, cities with cities…)")
+    ALL = "all", _("all units with the data, whatever their kind")
+
+
 class EfficiencyModel(models.Model):
     """A DEA model chosen by an operator: a service's inputs and outputs (variable or
     indicator codes), returns to scale and orientation. Scored at every computation."""
@@ -243,6 +250,9 @@ class EfficiencyModel(models.Model):
     )
     orientation = models.CharField(
         _("orientation"), max_length=6, choices=Orientation.choices, default=Orientation.INPUT
+    )
+    reference = models.CharField(
+        _("frontier drawn from"), max_length=4, choices=Reference.choices, default=Reference.KIND
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
@@ -272,13 +282,23 @@ class EfficiencyScore(models.Model):
     efficient = models.BooleanField(_("on the frontier"), default=False)
     peers = models.JSONField(_("peers"), default=list)  # [[unit id, λ], …]
     excluded = models.CharField(_("not scored because"), max_length=200, blank=True)
+    # The units with complete data in the unit's reference set that year, and how many
+    # the rule of thumb asks for: below it nobody of the set is scored.
+    reference_size = models.PositiveIntegerField(_("units in the reference set"), default=0)
+    reference_needed = models.PositiveIntegerField(_("units the model needs"), default=0)
 
     class Meta:
         verbose_name = _("efficiency score")
         verbose_name_plural = _("efficiency scores")
         indexes = [
-            models.Index(fields=["computation", "model", "period"], name="efficiency_period")
+            models.Index(fields=["computation", "model", "period"], name="efficiency_period"),
+            models.Index(fields=["computation", "unit", "model"], name="efficiency_unit"),
         ]
 
     def __str__(self) -> str:
         return f"{self.model_id} {self.unit_id} {self.period}: {self.score}"
+
+    @property
+    def too_few(self) -> bool:
+        """Not scored because the reference set is below the rule of thumb."""
+        return self.score is None and self.reference_size < self.reference_needed

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
@@ -28,7 +27,7 @@ from benchlearn.accounts.access import Perm, require
 from benchlearn.accounts.models import User
 from benchlearn.background.queue import enqueue, on_abandoned
 from benchlearn.bulk import frame_write, rows_write
-from benchlearn.catalogue.models import Domain, Indicator, IndicatorVersion, Variable
+from benchlearn.catalogue.models import Indicator, IndicatorVersion, Variable
 from benchlearn.catalogue.selectors import engine_indicator, engine_variable
 from benchlearn.collection.models import Value, ValueChange
 from benchlearn.collection.selectors import values_frame
@@ -38,19 +37,19 @@ from benchlearn.engine.formula import FormulaError, parse, references
 from benchlearn.engine.peers import nearest_peers
 from benchlearn.engine.stats import group_stats
 from benchlearn.groups.models import ExchangeGroup
+from benchlearn.results.efficiency import EfficiencyModelError as EfficiencyModelError
+from benchlearn.results.efficiency import efficiency_model_delete as efficiency_model_delete
+from benchlearn.results.efficiency import efficiency_model_save as efficiency_model_save
 from benchlearn.results.efficiency import efficiency_store
 from benchlearn.results.models import (
     ComparisonGroup,
     ComparisonKind,
     Computation,
     ComputationState,
-    EfficiencyModel,
     EfficiencyScore,
     GroupStat,
     Neighbour,
-    Orientation,
     Result,
-    Rts,
 )
 from benchlearn.units.models import ContextValue, ContextValueChange, Unit
 from benchlearn.units.selectors import POPULATION_BANDS
@@ -254,7 +253,9 @@ def computation_store(
     progress.step(6)
     _neighbours_store(computation, unit_ids, with_results)
     progress.step(7)
-    efficiency_store(computation, values, results, unit_ids)
+    efficiency_store(
+        computation, values, results, unit_ids, {unit.teryt: unit.kind for unit in units}
+    )
     _statistics_refresh()
     periods = results["period"]
     Computation.objects.filter(pk=computation.pk).update(
@@ -486,70 +487,3 @@ def _neighbours_store(computation: Computation, unit_ids: dict[str, int], units:
 
 def _json(shares: dict[str, float | None]) -> str:
     return json.dumps(shares)
-
-
-# --- Efficiency (DEA) -------------------------------------------------------------------
-
-
-class EfficiencyModelError(ValueError):
-    """What is wrong with an efficiency model, every problem at once."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(problems))
-
-
-def efficiency_model_save(
-    *,
-    user: User,
-    code: str,
-    name_pl: str,
-    name_en: str = "",
-    domain_code: str = "",
-    inputs: list[str],
-    outputs: list[str],
-    rts: str,
-    orientation: str,
-    model: EfficiencyModel | None = None,
-) -> EfficiencyModel:
-    """Create or change a DEA model (operators only). Inputs and outputs are variable or
-    indicator codes: at least one of each, none in both. Scored at the next computation."""
-    require(user, Perm.COLLECTION_MANAGE)
-    problems = []
-    inputs = list(dict.fromkeys(c.strip() for c in inputs if c.strip()))
-    outputs = list(dict.fromkeys(c.strip() for c in outputs if c.strip()))
-    if not inputs:
-        problems.append(_("Name at least one input (what the service uses, e.g. its costs)."))
-    if not outputs:
-        problems.append(_("Name at least one output (what the service delivers)."))
-    known = set(Variable.objects.values_list("code", flat=True))
-    known |= set(Indicator.objects.values_list("code", flat=True))
-    unknown = [c for c in (*inputs, *outputs) if c not in known]
-    if unknown:
-        problems.append(
-            _("Unknown variable or indicator codes: %(codes)s.") % {"codes": ", ".join(unknown)}
-        )
-    both = sorted(set(inputs) & set(outputs))
-    if both:
-        problems.append(
-            _("A code cannot be both an input and an output: %(codes)s.")
-            % {"codes": ", ".join(both)}
-        )
-    if rts not in Rts.values or orientation not in Orientation.values:
-        problems.append(_("Choose the returns to scale and the orientation."))
-    domain = Domain.objects.filter(code=domain_code).first() if domain_code else None
-    if domain_code and domain is None:
-        problems.append(_("There is no domain %(code)s.") % {"code": domain_code})
-    taken = EfficiencyModel.objects.filter(code=code)
-    if model is not None:
-        taken = taken.exclude(pk=model.pk)
-    if not code or taken.exists():
-        problems.append(_("Give the model a code of its own."))
-    if problems:
-        raise EfficiencyModelError(problems)
-    model = model or EfficiencyModel()
-    model.code, model.name_pl, model.name_en = code, name_pl, name_en
-    model.domain, model.inputs, model.outputs = domain, inputs, outputs
-    model.rts, model.orientation, model.updated_at = rts, orientation, timezone.now()
-    model.save()
-    return model

@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, require, unit_get_for_user
-from benchlearn.results.forms import EfficiencyModelForm
+from benchlearn.results.forms import EfficiencyModelForm, efficiency_models_listed
 from benchlearn.results.models import EfficiencyModel
 from benchlearn.results.pages import (
     SORTS,
@@ -27,6 +28,7 @@ from benchlearn.results.selectors import computation_latest, current_computation
 from benchlearn.results.services import (
     EfficiencyModelError,
     computation_request,
+    efficiency_model_delete,
     efficiency_model_save,
 )
 
@@ -111,25 +113,21 @@ def efficiency(request: AuthenticatedHttpRequest, teryt: str, model_code: str) -
 def efficiency_models(request: AuthenticatedHttpRequest, model_code: str = "") -> HttpResponse:
     """The operator's DEA models: the list, and a form for a new or an existing one."""
     require(request.user, Perm.COLLECTION_MANAGE)
-    model = None
-    if model_code:
-        model = EfficiencyModel.objects.filter(code=model_code).first()
-        if model is None:
-            raise Http404(_("There is no efficiency model %(code)s.") % {"code": model_code[:64]})
+    model = _model_or_404(model_code) if model_code else None
     form = EfficiencyModelForm(request.POST or None, model=model)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             saved = efficiency_model_save(
                 user=request.user,
-                code=data["code"],
                 name_pl=data["name_pl"],
                 name_en=data["name_en"],
                 domain_code=data["domain"],
-                inputs=data["inputs"].replace(";", ",").split(","),
-                outputs=data["outputs"].replace(";", ",").split(","),
+                inputs=data["inputs"],
+                outputs=data["outputs"],
                 rts=data["rts"],
                 orientation=data["orientation"],
+                reference=data["reference"],
                 model=model,
             )
         except EfficiencyModelError as error:
@@ -138,10 +136,31 @@ def efficiency_models(request: AuthenticatedHttpRequest, model_code: str = "") -
         else:
             messages.success(
                 request,
-                _("Model %(code)s saved; it is scored at the next computation.")
-                % {"code": saved.code},
+                _("Model “%(name)s” saved; it is scored at the next computation.")
+                % {"name": saved.name_pl},
             )
             return redirect("efficiency-models")
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "model": model, "models": EfficiencyModel.objects.order_by("code")}
+    context = {
+        "form": form,
+        "model": model,
+        "models": efficiency_models_listed(get_language() or "pl"),
+    }
     return render(request, "results/efficiency_models.html", context, status=status)
+
+
+@login_required
+@require_POST
+def efficiency_model_remove(request: AuthenticatedHttpRequest, model_code: str) -> HttpResponse:
+    require(request.user, Perm.COLLECTION_MANAGE)
+    model = _model_or_404(model_code)
+    efficiency_model_delete(user=request.user, model=model)
+    messages.success(request, _("Model “%(name)s” deleted.") % {"name": model.name_pl})
+    return redirect("efficiency-models")
+
+
+def _model_or_404(code: str) -> EfficiencyModel:
+    model = EfficiencyModel.objects.filter(code=code).first()
+    if model is None:
+        raise Http404(_("There is no efficiency model %(code)s.") % {"code": code[:64]})
+    return model

@@ -159,10 +159,10 @@ def test_efficiency_chart_marks_frontier_and_own_unit():
     ]
     chart = efficiency_chart(title="DEA", items=items)
     assert chart.description == (
-        "2 z 4 jednostek jest na granicy efektywności. Twoja jednostka: wynik 0,75, miejsce 3."
+        "2 z 4 jednostek jest na granicy efektywności. Twoja jednostka: wynik 0,750, miejsce 3."
     )
-    assert [row.cells for row in chart.table.rows][2] == ["3", "B", "0,75", "nie"]
-    assert chart.table.rows[0].cells[3] == "tak"
+    assert [row.cells for row in chart.table.rows][2] == ["3", "B", "0,750", "poza granicą"]
+    assert chart.table.rows[0].cells[3] == "na granicy efektywności"
     frontier = [
         layer
         for layer in chart.spec["layer"]

@@ -362,9 +362,10 @@ def test_efficiency_table_as_xlsx_and_csv(computed_programme, operator):  # noqa
         code="edu-cost",
         name_pl="Koszt oświaty",
         inputs=["EDU_EXP"],
-        outputs=["TEACHERS", "NEW_PUPILS"],
+        outputs=["TEACHERS"],
         rts="crs",
         orientation="input",
+        reference="all",
     )
     computation = computation_run(computation_request(user=operator).pk)
     unit_a = computed_programme["unit_a"]

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from benchlearn import charts
 from benchlearn.engine.stats import Position
-from benchlearn.results.models import EfficiencyModel
 from benchlearn.results.pages.context import Context, context_for
+from benchlearn.results.pages.efficiency import efficiency_models_for
 from benchlearn.results.pages.neighbours import Neighbours, neighbours_for
 from benchlearn.results.selectors import (
     IndicatorInfo,
@@ -228,7 +228,8 @@ def dashboard_for(
         rows.sort(key=lambda row: row.indicator.name.lower())
     categories = sorted({(i.category, i.category_label) for i in every}, key=lambda c: c[1])
     language = get_language() or "pl"
-    models = [(m.code, m.name(language)) for m in EfficiencyModel.objects.order_by("code")]
+    # Only the models the unit has data for: the others say nothing about it.
+    models = [(m.code, m.name(language)) for m in efficiency_models_for(context.computation, unit)]
     return Dashboard(
         context,
         rows,

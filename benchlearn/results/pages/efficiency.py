@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.http import Http404
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from benchlearn import charts
 from benchlearn.accounts.access import Perm, may
-from benchlearn.results.models import EfficiencyModel, EfficiencyScore
+from benchlearn.results.models import Computation, EfficiencyModel, EfficiencyScore, Reference
 from benchlearn.results.pages.context import Context, context_for
 from benchlearn.results.selectors import labels_from_names, member_ids, unit_names
-from benchlearn.units.models import Unit
+from benchlearn.units.models import Unit, UnitKind
 
 if TYPE_CHECKING:
     from benchlearn.accounts.access import AnyUser
@@ -27,6 +27,25 @@ class EfficiencyRow:
     score: float | None
     efficient: bool
     excluded: str
+
+    @property
+    def score_text(self) -> str:
+        return charts.score_text(self.score, self.efficient)
+
+    @property
+    def frontier_text(self) -> str:
+        return charts.frontier_text(self.score, self.efficient)
+
+
+@dataclass
+class TooFew:
+    """Why no efficiency is shown: the unit's reference set is below the rule of thumb."""
+
+    size: int
+    needed: int
+    inputs: int
+    outputs: int
+    kind: str  # the units of the set, e.g. "rural gminas"; "" for all units
 
 
 @dataclass
@@ -46,21 +65,51 @@ class EfficiencyPage:
     own: EfficiencyRow | None
     peers: list[Peer]
     rows: list[EfficiencyRow]
-    chart: charts.Chart
+    chart: charts.Chart | None
     models: list[EfficiencyModel]
+    too_few: TooFew | None = None
 
 
 def efficiency_page_for(
     user: AnyUser, unit: Unit, code: str, *, choice: str, year: str
 ) -> EfficiencyPage:
     """A DEA model's scores for the comparison's units, the unit's own score and its
-    efficient peers with their weights (who to learn from). Scores come from one
-    frontier of all units with the model's data in that year."""
+    efficient peers with their weights (who to learn from). Each unit is scored against
+    the frontier of its reference set in that year (see ``results.efficiency``); where
+    the unit's set is too small for the model, no score is shown, only why. A unit
+    without any data for the model finds no page (404), as if the model did not exist."""
     context = context_for(user, unit, choice=choice, year=year)
     model = EfficiencyModel.objects.filter(code=code).first()
-    if model is None:
-        raise Http404(_("There is no efficiency model %(code)s.") % {"code": code[:64]})
     computation = context.computation
+    if model is None or not unit_has_efficiency(computation, model, unit):
+        raise Http404(_("There is no efficiency model %(code)s.") % {"code": code[:64]})
+    language = get_language() or "pl"
+    name = model.name(language)
+    models = efficiency_models_for(computation, unit)
+    mine_first = EfficiencyScore.objects.filter(
+        computation=computation, model=model, period=context.year, unit=unit
+    ).first()
+    if mine_first is not None and mine_first.too_few:
+        too_few = TooFew(
+            mine_first.reference_size,
+            mine_first.reference_needed,
+            len(model.inputs),
+            len(model.outputs),
+            str(KIND_PLURAL[unit.kind]) if model.reference == Reference.KIND else "",
+        )
+        return EfficiencyPage(
+            context,
+            model,
+            name,
+            list(model.inputs),
+            list(model.outputs),
+            None,
+            [],
+            [],
+            None,
+            models,
+            too_few,
+        )
     members = member_ids(context.comparison, unit, computation)
     scores = {
         s.unit_id: s
@@ -94,8 +143,6 @@ def efficiency_page_for(
             )
             peers.append(Peer(label, weight, peer if openable else None))
         peers.sort(key=lambda p: (-p.weight, p.label))
-    language = get_language() or "pl"
-    name = model.name(language)
     chart = charts.efficiency_chart(
         title=_("%(model)s, %(year)s: %(group)s")
         % {"model": name, "year": context.year, "group": context.comparison.label},
@@ -111,5 +158,26 @@ def efficiency_page_for(
         peers,
         rows,
         chart,
-        list(EfficiencyModel.objects.order_by("code")),
+        models,
     )
+
+
+KIND_PLURAL: dict[str, object] = {
+    UnitKind.URBAN_GMINA: gettext_lazy("urban gminas"),
+    UnitKind.RURAL_GMINA: gettext_lazy("rural gminas"),
+    UnitKind.URBAN_RURAL_GMINA: gettext_lazy("urban-rural gminas"),
+    UnitKind.CITY_COUNTY: gettext_lazy("cities with county rights"),
+    UnitKind.COUNTY: gettext_lazy("counties"),
+    UnitKind.VOIVODESHIP: gettext_lazy("voivodeships"),
+}
+
+
+def unit_has_efficiency(computation: Computation, model: EfficiencyModel, unit: Unit) -> bool:
+    """Whether the unit had any data for the model in the computation (in any year)."""
+    return EfficiencyScore.objects.filter(computation=computation, unit=unit, model=model).exists()
+
+
+def efficiency_models_for(computation: Computation, unit: Unit) -> list[EfficiencyModel]:
+    """The models offered to a unit: those it has data for, by name."""
+    with_data = EfficiencyScore.objects.filter(computation=computation, unit=unit).values("model")
+    return list(EfficiencyModel.objects.filter(pk__in=with_data).order_by("name_pl", "code"))
