@@ -13,7 +13,12 @@ from benchlearn import charts
 from benchlearn.accounts.access import Perm, may
 from benchlearn.results.models import Computation, EfficiencyModel, EfficiencyScore, Reference
 from benchlearn.results.pages.context import Context, context_for
-from benchlearn.results.selectors import labels_from_names, member_ids, unit_names
+from benchlearn.results.selectors import (
+    current_computation,
+    labels_from_names,
+    member_ids,
+    unit_names,
+)
 from benchlearn.units.models import Unit, UnitKind
 
 if TYPE_CHECKING:
@@ -78,11 +83,23 @@ def efficiency_page_for(
     the frontier of its reference set in that year (see ``results.efficiency``); where
     the unit's set is too small for the model, no score is shown, only why. A unit
     without any data for the model finds no page (404), as if the model did not exist."""
-    context = context_for(user, unit, choice=choice, year=year)
     model = EfficiencyModel.objects.filter(code=code).first()
-    computation = context.computation
-    if model is None or not unit_has_efficiency(computation, model, unit):
+    computation = current_computation()
+    latest = (
+        EfficiencyScore.objects.filter(computation=computation, model=model, unit=unit)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+        if model is not None and computation is not None
+        else None
+    )
+    if latest is None:  # no such model, or none of its data: nothing to say about it
+        context_for(user, unit, choice=choice, year=year)  # its 404s come first
         raise Http404(_("There is no efficiency model %(code)s.") % {"code": code[:64]})
+    assert model is not None
+    # Unless asked otherwise, the latest year with the unit's data for the model.
+    context = context_for(user, unit, choice=choice, year=year or str(latest))
+    computation = context.computation
     language = get_language() or "pl"
     name = model.name(language)
     models = efficiency_models_for(computation, unit)
@@ -170,11 +187,6 @@ KIND_PLURAL: dict[str, object] = {
     UnitKind.COUNTY: gettext_lazy("counties"),
     UnitKind.VOIVODESHIP: gettext_lazy("voivodeships"),
 }
-
-
-def unit_has_efficiency(computation: Computation, model: EfficiencyModel, unit: Unit) -> bool:
-    """Whether the unit had any data for the model in the computation (in any year)."""
-    return EfficiencyScore.objects.filter(computation=computation, unit=unit, model=model).exists()
 
 
 def efficiency_models_for(computation: Computation, unit: Unit) -> list[EfficiencyModel]:
