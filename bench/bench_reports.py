@@ -165,7 +165,9 @@ def _measure() -> dict[str, object]:
         start = time.perf_counter()
         data = pdf.render_pdf(
             template="group.typ",
-            data=documents.group_report._group_document(report, meeting_pack=False),
+            data=documents.group_report._group_document(
+                report, title="Raport grupy", meeting_pack=False
+            ),
             title="Raport grupy",
             data_version="7.1234.56",
         )

@@ -393,6 +393,7 @@ def _indicator(item: GroupIndicator, number: Number, words: RowWords) -> dict[st
     assert item.chart is not None
     return {
         "heading": indicator_heading(info),
+        "neutral": neutral,
         "meta": " · ".join(meta),
         "chart": on_paper(item.chart, width=PAPER_CHART_WIDTH, step=bar_step(item.chart)),
         "table": table_of(
