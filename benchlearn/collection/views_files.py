@@ -26,7 +26,12 @@ from benchlearn.accounts.access import (
 )
 from benchlearn.collection.files.export import round_csv, round_template, unit_template
 from benchlearn.collection.files.importer import FileImport, import_file
-from benchlearn.collection.files.jobs import import_job_create, problem_rows, upload_store
+from benchlearn.collection.files.jobs import (
+    import_job_create,
+    problem_rows,
+    skipped_rows,
+    upload_store,
+)
 from benchlearn.collection.files.safety import size_refusal
 from benchlearn.collection.models import ImportJob, Round, ValueSource
 from benchlearn.collection.selectors import round_get_for_user, submission_of_unit_get_for_user
@@ -125,6 +130,8 @@ def _upload(
             path.unlink(missing_ok=True)
         if result.ok:
             messages.success(request, _imported(result.changed))
+            if result.skipped:
+                messages.info(request, skipped_message(skipped_rows(result.skipped)))
             return redirect(back)
     context = {
         "form": form,
@@ -146,6 +153,25 @@ def _imported(changed: int) -> str:
     ) % {"count": changed}
 
 
+# Units named in the message of a file's skipped rows; the rest are counted.
+SKIPPED_NAMED = 50
+
+
+def skipped_message(rows: list[dict[str, str]]) -> str:
+    """The locked units whose rows were skipped, named (the first SKIPPED_NAMED)."""
+    named = ", ".join(
+        f"{row['unit']} ({row['teryt']}, {row['state']})" for row in rows[:SKIPPED_NAMED]
+    )
+    more = len(rows) - SKIPPED_NAMED
+    if more > 0:
+        named += " " + ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more}
+    return ngettext(
+        "Skipped, unchanged: the row of %(count)d unit whose data are locked: %(units)s.",
+        "Skipped, unchanged: the rows of %(count)d units whose data are locked: %(units)s.",
+        len(rows),
+    ) % {"count": len(rows), "units": named}
+
+
 def import_job_get_for_user(user: AnyUser, job_id: int) -> ImportJob:
     """The import job, for the person who uploaded the file and for operators; 404 for
     anyone else, as for an import that does not exist."""
@@ -163,7 +189,12 @@ def import_job_detail(request: AuthenticatedHttpRequest, job_id: int) -> HttpRes
         back = reverse("submission-form", args=[job.round_id, job.unit.teryt])
     else:
         back = reverse("round-detail", args=[job.round_id])
-    context = {"job": job, "back": back, "message": _imported(job.changed)}
+    context = {
+        "job": job,
+        "back": back,
+        "message": _imported(job.changed),
+        "skipped": skipped_message(job.skipped) if job.skipped else "",
+    }
     if request.headers.get("HX-Request") == "true":
         return render(request, "collection/files/partials/job_progress.html", context)
     return render(request, "collection/files/job.html", context)

@@ -167,7 +167,76 @@ def test_one_refused_unit_stores_nothing_for_any(sub_a, sub_b, operator):
             sub_b.unit.teryt: {"EDU_EXP": ("5", None)},
         },
     )
-    assert not result.ok and (sub_b.unit.teryt, "") in result.errors
+    # The locked unit's changed value is refused where it is, with the stored value.
+    [message] = result.errors[(sub_b.unit.teryt, "EDU_EXP")]
+    assert not result.ok and "locked (submitted)" in message and "5 in the file" in message
+    assert result.skipped == []
+    assert dump() == before
+
+
+def test_a_closed_round_refuses_every_unit(sub_a, sub_b, operator):
+    from benchlearn.collection.services import round_close
+
+    round_close(round_=sub_a.round, user=operator)
+    before = dump()
+    result = values_import(
+        round_=sub_a.round,
+        user=operator,
+        source="excel",
+        entries={sub_b.unit.teryt: {"EDU_EXP": (None, None)}},
+    )
+    assert not result.ok and "The round is not open" in result.errors[(sub_b.unit.teryt, "")][0]
+    assert dump() == before
+
+
+def test_unchanged_locked_units_are_skipped_and_listed(sub_a, sub_b, participant_a, operator):
+    from benchlearn.collection.services import submission_approve, submission_submit
+    from tests.collection.conftest import COMPLETE
+
+    assert save(sub_a, participant_a, {**COMPLETE, "EDU_EXP": ("1 000 000,5", "remont")}).ok
+    sub_a.refresh_from_db()
+    submission_submit(submission=sub_a, user=participant_a, base_revision=sub_a.revision)
+    submission_approve(submission=sub_a, operator=operator)
+    before = dump()
+    result = values_import(
+        round_=sub_a.round,
+        user=operator,
+        source="excel",
+        entries={
+            sub_a.unit.teryt: {
+                "EDU_EXP": (Decimal("1000000.5"), None),  # as stored; no comment in the file
+                "SUBSIDY": ("600 000", None),
+                "TEACHERS": (Decimal("40.0"), None),
+                "NEW_PUPILS": ("25", None),
+            },
+            sub_b.unit.teryt: {"EDU_EXP": ("7", None)},
+        },
+    )
+    assert result.ok, result.errors
+    assert [(s.teryt, s.state) for s in result.skipped] == [(sub_a.unit.teryt, "approved")]
+    assert result.changed == {sub_b.unit.teryt: ["EDU_EXP"]}
+    assert by_code(sub_b.unit)["EDU_EXP"].value == Decimal(7)
+    assert by_code(sub_a.unit)["EDU_EXP"].comment == "remont"
+    assert ValueChange.objects.filter(value__unit=sub_a.unit, source="excel").count() == 0
+    assert dump() != before
+
+
+def test_a_changed_explanation_of_locked_data_is_refused(sub_a, participant_a, operator):
+    from benchlearn.collection.services import submission_submit
+    from tests.collection.conftest import COMPLETE
+
+    assert save(sub_a, participant_a, COMPLETE).ok
+    sub_a.refresh_from_db()
+    submission_submit(submission=sub_a, user=participant_a, base_revision=sub_a.revision)
+    before = dump()
+    result = values_import(
+        round_=sub_a.round,
+        user=operator,
+        source="csv",
+        entries={sub_a.unit.teryt: {"TEACHERS": ("40", "inny komentarz")}},
+    )
+    [message] = result.errors[(sub_a.unit.teryt, "TEACHERS")]
+    assert "this explanation differs" in message
     assert dump() == before
 
 
@@ -226,3 +295,121 @@ def test_deleting_a_user_keeps_the_history_without_them(sub_a, participant_a):
     participant_a.delete()
     change = ValueChange.objects.get()
     assert change.changed_by is None and change.value.updated_by is None
+
+
+# --- the round workbook, downloaded and uploaded back -------------------------------------
+
+
+def _submitted(submission, user):
+    from benchlearn.collection.services import submission_submit
+    from tests.collection.conftest import COMPLETE
+
+    assert save(submission, user, {**COMPLETE, "EDU_EXP": "1 234 567,89"}).ok
+    submission.refresh_from_db()
+    submission_submit(submission=submission, user=user, base_revision=submission.revision)
+
+
+def _workbook(client, round_):
+    import io
+
+    import openpyxl
+
+    response = client.get(f"/rounds/{round_.pk}/workbook.xlsx")
+    assert response.status_code == 200
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def _upload(client, round_, book, *, follow=True):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload = SimpleUploadedFile("runda.xlsx", buffer.getvalue())
+    return client.post(f"/rounds/{round_.pk}/upload/", {"file": upload}, follow=follow)
+
+
+def _cell(book, teryt, code):
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == teryt:
+            return row[header.index(code)]
+    raise AssertionError(teryt)
+
+
+def test_the_downloaded_workbook_goes_back_up_with_locked_rows_skipped(
+    round_, sub_a, sub_b, participant_a, operator
+):
+    from tests.conftest import client_for
+
+    _submitted(sub_a, participant_a)
+    client = client_for(operator)
+    book = _workbook(client, round_)
+    _cell(book, sub_b.unit.teryt, "TEACHERS").value = 17  # a draft: imported
+    response = _upload(client, round_, book)
+    page = response.content.decode()
+    assert response.status_code == 200 and "1 value changed" in page
+    assert "Skipped, unchanged" in page and f"{sub_a.unit.name} ({sub_a.unit.teryt}" in page
+    assert by_code(sub_b.unit)["TEACHERS"].value == 17
+    sub_a.refresh_from_db()
+    assert sub_a.state == SubmissionState.SUBMITTED
+    assert not ValueChange.objects.filter(value__unit=sub_a.unit, source="excel").exists()
+
+
+def test_a_changed_row_of_locked_data_is_refused_with_the_reason(
+    round_, sub_a, sub_b, participant_a, operator
+):
+    from tests.conftest import client_for
+
+    _submitted(sub_a, participant_a)
+    client = client_for(operator)
+    book = _workbook(client, round_)
+    _cell(book, sub_a.unit.teryt, "TEACHERS").value = 41  # locked: refused
+    _cell(book, sub_b.unit.teryt, "TEACHERS").value = 17  # fine, but all or nothing
+    before = dump()
+    response = _upload(client, round_, book, follow=False)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "locked (submitted)" in page and "40 in Benchlearn, 41 in the file" in page
+    assert "TEACHERS" in page
+    assert dump() == before
+
+
+def test_header_and_cell_problems_are_reported_in_one_pass(round_, sub_b, operator):
+    from tests.conftest import client_for
+
+    client = client_for(operator)
+    book = _workbook(client, round_)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=1, column=len(header) + 1, value="NO_SUCH_CODE")  # a header problem
+    _cell(book, sub_b.unit.teryt, "TEACHERS").value = "dużo"  # a cell problem
+    _cell(book, sub_b.unit.teryt, "EDU_EXP").value = 5  # fine, but not stored
+    before = dump()
+    response = _upload(client, round_, book, follow=False)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "NO_SUCH_CODE" in page and "is not a variable of this round" in page
+    assert "is not a number" in page
+    assert dump() == before
+
+
+def test_a_large_workbook_lists_its_skipped_rows_on_the_import_page(
+    round_, sub_a, participant_a, operator, settings, tasks_run_at_once
+):
+    from benchlearn.collection.models import ImportJob, ImportJobState
+    from tests.conftest import client_for
+
+    settings.COLLECTION_IMPORT_SYNC_BYTES = 0  # through a background import
+    _submitted(sub_a, participant_a)
+    client = client_for(operator)
+    response = _upload(client, round_, _workbook(client, round_))
+    job = ImportJob.objects.get()
+    assert job.state == ImportJobState.DONE, job.problems
+    assert job.skipped == [
+        {"teryt": sub_a.unit.teryt, "unit": sub_a.unit.name, "state": "submitted"}
+    ]
+    page = response.content.decode()
+    assert "Skipped, unchanged" in page and sub_a.unit.name in page

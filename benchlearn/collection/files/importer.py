@@ -30,6 +30,7 @@ from benchlearn.collection.models import Round, Submission
 from benchlearn.collection.parsing import NumberError
 from benchlearn.collection.selectors import round_variables
 from benchlearn.collection.services import values_import
+from benchlearn.collection.services.imports import Skipped
 from benchlearn.units.models import Unit
 
 Entry = tuple[str | Decimal | None, str | None]
@@ -59,6 +60,8 @@ class FileImport:
     changed: int = 0  # values whose number or comment changed
     units: int = 0
     values: int = 0
+    # Locked units (submitted, approved) whose rows repeat what is stored: left alone.
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -166,6 +169,7 @@ def import_file(
         changed=result.changed_count if not problems else 0,
         units=result.units,
         values=result.values,
+        skipped=result.skipped if not problems else [],
     )
 
 
@@ -256,7 +260,10 @@ def _check_meta(meta: dict[str, str], round_: Round, unit: Unit | None) -> str:
 
 def _header_map(
     sheet: str, header: list[Any], columns: dict[str, str], required: tuple[str, ...]
-) -> dict[str, int]:
+) -> tuple[dict[str, int], list[Problem]]:
+    """Where each known column is, and the header's problems; refused at once only when
+    a required column is missing (no cell could be read without it): an unknown or
+    repeated column is a problem listed with those of the cells."""
     known = layout.headers(columns)
     found: dict[str, int] = {}
     problems = []
@@ -282,9 +289,8 @@ def _header_map(
                 sheet=sheet,
             )
         )
-    if problems:
         raise FileRefused(problems)
-    return found
+    return found, problems
 
 
 def _cell(row: list[Any], index: int | None) -> Any:
@@ -336,8 +342,12 @@ def _add_cell(
 
 
 def _unit_entries(sheet: Sheet, teryt: str, codes: frozenset[str]) -> FileEntries:
-    columns = _header_map(sheet.name, sheet.rows[0], layout.UNIT_COLUMNS, layout.UNIT_REQUIRED)
+    columns, header_problems = _header_map(
+        sheet.name, sheet.rows[0], layout.UNIT_COLUMNS, layout.UNIT_REQUIRED
+    )
     found = FileEntries(sheet.name, codes=codes)
+    for problem in header_problems:
+        found.problems.append(problem)
     found.entries[teryt] = {}
     comment_at = columns.get("comment")
     for number, row in enumerate(sheet.rows[1:], start=1):
@@ -395,10 +405,13 @@ def _round_entries(sheet: Sheet, codes: list[str], teryts: frozenset[str]) -> Fi
                 sheet=sheet.name,
             )
         )
-    if problems:
+    if teryt_at is None:  # no row can be told apart: nothing more to read
         raise FileRefused(problems)
-    assert teryt_at is not None
+    # The header's problems and the cells' are listed together (the cells of the
+    # columns that were found are read all the same); nothing is stored while any.
     found = FileEntries(sheet.name, columns=code_at, teryts=teryts)
+    for problem in problems:
+        found.problems.append(problem)
     for number, row in enumerate(sheet.rows[1:], start=1):
         teryt = _teryt(_cell(row, teryt_at))
         if not teryt:
@@ -453,7 +466,9 @@ def _csv_entries(
     header = next(rows, None)
     if header is None:
         raise FileRefused(_("The file %(name)s is empty.") % {"name": name})
-    columns = _header_map(name, header[1], layout.CSV_COLUMNS, layout.CSV_REQUIRED)
+    columns, header_problems = _header_map(name, header[1], layout.CSV_COLUMNS, layout.CSV_REQUIRED)
+    for problem in header_problems:
+        found.problems.append(problem)
     comment_at = columns.get("comment")
     for line, row in rows:
         number = line - 1

@@ -24,6 +24,7 @@ from benchlearn.background.queue import enqueue, on_abandoned
 from benchlearn.collection.files.importer import FileImport, import_file
 from benchlearn.collection.files.problems import Problem
 from benchlearn.collection.models import ImportJob, ImportJobState, Round, ValueSource
+from benchlearn.collection.services.imports import Skipped
 from benchlearn.units.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,10 @@ def _job_file(job: ImportJob) -> Path:
 
 def problem_rows(problems: list[Problem]) -> list[dict[str, object]]:
     return [asdict(problem) for problem in problems]
+
+
+def skipped_rows(skipped: list[Skipped]) -> list[dict[str, str]]:
+    return [asdict(row) for row in skipped]
 
 
 def import_job_create(
@@ -151,7 +156,10 @@ def import_job_run(job_id: int | None = None) -> ImportJob | None:
     job.state = ImportJobState.DONE if result.ok else ImportJobState.FAILED
     job.problems = problem_rows(result.problems)
     job.changed = result.changed
+    job.skipped = skipped_rows(result.skipped)
     job.done = job.total = result.units if result.ok else job.done
     job.finished_at = timezone.now()
-    job.save(update_fields=["state", "problems", "changed", "done", "total", "finished_at"])
+    job.save(
+        update_fields=["state", "problems", "changed", "skipped", "done", "total", "finished_at"]
+    )
     return job

@@ -18,6 +18,7 @@ from benchlearn.accounts.models import User
 from benchlearn.catalogue.models import Variable
 from benchlearn.collection.models import (
     Round,
+    RoundState,
     Submission,
     SubmissionState,
     Value,
@@ -43,13 +44,25 @@ ImportErrors = dict[tuple[str, str], list[str]]
 ImportEntries = Mapping[str, Mapping[str, tuple[str | Decimal | None, str | None]]]
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A unit whose data are locked (submitted, approved, awaiting sign-off) and whose
+    values in the import are what is stored: left alone, and listed."""
+
+    teryt: str
+    unit: str
+    state: str  # the submission's state, as shown
+
+
 @dataclass
 class ImportResult:
     """What ``values_import`` did: ``errors`` when nothing was stored, else the codes
-    whose value or comment changed, by TERYT (units with no change left out)."""
+    whose value or comment changed, by TERYT (units with no change left out), and the
+    locked units skipped because the import repeats what is stored."""
 
     errors: ImportErrors = field(default_factory=dict)
     changed: dict[str, list[str]] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
     units: int = 0  # units in the import
     values: int = 0  # values in the import
 
@@ -79,8 +92,12 @@ def values_import(
     round with a submission the user may edit now, every code must be asked for by the
     round, every value a number within the variable's range; otherwise nothing is
     stored and ``errors`` says what is wrong where. Importing what is stored changes
-    nothing (idempotent). Every change writes its ValueChange row (through the single
-    writer) and bumps its submission's revision. ``dry_run`` checks and rolls back.
+    nothing (idempotent). A unit whose data are locked in an open round (submitted,
+    approved, awaiting sign-off) is skipped and listed (``skipped``) when the import
+    repeats its stored values, and refused, value by value, when it changes them: a
+    downloaded round workbook goes back up unchanged. Every change writes its
+    ValueChange row (through the single writer) and bumps its submission's revision.
+    ``dry_run`` checks and rolls back.
     ``user`` None is a command run on the server (``import-values``): no access check,
     and the history records no person (its source says how the values came).
 
@@ -108,8 +125,10 @@ def values_import(
         result.values += len(values)
         if progress is not None and (done % 100 == 0 or done == len(entries)):
             progress(done, len(entries))
+    result.skipped = _locked_unchanged(submissions, parsed, result.errors)
     _import_refusals(submissions, list(parsed), result.errors)
     if result.errors:
+        result.skipped = []
         return result
     with transaction.atomic():
         result.changed = _import_write(round_, user, parsed, source, result.errors)
@@ -179,14 +198,16 @@ def _import_parsed(
     return parsed
 
 
-def _import_refusals(
-    submissions: Mapping[str, Submission], teryts: list[str], errors: ImportErrors
-) -> None:
-    """Add why the submissions of ``teryts`` cannot be changed now, if they cannot."""
-    chosen = [submissions[teryt] for teryt in teryts]
+# States in which a unit's data are locked, yet an unchanged copy of them may be imported.
+LOCKED_STATES = (SubmissionState.SIGNOFF, SubmissionState.SUBMITTED, SubmissionState.APPROVED)
+
+
+def _approved_elsewhere(chosen: list[Submission]) -> set[int]:
+    """The units of ``chosen`` whose values of the year an approved submission of another
+    round locks (values are shared by rounds of one year)."""
     if not chosen:
-        return
-    locked_elsewhere = set(
+        return set()
+    return set(
         Submission.objects.filter(
             unit_id__in=[s.unit_id for s in chosen],
             round__period=chosen[0].round.period,
@@ -195,6 +216,86 @@ def _import_refusals(
         .exclude(round_id=chosen[0].round_id)
         .values_list("unit_id", flat=True)
     )
+
+
+def _same(new: Decimal | None, old: Decimal | None) -> bool:
+    """Whether a value read from a file is the stored one: equal, or equal once both are
+    floats (a spreadsheet keeps about 15 digits of a number with 20)."""
+    return new == old or (new is not None and old is not None and float(new) == float(old))
+
+
+def _shown(number: Decimal | None) -> str:
+    return "—" if number is None else format(number.normalize(), "f")
+
+
+def _locked_unchanged(
+    submissions: Mapping[str, Submission],
+    parsed: dict[str, list[tuple[Variable, Decimal | None, str | None]]],
+    errors: ImportErrors,
+) -> list[Skipped]:
+    """Take the units whose data are locked in an open round out of ``parsed``: those
+    the import would not change are returned (skipped), every value it would change is
+    an error naming the stored value."""
+    chosen = [submissions[teryt] for teryt in parsed]
+    elsewhere = _approved_elsewhere(chosen)
+    locked = [
+        s
+        for s in chosen
+        if s.round.state == RoundState.OPEN and (s.state in LOCKED_STATES or s.unit_id in elsewhere)
+    ]
+    if not locked:
+        return []
+    period = locked[0].round.period
+    stored = {
+        (unit_id, code): (number, comment)
+        for unit_id, code, number, comment in Value.objects.filter(
+            unit_id__in=[s.unit_id for s in locked], period=period
+        ).values_list("unit_id", "variable__code", "value", "comment")
+    }
+    skipped = []
+    for submission in locked:
+        teryt = submission.unit.teryt
+        state = (
+            str(SubmissionState(submission.state).label)
+            if submission.state in LOCKED_STATES
+            else _("approved in another round")
+        )
+        changed = False
+        for variable, number, comment in parsed.pop(teryt):
+            old, old_comment = stored.get((submission.unit_id, variable.code), (None, ""))
+            if _same(number, old) and (comment is None or comment == old_comment):
+                continue
+            changed = True
+            values = {"unit": submission.unit.name, "state": state}
+            errors[(teryt, variable.code)] = [
+                _(
+                    "The data of %(unit)s are locked (%(state)s): this value differs from "
+                    "the stored one (%(old)s in Benchlearn, %(new)s in the file). Rows of "
+                    "locked data are imported only unchanged; to change it, the "
+                    "submission must be returned or reopened first."
+                )
+                % {**values, "old": _shown(old), "new": _shown(number)}
+                if not _same(number, old)
+                else _(
+                    "The data of %(unit)s are locked (%(state)s): this explanation differs "
+                    "from the stored one. Rows of locked data are imported only unchanged; "
+                    "to change it, the submission must be returned or reopened first."
+                )
+                % values
+            ]
+        if not changed:
+            skipped.append(Skipped(teryt, submission.unit.name, state))
+    return skipped
+
+
+def _import_refusals(
+    submissions: Mapping[str, Submission], teryts: list[str], errors: ImportErrors
+) -> None:
+    """Add why the submissions of ``teryts`` cannot be changed now, if they cannot."""
+    chosen = [submissions[teryt] for teryt in teryts]
+    if not chosen:
+        return
+    locked_elsewhere = _approved_elsewhere(chosen)
     for submission in chosen:
         elsewhere = partial(bool, submission.unit_id in locked_elsewhere)
         refusal = edit_refusal(submission, elsewhere)

@@ -65,5 +65,10 @@ class Command(BaseCommand):
             "changed": result.changed,
         }
         self.stdout.write(summary)
+        for row in result.skipped:
+            self.stdout.write(
+                _("Skipped, unchanged and locked: %(unit)s (%(teryt)s, %(state)s).")
+                % {"unit": row.unit, "teryt": row.teryt, "state": row.state}
+            )
         if options["dry_run"]:
             self.stdout.write(_("Dry run: nothing was stored."))
