@@ -19,6 +19,7 @@ from benchlearn.charts.common import (
     number_formatter,
     vega_format,
     vega_spec,
+    with_missing_years,
 )
 
 
@@ -46,6 +47,12 @@ def box_plot(
     """The group's spread per period (min, quartiles, max, given by the caller: vega
     computes nothing) with the viewer's own value marked per period."""
     number = number_formatter()
+    # A year without statistics keeps its place on the axis: a gap, not the next year.
+    filled, summaries = with_missing_years([year.period for year in years], list(years))
+    years = [
+        summary or YearSummary(period, None, None, None, None, None)
+        for period, summary in zip(filled, summaries, strict=True)
+    ]
     rows = [
         {
             "period": str(year.period),
@@ -64,6 +71,7 @@ def box_plot(
         "type": "ordinal",
         "title": pgettext("chart axis", "Period"),
         "sort": None,
+        "scale": {"domain": [str(year.period) for year in years]},
         "axis": {"labelAngle": 0},
     }
     y_title = unit_of_measure or gettext("Value")
@@ -93,8 +101,13 @@ def box_plot(
             "encoding": {"x": x, "y": {"field": "median", "type": "quantitative"}},
         },
         {
-            "transform": [{"filter": "isValid(datum.own)"}],
-            "mark": {"type": "line", "color": FILL_OWN, "strokeDash": [2, 2]},
+            # The unit's line breaks at a year without its value.
+            "mark": {
+                "type": "line",
+                "color": FILL_OWN,
+                "strokeDash": [2, 2],
+                "invalid": "break-paths-filter-domains",
+            },
             "encoding": {"x": x, "y": {"field": "own", "type": "quantitative"}},
         },
         {

@@ -8,7 +8,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils import formats
 from django.utils.translation import get_language, gettext
@@ -300,3 +300,19 @@ def json_text(value: str | list[str]) -> str:
 
 def active_language() -> str:
     return (get_language() or "pl")[:2]
+
+
+_T = TypeVar("_T")
+
+
+def with_missing_years(
+    periods: Sequence[int | str], values: Sequence[_T | None]
+) -> tuple[list[int | str], list[_T | None]]:
+    """``periods`` with the years missing between them put in (their values None), so
+    that a time axis shows a year without data as a gap, not as the next year; periods
+    that are not all whole years are left as they are."""
+    if not periods or not all(isinstance(p, int) for p in periods):
+        return list(periods), list(values)
+    by_year = {int(p): value for p, value in zip(periods, values, strict=True)}
+    years: list[int | str] = list(range(min(by_year), max(by_year) + 1))
+    return years, [by_year.get(int(year)) for year in years]

@@ -17,6 +17,7 @@ from benchlearn.charts.common import (
     TableRow,
     make_chart,
     number_formatter,
+    with_missing_years,
 )
 
 
@@ -33,6 +34,8 @@ def sparkline(
     ``with_table=False`` leaves the data table empty: for a page that shows the numbers
     beside the line already (a dashboard has dozens of sparklines)."""
     number = number_formatter()
+    if periods is not None:
+        periods, values = with_missing_years(periods, values)
     labels = (
         [str(p) for p in periods]
         if periods is not None
@@ -57,14 +60,26 @@ def sparkline(
         "background": None,
         "config": {"view": {"stroke": None}},
         "data": {"values": rows},
-        "transform": [{"filter": "isValid(datum.value)"}],
         "layer": [
             {
-                "mark": {"type": "line", "color": FILL_OWN, "strokeWidth": 1.5},
+                # A year without a value is a gap in the line, not a straight join.
+                "mark": {
+                    "type": "line",
+                    "color": FILL_OWN,
+                    "strokeWidth": 1.5,
+                    "invalid": "break-paths-filter-domains",
+                },
+                "encoding": {"x": x, "y": y},
+            },
+            {
+                # Every value a dot: one between two gaps is no line at all.
+                "transform": [{"filter": "isValid(datum.value)"}],
+                "mark": {"type": "point", "filled": True, "fill": FILL_OWN, "size": 5},
                 "encoding": {"x": x, "y": y},
             },
             {
                 "transform": [
+                    {"filter": "isValid(datum.value)"},
                     {
                         "window": [{"op": "rank", "as": "from_end"}],
                         "sort": [{"field": "i", "order": "descending"}],

@@ -204,3 +204,29 @@ def test_pages_write_numbers_grouped_in_the_readers_language():
         assert number(None, 2) == "—"
     with translation.override("en"):
         assert number(1234.5, "1") == "1,234.5"
+
+
+def test_a_year_without_data_is_a_gap_in_time_charts():
+    from benchlearn.charts import YearSummary, box_plot, sparkline
+    from benchlearn.charts.common import with_missing_years
+
+    assert with_missing_years([2021, 2023, 2024], [1.0, 3.0, 4.0]) == (
+        [2021, 2022, 2023, 2024],
+        [1.0, None, 3.0, 4.0],
+    )
+    assert with_missing_years(["Q1", "Q3"], [1.0, 2.0]) == (["Q1", "Q3"], [1.0, 2.0])
+    line = sparkline([1.0, 3.0, 4.0], periods=[2021, 2023, 2024], with_table=True)
+    rows = line.spec["data"]["values"]
+    assert [(r["period"], r["value"]) for r in rows][1] == ("2022", None)
+    assert line.spec["layer"][0]["mark"]["invalid"] == "break-paths-filter-domains"
+    assert [row.cells[0] for row in line.table.rows] == ["2021", "2022", "2023", "2024"]
+    box = box_plot(
+        title="t",
+        years=[
+            YearSummary(2021, 1, 2, 3, 4, 5, own=3),
+            YearSummary(2023, 1, 2, 3, 4, 5, own=None),
+            YearSummary(2024, 1, 2, 3, 4, 5, own=4),
+        ],
+    )
+    assert [row.cells[0] for row in box.table.rows] == ["2021", "2022", "2023", "2024"]
+    assert box.table.rows[1].cells[1:] == ["—"] * 6
