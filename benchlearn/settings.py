@@ -201,20 +201,28 @@ LANGUAGE_COOKIE_HTTPONLY = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Static files under hashed names (site.3f2a9c….css) that WhiteNoise serves with a
+# ten-year "Cache-Control: max-age=315360000, immutable", so that a browser fetches the
+# chart library once: in production, and under `benchlearn serve` (`make demo`), which
+# runs collectstatic first and sets BENCHLEARN_STATIC_COLLECTED for its server. Tests and
+# a bare runserver serve the files straight from the apps under their own names (no
+# collectstatic step, so an edited file shows at once; a short max-age).
+STATIC_COLLECTED = PRODUCTION or env_bool("BENCHLEARN_STATIC_COLLECTED", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if PRODUCTION
+            # The demo's files unzipped: compressing takes minutes of a start.
+            else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            if STATIC_COLLECTED
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-# Outside production static files are served straight from the apps, with no
-# collectstatic step.
-WHITENOISE_USE_FINDERS = not PRODUCTION
-WHITENOISE_AUTOREFRESH = not PRODUCTION
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+WHITENOISE_AUTOREFRESH = not STATIC_COLLECTED
 
 EMAIL_BACKEND = env_str(
     "BENCHLEARN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -1,16 +1,26 @@
 """Security headers: the Content-Security-Policy and Permissions-Policy on every page,
 ``Cache-Control: private, no-store`` on everything behind the login, HSTS preload and
-subdomains only when the site's owner asks for them."""
+subdomains only when the site's owner asks for them; static files under hashed names,
+cached for a year."""
 
+import json
 import os
+import re
+import signal
+import socket
 import subprocess
 import sys
+import time
+from pathlib import Path
 
+import httpx
 import pytest
 from django.test import Client
 
 from benchlearn.accounts.services import api_token_create
+from benchlearn.reports.bundle import bundle_name
 from tests.conftest import client_for
+from tests.sites import ROOT, manage, site
 from tests.test_settings import PRODUCTION_ENV, _benchlearn
 
 PRIVATE = "private, no-store"
@@ -132,3 +142,59 @@ def test_hsts_header_is_sent_over_https_in_production_settings(db, settings):
     settings.SECURE_HSTS_PRELOAD = True
     response = Client().get("/accounts/login/", secure=True)
     assert response["Strict-Transport-Security"] == "max-age=3600; includeSubDomains; preload"
+
+
+def _serving(env: dict[str, str], url: str, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as output:
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "benchlearn", "serve", url.split("//")[1].rstrip("/")],
+            env=env,
+            cwd=ROOT,
+            stdout=output,
+            stderr=output,
+        )
+    for _attempt in range(600):
+        assert serve.poll() is None, log.read_text()
+        try:
+            httpx.get(url, timeout=5)
+        except httpx.TransportError:
+            time.sleep(0.2)
+        else:
+            return serve
+    raise AssertionError(f"the server did not answer:\n{log.read_text()}")
+
+
+@pytest.mark.timeout(600)
+def test_make_demo_serves_static_files_under_hashed_names_cached_for_a_year(tmp_path):
+    # `make demo` runs `benchlearn serve`: static files collected, referred to by hashed
+    # names and cached for good, so that a browser fetches the chart library once.
+    with site(tmp_path, "static") as env:
+        manage(env, "migrate", "--verbosity", "0")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        url = f"http://127.0.0.1:{port}/"
+        serve = _serving(env, url, tmp_path / "serve.log")
+        try:
+            page = httpx.get(f"{url}accounts/login/", timeout=30).text
+            stylesheet = re.search(r'href="(/static/benchlearn/site\.([0-9a-f]{12})\.css)"', page)
+            assert stylesheet, page
+            manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+            chart_library = "/static/" + manifest["paths"][bundle_name()]
+            assert chart_library != f"/static/{bundle_name()}"
+            for path in (stylesheet[1], chart_library):
+                response = httpx.get(f"{url.rstrip('/')}{path}", timeout=30)
+                assert response.status_code == 200, path
+                cache = response.headers["Cache-Control"]
+                assert "immutable" in cache, path
+                assert int(re.search(r"max-age=(\d+)", cache)[1]) >= 365 * 24 * 3600, path
+            # Under its plain name a file may change: browsers ask again soon.
+            plain = httpx.get(f"{url}static/benchlearn/site.css", timeout=30)
+            assert plain.status_code == 200
+            assert "immutable" not in plain.headers.get("Cache-Control", "")
+            serve.send_signal(signal.SIGINT)
+            assert serve.wait(timeout=120) == 0
+        finally:
+            if serve.poll() is None:
+                serve.kill()
+                serve.wait()

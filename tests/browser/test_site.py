@@ -32,6 +32,11 @@ def logout_button(page):
     return page.locator("header form[action$='/accounts/logout/'] button[type=submit]")
 
 
+def open_account_menu(page) -> None:
+    """Open the personal menu under the user's name (it holds "Log out")."""
+    page.locator("header .account-menu summary").click()
+
+
 def test_login_lands_on_start_page_with_role_section(page, live_server, participant_a):
     login(page, live_server, participant_a.email)
 
@@ -41,6 +46,8 @@ def test_login_lands_on_start_page_with_role_section(page, live_server, particip
     assert section.is_visible()
     assert section.locator(f"a[href='/units/{TERYT_A}/']").is_visible()
     assert page.locator("header .who").inner_text() == participant_a.get_full_name()
+    assert not logout_button(page).is_visible()
+    open_account_menu(page)
     assert logout_button(page).is_visible()
 
 
@@ -203,6 +210,7 @@ def test_log_out_button_returns_to_welcome_page(page, live_server, participant_a
     switch_language(page, "English")
     assert role_sections(page) == {"participant"}
 
+    open_account_menu(page)
     with page.expect_navigation():
         page.locator("header").get_by_role("button", name="Log out").click()
 

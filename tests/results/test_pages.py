@@ -309,7 +309,8 @@ def test_nearest_neighbours_say_why_they_are_neighbours(computed, participant_a,
     url = f"/units/{unit_a.teryt}/results/?group=neighbours"
     named = client_for(operator).get(url).content.decode()
     assert "Why these units" in named
-    section = named[named.index('<table class="neighbours">') : named.index("</details>")]
+    start = named.index('<table class="neighbours">')
+    section = named[start : named.index("</details>", start)]
     for neighbour in stored:
         assert neighbour.peer.name in section
         row = section[section.index(neighbour.peer.name) :]
@@ -326,7 +327,8 @@ def test_nearest_neighbours_say_why_they_are_neighbours(computed, participant_a,
     # distance, share or figure, which the public register would turn into a name.
     # Only each figure's part of the differences over all of them, in words.
     hidden = client_for(participant_a).get(url).content.decode()
-    section = hidden[hidden.index('<details class="neighbours"') : hidden.index("</details>")]
+    start = hidden.index('<details class="neighbours"')
+    section = hidden[start : hidden.index("</details>", start)]
     assert f"compared with the {len(stored)} units most similar" in section
     rows = [
         [
