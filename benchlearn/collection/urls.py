@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:round_id>/results/", views_results.round_results_view, name="round-results"),
     path(_UNIT, views.submission_form, name="submission-form"),
     path(_UNIT + "submit/", views.submission_submit_view, name="submission-submit"),
+    path(_UNIT + "check/", views.submission_check_view, name="submission-check"),
     path(_UNIT + "signoff/", views.submission_signoff_request_view, name="submission-signoff"),
     path(
         _UNIT + "signoff/confirm/",

@@ -261,7 +261,7 @@ def test_one_teacher_fte_for_14500_pupils_is_flagged_per_pupil(cities, operator)
     assert not submission_check(submission, honest).warnings
     typo = {**honest, "EDU_PUPILS": "14 500", "EDU_TEACHERS_FTE": "1"}
     warnings = submission_check(submission, typo).warnings["EDU_TEACHERS_FTE"]
-    assert any("Divided by Pupils (EDU_PUPILS) the value is 0.0000690" in w for w in warnings)
+    assert any("Divided by Pupils (EDU_PUPILS) the value is 0.000069," in w for w in warnings)
     assert "There are usually 4 to 20 pupils per teacher FTE." in warnings
 
 

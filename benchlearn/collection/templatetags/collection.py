@@ -7,6 +7,7 @@ from django.utils.formats import number_format
 
 from benchlearn.catalogue.models import IndicatorVersion
 from benchlearn.collection import pages
+from benchlearn.collection.validation.checks import shown_ratio
 
 register = template.Library()
 
@@ -42,3 +43,12 @@ def rounded(value: float | None, decimals: int) -> str:
 def indicator_name(version: IndicatorVersion) -> str:
     """The indicator version's name in the page's language (Polish when it has no other)."""
     return pages.indicator_name(version)
+
+
+@register.filter
+def ratio_number(value: float | None) -> str:
+    """A peer statistic (a value, or a value per its basis) with three significant
+    digits at least, in the page's locale."""
+    if value is None:
+        return "—"
+    return shown_ratio(float(value))

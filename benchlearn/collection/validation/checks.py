@@ -140,12 +140,15 @@ def shown(number: Decimal | float) -> str:
 
 
 def shown_ratio(number: float) -> str:
-    """A ratio for a message: three significant digits at least (0,0000689 stays
-    readable next to 0,1)."""
+    """A ratio for a message: three significant digits (0,0000689 stays readable next
+    to 0,1), no trailing zeros."""
     if number == 0:
         return "0"
     digits = max(0, 2 - int(np.floor(np.log10(abs(number)))))
-    return number_format(round(number, digits), decimal_pos=digits, force_grouping=True)
+    exact = Decimal(repr(round(number, digits))).normalize()
+    exponent = exact.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return number_format(exact, decimal_pos=places, force_grouping=True)
 
 
 def submission_check(

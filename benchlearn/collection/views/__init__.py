@@ -7,6 +7,7 @@ conflicts, and the page shows them next to the fields.
 """
 
 from benchlearn.collection.views.form import (
+    submission_check_view,
     submission_form,
     submission_signoff_request_view,
     submission_submit_view,
@@ -44,6 +45,7 @@ __all__ = [
     "round_remind_view",
     "round_reopen_view",
     "submission_approve_view",
+    "submission_check_view",
     "submission_form",
     "submission_history_view",
     "submission_reopen_view",

@@ -105,6 +105,26 @@ def submission_form(request: AuthenticatedHttpRequest, round_id: int, teryt: str
 
 @login_required
 @require_POST
+def submission_check_view(
+    request: AuthenticatedHttpRequest, round_id: int, teryt: str
+) -> HttpResponse:
+    """The checks of what the form holds now, as the person types (htmx): each field's
+    checks and the counters, swapped in out of band. Nothing is saved."""
+    submission = submission_of_unit_get_for_user(
+        request.user, round_id, teryt, Perm.SUBMISSION_EDIT
+    )
+    form = ValuesForm(request.POST, variables=round_variables(submission.round))
+    proposed = {code: raw for code in form.codes if (raw := form.raw(code)) is not None}
+    comments = {
+        code: comment for code in form.codes if (comment := form.raw_comment(code)) is not None
+    }
+    check = submission_check(submission, proposed, comments=comments, live=True)
+    context = {"check": check, "round": submission.round}
+    return render(request, "collection/partials/checks_live.html", context)
+
+
+@login_required
+@require_POST
 def submission_submit_view(
     request: AuthenticatedHttpRequest, round_id: int, teryt: str
 ) -> HttpResponse:
