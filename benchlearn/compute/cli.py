@@ -98,8 +98,9 @@ def dea_files(
     rts: Literal["crs", "vrs"],
     orientation: Literal["input", "output"],
     output_path: Path,
-) -> pl.DataFrame:
-    """Run DEA on a CSV table; returns the excluded units (id, reason)."""
+) -> tuple[pl.DataFrame, int]:
+    """Run DEA on a CSV table; returns the excluded units (id, reason) and how many
+    units were scored."""
     if not inputs or not outputs:
         raise InputError(["give at least one input (--inputs) and one output (--outputs)"])
     table = read_numeric_table(input_path, id_column=id_column, numeric=[*inputs, *outputs])
@@ -110,4 +111,4 @@ def dea_files(
     except ValueError as exc:
         raise InputError([str(exc)]) from exc
     write_csv_atomic(dea_table(result), output_path)
-    return result.excluded
+    return result.excluded, result.scores.height

@@ -177,6 +177,9 @@ def test_dea_command_writes_scores_peers_and_slacks(tmp_path):
     assert {"slack_x1", "slack_x2", "slack_y"} <= set(out.columns)
     assert "F6" not in out["id"].to_list()
     assert "F6" in result.stderr  # the excluded unit is reported, not silently dropped
+    # Two inputs and an output want 9 units: the scores are written, with a warning.
+    assert f"warning: {out.height} units scored" in result.stderr
+    assert "at least 9" in result.stderr
     scores = dict(zip(out["id"], out["efficiency"], strict=True))
     assert max(scores.values()) == pytest.approx(1.0)
     for firm, peers in zip(out["id"], out["peers"], strict=True):

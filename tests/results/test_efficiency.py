@@ -14,6 +14,7 @@ from benchlearn.collection.selectors import values_frame
 from benchlearn.engine.dea import dea, min_units
 from benchlearn.results.efficiency import efficiency_store
 from benchlearn.results.models import EfficiencyModel, EfficiencyScore, Reference
+from benchlearn.results.pages.efficiency import reason_text
 from benchlearn.results.services import (
     EfficiencyModelError,
     computation_request,
@@ -168,6 +169,14 @@ def test_the_operator_may_draw_the_frontier_from_every_unit(published, operator,
     )
     assert len(scores) == 9
     assert all(s.score is not None and s.reference_size == 9 for s in scores.values())
+
+
+def test_why_a_unit_is_not_scored_reads_in_polish():
+    with translation.override("pl"):
+        assert reason_text("zero input 'EDU_EXP'; missing value in 'TEACHERS'") == (
+            "EDU_EXP wynosi zero; brak wartości TEACHERS"
+        )
+        assert reason_text("all outputs are zero") == "wszystkie wyniki są zerowe"
 
 
 # --- scores and the frontier on screen ---------------------------------------------------

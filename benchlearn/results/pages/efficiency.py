@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,32 @@ if TYPE_CHECKING:
     from benchlearn.accounts.access import AnyUser
 
 
+# The engine's reasons for not scoring a unit (engine.dea._exclusion_reasons), as
+# people read them; any other text is shown as it is.
+_REASONS = [
+    (re.compile(r"missing value in '(?P<code>[^']+)'"), gettext_lazy("no value of %(code)s")),
+    (re.compile(r"infinite value in '(?P<code>[^']+)'"), gettext_lazy("%(code)s is not a number")),
+    (re.compile(r"negative input '(?P<code>[^']+)'"), gettext_lazy("%(code)s is negative")),
+    (re.compile(r"negative output '(?P<code>[^']+)'"), gettext_lazy("%(code)s is negative")),
+    (re.compile(r"zero input '(?P<code>[^']+)'"), gettext_lazy("%(code)s is zero")),
+    (re.compile(r"all outputs are zero"), gettext_lazy("every output is zero")),
+]
+
+
+def reason_text(excluded: str) -> str:
+    """Why a unit was not scored, in the reader's language."""
+    parts = []
+    for part in excluded.split("; "):
+        for pattern, text in _REASONS:
+            found = pattern.fullmatch(part)
+            if found:
+                parts.append(str(text) % found.groupdict())
+                break
+        else:
+            parts.append(part)
+    return "; ".join(parts)
+
+
 @dataclass
 class EfficiencyRow:
     label: str
@@ -32,6 +59,9 @@ class EfficiencyRow:
     score: float | None
     efficient: bool
     excluded: str
+
+    def __post_init__(self) -> None:
+        self.excluded = reason_text(self.excluded) if self.excluded else ""
 
     @property
     def score_text(self) -> str:

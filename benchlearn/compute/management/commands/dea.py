@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from benchlearn.compute.cli import dea_files
+from benchlearn.engine.dea import min_units
 from benchlearn.engine.io import InputError
 
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            excluded = dea_files(
+            excluded, scored = dea_files(
                 input_path=options["input"],
                 id_column=options["id"],
                 inputs=options["inputs"],
@@ -42,4 +43,11 @@ class Command(BaseCommand):
             raise CommandError("\n".join(exc.problems), returncode=2) from exc
         for unit, reason in excluded.iter_rows():
             self.stderr.write(f"not scored: {unit}: {reason}")
+        needed = min_units(len(options["inputs"]), len(options["outputs"]))
+        if scored < needed:
+            self.stderr.write(
+                f"warning: {scored} units scored; with {len(options['inputs'])} inputs and "
+                f"{len(options['outputs'])} outputs the rule of thumb max(m·s, 3·(m+s)) asks "
+                f"for at least {needed}: with fewer, most units come out efficient."
+            )
         self.stdout.write(f"Efficiency scores written to {options['output']}.")
