@@ -11,6 +11,12 @@ from tests.catalogue.conftest import SMALL_YAML
 pytestmark = pytest.mark.browser
 
 
+def settled(page) -> None:
+    """No live check in flight: the test database (SQLite) locks a table when a form is
+    saved while the check of its last keystroke is still reading."""
+    page.wait_for_load_state("networkidle")
+
+
 def test_operator_creates_edits_and_deletes_a_rule(page, live_server, operator):
     catalogue_import(text=SMALL_YAML, user=operator)
     login(page, live_server, operator.email)
@@ -32,6 +38,7 @@ def test_operator_creates_edits_and_deletes_a_rule(page, live_server, operator):
     live = page.locator("#rule-check")
     live.get_by_text("kolumna 11").wait_for()
     assert "Lewa strona:" in live.inner_text()
+    settled(page)
     form.get_by_role("button", name="Zapisz").click()
 
     # The parser's message, in Polish, at the field, with its column; nothing stored.
@@ -43,6 +50,7 @@ def test_operator_creates_edits_and_deletes_a_rule(page, live_server, operator):
 
     form.get_by_label("Lewa strona").fill("EDU_EXP / PUPILS")
     live.get_by_text("Reguła jest zapisana poprawnie.").wait_for()
+    settled(page)
     form.get_by_role("button", name="Zapisz").click()
     page.get_by_text("Utworzono regułę walidacji EDU_CHECK_COST.").wait_for()
     row = page.locator("#rule-EDU_CHECK_COST")
@@ -54,6 +62,7 @@ def test_operator_creates_edits_and_deletes_a_rule(page, live_server, operator):
     form.get_by_label("Operator").select_option("<=")
     form.get_by_label("Prawa strona (przy „od … do”: od)").fill("40000")
     form.get_by_label("Do (tylko przy „od … do”)").fill("")
+    settled(page)
     form.get_by_role("button", name="Zapisz").click()
     page.get_by_text("Zapisano regułę walidacji EDU_CHECK_COST.").wait_for()
     assert "EDU_EXP / PUPILS ≤ 40000" in row.inner_text()
