@@ -24,6 +24,7 @@ from benchlearn.catalogue.models import Indicator, IndicatorSet
 from benchlearn.catalogue.services import catalogue_import, catalogue_publish, rule_create
 from benchlearn.collection.models import ImportJob, Submission, ValueChange
 from benchlearn.collection.services import round_create, round_open, submission_save
+from benchlearn.groups.services import programme_create
 from benchlearn.reports.models import Document
 from benchlearn.results.models import (
     ComparisonGroup,
@@ -116,6 +117,10 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "unit-detail": UNIT_A,
     "group-list": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "group-detail": GROUP,
+    # Programmes and their settings (who may review data): operators only.
+    "programme-list": OPERATOR_ONLY,
+    "programme-create": OPERATOR_ONLY,
+    "programme-edit": OPERATOR_ONLY,
     "set_language": everyone(REDIRECT),
     "healthz": everyone(OK),
     "api:openapi-json": everyone(OK),
@@ -300,6 +305,9 @@ def _parameters(programme, group) -> dict[str, str]:
         "change_id": str(ValueChange.objects.get(value__variable__code=save.changed[0]).pk),
         "model_code": "edu",
         "document_id": str(_document_of(user, submission.unit).pk),
+        "programme_id": str(
+            programme_create(name="Doskonalenie", first_year=2026, last_year=2027).pk
+        ),
         "job_id": str(
             ImportJob.objects.create(
                 round=round_, unit=submission.unit, created_by=user, file_name="a.xlsx", path=""

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from enum import Enum
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from benchlearn.accounts.models import AccessChangeKind, User
 from benchlearn.accounts.services import NO, YES, access_change_record
@@ -117,6 +118,15 @@ def group_units_set(
     return group
 
 
+class ProgrammeError(ValueError):
+    """A programme that cannot be stored as asked; nothing was stored."""
+
+
+def _check_years(first_year: int, last_year: int) -> None:
+    if last_year < first_year:
+        raise ProgrammeError(_("The last year cannot come before the first."))
+
+
 @transaction.atomic
 def programme_create(
     *,
@@ -125,13 +135,39 @@ def programme_create(
     last_year: int,
     moderators_review: bool = False,
     anonymised_default: bool = False,
+    groups: Iterable[ExchangeGroup] = (),
 ) -> Programme:
-    if last_year < first_year:
-        raise ValueError("last_year before first_year")
-    return Programme.objects.create(
+    _check_years(first_year, last_year)
+    programme = Programme.objects.create(
         name=name,
         first_year=first_year,
         last_year=last_year,
         moderators_review=moderators_review,
         anonymised_default=anonymised_default,
     )
+    ExchangeGroup.objects.filter(pk__in=[g.pk for g in groups]).update(programme=programme)
+    return programme
+
+
+@transaction.atomic
+def programme_update(
+    *,
+    programme: Programme,
+    name: str,
+    first_year: int,
+    last_year: int,
+    moderators_review: bool,
+    anonymised_default: bool,
+    groups: Iterable[ExchangeGroup],
+) -> Programme:
+    """Change a programme's settings and make ``groups`` its groups (others leave it)."""
+    _check_years(first_year, last_year)
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    programme.name, programme.first_year, programme.last_year = name, first_year, last_year
+    programme.moderators_review = moderators_review
+    programme.anonymised_default = anonymised_default
+    programme.save()
+    wanted = [g.pk for g in groups]
+    programme.groups.exclude(pk__in=wanted).update(programme=None)
+    ExchangeGroup.objects.filter(pk__in=wanted).update(programme=programme)
+    return programme

@@ -181,3 +181,52 @@ def test_operators_review_whatever_the_programme(submitted_a, operator):
     submission_approve(submission=submitted_a, operator=operator)
     submitted_a.refresh_from_db()
     assert submitted_a.state == SubmissionState.APPROVED
+
+
+def test_operators_create_and_edit_programmes_on_their_pages(operator, group):
+    from benchlearn.groups.models import Programme
+
+    client = client_for(operator)
+    assert "Programmes and their settings" in client.get("/groups/").content.decode()
+    response = client.post(
+        "/groups/programmes/new/",
+        {
+            "name": "Doskonalenie 2026–2027",
+            "first_year": "2026",
+            "last_year": "2027",
+            "moderators_review": "on",
+            "groups": [group.pk],
+        },
+    )
+    assert response.status_code == 302
+    programme = Programme.objects.get()
+    assert programme.moderators_review and list(programme.groups.all()) == [group]
+    page = client.get("/groups/programmes/").content.decode()
+    assert "Doskonalenie 2026–2027" in page and group.name in page
+    response = client.post(
+        f"/groups/programmes/{programme.pk}/",
+        {"name": "Doskonalenie 2026–2027", "first_year": "2026", "last_year": "2027"},
+    )
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    group.refresh_from_db()
+    assert not programme.moderators_review and group.programme is None
+
+
+def test_a_programme_ending_before_it_starts_is_refused(operator):
+    from benchlearn.groups.models import Programme
+
+    response = client_for(operator).post(
+        "/groups/programmes/new/", {"name": "Wstecz", "first_year": "2027", "last_year": "2026"}
+    )
+    assert response.status_code == 400
+    assert "The last year cannot come before the first." in response.content.decode()
+    assert not Programme.objects.exists()
+
+
+def test_only_operators_manage_programmes(moderator, participant_a):
+    for user in (moderator, participant_a):
+        client = client_for(user)
+        assert client.get("/groups/programmes/").status_code == 403
+        assert client.post("/groups/programmes/new/", {"name": "x"}).status_code == 403
+        assert "Programmes and their settings" not in client.get("/groups/").content.decode()
