@@ -114,7 +114,9 @@ def test_form_shows_variables_by_domain_with_last_year(published, programme, uni
     round_ = make_round(operator, list(units.values()))
     page = client_for(participant).get(form_url(round_)).content.decode()
     assert "<legend>Education</legend>" in page
-    assert "Current expenditure on education" in page and "zł" in page
+    assert (
+        "Current expenditure on education" in page and "PLN" in page
+    )  # the unit of measure in English
     assert "Last year: 1,500" in page  # the page's locale (English in tests)
     assert 'name="v-EDU_EXP"' in page and 'name="r-EDU_EXP" value="0"' in page
     assert "Draft" in page

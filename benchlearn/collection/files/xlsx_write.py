@@ -37,6 +37,7 @@ from benchlearn.collection.files.layout import (
     variables_checksum,
 )
 from benchlearn.collection.files.problems import column_letter
+from benchlearn.collection.validation import shown
 from benchlearn.engine.io.spreadsheet_cells import xlsx_cell
 
 UNLOCKED = Protection(locked=False)
@@ -70,10 +71,24 @@ def _validation(variable: Variable) -> DataValidation:
         allow_blank=True,
         showErrorMessage=True,
         errorTitle=_("Not a number in the allowed range"),
-        error=_("Type a number between %(low)s and %(high)s.")
-        % {"low": f"{low:g}", "high": f"{high:g}"},
+        error=_range_text(variable.minimum, variable.maximum),
     )
     return rule
+
+
+def _range_text(low: float | None, high: float | None) -> str:
+    """What Excel says of a value out of range, in the page's number format: a bound
+    the variable does not have is not named (never "-1e+15")."""
+    if low is not None and high is not None:
+        return _("Type a number between %(low)s and %(high)s.") % {
+            "low": shown(float(low)),
+            "high": shown(float(high)),
+        }
+    if low is not None:
+        return _("Type a number of at least %(low)s.") % {"low": shown(float(low))}
+    if high is not None:
+        return _("Type a number of at most %(high)s.") % {"high": shown(float(high))}
+    return _("Type a number.")
 
 
 def _meta_sheet(book: Workbook, entries: Mapping[str, object]) -> None:

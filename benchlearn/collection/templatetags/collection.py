@@ -4,25 +4,34 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 
 from benchlearn.catalogue.models import IndicatorVersion
 from benchlearn.collection import pages
 from benchlearn.collection.validation.checks import shown_ratio
+from benchlearn.formats.measures import money_decimals, unit_in
 
 register = template.Library()
 
 
 @register.filter
-def number(value: Decimal | float | None) -> str:
+def number(value: Decimal | float | None, unit: str = "") -> str:
     """A stored value as it is, without trailing zeros, grouped in the page's locale;
-    an em dash when there is none."""
+    an em dash when there is none. In a ``unit`` of money, with two decimals at least
+    (612 345 678,90)."""
     if value is None or value == "":
         return "—"
     exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     exact = exact.normalize() if exact else Decimal(0)
     exponent = exact.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return number_format(exact, decimal_pos=places, force_grouping=True)
+    return number_format(exact, decimal_pos=money_decimals(unit or "", places), force_grouping=True)
+
+
+@register.filter
+def measure(unit: str) -> str:
+    """A unit of measure in the page's language (``zł/mieszk.``: PLN/resident)."""
+    return unit_in(unit or "", get_language() or "pl")
 
 
 @register.filter

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from benchlearn.catalogue.models import Domain, IndicatorSetEntry, IndicatorVersion
+from benchlearn.formats.measures import money_decimals, unit_in
 from benchlearn.results.cache import remembered
 from benchlearn.results.models import (
     Computation,
@@ -75,8 +76,8 @@ def _computed_indicators(computation: Computation, *, language: str) -> dict[str
         found[indicator.code] = IndicatorInfo(
             code=indicator.code,
             name=(version.name_en if english and version.name_en else version.name_pl),
-            unit=version.unit,
-            decimals=version.decimals,
+            unit=unit_in(version.unit, language),
+            decimals=money_decimals(version.unit, version.decimals),
             polarity=version.polarity,
             category=version.category,
             category_label=str(version.get_category_display()),
