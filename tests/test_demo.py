@@ -136,7 +136,8 @@ def test_every_domain_with_data_has_a_dea_model_with_scores_every_year(db, print
             )
             needed = min_units(len(model.inputs), len(model.outputs))
             assert scored.count() >= needed, (model.code, year)
-            assert scored.filter(efficient=True).count() < scored.count()
+            # Scores that discriminate: most units are off the frontier.
+            assert scored.filter(efficient=True).count() <= scored.count() // 3
 
 
 def test_the_demo_participant_sees_efficiency_scores(db, printed):

@@ -125,7 +125,7 @@ def test_the_demo_shows_efficiency_scores_to_its_participant(page, live_server):
     login(page, live_server, account.email, DEMO_PASSWORD)
     page.goto(f"{live_server.url}/units/{teryt}/results/?group=all")
     with page.expect_navigation():
-        page.locator("main").get_by_role("link", name="Oświata: wydatki i etaty").click()
+        page.locator("main").get_by_role("link", name="Oświata: wydatki bieżące").click()
     main = page.locator("main")
     assert "Nie pokazujemy efektywności" not in main.inner_text()
     assert "Efektywność Twojej jednostki:" in main.inner_text()
