@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from benchlearn.accounts.access import roles_of
+from benchlearn.notifications.selectors import unread_count
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -12,4 +13,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "organisation_name": settings.BENCHLEARN_ORGANISATION,
         # Lazy: pages that do not show the navigation make no queries for it.
         "roles": SimpleLazyObject(lambda: roles_of(request.user)),
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(request.user)),
     }

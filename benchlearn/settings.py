@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "benchlearn.accounts",
     "benchlearn.units",
     "benchlearn.groups",
+    "benchlearn.notifications",
     "benchlearn.catalogue",
     "benchlearn.collection",
     "benchlearn.results",
@@ -232,6 +233,11 @@ EMAIL_PORT = env_int("BENCHLEARN_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("BENCHLEARN_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("BENCHLEARN_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("BENCHLEARN_EMAIL_TLS", False)
+# The site's address as people reach it: links in e-mails sent by background tasks,
+# which have no request to take it from.
+SITE_URL = env_str("BENCHLEARN_SITE_URL", "http://localhost:8000").rstrip("/")
+# "Deadline near" is sent to the units that have not submitted this many days before.
+DEADLINE_NEAR_DAYS = env_int("BENCHLEARN_DEADLINE_NEAR_DAYS", 7)
 DEFAULT_FROM_EMAIL = env_str("BENCHLEARN_FROM_EMAIL", "Benchlearn <noreply@benchlearn.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

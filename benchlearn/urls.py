@@ -32,6 +32,7 @@ urlpatterns = [
     path("groups/", include("benchlearn.groups.urls")),
     path("catalogue/", include("benchlearn.catalogue.urls")),
     path("rounds/", include("benchlearn.collection.urls")),
+    path("notifications/", include("benchlearn.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -25,6 +25,7 @@ from benchlearn.catalogue.services import catalogue_import, catalogue_publish, r
 from benchlearn.collection.models import ImportJob, Submission, ValueChange
 from benchlearn.collection.services import round_create, round_open, submission_save
 from benchlearn.groups.services import programme_create
+from benchlearn.notifications.models import IntroductionRequest, Notification
 from benchlearn.reports.models import Document
 from benchlearn.results.models import (
     ComparisonGroup,
@@ -240,6 +241,16 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "import-job": members_only(
         {**dict.fromkeys(LOGGED_IN, HIDDEN), "operator": OK, "participant_a": OK}
     ),
+    "notification-list": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "notification-read": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "notifications-read-all": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "notification-preferences": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "introduction-list": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    # Unit A's request to meet unit B: unit B's team does not learn of it.
+    "introduction-detail": members_only(
+        {**dict.fromkeys(LOGGED_IN, HIDDEN), "operator": OK, "moderator": OK, "participant_a": OK}
+    ),
+    "introduction-new": {**UNIT_A, "moderator": DENIED},
 }
 
 
@@ -307,6 +318,17 @@ def _parameters(programme, group) -> dict[str, str]:
         "document_id": str(_document_of(user, submission.unit).pk),
         "programme_id": str(
             programme_create(name="Doskonalenie", first_year=2026, last_year=2027).pk
+        ),
+        "notification_id": str(
+            Notification.objects.create(recipient=user, kind="results_new", params={}).pk
+        ),
+        "request_id": str(
+            IntroductionRequest.objects.create(
+                unit=submission.unit,
+                target=group.units.exclude(pk=submission.unit.pk).get(),
+                requested_by=user,
+                shown_as="B",
+            ).pk
         ),
         "job_id": str(
             ImportJob.objects.create(
@@ -431,7 +453,13 @@ def test_every_url_as_every_role(role, programme, group):
 
 
 # Values that name nothing: the pages answer for them as for objects the user may not see.
-_ABSENT = {"teryt": "0000001", "group_id": "987651", "round_id": "987652", "job_id": "987653"}
+_ABSENT = {
+    "teryt": "0000001",
+    "group_id": "987651",
+    "round_id": "987652",
+    "job_id": "987653",
+    "request_id": "987654",
+}
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|"csrfToken": "[^"]*"')
 
 

@@ -82,6 +82,9 @@ class Perm(StrEnum):
     COLLECTION_MANAGE = "collection.manage"
     # Returning and approving a unit's submission (target: the unit): see may_review.
     SUBMISSION_REVIEW = "submission.review"
+    # Asking to be introduced to a unit shown anonymised in a comparison (target: the
+    # asking unit): its participants.
+    INTRODUCTION_REQUEST = "introduction.request"
 
 
 def active_account(user: AnyUser) -> User | None:
@@ -119,6 +122,8 @@ def may(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = None) -
         case Perm.SUBMISSION_VIEW, Unit():
             # A moderator follows the group's data but never enters it.
             return _is_member(account, target) or _moderates_unit(account, target)
+        case Perm.INTRODUCTION_REQUEST, Unit():
+            return _is_member(account, target)
         case Perm.SUBMISSION_EDIT, Unit():
             # Whether the submission's state still allows editing is the services' call.
             return _is_member(account, target)
@@ -310,6 +315,44 @@ def pseudonym_order(
     if by is None:
         return sorted(unit_ids, key=keyed)
     return sorted(unit_ids, key=lambda pk: (pk not in by, by.get(pk, 0.0), keyed(pk)))
+
+
+# --- who is told: the recipients of notifications -------------------------------------
+
+
+def reviewers_of(unit: Unit) -> QuerySet[User]:
+    """Who reviews (returns, approves) ``unit``'s submissions and is told when it
+    submits: the office's operators, and the moderators who may review it (as
+    ``may_review``: of a group of the unit whose programme lets moderators review)."""
+    reviewing = ExchangeGroup.objects.filter(units=unit, programme__moderators_review=True)
+    return User.objects.filter(
+        Q(is_operator=True) | Q(moderated_groups__in=reviewing), is_active=True
+    ).distinct()
+
+
+def unit_teams(unit_ids: Iterable[int]) -> QuerySet[User]:
+    """The active participants acting for any of the units ``unit_ids``: who is told of
+    their unit's rounds, reviews and results."""
+    return User.objects.filter(
+        is_active=True, unit_memberships__unit_id__in=list(unit_ids)
+    ).distinct()
+
+
+def introduction_deciders(requester: Unit, target: Unit) -> QuerySet[User]:
+    """Who may put ``requester`` in touch with ``target`` (and is asked to): the office's
+    operators, and the moderator of an exchange group both units belong to (who sees
+    both units' data already, so learns nothing new from the request)."""
+    both = ExchangeGroup.objects.filter(units=requester).filter(units=target)
+    return User.objects.filter(
+        Q(is_operator=True) | Q(moderated_groups__in=both), is_active=True
+    ).distinct()
+
+
+def may_decide_introduction(user: AnyUser, requester: Unit, target: Unit) -> bool:
+    account = active_account(user)
+    if account is None:
+        return False
+    return introduction_deciders(requester, target).filter(pk=account.pk).exists()
 
 
 @dataclass(frozen=True)

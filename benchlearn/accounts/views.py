@@ -9,13 +9,14 @@ from django.contrib.auth.views import (
     PasswordResetView,
 )
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest
 from benchlearn.accounts.forms import ApiTokenForm, EmailLoginForm
+from benchlearn.accounts.models import User
 from benchlearn.accounts.selectors import api_tokens_of, start_page_for
 from benchlearn.accounts.services import (
     api_token_create,
@@ -25,16 +26,47 @@ from benchlearn.accounts.services import (
 )
 from benchlearn.accounts.throttling import password_reset_allowed
 from benchlearn.collection.pages import start_collection_for
+from benchlearn.results.pages import Dashboard, dashboard_for
+from benchlearn.units.models import Unit
+
+# The start page names a unit's strongest and weakest positions, this many each.
+START_POSITIONS = 3
 
 
 def start(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "accounts/welcome.html")
+    page = start_page_for(request.user)
     context = {
-        "page": start_page_for(request.user),
+        "page": page,
         "collection": start_collection_for(request.user),
+        "positions": [
+            (membership, _latest_positions(request.user, membership.unit))
+            for membership in page.memberships
+        ],
     }
     return render(request, "accounts/start.html", context)
+
+
+def _latest_positions(user: User, unit: Unit) -> dict[str, object] | None:
+    """The unit's weakest and strongest positions in its first comparison and latest
+    year; None before its results are computed."""
+    try:
+        dashboard: Dashboard = dashboard_for(
+            user, unit, choice="", year="", domain="", category="", sort="weakest"
+        )
+    except Http404:
+        return None
+    placed = [row for row in dashboard.rows if row.position is not None]
+    ranked = [row for row in placed if row.position and row.position.percentile is not None]
+    return {
+        "context": dashboard.context,
+        "weakest": ranked[:START_POSITIONS],
+        "strongest": list(reversed(ranked[START_POSITIONS:]))[:START_POSITIONS],
+        # Where nothing is ranked (a small group, neutral indicators): the side of the
+        # median, for a few indicators.
+        "unranked": [] if ranked else placed[: 2 * START_POSITIONS],
+    }
 
 
 class EmailLoginView(LoginView):

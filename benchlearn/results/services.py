@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
-from benchlearn.accounts.access import Perm, require
+from benchlearn.accounts.access import Perm, require, unit_teams
 from benchlearn.accounts.models import User
 from benchlearn.background.queue import enqueue, on_abandoned
 from benchlearn.bulk import frame_write, rows_write
@@ -37,6 +37,8 @@ from benchlearn.engine.formula import FormulaError, parse, references
 from benchlearn.engine.peers import nearest_peers
 from benchlearn.engine.stats import group_stats
 from benchlearn.groups.models import ExchangeGroup
+from benchlearn.notifications.kinds import RESULTS_NEW
+from benchlearn.notifications.services import notify
 from benchlearn.results.efficiency import EfficiencyModelError as EfficiencyModelError
 from benchlearn.results.efficiency import efficiency_model_delete as efficiency_model_delete
 from benchlearn.results.efficiency import efficiency_model_save as efficiency_model_save
@@ -271,6 +273,14 @@ def computation_store(
         last_period=periods.max() if len(periods) else None,
         units=len(with_results),
         results=written,
+    )
+    # One unread "new results" at a time: a day of approvals is not a day of e-mails.
+    notify(
+        kind=RESULTS_NEW.code,
+        recipients=unit_teams(unit_ids[teryt] for teryt in with_results),
+        params={"year": str(periods.max()) if len(periods) else ""},
+        link="/",
+        key="results",
     )
 
 

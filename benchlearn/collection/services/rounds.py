@@ -20,6 +20,7 @@ from benchlearn.collection.models import (
     RoundState,
     Submission,
 )
+from benchlearn.collection.notices import round_opened_notify
 from benchlearn.collection.selectors import round_open_submissions, set_published_version
 from benchlearn.collection.services.common import (
     CollectionError,
@@ -111,6 +112,7 @@ def round_open(*, round_: Round, user: User) -> Round:
     RoundEvent.objects.create(
         round=round_, kind=RoundEvent.Kind.OPENED, at=round_.opened_at, by=user
     )
+    round_opened_notify(round_)
     return round_
 
 

@@ -33,6 +33,7 @@ from benchlearn.collection.models import (
     ValueChange,
     ValueSource,
 )
+from benchlearn.collection.notices import submission_reviewed_notify, submission_submitted_notify
 from benchlearn.collection.selectors import round_variables
 from benchlearn.collection.services.common import (
     CollectionError,
@@ -96,7 +97,9 @@ def _send(submission: Submission, user: User, kind: str) -> Submission:
     now = timezone.now()
     submission.submitted_at, submission.submitted_by = now, user
     submission.return_comments.filter(resolved_at__isnull=True).update(resolved_at=now)
-    return _step(submission, kind, SubmissionState.SUBMITTED, user, "submitted_at", "submitted_by")
+    sent = _step(submission, kind, SubmissionState.SUBMITTED, user, "submitted_at", "submitted_by")
+    submission_submitted_notify(sent, by=user)
+    return sent
 
 
 @transaction.atomic
@@ -228,7 +231,9 @@ def submission_return(
         )
         for code, text in texts.items()
     )
-    return _step(submission, SubmissionEvent.Kind.RETURNED, SubmissionState.RETURNED, operator)
+    returned = _step(submission, SubmissionEvent.Kind.RETURNED, SubmissionState.RETURNED, operator)
+    submission_reviewed_notify(returned, approved=False)
+    return returned
 
 
 @transaction.atomic
@@ -251,6 +256,7 @@ def submission_approve(*, submission: Submission, operator: User) -> Submission:
         "approved_at",
         "approved_by",
     )
+    submission_reviewed_notify(approved, approved=True)
     return approved
 
 

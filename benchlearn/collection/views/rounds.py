@@ -178,8 +178,7 @@ def round_reopen_view(request: AuthenticatedHttpRequest, round_id: int) -> HttpR
 def round_remind_view(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     round_ = round_get_for_user(request.user, round_id)
     require(request.user, Perm.COLLECTION_MANAGE)
-    base_url = request.build_absolute_uri("/").rstrip("/")
-    sent = round_remind(round_=round_, user=request.user, base_url=base_url)
+    sent = round_remind(round_=round_, user=request.user)
     now = formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")
     if sent.recipients:
         messages.success(

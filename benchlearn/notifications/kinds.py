@@ -1,0 +1,209 @@
+"""What people are told about: the kinds of notification, an open registry.
+
+A kind names itself (``code``, kept in the database), says on the preferences page what
+it is about, and writes its subject and text from plain parameters (names, years,
+dates as ISO strings) in the language active when it is shown or mailed: a message
+stored today reads in English tomorrow for someone who switched. An app that tells
+people something new (meetings, group conversations) registers its own kinds with
+``register`` when it is imported, and calls ``services.notify`` with their codes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+Params = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str | Promise  # on the preferences page
+    help: str | Promise  # who gets it, when
+    subject: Callable[[Params], str]
+    body: Callable[[Params], str]
+    # With a key (``notify(key=…)``): False sends it once per key and person (a
+    # deadline); True again once the last one was read (new results).
+    repeat: bool = True
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    if kind.code in KINDS and KINDS[kind.code] != kind:
+        raise ValueError(f"notification kind {kind.code} is registered twice")
+    KINDS[kind.code] = kind
+    return kind
+
+
+def kind_get(code: str) -> Kind:
+    try:
+        return KINDS[code]
+    except KeyError:
+        raise ValueError(f"unknown notification kind {code!r}") from None
+
+
+def _date(iso: str) -> str:
+    try:
+        return formats.date_format(datetime.date.fromisoformat(iso), "SHORT_DATE_FORMAT")
+    except (TypeError, ValueError):
+        return str(iso)
+
+
+def _unit_round(params: Params) -> dict[str, str]:
+    return {"unit": params.get("unit", ""), "round": params.get("round", "")}
+
+
+SUBMITTED = register(
+    Kind(
+        "submission_submitted",
+        gettext_lazy("Data submitted for review"),
+        gettext_lazy("To reviewers, when a unit submits its data."),
+        lambda p: _("Submitted: %(unit)s, %(round)s") % _unit_round(p),
+        lambda p: (
+            _("%(person)s submitted the data of %(unit)s for the round “%(round)s”: review them.")
+            % {**_unit_round(p), "person": p.get("person", "")}
+        ),
+    )
+)
+RETURNED = register(
+    Kind(
+        "submission_returned",
+        gettext_lazy("Data returned for correction"),
+        gettext_lazy("To the unit's team, when a reviewer returns its data."),
+        lambda p: _("Returned for correction: %(unit)s, %(round)s") % _unit_round(p),
+        lambda p: (
+            _(
+                "The data of %(unit)s for the round “%(round)s” were returned for correction: "
+                "see the comments on the form and submit again."
+            )
+            % _unit_round(p)
+        ),
+    )
+)
+APPROVED = register(
+    Kind(
+        "submission_approved",
+        gettext_lazy("Data approved"),
+        gettext_lazy("To the unit's team, when a reviewer approves its data."),
+        lambda p: _("Approved: %(unit)s, %(round)s") % _unit_round(p),
+        lambda p: (
+            _(
+                "The data of %(unit)s for the round “%(round)s” were approved; they feed the "
+                "results at the next computation."
+            )
+            % _unit_round(p)
+        ),
+    )
+)
+ROUND_OPENED = register(
+    Kind(
+        "round_opened",
+        gettext_lazy("Collection round opened"),
+        gettext_lazy("To the units of a round, when it opens."),
+        lambda p: _("New collection round: %(round)s") % _unit_round(p),
+        lambda p: (
+            _(
+                "The collection round “%(round)s” is open: enter your unit's data by "
+                "%(deadline)s. The start page leads to the form."
+            )
+            % {**_unit_round(p), "deadline": _date(p.get("deadline", ""))}
+        ),
+    )
+)
+DEADLINE_NEAR = register(
+    Kind(
+        "deadline_near",
+        gettext_lazy("Deadline near"),
+        gettext_lazy("To the units that have not submitted yet, a few days before the deadline."),
+        lambda p: _("Reminder: %(round)s — data of %(unit)s") % _unit_round(p),
+        lambda p: " ".join(
+            [
+                _(
+                    "The data of %(unit)s for the collection round “%(round)s” are due by "
+                    "%(deadline)s."
+                )
+                % {**_unit_round(p), "deadline": _date(p.get("deadline", ""))},
+                _("The submission was returned for correction: see the comments on the form.")
+                if p.get("returned")
+                else _("They have not been submitted yet."),
+            ]
+        ),
+        repeat=False,
+    )
+)
+RESULTS_NEW = register(
+    Kind(
+        "results_new",
+        gettext_lazy("New results"),
+        gettext_lazy("To participants, when the results have been computed again."),
+        lambda p: _("New results are ready"),
+        lambda p: (
+            _("The results have been computed again, up to %(year)s: see your unit's positions.")
+            % {"year": p.get("year", "")}
+        ),
+    )
+)
+INTRODUCTION_REQUESTED = register(
+    Kind(
+        "introduction_requested",
+        gettext_lazy("Introduction requested"),
+        gettext_lazy("To the office and the moderator, when a unit asks to meet another one."),
+        lambda p: _("%(unit)s asks for an introduction") % {"unit": p.get("unit", "")},
+        lambda p: (
+            _(
+                "%(person)s of %(unit)s asks to be introduced to %(target)s (shown to them as "
+                "“%(shown_as)s”). Decide whether to put the two units in touch."
+            )
+            % {
+                "person": p.get("person", ""),
+                "unit": p.get("unit", ""),
+                "target": p.get("target", ""),
+                "shown_as": p.get("shown_as", ""),
+            }
+        ),
+    )
+)
+INTRODUCTION_ACCEPTED = register(
+    Kind(
+        "introduction_accepted",
+        gettext_lazy("Introduction made"),
+        gettext_lazy("To both units' teams, when the office puts them in touch."),
+        lambda p: _("Introduction: %(unit)s") % {"unit": p.get("other", "")},
+        lambda p: "\n".join(
+            [
+                _(
+                    "The programme puts %(unit)s in touch with %(other)s, who would like to learn "
+                    "from each other. Their team:"
+                )
+                % {"unit": p.get("unit", ""), "other": p.get("other", "")},
+                *(f"– {contact}" for contact in p.get("contacts", [])),
+            ]
+        ),
+    )
+)
+INTRODUCTION_DECLINED = register(
+    Kind(
+        "introduction_declined",
+        gettext_lazy("Introduction not made"),
+        gettext_lazy("To the person who asked, when an introduction cannot be made."),
+        lambda p: _("Your request for an introduction"),
+        lambda p: (
+            _(
+                "Thank you for your interest in “%(shown_as)s”. The programme cannot put you in "
+                "touch this time; the unit's identity stays confidential. The office will gladly "
+                "suggest other units to learn from."
+            )
+            % {"shown_as": p.get("shown_as", "")}
+        ),
+    )
+)
