@@ -81,3 +81,16 @@ def test_the_workbooks_range_message_has_no_exponent(language):
         assert ("1\xa0000\xa0000\xa0000\xa0000\xa0000" in upper.error) == (language == "pl")
         only_low = _validation(Variable(code="Z", name_pl="Z", minimum=0))
         assert "e+" not in only_low.error and "0" in only_low.error
+
+
+def test_validation_rules_print_their_sides_from_the_parsed_formula():
+    from benchlearn.catalogue.models import Operator, ValidationRule
+
+    rule = ValidationRule(
+        code="R", left="PUPILS/(TEACHERS+TEACHERS_PT)", operator=Operator.BETWEEN, right="5"
+    )
+    rule.upper = "30"
+    with translation.override("en"):
+        assert rule.expression == "PUPILS / (TEACHERS + TEACHERS_PT) between 5 and 30"
+    rule.operator, rule.right = Operator.LE, "((A-B))"
+    assert rule.expression == "PUPILS / (TEACHERS + TEACHERS_PT) ≤ A - B"

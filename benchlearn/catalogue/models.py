@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from benchlearn.engine.formula_text import printed
+
 
 class Source(models.TextChoices):
     FORM = "form", _("data-entry form")
@@ -321,13 +323,16 @@ class ValidationRule(models.Model):
     @property
     def expression(self) -> str:
         """The rule as one line: "A / B ≤ 30", "A / B between 5 and 30"."""
+        # Each side printed from its parsed formula (engine.formula_text), as the
+        # catalogue prints indicators' formulas.
+        left, right = printed(self.left), printed(self.right)
         if self.operator == Operator.BETWEEN:
             return _("%(left)s between %(low)s and %(high)s") % {
-                "left": self.left,
-                "low": self.right,
-                "high": self.upper,
+                "left": left,
+                "low": right,
+                "high": printed(self.upper),
             }
-        return f"{self.left} {Operator(self.operator).label} {self.right}"
+        return f"{left} {Operator(self.operator).label} {right}"
 
 
 class CatalogueChange(models.Model):
