@@ -111,3 +111,15 @@ def test_formulas_are_printed_with_the_parentheses_they_need(computed, participa
     assert "<code>TEACHERS * 100 / (PUPILS + NEW_PUPILS)</code>" in html
     catalogue = client.get("/catalogue/indicators/TEACHERS_PER_100/").content.decode()
     assert "<code>PUPILS + NEW_PUPILS</code>" in catalogue
+
+
+@pytest.mark.django_db
+def test_the_domain_profile_places_a_neutral_indicator_in_words(computed, participant_a):
+    unit_a = computed["unit_a"]
+    page = client_for(participant_a).get(
+        f"/units/{unit_a.teryt}/results/domains/EDU/?group=all&year=2024"
+    )
+    html = page.content.decode()
+    row = html[html.index(">Expenditure per pupil</a>") :]
+    row = row[: row.index("</tr>")]
+    assert re.search(r'class="position (below|around|above)">\w+ the median, ', row)

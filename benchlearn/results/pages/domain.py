@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from benchlearn import charts
 from benchlearn.engine.stats import Position
 from benchlearn.results.pages.context import Context, context_for
+from benchlearn.results.pages.dashboard import RowWords
 from benchlearn.results.selectors import (
     IndicatorInfo,
     comparison_stats,
@@ -31,6 +32,7 @@ class ProfileRow:
     indicator: IndicatorInfo
     value: float | None
     position: Position | None
+    neutral_text: str = ""  # a neutral indicator's place against the median, in words
 
 
 @dataclass
@@ -92,13 +94,14 @@ def domain_profile_for(
         context.computation, [unit.pk], [i.pk for i in chosen.values()], [context.year]
     )
     coverage = coverage_of(chosen.values(), stats, context.year)
+    words = RowWords.translated()
     rows = []
     for info in coverage.shown:
         code = info.code
         value = own.get((unit.pk, info.pk, context.year), (None, ""))[0]
-        rows.append(
-            ProfileRow(info, value, place(value, stats.get((code, context.year)), info.polarity))
-        )
+        position = place(value, stats.get((code, context.year)), info.polarity)
+        neutral = "" if position is None or position.ranked else words.neutral(position)
+        rows.append(ProfileRow(info, value, position, neutral))
     chart = charts.profile_chart(
         title=_("%(unit)s in %(domain)s, %(year)s: percentile in %(group)s")
         % {
