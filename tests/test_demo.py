@@ -150,6 +150,10 @@ def test_the_demo_participant_sees_efficiency_scores(db, printed):
     assert "Your unit's efficiency:" in html
     assert 'id="efficiency-table"' in html and "No efficiency is shown" not in html
     assert client.get(f"/units/{teryt}/efficiency/odpady-koszt/").status_code == 404
+    # Last year's data of the unit are still a draft: the page leads to the year before.
+    last = client.get(f"/units/{teryt}/efficiency/oswiata-koszt/?year={OPEN_YEAR}")
+    assert "Your unit has no data for this model in this year." in last.content.decode()
+    assert f"year={OPEN_YEAR - 1}" in last.content.decode()
 
 
 def _rank(html: str, code: str) -> tuple[int, int]:

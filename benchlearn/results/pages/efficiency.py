@@ -103,6 +103,7 @@ class EfficiencyPage:
     chart: charts.Chart | None
     models: list[EfficiencyModel]
     too_few: TooFew | None = None
+    latest_year: int | None = None  # the latest year with the unit's data for the model
 
 
 def efficiency_page_for(
@@ -156,6 +157,7 @@ def efficiency_page_for(
             None,
             models,
             too_few,
+            latest,
         )
     members = member_ids(context.comparison, unit, computation)
     scores = {
@@ -206,6 +208,7 @@ def efficiency_page_for(
         rows,
         chart,
         models,
+        latest_year=latest,
     )
 
 
