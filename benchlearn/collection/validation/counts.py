@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -182,7 +183,74 @@ def _soft_checks(
     stats = peer_stats(keys, round_.period, variables, bases, population)
     context = _context_of(unit_kinds, round_.period)
     by_code = {v.code: n for n, v in enumerate(variables)}
-    # Each unit's figures of this year (and last known ones) by code; row of each.
+    units = rows[:, 0].astype(np.int64)
+    value = rows[:, 2]
+    # One key per (unit, variable) of the rows: a unit's figure of another variable of
+    # the round (a basis) is found by searching the sorted keys.
+    span = len(variables) + 1
+    row_keys = units * span + column
+    order = np.argsort(row_keys)
+    sorted_keys = row_keys[order]
+    compared = value.copy()
+    for n, variable in enumerate(variables):
+        basis = basis_code(variable)
+        mine = column == n
+        if not basis or not mine.any():
+            continue
+        if basis in by_code:
+            wanted = units[mine] * span + by_code[basis]
+            at_ = np.minimum(np.searchsorted(sorted_keys, wanted), sorted_keys.shape[0] - 1)
+            hit = sorted_keys[at_] == wanted
+            base = np.where(hit, value[order[at_]], np.nan)
+        else:
+            base = np.array(
+                [context.get(int(u), {}).get(basis, np.nan) for u in units[mine]], dtype=float
+            )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            compared[mine] = np.where(base > 0, value[mine] / base, np.nan)
+    low = np.array([_bound(v, "plausible_min", -np.inf) for v in variables])[column]
+    high = np.array([_bound(v, "plausible_max", np.inf) for v in variables])[column]
+    known_ = ~np.isnan(compared)
+    with np.errstate(invalid="ignore"):
+        warned |= known_ & ((compared < low) | (compared > high))
+    # The peer group's fences of each value, NaN where there are none.
+    group_of = {unit_id: key_of(kind, unit_id, population) for unit_id, kind in unit_kinds.items()}
+    groups = sorted(set(group_of.values()))
+    index = {key: g for g, key in enumerate(groups)}
+    fence_low = np.full((len(groups), len(variables)), np.nan)
+    fence_high = np.full((len(groups), len(variables)), np.nan)
+    for key, found in stats.items():
+        for code, peers in found.items():
+            if code in by_code:
+                fence_low[index[key], by_code[code]] = peers.low
+                fence_high[index[key], by_code[code]] = peers.high
+    unit_group = np.array([index[group_of[int(u)]] for u in np.unique(units)])
+    group = unit_group[np.searchsorted(np.unique(units), units)]
+    lows, highs = fence_low[group, column], fence_high[group, column]
+    with np.errstate(invalid="ignore"):
+        warned |= known_ & ~np.isnan(lows) & ((compared < lows) | (compared > highs))
+    rules = rules_for_variables(by_code)
+    if rules:
+        _rules_per_unit(rules, rows, variables, column, context, warned, failed)
+    return warned, failed
+
+
+def _bound(variable: Variable, name: str, missing: float) -> float:
+    found = getattr(variable, name, None)
+    return missing if found is None else float(found)
+
+
+def _rules_per_unit(
+    rules: list[Any],
+    rows: npt.NDArray[np.float64],
+    variables: list[Variable],
+    column: npt.NDArray[np.intp],
+    context: dict[int, dict[str, float]],
+    warned: npt.NDArray[np.bool_],
+    failed: npt.NDArray[np.bool_],
+) -> None:
+    """The validation rules unit by unit (``_check_rules``), marking their values."""
+    by_code = {v.code: n for n, v in enumerate(variables)}
     figures: dict[int, dict[str, float | None]] = {}
     known: dict[int, dict[str, float]] = {}
     at: dict[tuple[int, str], int] = {}
@@ -192,27 +260,6 @@ def _soft_checks(
         if not np.isnan(rows[n, 3]):
             known.setdefault(unit_id, {})[code] = float(rows[n, 3])
         at[unit_id, code] = n
-    for n in range(rows.shape[0]):
-        unit_id = int(rows[n, 0])
-        variable = variables[int(column[n])]
-        mine: float | None = float(rows[n, 2])
-        basis = basis_code(variable)
-        if basis:
-            if basis in by_code:
-                base = figures[unit_id].get(basis)
-            else:
-                base = context.get(unit_id, {}).get(basis)
-            mine = None if base is None or base <= 0 else float(rows[n, 2]) / base
-        if mine is None:
-            continue
-        low = getattr(variable, "plausible_min", None)
-        high = getattr(variable, "plausible_max", None)
-        if (low is not None and mine < low) or (high is not None and mine > high):
-            warned[n] = True
-        found = stats[key_of(unit_kinds[unit_id], unit_id, population)].get(variable.code)
-        if found is not None and not found.low <= mine <= found.high:
-            warned[n] = True
-    rules = rules_for_variables(by_code)
     if rules:
         for unit_id, own in figures.items():
             values: dict[str, float | None] = dict(context.get(unit_id, {}))
@@ -225,7 +272,6 @@ def _soft_checks(
                     if (unit_id, code) in at:
                         flags = failed if result.severity is Severity.ERROR else warned
                         flags[at[unit_id, code]] = True
-    return warned, failed
 
 
 def _context_of(unit_kinds: dict[int, str], period: int) -> dict[int, dict[str, float]]:

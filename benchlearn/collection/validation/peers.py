@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-from django.db.models import Exists, FloatField, OuterRef
+from django.db.models import FloatField
 from django.db.models.functions import Cast
 
 from benchlearn.catalogue.models import Source, Variable
@@ -139,25 +139,31 @@ def peer_stats(
     from_context = context_codes(bases)
     codes = {v.pk: v.code for v in variables}
     codes |= {v.pk: code for code, v in bases.items() if code not in from_context}
-    approved = Submission.objects.filter(
-        unit_id=OuterRef("unit_id"),
-        round__period=OuterRef("period"),
-        state=SubmissionState.APPROVED,
-    )
-    rows = (
-        Value.objects.filter(
+    # The approved (unit, year) pairs first: a correlated subquery per value took the
+    # database seconds on a national round, and most rounds have few approvals yet.
+    pairs = set(
+        Submission.objects.filter(
             unit__kind__in=list(kinds),
-            period__lte=period,
-            period__gt=period - LOOKBACK_YEARS,
+            round__period__lte=period,
+            round__period__gt=period - LOOKBACK_YEARS,
+            state=SubmissionState.APPROVED,
+        ).values_list("unit_id", "round__period")
+    )
+    if not pairs:
+        return {key: {} for key in keys}
+    rows = [
+        row
+        for row in Value.objects.filter(
+            unit_id__in=sorted({unit_id for unit_id, _year in pairs}),
+            period__in=sorted({year for _unit, year in pairs}),
             variable_id__in=list(codes),
             value__isnull=False,
         )
-        .alias(approved=Exists(approved))
-        .filter(approved=True)
         .annotate(number=Cast("value", FloatField()))
         .order_by("period")
         .values_list("unit_id", "unit__kind", "variable_id", "period", "number")
-    )
+        if (row[0], row[3]) in pairs
+    ]
     newest: dict[tuple[int, str], tuple[str, int, float]] = {}
     of_year: dict[tuple[int, str, int], float] = {}
     for unit_id, kind, variable_id, year, number in rows:
