@@ -30,6 +30,8 @@ FILL_OTHER = "#9ecae1"
 FILL_OWN = "#08306b"
 FILL_FRONTIER = "#4292c6"
 INK = "#000000"
+# No text smaller, in pages or PDFs: a chart must read on a projector at a meeting.
+FONT_SIZE = 12
 FONT = "DejaVu Sans, Verdana, sans-serif"
 
 # d3-format locales. Polish groups thousands with a non-breaking space, as Django's
@@ -244,13 +246,14 @@ def vega_spec(
             "font": FONT,
             "view": {"stroke": None},
             "axis": {
-                "labelFontSize": 11,
-                "titleFontSize": 11,
+                "labelFontSize": FONT_SIZE,
+                "titleFontSize": FONT_SIZE,
                 "labelColor": INK,
                 "titleColor": INK,
             },
-            "title": {"fontSize": 13, "subtitleFontSize": 11, "subtitleColor": INK},
-            "text": {"fontSize": 11, "color": INK},
+            "legend": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE},
+            "title": {"fontSize": 14, "subtitleFontSize": FONT_SIZE, "subtitleColor": INK},
+            "text": {"fontSize": FONT_SIZE, "color": INK},
         },
         "data": {"values": data},
         "layer": layers,

@@ -12,16 +12,47 @@
     return;
   }
 
+  // A chart in a page takes the full width of the content (the server's spec has the
+  // fixed width of a PDF page) and no title of its own: the figure's caption names it,
+  // once. A subtitle that explains the marks (the box plot's) stays, above the plot.
+  function fitToPage(spec) {
+    spec.width = "container";
+    const title = spec.title;
+    if (title && typeof title === "object" && title.subtitle) {
+      spec.title = {
+        text: title.subtitle,
+        anchor: "start",
+        offset: title.offset,
+        fontSize: 12,
+        fontWeight: "normal",
+      };
+    } else {
+      delete spec.title;
+    }
+  }
+
   function draw(element) {
     const data = element.querySelector('script[type="application/json"]');
     const canvas = element.querySelector(".chart-canvas");
     if (!data || !canvas || element.dataset.chartDrawn) {
       return;
     }
-    element.dataset.chartDrawn = "pending";
     const payload = JSON.parse(data.textContent);
+    const spec = payload.spec;
+    if (element.classList.contains("sparkline")) {
+      // A line without a single value: nothing to draw (vega would only warn about the
+      // empty scales); the description beside it says "No values."
+      const values = (spec.data && spec.data.values) || [];
+      if (!values.some((row) => row.value !== null && row.value !== undefined)) {
+        element.dataset.chartDrawn = "empty";
+        return;
+      }
+    } else {
+      fitToPage(spec);
+    }
+    element.dataset.chartDrawn = "pending";
     window
-      .vegaEmbed(canvas, payload.spec, {
+      .vegaEmbed(canvas, spec, {
         renderer: "svg",
         actions: false,
         ast: true,
