@@ -22,6 +22,25 @@
       follow(all[i]);
     }
   }
+  // Once the form is submitted, no live check may start or go on: the save is what
+  // counts, and a check still running would only race it on the server.
+  var submitting = false;
+  document.addEventListener("submit", function (event) {
+    submitting = true;
+    if (window.htmx && event.target) {
+      window.htmx.trigger(event.target, "htmx:abort");
+    }
+  });
+  document.addEventListener("htmx:confirm", function (event) {
+    if (submitting) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (submitting) {
+      event.preventDefault();
+    }
+  });
   // After the answer is swapped in: every field (a basis typed in one field can give
   // another its warning).
   ["htmx:afterSettle", "htmx:afterRequest"].forEach(function (name) {
