@@ -397,8 +397,9 @@ def test_domain_and_set_pages_make_a_fixed_number_of_queries(
 ):
     client = client_for(participant_a)
     client.get(reverse("domain-detail", args=["EDU"]))  # sessions and caches warmed up
-    # Session, user, access checks (5) and one query per list: not one per row.
-    with django_assert_max_num_queries(13):
+    # Session, user, access checks (5), the unread notifications badge (1) and one
+    # query per list: not one per row.
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("domain-detail", args=["EDU"])).status_code == 200
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("indicator-set-detail", args=["SET_EDU"])).status_code == 200
