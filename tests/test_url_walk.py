@@ -161,6 +161,7 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "api:token_revoke_current": everyone(NOT_ALLOWED),  # DELETE only
     "api:variable_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     "api:variable_detail": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
+    "api:rule_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     # A round's submissions: whoever sees the round, each those of their units; returning
     # and approving are POST only.
     "api:submission_list": {**GROUP, "anonymous": UNAUTHORISED},

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -28,16 +28,20 @@ from benchlearn.api.schemas import (
     MembershipOut,
     MeOut,
     RolesOut,
+    RuleFilters,
+    RuleOut,
     UnitFilters,
     UnitOut,
     VariableOut,
 )
 from benchlearn.api.submissions import router as submissions_router
-from benchlearn.catalogue.models import IndicatorVersion, Variable
+from benchlearn.catalogue.models import IndicatorVersion, ValidationRule, Variable
 from benchlearn.catalogue.selectors import (
     current_versions,
     indicator_get_for_user,
     indicators_filtered,
+    rules_filtered,
+    unknown_filters,
     variable_get_for_user,
     variables_filtered,
 )
@@ -198,6 +202,25 @@ def _variable_out(variable: Variable) -> VariableOut:
         domain=variable.domain.code if variable.domain else None,
         definition_pl=variable.definition_pl,
         definition_en=variable.definition_en,
+        compare=variable.compare,
+        compare_per=variable.compare_per or None,
+        plausible_min=variable.plausible_min,
+        plausible_max=variable.plausible_max,
+    )
+
+
+def _rule_out(rule: ValidationRule) -> RuleOut:
+    return RuleOut(
+        code=rule.code,
+        domain=rule.domain.code if rule.domain else None,
+        expression=rule.expression,
+        left=rule.left,
+        operator=rule.operator,
+        right=rule.right,
+        upper=rule.upper or None,
+        severity=rule.severity,
+        message_pl=rule.message_pl,
+        message_en=rule.message_en,
     )
 
 
@@ -247,6 +270,29 @@ def variable_list(request: HttpRequest, filters: Query[VariableFilters]) -> list
 )
 def variable_detail(request: HttpRequest, variable_code: str) -> VariableOut:
     return _variable_out(variable_get_for_user(_user(request), variable_code))
+
+
+@api.get(
+    "/rules",
+    response={200: list[RuleOut], **ERRORS},
+    summary="Validation rules of the catalogue",
+)
+@paginate(BoundedPages, page_size=50)
+def rule_list(request: HttpRequest, filters: Query[RuleFilters]) -> list[RuleOut]:
+    """The checks between variables that the data-entry forms run, in catalogue order.
+    A filter naming no domain, variable or set is a 422 naming it (not an empty list,
+    which would read as "no rules")."""
+    require(_user(request), Perm.CATALOGUE_VIEW)
+    codes = {"domain": filters.domain, "variable": filters.variable, "set_code": filters.set}
+    unknown = unknown_filters(**codes)
+    if unknown:
+        raise ValidationError(
+            [
+                {"type": "unknown_code", "loc": ["query", name], "msg": message}
+                for name, message in unknown.items()
+            ]
+        )
+    return [_rule_out(rule) for rule in rules_filtered(**codes)]
 
 
 @api.delete(

@@ -128,3 +128,30 @@ class VariableOut(Schema):
     domain: str | None
     definition_pl: str
     definition_en: str
+    compare: str = Field(
+        description="what plausibility checks compare: as_is, per_user or per_resident"
+    )
+    compare_per: str | None = Field(
+        description="for per_user: the code of the variable counting the service users"
+    )
+    plausible_min: float | None = Field(description="the compared quantity's plausible range")
+    plausible_max: float | None
+
+
+class RuleOut(Schema):
+    code: str
+    domain: str | None
+    expression: str = Field(description="the whole rule, each side printed from its formula")
+    left: str
+    operator: str = Field(description="<, <=, =, >=, > or between")
+    right: str = Field(description="the right side, or the lower bound of between")
+    upper: str | None = Field(description="the upper bound of between")
+    severity: str = Field(description="error (blocks submission) or warning (needs a comment)")
+    message_pl: str
+    message_en: str
+
+
+class RuleFilters(Schema):
+    domain: str = Field("", description="a domain code")
+    variable: str = Field("", description="a variable code: the rules that read it")
+    set: str = Field("", description="an indicator set code: the rules checking its data")

@@ -18,16 +18,20 @@ from benchlearn.catalogue.models import (
     IndicatorSetEntry,
     IndicatorSetVersion,
     IndicatorVersion,
+    ValidationRule,
     Variable,
 )
 from benchlearn.catalogue.selectors.engine_view import (
     engine_catalogue,
+    rules_for_set,
 )
 from benchlearn.catalogue.selectors.lookups import (
     current_versions,
     set_indicator_codes,
 )
+from benchlearn.catalogue.selectors.rules import engine_rule
 from benchlearn.engine.formula import FormulaError, parse, references
+from benchlearn.engine.rules import rule_variables
 
 if TYPE_CHECKING:
     from benchlearn.accounts.access import AnyUser
@@ -131,6 +135,37 @@ def variables_filtered(*, domain: str = "", source: str = "", q: str = "") -> Qu
             Q(code__icontains=q) | Q(name_pl__icontains=q) | Q(name_en__icontains=q)
         )
     return variables
+
+
+def rules_filtered(
+    *, domain: str = "", variable: str = "", set_code: str = ""
+) -> list[ValidationRule]:
+    """The validation rules of a domain, reading a variable, or checking the data of a
+    set's indicators (as its YAML export has them), in catalogue order. An unknown set
+    is Http404; the caller checks the codes it was given exist (``unknown_filters``)."""
+    rules = ValidationRule.objects.select_related("domain").order_by("position", "code")
+    if domain:
+        rules = rules.filter(domain__code=domain)
+    found = list(rules)
+    if variable:
+        found = [rule for rule in found if variable in rule_variables(engine_rule(rule))]
+    if set_code:
+        of_set = {rule.code for rule in rules_for_set(set_code)}
+        found = [rule for rule in found if rule.code in of_set]
+    return found
+
+
+def unknown_filters(*, domain: str = "", variable: str = "", set_code: str = "") -> dict[str, str]:
+    """The filters naming nothing in the catalogue, each with its message (by the
+    filter's name: "domain", "variable", "set")."""
+    unknown: dict[str, str] = {}
+    if domain and not Domain.objects.filter(code=domain).exists():
+        unknown["domain"] = _("There is no domain with code %(code)s.") % {"code": domain}
+    if variable and not Variable.objects.filter(code=variable).exists():
+        unknown["variable"] = _("There is no variable with code %(code)s.") % {"code": variable}
+    if set_code and not IndicatorSet.objects.filter(code=set_code).exists():
+        unknown["set"] = _("There is no indicator set with code %(code)s.") % {"code": set_code}
+    return unknown
 
 
 @dataclass
