@@ -335,6 +335,10 @@ class FrozenCheck(models.Model):
     previous_period = models.PositiveSmallIntegerField(_("year of the last known value"), null=True)
     # The peers' stats ({"count", "median", "q1", "q3", "low", "high", "basis"}), if any.
     peers = models.JSONField(_("peers"), null=True, blank=True)
+    # The validation rules the value broke: each rule's sides and messages, the operands
+    # and what they computed (see collection.rule_findings), so that a later edit of the
+    # rule or the data never changes what the reviewers read.
+    rules = models.JSONField(_("broken rules"), default=list, blank=True)
     frozen_at = models.DateTimeField(_("frozen at"), default=timezone.now)
 
     class Meta:

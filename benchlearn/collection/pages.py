@@ -29,6 +29,7 @@ from benchlearn.collection.models import (
     SubmissionState,
     Value,
 )
+from benchlearn.collection.rule_findings import Remark
 from benchlearn.collection.selectors import (
     return_comments,
     rounds_visible_to,
@@ -214,6 +215,9 @@ class FieldRow:
     conflict: Conflict | None = None
     choice: str = ""
     return_comments: list[ReturnComment] = field(default_factory=list)
+    # The errors and warnings for the read-only view, broken rules with what they
+    # computed (filled by the view that shows them: see collection.rule_findings).
+    remarks: list[Remark] = field(default_factory=list)
 
     @property
     def code(self) -> str:

@@ -19,7 +19,7 @@ from benchlearn.engine.formula import (
     Ref,
     parse,
 )
-from benchlearn.engine.formula_text import formula_text, printed, ratio_text
+from benchlearn.engine.formula_text import formula_text, formula_with_values, printed, ratio_text
 
 
 def shape(node: Node) -> object:
@@ -123,3 +123,13 @@ def test_every_printed_formula_parses_to_the_same_tree():
         text = formula_text(tree)
         assert shape(parse(text)) == shape(tree), text
         assert "e+" not in text and "e-" not in text
+
+
+def test_a_formula_with_values_shows_each_operand_where_its_variable_stands():
+    tree = parse("(A + coalesce(B, 0)) / prev(A) - C")
+    shown = formula_with_values(
+        tree, {"A": 16.5, "B": None, "C": -2}, {"A": 8}, number=lambda v: f"{v:g}", separator="; "
+    )
+    # A missing value is a dash; a negative one in parentheses (10 - (-2), not 10 - -2).
+    assert shown == "(16.5 + coalesce(—; 0)) / 8 - (-2)"
+    assert formula_text(tree) == "(A + coalesce(B, 0)) / prev(A) - C"

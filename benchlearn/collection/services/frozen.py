@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from benchlearn.collection.models import FrozenCheck, Submission
+from benchlearn.collection.rule_findings import live_rule_findings
 from benchlearn.collection.validation import submission_check
 
 LANGUAGES = ("pl", "en")
@@ -16,12 +17,14 @@ LANGUAGES = ("pl", "en")
 @transaction.atomic
 def submission_checks_freeze(*, submission: Submission) -> list[FrozenCheck]:
     """Store what the checks say of every value of ``submission`` now, in each language,
-    replacing what an earlier submission of it stored. Called by ``submission_submit``:
+    and the rules it breaks with what they computed, replacing what an earlier
+    submission of it stored. Called by ``submission_submit``:
     from then on the submission shows these warnings, whatever changes later."""
     checks = {}
     for language in LANGUAGES:
         with translation.override(language):
             checks[language] = submission_check(submission, live=True)
+    findings = live_rule_findings(submission)
     now = timezone.now()
     first = checks[LANGUAGES[0]]
     rows = [
@@ -33,6 +36,7 @@ def submission_checks_freeze(*, submission: Submission) -> list[FrozenCheck]:
             previous=item.previous,
             previous_period=item.previous_period,
             peers=dataclasses.asdict(item.peers) if item.peers else None,
+            rules=[finding.as_json() for finding in findings if code in finding.targets],
             frozen_at=now,
         )
         for code, item in first.items.items()

@@ -19,6 +19,7 @@ from benchlearn.collection.forms import (
 )
 from benchlearn.collection.models import Submission, SubmissionState
 from benchlearn.collection.parsing import NumberError, parse_number
+from benchlearn.collection.rule_findings import remarks, submission_rule_findings
 from benchlearn.collection.selectors import (
     round_variables,
     submission_capabilities,
@@ -78,6 +79,11 @@ def render_form(
         errors=errors,
         conflicts={c.code: c for c in conflicts or []},
     )
+    if not caps["edit"] and (check.errors or check.warnings):
+        findings = submission_rule_findings(submission)
+        for group in groups:
+            for row in group.rows:
+                row.remarks = remarks(row.item, findings.get(row.code, []))
     context = {
         "submission": submission,
         "round": submission.round,

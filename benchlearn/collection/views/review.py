@@ -15,6 +15,7 @@ from benchlearn.collection.forms import (
     ReturnForm,
     comment_field,
 )
+from benchlearn.collection.rule_findings import remarks, submission_rule_findings
 from benchlearn.collection.selectors import (
     round_variables,
     submission_capabilities,
@@ -55,6 +56,7 @@ def submission_return_view(
             return redirect("submission-form", round_id, teryt)
     stored = submission_values(submission)
     check = submission_check(submission)
+    findings = submission_rule_findings(submission) if check.warnings or check.errors else {}
     rows = [
         {
             "variable": variable,
@@ -63,6 +65,7 @@ def submission_return_view(
             if variable.code in stored
             else "",
             "item": check.items.get(variable.code),
+            "remarks": remarks(check.items.get(variable.code), findings.get(variable.code, [])),
             "field": form[comment_field(variable.code)],
         }
         for variable in variables
