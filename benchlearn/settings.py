@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "benchlearn.catalogue",
     "benchlearn.collection",
     "benchlearn.results",
+    "benchlearn.delivery",
     "benchlearn.api",
     "benchlearn.demo",
     "benchlearn.compute",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("benchlearn.accounts.urls")),
     path("units/", include("benchlearn.units.urls")),
     path("units/", include("benchlearn.results.urls")),
+    path("units/", include("benchlearn.delivery.urls")),
     path("", include("benchlearn.reports.urls")),
     path("results/", results_views.computations, name="computations"),
     path("results/efficiency/", results_views.efficiency_models, name="efficiency-models"),

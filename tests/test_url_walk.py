@@ -252,6 +252,11 @@ EXPECTED: dict[str, dict[str, int | str]] = {
         {**dict.fromkeys(LOGGED_IN, HIDDEN), "operator": OK, "moderator": OK, "participant_a": OK}
     ),
     "introduction-new": {**UNIT_A, "moderator": DENIED},
+    # A unit's organisational forms of delivery: whoever sees the unit reads them; its
+    # people, its groups' moderator and the office record them (the same people here).
+    "unit-delivery": UNIT_A,
+    "unit-delivery-edit": UNIT_A,
+    "api:unit_delivery_forms": {**UNIT_A, "anonymous": UNAUTHORISED},
 }
 
 

@@ -25,6 +25,8 @@ Rules
   enters data, the middle level also submits them for sign-off, the strategic level
   also confirms and sends them to the office (or sends them back inside the unit);
   without it every participant of the unit may submit;
+- the organisational forms in which a unit delivers its services (DELIVERY_EDIT): its
+  participants and the moderators of its groups record them, besides the office;
 - anyone else, including other units' participants: nothing that a unit has not
   published.
 
@@ -85,6 +87,9 @@ class Perm(StrEnum):
     # Asking to be introduced to a unit shown anonymised in a comparison (target: the
     # asking unit): its participants.
     INTRODUCTION_REQUEST = "introduction.request"
+    # Recording how a unit delivers its services (target: the unit): its participants
+    # and the moderators of its groups (the office always).
+    DELIVERY_EDIT = "delivery.edit"
 
 
 def active_account(user: AnyUser) -> User | None:
@@ -129,6 +134,8 @@ def may(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = None) -
             return _is_member(account, target)
         case Perm.SUBMISSION_REVIEW, Unit():
             return _reviews_unit(account, target)
+        case Perm.DELIVERY_EDIT, Unit():
+            return _is_member(account, target) or _moderates_unit(account, target)
         case Perm.GROUP_VIEW, ExchangeGroup():
             return (
                 target.moderator_id == account.pk

@@ -14,7 +14,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, require, unit_get_for_user
+from benchlearn.accounts.access import (
+    AuthenticatedHttpRequest,
+    Perm,
+    may,
+    require,
+    unit_get_for_user,
+)
+from benchlearn.delivery.selectors import unit_deliveries
 from benchlearn.results.forms import EfficiencyModelForm, efficiency_models_listed
 from benchlearn.results.models import EfficiencyModel
 from benchlearn.results.pages import (
@@ -47,7 +54,17 @@ def dashboard(request: AuthenticatedHttpRequest, teryt: str) -> HttpResponse:
         sort=request.GET.get("sort", ""),
         scope=request.GET.get("scope", ""),
     )
-    return render(request, "results/dashboard.html", {"page": page, "sorts": SORTS})
+    # How the unit delivers the services of the domains shown, in the year shown.
+    delivery = unit_deliveries(
+        unit, page.context.year, domain_codes=[code for code, _name in page.domains]
+    )
+    context = {
+        "page": page,
+        "sorts": SORTS,
+        "delivery": delivery,
+        "may_record_delivery": may(request.user, Perm.DELIVERY_EDIT, unit),
+    }
+    return render(request, "results/dashboard.html", context)
 
 
 @login_required

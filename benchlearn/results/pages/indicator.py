@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from benchlearn import charts
 from benchlearn.engine.stats import Position
+from benchlearn.results.pages.by_form import FormTable, form_table_for
 from benchlearn.results.pages.context import Context, context_for
 from benchlearn.results.selectors import (
     IndicatorInfo,
@@ -52,6 +53,7 @@ class IndicatorPage:
     box: charts.Chart
     own_value: float | None
     units_in_group: int = 0  # rows before a large group's table was cut
+    by_form: FormTable | None = None  # the values by organisational form of delivery
 
     @property
     def rows_left_out(self) -> int:
@@ -164,7 +166,15 @@ def indicator_page_for(
     table_rows = bar.table.rows
     cut = [table_rows[i] for i in rows_shown([r.own for r in table_rows])]
     bar = dataclasses.replace(bar, table=charts.Table(bar.table.headers, cut))
-    return IndicatorPage(context, info, stat, rows, bar, box, own_value, len(present))
+    by_form = form_table_for(
+        {pk: v for pk, (v, _flag) in values.items()},
+        domain=info.domain,
+        period=context.year,
+        own=unit.pk,
+        names_shown=comparison.names_shown,
+        polarity=info.polarity,
+    )
+    return IndicatorPage(context, info, stat, rows, bar, box, own_value, len(present), by_form)
 
 
 def _number_or_nan(value: float | None) -> float:
