@@ -29,7 +29,19 @@ def _domain_choices() -> list[tuple[str, Any]]:
     ]
 
 
-class IndicatorForm(forms.Form):
+class _ItemForm(forms.Form):
+    """A catalogue item's create or edit form: the domain picked from the catalogue's,
+    and the code fixed once the item exists (it names the item everywhere)."""
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "domain" in self.fields:
+            self.fields["domain"].choices = _domain_choices()  # type: ignore[attr-defined]
+        if editing:
+            self.fields["code"].disabled = True
+
+
+class IndicatorForm(_ItemForm):
     """An indicator's current version. ``base_number`` and ``base_token`` say which
     state the form was opened on, so that a save over someone else's edit is refused."""
 
@@ -70,10 +82,7 @@ class IndicatorForm(forms.Form):
     base_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["domain"].choices = _domain_choices()  # type: ignore[attr-defined]
-        if editing:
-            self.fields["code"].disabled = True
+        super().__init__(*args, editing=editing, **kwargs)
         check_url = reverse("formula-check")
         for name in _CHECKED:
             self.fields[name].widget.attrs.update(
@@ -107,7 +116,7 @@ class IndicatorForm(forms.Form):
         }
 
 
-class VariableForm(forms.Form):
+class VariableForm(_ItemForm):
     code = forms.RegexField(
         label=_("Code"),
         regex=r"^[A-Za-z][A-Za-z0-9_]*$",
@@ -152,14 +161,11 @@ class VariableForm(forms.Form):
     base_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["domain"].choices = _domain_choices()  # type: ignore[attr-defined]
+        super().__init__(*args, editing=editing, **kwargs)
         self.fields["compare_per"].choices = [  # type: ignore[attr-defined]
             ("", _("— none —")),
             *((v.code, f"{v.code} — {v.name_pl}") for v in Variable.objects.order_by("code")),
         ]
-        if editing:
-            self.fields["code"].disabled = True
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -201,7 +207,7 @@ class VariableForm(forms.Form):
         }
 
 
-class DomainForm(forms.Form):
+class DomainForm(_ItemForm):
     code = forms.RegexField(
         label=_("Code"),
         regex=_CODE,
@@ -225,9 +231,8 @@ class DomainForm(forms.Form):
     base_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, editing=editing, **kwargs)
         if editing:
-            self.fields["code"].disabled = True
             self.fields["position"].required = True
 
     def domain_fields(self) -> dict[str, Any]:
@@ -236,7 +241,7 @@ class DomainForm(forms.Form):
         return {name: data[name] for name in names}
 
 
-class IndicatorSetForm(forms.Form):
+class IndicatorSetForm(_ItemForm):
     """A set's identity and texts; its membership has its own form (SetMembersForm)."""
 
     code = forms.RegexField(
@@ -255,12 +260,6 @@ class IndicatorSetForm(forms.Form):
         label=_("Description (English)"), required=False, widget=forms.Textarea({"rows": 3})
     )
     base_token = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["domain"].choices = _domain_choices()  # type: ignore[attr-defined]
-        if editing:
-            self.fields["code"].disabled = True
 
     def set_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -329,7 +328,7 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(label=_("Check only, change nothing"), required=False)
 
 
-class RuleForm(forms.Form):
+class RuleForm(_ItemForm):
     """A validation rule: ``left operator right`` or ``left between right and upper``.
     Each side is checked with the formula parser as it is cleaned, so a mistake is shown
     at its field, in the user's language, with its column."""
@@ -369,10 +368,7 @@ class RuleForm(forms.Form):
     base_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["domain"].choices = _domain_choices()  # type: ignore[attr-defined]
-        if editing:
-            self.fields["code"].disabled = True
+        super().__init__(*args, editing=editing, **kwargs)
         self.variables = dict.fromkeys(Variable.objects.values_list("code", flat=True), "variable")
         check_url = reverse("rule-check")
         for name in ("left", "operator", "right", "upper"):

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -17,7 +16,7 @@ from benchlearn.catalogue.forms import (
     SetMembersForm,
     VariableForm,
 )
-from benchlearn.catalogue.models import Category, IndicatorSet
+from benchlearn.catalogue.models import Category, IndicatorSet, IndicatorVersion
 from benchlearn.catalogue.services import (
     CatalogueProblems,
     StaleEdit,
@@ -26,7 +25,6 @@ from benchlearn.catalogue.services import (
     catalogue_publish,
     domain_create,
     domain_update,
-    edit_token,
     indicator_create,
     indicator_set_create,
     indicator_set_members_change,
@@ -35,6 +33,7 @@ from benchlearn.catalogue.services import (
     variable_create,
     variable_update,
 )
+from benchlearn.catalogue.views.editing import edit_initial, form_page, problems_into
 from benchlearn.units.selectors import context_values_sample
 
 
@@ -151,82 +150,60 @@ def _check_for(request: AuthenticatedHttpRequest, form: IndicatorForm) -> object
     )
 
 
-def _problems_into(form: forms.Form, problems: list[str]) -> None:
-    for problem in problems:
-        form.add_error(None, problem)
-
-
 @login_required
 def indicator_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Perm.CATALOGUE_EDIT)
     form = IndicatorForm(request.POST or None)
-    check = None
-    if request.method == "POST":
-        check = _check_for(request, form)
-        if form.is_valid():
-            try:
-                version = indicator_create(
-                    user=request.user,
-                    code=form.cleaned_data["code"],
-                    domain=form.cleaned_data["domain"],
-                    **form.version_fields(),
-                )
-            except CatalogueProblems as error:
-                _problems_into(form, error.problems)
-            else:
-                messages.success(request, _("Indicator created (unpublished version 1)."))
-                return redirect("indicator-detail", version.indicator.code)
-    context = {"form": form, "check": check, "creating": True}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "catalogue/indicator_form.html", context, status=status)
+    check = _check_for(request, form) if request.method == "POST" else None
+    return form_page(
+        request,
+        form,
+        template="catalogue/indicator_form.html",
+        save=lambda: indicator_create(
+            user=request.user,
+            code=form.cleaned_data["code"],
+            domain=form.cleaned_data["domain"],
+            **form.version_fields(),
+        ),
+        message=_("Indicator created (unpublished version 1)."),
+        then=lambda version: redirect("indicator-detail", version.indicator.code),
+        context={"form": form, "check": check, "creating": True},
+    )
 
 
 @login_required
 def indicator_edit(request: AuthenticatedHttpRequest, indicator_code: str) -> HttpResponse:
     indicator = selectors.indicator_get_for_user(request.user, indicator_code, Perm.CATALOGUE_EDIT)
     current = selectors.current_version(indicator)
-    initial = {
-        "code": indicator.code,
-        "domain": indicator.domain.code if indicator.domain else "",
-        "base_number": current.number,
-        "base_token": edit_token(current.updated_at),
-        **{
-            name: getattr(current, name)
-            for name in IndicatorForm.base_fields
-            if hasattr(current, name)
-        },
-    }
+    initial = edit_initial(IndicatorForm, current, owner=indicator, base_number=current.number)
     form = IndicatorForm(request.POST or None, initial=initial, editing=True)
     context: dict[str, object] = {"form": form, "indicator": indicator, "current": current}
-    if request.method != "POST":
-        return render(request, "catalogue/indicator_form.html", context)
-    context["check"] = _check_for(request, form)
-    if form.is_valid():
-        try:
-            version = indicator_update(
-                indicator=indicator,
-                user=request.user,
-                base_number=form.cleaned_data["base_number"],
-                base_token=form.cleaned_data["base_token"] or "",
-                domain=form.cleaned_data["domain"],
-                **form.version_fields(),
-            )
-        except StaleEdit as stale:
-            context["stale"] = stale.edits
-            return render(request, "catalogue/indicator_form.html", context, status=409)
-        except CatalogueProblems as error:
-            _problems_into(form, error.problems)
-        else:
-            if version.pk != current.pk:
-                messages.success(
-                    request,
-                    _("Saved as new version %(number)s (unpublished): the published one stays.")
-                    % {"number": version.number},
-                )
-            else:
-                messages.success(request, _("Saved."))
-            return redirect("indicator-detail", indicator.code)
-    return render(request, "catalogue/indicator_form.html", context, status=400)
+    if request.method == "POST":
+        context["check"] = _check_for(request, form)
+
+    def saved_message(version: IndicatorVersion) -> str:
+        if version.pk == current.pk:
+            return _("Saved.")
+        return _("Saved as new version %(number)s (unpublished): the published one stays.") % {
+            "number": version.number
+        }
+
+    return form_page(
+        request,
+        form,
+        template="catalogue/indicator_form.html",
+        save=lambda: indicator_update(
+            indicator=indicator,
+            user=request.user,
+            base_number=form.cleaned_data["base_number"],
+            base_token=form.cleaned_data["base_token"] or "",
+            domain=form.cleaned_data["domain"],
+            **form.version_fields(),
+        ),
+        message=saved_message,
+        then=lambda _version: redirect("indicator-detail", indicator.code),
+        context=context,
+    )
 
 
 @login_required
@@ -246,60 +223,42 @@ def variable_detail(request: AuthenticatedHttpRequest, variable_code: str) -> Ht
 def variable_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Perm.CATALOGUE_EDIT)
     form = VariableForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            variable = variable_create(
-                user=request.user,
-                code=form.cleaned_data["code"],
-                domain=form.cleaned_data["domain"],
-                **form.variable_fields(),
-            )
-        except CatalogueProblems as error:
-            _problems_into(form, error.problems)
-        else:
-            messages.success(request, _("Variable created."))
-            return redirect("variable-detail", variable.code)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "catalogue/variable_form.html", {"form": form, "creating": True}, status=status
+    return form_page(
+        request,
+        form,
+        template="catalogue/variable_form.html",
+        save=lambda: variable_create(
+            user=request.user,
+            code=form.cleaned_data["code"],
+            domain=form.cleaned_data["domain"],
+            **form.variable_fields(),
+        ),
+        message=_("Variable created."),
+        then=lambda variable: redirect("variable-detail", variable.code),
+        context={"form": form, "creating": True},
     )
 
 
 @login_required
 def variable_edit(request: AuthenticatedHttpRequest, variable_code: str) -> HttpResponse:
     variable = selectors.variable_get_for_user(request.user, variable_code, Perm.CATALOGUE_EDIT)
-    initial = {
-        "code": variable.code,
-        "domain": variable.domain.code if variable.domain else "",
-        "base_token": edit_token(variable.updated_at),
-        **{
-            name: getattr(variable, name)
-            for name in VariableForm.base_fields
-            if hasattr(variable, name)
-        },
-    }
+    initial = edit_initial(VariableForm, variable)
     form = VariableForm(request.POST or None, initial=initial, editing=True)
-    context: dict[str, object] = {"form": form, "variable": variable}
-    if request.method != "POST":
-        return render(request, "catalogue/variable_form.html", context)
-    if form.is_valid():
-        try:
-            variable_update(
-                variable=variable,
-                user=request.user,
-                base_token=form.cleaned_data["base_token"] or "",
-                domain=form.cleaned_data["domain"],
-                **form.variable_fields(),
-            )
-        except StaleEdit as stale:
-            context["stale"] = stale.edits
-            return render(request, "catalogue/variable_form.html", context, status=409)
-        except CatalogueProblems as error:
-            _problems_into(form, error.problems)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("variable-detail", variable.code)
-    return render(request, "catalogue/variable_form.html", context, status=400)
+    return form_page(
+        request,
+        form,
+        template="catalogue/variable_form.html",
+        save=lambda: variable_update(
+            variable=variable,
+            user=request.user,
+            base_token=form.cleaned_data["base_token"] or "",
+            domain=form.cleaned_data["domain"],
+            **form.variable_fields(),
+        ),
+        message=_("Saved."),
+        then=lambda _saved: redirect("variable-detail", variable.code),
+        context={"form": form, "variable": variable},
+    )
 
 
 @login_required
@@ -316,22 +275,19 @@ def set_detail(request: AuthenticatedHttpRequest, set_code: str) -> HttpResponse
 def indicator_set_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Perm.CATALOGUE_EDIT)
     form = IndicatorSetForm(request.POST or None, initial={"domain": request.GET.get("domain", "")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            indicator_set = indicator_set_create(
-                user=request.user,
-                code=form.cleaned_data["code"],
-                domain=form.cleaned_data["domain"],
-                **form.set_fields(),
-            )
-        except CatalogueProblems as error:
-            _problems_into(form, error.problems)
-        else:
-            messages.success(request, _("Indicator set created: now add its indicators."))
-            return redirect("indicator-set-edit", indicator_set.code)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "catalogue/set_form.html", {"form": form, "creating": True}, status=status
+    return form_page(
+        request,
+        form,
+        template="catalogue/set_form.html",
+        save=lambda: indicator_set_create(
+            user=request.user,
+            code=form.cleaned_data["code"],
+            domain=form.cleaned_data["domain"],
+            **form.set_fields(),
+        ),
+        message=_("Indicator set created: now add its indicators."),
+        then=lambda indicator_set: redirect("indicator-set-edit", indicator_set.code),
+        context={"form": form, "creating": True},
     )
 
 
@@ -343,17 +299,7 @@ def _set_form_context(
 ) -> dict[str, object]:
     """The edit page of a set: its texts' form and its membership's form, both opened
     on the same state of the set (one edit token)."""
-    token = edit_token(indicator_set.updated_at)
-    initial = {
-        "code": indicator_set.code,
-        "domain": indicator_set.domain.code if indicator_set.domain else "",
-        "base_token": token,
-        **{
-            name: getattr(indicator_set, name)
-            for name in IndicatorSetForm.base_fields
-            if hasattr(indicator_set, name) and name != "domain"
-        },
-    }
+    initial = edit_initial(IndicatorSetForm, indicator_set, skip=["domain"])
     page = selectors.set_page_for(request.user, indicator_set)
     current = [v.indicator.code for v in page.indicators]
     return {
@@ -362,7 +308,7 @@ def _set_form_context(
         "stale_url": reverse("indicator-set-edit", args=[indicator_set.code]),
         "form": form or IndicatorSetForm(initial=initial, editing=True),
         "members_form": members_form
-        or SetMembersForm(initial={"base_token": token}, current=current),
+        or SetMembersForm(initial={"base_token": initial["base_token"]}, current=current),
     }
 
 
@@ -371,28 +317,25 @@ def indicator_set_edit(request: AuthenticatedHttpRequest, set_code: str) -> Http
     indicator_set = selectors.indicator_set_get_for_user(
         request.user, set_code, Perm.CATALOGUE_EDIT
     )
-    if request.method != "POST":
-        return render(request, "catalogue/set_form.html", _set_form_context(request, indicator_set))
-    form = IndicatorSetForm(request.POST, initial={"code": indicator_set.code}, editing=True)
-    if form.is_valid():
-        try:
-            indicator_set_update(
-                indicator_set=indicator_set,
-                user=request.user,
-                base_token=form.cleaned_data["base_token"] or "",
-                domain=form.cleaned_data["domain"],
-                **form.set_fields(),
-            )
-        except StaleEdit as stale:
-            context = _set_form_context(request, indicator_set, form) | {"stale": stale.edits}
-            return render(request, "catalogue/set_form.html", context, status=409)
-        except CatalogueProblems as error:
-            _problems_into(form, error.problems)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("indicator-set-detail", indicator_set.code)
-    context = _set_form_context(request, indicator_set, form)
-    return render(request, "catalogue/set_form.html", context, status=400)
+    # Posted, the texts' form as sent; else both forms opened on the set as it is.
+    form = IndicatorSetForm(
+        request.POST or None, initial={"code": indicator_set.code}, editing=True
+    )
+    return form_page(
+        request,
+        form,
+        template="catalogue/set_form.html",
+        save=lambda: indicator_set_update(
+            indicator_set=indicator_set,
+            user=request.user,
+            base_token=form.cleaned_data["base_token"] or "",
+            domain=form.cleaned_data["domain"],
+            **form.set_fields(),
+        ),
+        message=_("Saved."),
+        then=lambda _saved: redirect("indicator-set-detail", indicator_set.code),
+        context=lambda: _set_form_context(request, indicator_set, form if form.is_bound else None),
+    )
 
 
 @login_required
@@ -415,7 +358,7 @@ def indicator_set_members(request: AuthenticatedHttpRequest, set_code: str) -> H
             context = _set_form_context(request, indicator_set) | {"stale": stale.edits}
             return render(request, "catalogue/set_form.html", context, status=409)
         except CatalogueProblems as error:
-            _problems_into(members_form, error.problems)
+            problems_into(members_form, error.problems)
         else:
             messages.success(
                 request, _("Membership saved; it is published with the next catalogue publish.")
@@ -436,48 +379,35 @@ def domain_detail(request: AuthenticatedHttpRequest, domain_code: str) -> HttpRe
 def domain_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Perm.CATALOGUE_EDIT)
     form = DomainForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            domain = domain_create(
-                user=request.user, code=form.cleaned_data["code"], **form.domain_fields()
-            )
-        except CatalogueProblems as error:
-            _problems_into(form, error.problems)
-        else:
-            messages.success(request, _("Domain created."))
-            return redirect("domain-detail", domain.code)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "catalogue/domain_form.html", {"form": form, "creating": True}, status=status
+    return form_page(
+        request,
+        form,
+        template="catalogue/domain_form.html",
+        save=lambda: domain_create(
+            user=request.user, code=form.cleaned_data["code"], **form.domain_fields()
+        ),
+        message=_("Domain created."),
+        then=lambda domain: redirect("domain-detail", domain.code),
+        context={"form": form, "creating": True},
     )
 
 
 @login_required
 def domain_edit(request: AuthenticatedHttpRequest, domain_code: str) -> HttpResponse:
     domain = selectors.domain_get_for_user(request.user, domain_code, Perm.CATALOGUE_EDIT)
-    initial = {
-        "code": domain.code,
-        "base_token": edit_token(domain.updated_at),
-        **{name: getattr(domain, name) for name in DomainForm.base_fields if hasattr(domain, name)},
-    }
+    initial = edit_initial(DomainForm, domain)
     form = DomainForm(request.POST or None, initial=initial, editing=True)
-    context: dict[str, object] = {"form": form, "domain": domain}
-    if request.method != "POST":
-        return render(request, "catalogue/domain_form.html", context)
-    if form.is_valid():
-        try:
-            domain_update(
-                domain=domain,
-                user=request.user,
-                base_token=form.cleaned_data["base_token"] or "",
-                **form.domain_fields(),
-            )
-        except StaleEdit as stale:
-            context["stale"] = stale.edits
-            return render(request, "catalogue/domain_form.html", context, status=409)
-        except CatalogueProblems as error:
-            _problems_into(form, error.problems)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("domain-detail", domain.code)
-    return render(request, "catalogue/domain_form.html", context, status=400)
+    return form_page(
+        request,
+        form,
+        template="catalogue/domain_form.html",
+        save=lambda: domain_update(
+            domain=domain,
+            user=request.user,
+            base_token=form.cleaned_data["base_token"] or "",
+            **form.domain_fields(),
+        ),
+        message=_("Saved."),
+        then=lambda _saved: redirect("domain-detail", domain.code),
+        context={"form": form, "domain": domain},
+    )

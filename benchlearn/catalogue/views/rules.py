@@ -14,13 +14,13 @@ from benchlearn.catalogue.forms import RuleForm
 from benchlearn.catalogue.models import Variable
 from benchlearn.catalogue.selectors.rule_check import TrialData, Values
 from benchlearn.catalogue.services import (
-    CatalogueProblems,
     StaleEdit,
     edit_token,
     rule_create,
     rule_delete,
     rule_update,
 )
+from benchlearn.catalogue.views.editing import edit_initial, form_page
 from benchlearn.collection.models import Submission, SubmissionState
 from benchlearn.collection.selectors import values_frame
 from benchlearn.units.models import Unit
@@ -40,61 +40,46 @@ def rule_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def rule_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Perm.CATALOGUE_EDIT)
     form = RuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule = rule_create(
-                user=request.user,
-                code=form.cleaned_data["code"],
-                domain=form.cleaned_data["domain"],
-                **form.rule_fields(),
-            )
-        except CatalogueProblems as error:
-            for problem in error.problems:
-                form.add_error(None, problem)
-        else:
-            messages.success(request, _("Validation rule %(code)s created.") % {"code": rule.code})
-            return redirect("rule-list")
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "creating": True}
-    return render(request, "catalogue/rule_form.html", context, status=status)
+    return form_page(
+        request,
+        form,
+        template="catalogue/rule_form.html",
+        save=lambda: rule_create(
+            user=request.user,
+            code=form.cleaned_data["code"],
+            domain=form.cleaned_data["domain"],
+            **form.rule_fields(),
+        ),
+        message=lambda rule: _("Validation rule %(code)s created.") % {"code": rule.code},
+        then=lambda _rule: redirect("rule-list"),
+        context={"form": form, "creating": True},
+    )
 
 
 @login_required
 def rule_edit(request: AuthenticatedHttpRequest, rule_code: str) -> HttpResponse:
     rule = selectors.rule_get_for_user(request.user, rule_code, Perm.CATALOGUE_EDIT)
-    initial = {
-        "code": rule.code,
-        "domain": rule.domain.code if rule.domain else "",
-        "base_token": edit_token(rule.updated_at),
-        **{name: getattr(rule, name) for name in RuleForm.base_fields if hasattr(rule, name)},
-    }
+    initial = edit_initial(RuleForm, rule)
     form = RuleForm(request.POST or None, initial=initial, editing=True)
-    context: dict[str, object] = {
-        "form": form,
-        "rule": rule,
-        "history": selectors.catalogue_history("rule", rule.code),
-    }
-    if request.method != "POST":
-        return render(request, "catalogue/rule_form.html", context)
-    if form.is_valid():
-        try:
-            rule_update(
-                rule=rule,
-                user=request.user,
-                base_token=form.cleaned_data["base_token"] or "",
-                domain=form.cleaned_data["domain"],
-                **form.rule_fields(),
-            )
-        except StaleEdit as stale:
-            context["stale"] = stale.edits
-            return render(request, "catalogue/rule_form.html", context, status=409)
-        except CatalogueProblems as error:
-            for problem in error.problems:
-                form.add_error(None, problem)
-        else:
-            messages.success(request, _("Validation rule %(code)s saved.") % {"code": rule.code})
-            return redirect("rule-list")
-    return render(request, "catalogue/rule_form.html", context, status=400)
+    return form_page(
+        request,
+        form,
+        template="catalogue/rule_form.html",
+        save=lambda: rule_update(
+            rule=rule,
+            user=request.user,
+            base_token=form.cleaned_data["base_token"] or "",
+            domain=form.cleaned_data["domain"],
+            **form.rule_fields(),
+        ),
+        message=_("Validation rule %(code)s saved.") % {"code": rule.code},
+        then=lambda _saved: redirect("rule-list"),
+        context={
+            "form": form,
+            "rule": rule,
+            "history": selectors.catalogue_history("rule", rule.code),
+        },
+    )
 
 
 @login_required
