@@ -10,6 +10,7 @@ from benchlearn.catalogue.models import ValidationRule
 from benchlearn.catalogue.services import catalogue_import, catalogue_publish
 from benchlearn.collection.models import FrozenCheck, Submission, Value
 from benchlearn.collection.rule_findings import RuleFinding, submission_rule_findings
+from benchlearn.groups.services import programme_create
 from benchlearn.units.models import Unit
 from tests.collection.conftest import make_round, save
 from tests.collection.test_validation_peers import PER_YAML, store_population, submit
@@ -132,3 +133,21 @@ def test_function_arguments_are_separated_by_semicolons_in_polish(db):
         )
     with translation.override("en"):
         assert finding.detail.endswith("= (16.5 + coalesce(—, 0)) / 8 = 2.06; allowed 0.7–1.5")
+
+
+def test_a_reviewing_moderator_sees_the_same_and_a_participant_may_not_review(
+    typo, operator, moderator, group, participant_b
+):
+    """The unit is in the moderator's exchange group, whose programme lets moderators
+    review: the return page shows them the rule computed. Another unit's participant
+    gets no review page."""
+    group.programme = programme_create(
+        name="Program 2026–2027", first_year=2026, last_year=2027, moderators_review=True
+    )
+    group.save(update_fields=["programme"])
+    submit(typo, operator)
+    assert typo.unit in group.units.all()
+    assert DETAIL_PL in page(moderator, typo)
+    client = client_for(participant_b)
+    url = reverse("submission-return", args=[typo.round_id, typo.unit.teryt])
+    assert client.get(url).status_code in (403, 404)
