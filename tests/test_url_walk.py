@@ -177,6 +177,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     # of a round that is open (as here) leads back to the round.
     "round-close": ROUND_OPERATOR_ONLY,
     "round-reopen": {**ROUND_OPERATOR_ONLY, "operator": REDIRECT},
+    # Switching internal sign-off: the operator's page says what a change would do.
+    "round-signoff-edit": ROUND_OPERATOR_ONLY,
     "round-remind": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     # The round's indicators: everyone who sees the round, each the rows of their units.
     "round-results": GROUP,

@@ -345,6 +345,16 @@ def unit_teams(unit_ids: Iterable[int]) -> QuerySet[User]:
     ).distinct()
 
 
+def unit_signers(unit_id: int) -> QuerySet[User]:
+    """Who confirms ``unit``'s data where a round asks for internal sign-off (and is told
+    when they await it): its active strategic-level participants (``signoff_steps``)."""
+    return User.objects.filter(
+        is_active=True,
+        unit_memberships__unit_id=unit_id,
+        unit_memberships__level=Level.STRATEGIC,
+    ).distinct()
+
+
 def introduction_deciders(requester: Unit, target: Unit) -> QuerySet[User]:
     """Who may put ``requester`` in touch with ``target`` (and is asked to): the office's
     operators, and the moderator of an exchange group both units belong to (who sees

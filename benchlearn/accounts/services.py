@@ -214,3 +214,14 @@ def api_token_authenticate(*, key: str) -> ApiToken | None:
     if token.last_used is None or (now - token.last_used).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     return token
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """The language ``user`` is written to in (e-mails): one of ``settings.LANGUAGES``;
+    ``ValueError`` otherwise, and nothing is stored."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(language)
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

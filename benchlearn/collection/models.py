@@ -367,6 +367,8 @@ class SubmissionEvent(models.Model):
         RETURNED = "returned", _("returned for correction")
         APPROVED = "approved", _("approved")
         REOPENED = "reopened", _("reopened")
+        # The round stopped asking for sign-off: data awaiting it became sendable.
+        RELEASED = "released", _("released: the round no longer asks for sign-off")
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("step"), max_length=10, choices=Kind.choices)
@@ -392,12 +394,14 @@ class SubmissionEvent(models.Model):
 
 
 class RoundEvent(models.Model):
-    """A step of a round: opened, closed, reopened (with the reason)."""
+    """A step of a round: opened, closed, reopened (with the reason), its internal
+    sign-off switched on or off (the old and new setting)."""
 
     class Kind(models.TextChoices):
         OPENED = "opened", _("opened")
         CLOSED = "closed", _("closed")
         REOPENED = "reopened", _("reopened")
+        SIGNOFF = "signoff", _("internal sign-off changed")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("step"), max_length=10, choices=Kind.choices)
@@ -413,6 +417,9 @@ class RoundEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     # The units whose forms were still open when the round closed (names, as they were).
     open_units = models.JSONField(_("units with open forms"), default=list, blank=True)
+    # A setting changed (internal sign-off): what it was and what it became.
+    old_value = models.CharField(_("old value"), max_length=50, blank=True)
+    new_value = models.CharField(_("new value"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("round step")
@@ -421,6 +428,15 @@ class RoundEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}: {self.kind}"
+
+    @property
+    def change(self) -> str:
+        """The setting changed, as read: "off → on"."""
+        if not (self.old_value or self.new_value):
+            return ""
+        said = {"on": _("on"), "off": _("off")}
+        old, new = (said.get(v, v) for v in (self.old_value, self.new_value))
+        return f"{old} → {new}"
 
 
 class ImportJobState(models.TextChoices):

@@ -1,6 +1,8 @@
 """What collection tells people (through ``benchlearn.notifications``, by a task): a
-submission submitted (to its reviewers), returned or approved (to the unit's team), a
-round opened, its deadline near (to the units that have not submitted).
+submission submitted (to its reviewers), returned or approved (to the unit's team),
+awaiting internal sign-off (to the unit's strategic level), a round opened, its
+deadline near (to the units that have not submitted; where the data only await
+sign-off, to the strategic level, to sign off).
 
 "Deadline near" goes out by itself: opening a round queues ``deadline_near_task`` to
 run ``DEADLINE_NEAR_DAYS`` before the deadline (where the task backend can defer), and
@@ -17,10 +19,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from benchlearn.accounts.access import reviewers_of, unit_teams
+from benchlearn.accounts.access import reviewers_of, unit_signers, unit_teams
 from benchlearn.accounts.models import User
 from benchlearn.background.queue import enqueue
-from benchlearn.collection.models import EDITABLE_STATES, Round, RoundState, Submission
+from benchlearn.collection.models import (
+    EDITABLE_STATES,
+    Round,
+    RoundState,
+    Submission,
+    SubmissionState,
+)
 from benchlearn.notifications import kinds
 from benchlearn.notifications.services import notify
 
@@ -52,6 +60,16 @@ def submission_reviewed_notify(submission: Submission, *, approved: bool) -> Non
     )
 
 
+def submission_signoff_notify(submission: Submission) -> None:
+    """The data await internal sign-off: the unit's strategic level is told."""
+    notify(
+        kind=kinds.SIGNOFF_AWAITED.code,
+        recipients=unit_signers(submission.unit_id),
+        params=_about(submission),
+        link=_form_link(submission),
+    )
+
+
 def round_opened_notify(round_: Round) -> None:
     """Tell the units' teams, and queue the "deadline near" for its day."""
     notify(
@@ -72,27 +90,41 @@ def _deadline_near_from(deadline: datetime.date) -> datetime.datetime:
 
 
 def deadline_near_notify(round_: Round, *, key: bool = True) -> list[Submission]:
-    """Tell the team of every unit whose submission is still a draft or returned; the
-    submissions they were told of. ``key``: only once per person, round and deadline
-    (the automatic reminder); without, an operator's reminder goes again."""
+    """Tell the team of every unit whose submission is still a draft or returned, and
+    the strategic level of every unit whose data only await its sign-off (to sign off,
+    not to enter them); the submissions they were told of. ``key``: only once per
+    person, round and deadline (the automatic reminder); without, an operator's reminder
+    goes again."""
     if round_.state != RoundState.OPEN:
         return []
     waiting = list(
-        Submission.objects.filter(round=round_, state__in=EDITABLE_STATES)
+        Submission.objects.filter(
+            round=round_, state__in=[*EDITABLE_STATES, SubmissionState.SIGNOFF]
+        )
         .select_related("unit", "round")
         .order_by("unit__name")
     )
+    deadline = round_.deadline.isoformat()
     for submission in waiting:
+        if submission.state == SubmissionState.SIGNOFF:
+            notify(
+                kind=kinds.SIGNOFF_AWAITED.code,
+                recipients=unit_signers(submission.unit_id),
+                params={**_about(submission), "deadline": deadline},
+                link=_form_link(submission),
+                key=f"signoff:{round_.pk}:{deadline}" if key else "",
+            )
+            continue
         notify(
             kind=kinds.DEADLINE_NEAR.code,
             recipients=unit_teams([submission.unit_id]),
             params={
                 **_about(submission),
-                "deadline": round_.deadline.isoformat(),
-                "returned": submission.state == "returned",
+                "deadline": deadline,
+                "returned": submission.state == SubmissionState.RETURNED,
             },
             link=_form_link(submission),
-            key=f"round:{round_.pk}:{round_.deadline.isoformat()}" if key else "",
+            key=f"round:{round_.pk}:{deadline}" if key else "",
         )
     return waiting
 

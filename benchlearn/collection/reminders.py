@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from benchlearn.accounts.access import Perm, require, unit_teams
+from benchlearn.accounts.access import Perm, require, unit_signers, unit_teams
 from benchlearn.accounts.models import User
-from benchlearn.collection.models import Round
+from benchlearn.collection.models import Round, SubmissionState
 from benchlearn.collection.notices import deadline_near_notify
 
 
@@ -25,11 +25,17 @@ class Reminders:
 
 def round_remind(*, round_: Round, user: User) -> Reminders:
     """Remind every participant of the round's units whose submission is a draft or
-    returned, with a link to the unit's form (queued for a worker to send)."""
+    returned, and the strategic level of those whose data await its sign-off, with a
+    link to the unit's form (queued for a worker to send)."""
     require(user, Perm.COLLECTION_MANAGE)
     result = Reminders()
     for submission in deadline_near_notify(round_, key=False):
-        addresses = sorted(unit_teams([submission.unit_id]).values_list("email", flat=True))
+        people = (
+            unit_signers(submission.unit_id)
+            if submission.state == SubmissionState.SIGNOFF
+            else unit_teams([submission.unit_id])
+        )
+        addresses = sorted(people.values_list("email", flat=True))
         if not addresses:
             result.without_people.append(submission.unit.name)
             continue

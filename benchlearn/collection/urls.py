@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:round_id>/open/", views.round_open_view, name="round-open"),
     path("<int:round_id>/close/", views.round_close_view, name="round-close"),
     path("<int:round_id>/reopen/", views.round_reopen_view, name="round-reopen"),
+    path("<int:round_id>/signoff/", views.round_signoff_view, name="round-signoff-edit"),
     path("<int:round_id>/remind/", views.round_remind_view, name="round-remind"),
     path("<int:round_id>/results/", views_results.round_results_view, name="round-results"),
     path(_UNIT, views.submission_form, name="submission-form"),

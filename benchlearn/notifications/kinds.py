@@ -141,6 +141,30 @@ DEADLINE_NEAR = register(
         repeat=False,
     )
 )
+SIGNOFF_AWAITED = register(
+    Kind(
+        "signoff_awaited",
+        gettext_lazy("Data awaiting your sign-off"),
+        gettext_lazy(
+            "To the unit's strategic level, when its data await internal sign-off, and "
+            "again a few days before the deadline if they still do."
+        ),
+        lambda p: _("To sign off: %(unit)s, %(round)s") % _unit_round(p),
+        lambda p: " ".join(
+            [
+                _(
+                    "The data of %(unit)s for the round “%(round)s” await your sign-off: "
+                    "confirm and send them to the office, or send them back to be corrected."
+                )
+                % _unit_round(p),
+                _("They are due by %(deadline)s.") % {"deadline": _date(p["deadline"])}
+                if p.get("deadline")
+                else "",
+            ]
+        ).strip(),
+        repeat=False,
+    )
+)
 RESULTS_NEW = register(
     Kind(
         "results_new",

@@ -7,11 +7,13 @@ Who is told is decided in ``accounts.access`` (``reviewers_of``, ``unit_teams``,
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,6 +82,24 @@ def preferences_set(*, user: User, chosen: Mapping[str, tuple[bool, bool]]) -> N
         NotificationPreference.objects.update_or_create(
             user=user, kind=code, defaults={"email": email, "in_app": in_app}
         )
+
+
+# Read notifications are kept half a year, unread ones a year: long enough to look back
+# on a collection round, short enough that the list (and the table) does not grow forever.
+KEEP_READ = datetime.timedelta(days=180)
+KEEP_UNREAD = datetime.timedelta(days=365)
+
+
+def notifications_prune(*, now: datetime.datetime | None = None) -> int:
+    """Delete read notifications older than ``KEEP_READ`` and unread ones older than
+    ``KEEP_UNREAD`` (by when they were sent); how many were deleted."""
+    now = now or timezone.now()
+    old = Notification.objects.filter(
+        Q(read_at__isnull=False, created_at__lt=now - KEEP_READ)
+        | Q(created_at__lt=now - KEEP_UNREAD)
+    )
+    deleted, _by_model = old.delete()
+    return deleted
 
 
 # --- introductions ----------------------------------------------------------------------

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest
+from benchlearn.accounts.services import user_language_set
 from benchlearn.notifications.selectors import (
     notification_get_for_user,
     notifications_of,
@@ -58,19 +62,42 @@ def notifications_mark_all_read(request: AuthenticatedHttpRequest) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """One row per kind, two checkboxes: by e-mail and in the list."""
+    """One row per kind, two checkboxes: by e-mail and in the list; and the language
+    e-mails are written in (the pages follow it too)."""
     choices = preferences_of(request.user)
+    languages = settings.LANGUAGES
     if request.method == "POST":
-        preferences_set(
-            user=request.user,
-            chosen={
-                choice.kind.code: (
-                    f"email-{choice.kind.code}" in request.POST,
-                    f"in_app-{choice.kind.code}" in request.POST,
-                )
-                for choice in choices
-            },
+        language = request.POST.get("language") or request.user.writes_in
+        if language not in dict(settings.LANGUAGES):
+            messages.error(request, _("Choose Polish or English as your language."))
+            context = {"choices": choices, "languages": languages}
+            return render(request, "notifications/preferences.html", context, status=400)
+        with transaction.atomic():
+            preferences_set(
+                user=request.user,
+                chosen={
+                    choice.kind.code: (
+                        f"email-{choice.kind.code}" in request.POST,
+                        f"in_app-{choice.kind.code}" in request.POST,
+                    )
+                    for choice in choices
+                },
+            )
+            if "language" in request.POST:
+                user_language_set(user=request.user, language=language)
+        with translation.override(language):
+            messages.success(request, _("Your notification preferences are saved."))
+        response = redirect("notification-preferences")
+        if "language" not in request.POST:
+            return response
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite="Lax",  # as LANGUAGE_COOKIE_SAMESITE
         )
-        messages.success(request, _("Your notification preferences are saved."))
-        return redirect("notification-preferences")
-    return render(request, "notifications/preferences.html", {"choices": choices})
+        return response
+    context = {"choices": choices, "languages": languages}
+    return render(request, "notifications/preferences.html", context)

@@ -27,6 +27,7 @@ from benchlearn.collection.services.rounds import (
     round_create,
     round_open,
     round_reopen,
+    round_signoff_set,
 )
 from benchlearn.collection.services.saving import Conflict, SaveResult, submission_save
 from benchlearn.collection.services.workflow import (
@@ -52,6 +53,7 @@ __all__ = [
     "round_create",
     "round_open",
     "round_reopen",
+    "round_signoff_set",
     "submission_approve",
     "submission_reopen",
     "submission_return",

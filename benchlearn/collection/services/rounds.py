@@ -15,17 +15,20 @@ from benchlearn.accounts.access import Perm, require
 from benchlearn.accounts.models import User
 from benchlearn.catalogue.models import IndicatorSet
 from benchlearn.collection.models import (
+    EDITABLE_STATES,
     Round,
     RoundEvent,
     RoundState,
     Submission,
+    SubmissionState,
 )
 from benchlearn.collection.notices import round_opened_notify
 from benchlearn.collection.selectors import round_open_submissions, set_published_version
 from benchlearn.collection.services.common import (
     CollectionError,
 )
-from benchlearn.units.models import Unit
+from benchlearn.collection.services.workflow import submissions_signoff_release
+from benchlearn.units.models import Level, Unit, UnitMembership
 
 
 @transaction.atomic
@@ -157,4 +160,81 @@ def round_reopen(*, round_: Round, user: User, reason: str) -> Round:
     round_.state, round_.closed_at = RoundState.OPEN, None
     round_.save(update_fields=["state", "closed_at"])
     RoundEvent.objects.create(round=round_, kind=RoundEvent.Kind.REOPENED, by=user, reason=reason)
+    return round_
+
+
+ON, OFF = "on", "off"
+
+
+def _without_signers(round_: Round) -> list[str]:
+    """The units of ``round_`` whose data could not leave them with internal sign-off:
+    people enter their data (participants, a form not yet sent) but none of them is at
+    the strategic level. Units nobody acts for are the office's to enter and send."""
+    units = round_.units.all()
+    if round_.state == RoundState.OPEN:
+        units = units.filter(submissions__round=round_, submissions__state__in=EDITABLE_STATES)
+    with_people = UnitMembership.objects.filter(unit__in=units)
+    signers = with_people.filter(level=Level.STRATEGIC).values("unit_id")
+    return list(
+        units.filter(pk__in=with_people.values("unit_id"))
+        .exclude(pk__in=signers)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
+    )
+
+
+@transaction.atomic
+def round_signoff_set(*, round_: Round, user: User, internal_signoff: bool) -> Round:
+    """Switch the round's internal sign-off on or off (operators), recorded with the
+    old and new setting. Switching on: forms not yet sent need their strategic level's
+    confirmation from then on; refused while a unit with participants has none at the
+    strategic level (its data could not leave it). Switching off: forms awaiting
+    sign-off go back to the state they had (recorded per form and named in the round's
+    history) and any participant may submit them. Refused once the round is closed."""
+    require(user, Perm.COLLECTION_MANAGE)
+    round_ = _locked_round(round_)
+    if round_.state == RoundState.CLOSED:
+        raise CollectionError(
+            _("The round is closed: reopen it before changing its internal sign-off.")
+        )
+    if round_.internal_signoff == internal_signoff:
+        raise CollectionError(
+            _("Internal sign-off is already on in this round.")
+            if internal_signoff
+            else _("Internal sign-off is already off in this round.")
+        )
+    released: list[Submission] = []
+    if internal_signoff:
+        stranded = _without_signers(round_)
+        if stranded:
+            raise CollectionError(
+                _(
+                    "Nobody at the strategic level acts for these units, so their data could "
+                    "not be sent: %(units)s. Give one of their participants the strategic "
+                    "level first."
+                )
+                % {"units": ", ".join(stranded)}
+            )
+    else:
+        released = list(
+            Submission.objects.select_for_update(of=("self",))
+            .filter(round=round_, state=SubmissionState.SIGNOFF)
+            .select_related("unit")
+            .order_by("unit__name")
+        )
+        submissions_signoff_release(submissions=released, user=user)
+    round_.internal_signoff = internal_signoff
+    round_.save(update_fields=["internal_signoff"])
+    RoundEvent.objects.create(
+        round=round_,
+        kind=RoundEvent.Kind.SIGNOFF,
+        by=user,
+        old_value=OFF if internal_signoff else ON,
+        new_value=ON if internal_signoff else OFF,
+        open_units=[
+            {"teryt": s.unit.teryt, "name": s.unit.name, "state": SubmissionState.SIGNOFF}
+            for s in released
+        ],
+    )
     return round_

@@ -33,7 +33,11 @@ from benchlearn.collection.models import (
     ValueChange,
     ValueSource,
 )
-from benchlearn.collection.notices import submission_reviewed_notify, submission_submitted_notify
+from benchlearn.collection.notices import (
+    submission_reviewed_notify,
+    submission_signoff_notify,
+    submission_submitted_notify,
+)
 from benchlearn.collection.selectors import round_variables
 from benchlearn.collection.services.common import (
     CollectionError,
@@ -159,7 +163,9 @@ def submission_signoff_request(
     require_editable(submission)
     _require_revision(submission, base_revision)
     _require_complete(submission)
-    return _step(submission, SubmissionEvent.Kind.TO_SIGNOFF, SubmissionState.SIGNOFF, user)
+    requested = _step(submission, SubmissionEvent.Kind.TO_SIGNOFF, SubmissionState.SIGNOFF, user)
+    submission_signoff_notify(requested)
+    return requested
 
 
 @transaction.atomic
@@ -188,14 +194,27 @@ def submission_signoff_send_back(*, submission: Submission, user: User) -> Submi
     _require_step(user, submission, SignoffStep.CONFIRM)
     if submission.state != SubmissionState.SIGNOFF:
         raise CollectionError(_("Only data awaiting sign-off can be sent back."))
+    return _step(submission, SubmissionEvent.Kind.SENT_BACK, _before_signoff(submission), user)
+
+
+def _before_signoff(submission: Submission) -> str:
+    """The editable state data awaiting sign-off had before (draft, or returned with the
+    office's comments)."""
     requested = (
         submission.events.filter(kind=SubmissionEvent.Kind.TO_SIGNOFF)
         .order_by("-at", "-pk")
         .first()
     )
     before = requested.old_state if requested is not None else SubmissionState.DRAFT
-    back = before if before in EDITABLE_STATES else SubmissionState.DRAFT
-    return _step(submission, SubmissionEvent.Kind.SENT_BACK, back, user)
+    return before if before in EDITABLE_STATES else SubmissionState.DRAFT
+
+
+def submissions_signoff_release(*, submissions: list[Submission], user: User) -> None:
+    """The round no longer asks for sign-off (``rounds.round_signoff_set``, in its
+    transaction): data awaiting it go back to the state they had, and any participant
+    of the unit may submit them."""
+    for submission in submissions:
+        _step(submission, SubmissionEvent.Kind.RELEASED, _before_signoff(submission), user)
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ from benchlearn.collection.views.rounds import (
     round_open_view,
     round_remind_view,
     round_reopen_view,
+    round_signoff_view,
 )
 from benchlearn.collection.views.signoff import (
     submission_signoff_confirm_view,
@@ -44,6 +45,7 @@ __all__ = [
     "round_open_view",
     "round_remind_view",
     "round_reopen_view",
+    "round_signoff_view",
     "submission_approve_view",
     "submission_check_view",
     "submission_form",

@@ -18,7 +18,7 @@ from benchlearn.collection import pages
 from benchlearn.collection.forms import (
     RoundForm,
 )
-from benchlearn.collection.models import RoundState
+from benchlearn.collection.models import RoundState, SubmissionState
 from benchlearn.collection.reminders import round_remind
 from benchlearn.collection.selectors import (
     round_events,
@@ -34,6 +34,7 @@ from benchlearn.collection.services import (
     round_create,
     round_open,
     round_reopen,
+    round_signoff_set,
 )
 from benchlearn.collection.views.common import (
     problems_to_messages,
@@ -171,6 +172,39 @@ def round_reopen_view(request: AuthenticatedHttpRequest, round_id: int) -> HttpR
     context = {"round": round_, "reason": reason, "problems": problems}
     status = 400 if problems else 200
     return render(request, "collection/round_reopen.html", context, status=status)
+
+
+@login_required
+def round_signoff_view(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+    """An operator switches the round's internal sign-off on or off (recorded); the page
+    says what happens to the forms already started."""
+    round_ = round_get_for_user(request.user, round_id)
+    require(request.user, Perm.COLLECTION_MANAGE)
+    problems: list[str] = []
+    if request.method == "POST":
+        wanted = request.POST.get("internal_signoff")
+        if wanted not in ("on", "off"):
+            problems = [_("Choose whether the round asks for internal sign-off.")]
+        else:
+            try:
+                round_signoff_set(round_=round_, user=request.user, internal_signoff=wanted == "on")
+            except CollectionError as error:
+                problems = error.problems
+            else:
+                messages.success(
+                    request,
+                    _("Internal sign-off is on: the strategic level confirms the data.")
+                    if wanted == "on"
+                    else _("Internal sign-off is off: any participant of a unit submits its data."),
+                )
+                return redirect("round-detail", round_id)
+    context = {
+        "round": round_,
+        "problems": problems,
+        "awaiting": round_.submissions.filter(state=SubmissionState.SIGNOFF).count(),
+    }
+    status = 400 if problems else 200
+    return render(request, "collection/round_signoff.html", context, status=status)
 
 
 @login_required
