@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Count, FloatField, Q
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, FloatField, Max, Q
 from django.db.models.functions import Cast
 
 from benchlearn.catalogue.models import Variable
@@ -31,7 +31,7 @@ from benchlearn.collection.validation.peers import (
     populations,
 )
 from benchlearn.engine.catalogue import Severity
-from benchlearn.engine.rules import rule_failures
+from benchlearn.engine.rules import rule_failures, rule_variables
 from benchlearn.units.models import ContextValue
 
 
@@ -48,6 +48,8 @@ class UnitCounts:
 # A float comparison this close to its bound is decided again in Decimal, as
 # ``submission_check`` decides it (a 10% change is 10.000000000000002% in floats).
 _CLOSE = 1e-9
+_YEARS = 10_000  # a year packed into a row's key (``_round_numbers``)
+_EXACT = 2**53  # integers up to this are exact as floats
 
 
 def round_check_counts(round_: Round, variables: list[Variable]) -> dict[int, UnitCounts]:
@@ -115,21 +117,36 @@ def _round_numbers(round_: Round, variables: list[Variable]) -> npt.NDArray[np.f
     """(unit id, variable id, value, last known value or NaN) of every non-empty value
     of the round's units and variables this year, as floats. The last known value is
     the newest of any earlier year; all years come in one flat query and are matched
-    here (a subquery or a join took the database longer than sending the rows)."""
-    numbers = (
-        Value.objects.filter(
-            unit_id__in=Round.units.through.objects.filter(round=round_).values("unit_id"),
-            period__lte=round_.period,
-            variable_id__in=[v.pk for v in variables],
-            value__isnull=False,
+    here (a subquery or a join took the database longer than sending the rows).
+
+    Each row comes as two numbers, the unit, variable and year packed into one integer
+    and the value: the Python objects of each row's column cost more than the query."""
+    members = Round.units.through.objects.filter(round=round_)
+    span = max((v.pk for v in variables), default=0) + 1
+    biggest = members.aggregate(biggest=Max("unit_id"))["biggest"] or 0
+    values = Value.objects.filter(
+        unit_id__in=members.values("unit_id"),
+        period__lte=round_.period,
+        variable_id__in=[v.pk for v in variables],
+        value__isnull=False,
+    ).order_by()  # no order: a Value's default order joins the unit and the variable
+    number = Cast("value", FloatField())
+    if (biggest + 1) * span * _YEARS < _EXACT and 0 <= round_.period < _YEARS:
+        packed = ExpressionWrapper(
+            (F("unit_id") * span + F("variable_id")) * _YEARS + F("period"),
+            output_field=BigIntegerField(),
         )
-        .annotate(number=Cast("value", FloatField()))
-        # No order: a Value's default order joins the unit and the variable to sort.
-        .order_by()
-        .values_list("unit_id", "variable_id", "period", "number")
-    )
-    found = _fetched(numbers)
-    rows = np.fromiter(chain.from_iterable(found), np.float64, 4 * len(found)).reshape(-1, 4)
+        found = _fetched(values.annotate(key=packed, number=number).values_list("key", "number"))
+        pairs = np.fromiter(chain.from_iterable(found), np.float64, 2 * len(found)).reshape(-1, 2)
+        keys = pairs[:, 0].astype(np.int64)
+        cell, year = np.divmod(keys, _YEARS)
+        unit_ids, variable_ids = np.divmod(cell, span)
+        rows = np.column_stack([unit_ids, variable_ids, year, pairs[:, 1]]).astype(np.float64)
+    else:  # ids too large to pack exactly into a float
+        found = _fetched(
+            values.annotate(number=number).values_list("unit_id", "variable_id", "period", "number")
+        )
+        rows = np.fromiter(chain.from_iterable(found), np.float64, 4 * len(found)).reshape(-1, 4)
     this_year = rows[rows[:, 2] == round_.period]
     earlier = rows[rows[:, 2] < round_.period]
     previous = np.full(this_year.shape[0], np.nan)
@@ -181,8 +198,9 @@ def _soft_checks(
     bases = bases_of(variables)
     keys = {key_of(kind, unit_id, population) for unit_id, kind in unit_kinds.items()}
     stats = peer_stats(keys, round_.period, variables, bases, population)
-    context = _context_of(unit_kinds, round_.period)
     by_code = {v.code: n for n, v in enumerate(variables)}
+    rules = rules_for_variables(by_code)
+    context = _context_of(unit_kinds, round_.period, _context_needed(variables, rules))
     units = rows[:, 0].astype(np.int64)
     value = rows[:, 2]
     # One key per (unit, variable) of the rows: a unit's figure of another variable of
@@ -229,7 +247,6 @@ def _soft_checks(
     lows, highs = fence_low[group, column], fence_high[group, column]
     with np.errstate(invalid="ignore"):
         warned |= known_ & ~np.isnan(lows) & ((compared < lows) | (compared > highs))
-    rules = rules_for_variables(by_code)
     if rules:
         _rules_per_unit(rules, rows, variables, column, context, warned, failed)
     return warned, failed
@@ -274,10 +291,25 @@ def _rules_per_unit(
                         flags[at[unit_id, code]] = True
 
 
-def _context_of(unit_kinds: dict[int, str], period: int) -> dict[int, dict[str, float]]:
-    """Each unit's newest public-statistics figures up to ``period``, by code."""
+def _context_needed(variables: list[Variable], rules: list[Any]) -> set[str]:
+    """The codes the checks read from public statistics: bases of comparison and codes
+    the rules read that are not the round's variables (a round's own value wins)."""
+    codes = {basis_code(v) for v in variables} - {""}
+    for rule in rules:
+        codes |= rule_variables(rule)
+    return codes - {v.code for v in variables}
+
+
+def _context_of(
+    unit_kinds: dict[int, str], period: int, codes: set[str]
+) -> dict[int, dict[str, float]]:
+    """Each unit's newest public-statistics figures up to ``period`` of ``codes``."""
+    if not codes:
+        return {}
     rows = (
-        ContextValue.objects.filter(unit_id__in=list(unit_kinds), year__lte=period)
+        ContextValue.objects.filter(
+            unit_id__in=list(unit_kinds), variable__code__in=sorted(codes), year__lte=period
+        )
         .order_by("year")
         .values_list("unit_id", "variable__code", "value")
     )

@@ -11,11 +11,14 @@ to the round's, not only those of the units taking part in the round.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import FloatField
 from django.db.models.functions import Cast
 
@@ -28,6 +31,7 @@ MIN_PEERS_FOR_FENCES = 5
 FENCE_FACTOR = 1.5
 LOOKBACK_YEARS = 3
 POPULATION = "POP"
+CACHE_SECONDS = 24 * 3600  # a fingerprint that no longer occurs just ages out
 
 
 def basis_code(variable: Variable) -> str:
@@ -131,26 +135,80 @@ def peer_stats(
     """For each peer group, per variable code, the stats of the peers' newest approved
     values (or ratios to the variable's basis) of the last ``LOOKBACK_YEARS`` years up
     to ``period``. A group of no band (a unit of unknown population) is every unit of
-    its kind. ``bases`` as ``bases_of`` finds them; ``population`` covers the kinds."""
+    its kind. ``bases`` as ``bases_of`` finds them; ``population`` covers the kinds.
+
+    The stats are kept in Django's cache under a fingerprint of everything they are
+    computed from except the values themselves: the approved submissions (each with its
+    revision and approval time), the populations and other bases, the variables. The
+    values of an approved submission are locked until it is reopened, and every step of
+    a submission (approval, return, reopening, a saved value) raises its revision, so a
+    changed input is a new fingerprint and the stats are computed afresh."""
     if not keys:
         return {}
     kinds = {kind for kind, _band in keys}
-    by_code = {v.code: v for v in variables}
     from_context = context_codes(bases)
-    codes = {v.pk: v.code for v in variables}
-    codes |= {v.pk: code for code, v in bases.items() if code not in from_context}
     # The approved (unit, year) pairs first: a correlated subquery per value took the
     # database seconds on a national round, and most rounds have few approvals yet.
-    pairs = set(
+    approved = sorted(
         Submission.objects.filter(
             unit__kind__in=list(kinds),
             round__period__lte=period,
             round__period__gt=period - LOOKBACK_YEARS,
             state=SubmissionState.APPROVED,
-        ).values_list("unit_id", "round__period")
+        ).values_list("unit_id", "round__period", "unit__kind", "pk", "revision", "approved_at")
     )
-    if not pairs:
+    if not approved:
         return {key: {} for key in keys}
+    pairs = {(unit_id, year) for unit_id, year, *_rest in approved}
+    context = _context_bases(kinds, period, from_context, population)
+    fingerprint = _fingerprint(keys, period, variables, bases, population, context, approved)
+    found: dict[Key, dict[str, PeerStats]] | None = cache.get(fingerprint)
+    if found is None:
+        found = _computed(keys, period, variables, bases, population, context, pairs)
+        cache.set(fingerprint, found, CACHE_SECONDS)
+    return found
+
+
+def _fingerprint(
+    keys: set[Key],
+    period: int,
+    variables: list[Variable],
+    bases: Mapping[str, Variable],
+    population: Mapping[int, float],
+    context: Mapping[tuple[int, str], float],
+    approved: list[tuple[Any, ...]],
+) -> str:
+    """The cache key of the stats computed from these inputs."""
+    digest = hashlib.sha256()
+    for part in (
+        sorted(keys),
+        period,
+        (LOOKBACK_YEARS, MIN_PEERS_FOR_FENCES, FENCE_FACTOR),
+        sorted((v.pk, v.code, basis_code(v)) for v in variables),
+        sorted((code, v.pk, v.source) for code, v in bases.items()),
+        sorted(population.items()),
+        sorted(context.items()),
+        [(*row[:-1], str(row[-1])) for row in approved],
+    ):
+        digest.update(repr(part).encode())
+        digest.update(b"\n")
+    return f"benchlearn:peer-stats:{digest.hexdigest()}"
+
+
+def _computed(
+    keys: set[Key],
+    period: int,
+    variables: list[Variable],
+    bases: Mapping[str, Variable],
+    population: Mapping[int, float],
+    context: Mapping[tuple[int, str], float],
+    pairs: set[tuple[int, int]],
+) -> dict[Key, dict[str, PeerStats]]:
+    """``peer_stats`` computed from the database: the approved ``pairs`` (unit, year)."""
+    by_code = {v.code: v for v in variables}
+    from_context = context_codes(bases)
+    codes = {v.pk: v.code for v in variables}
+    codes |= {v.pk: code for code, v in bases.items() if code not in from_context}
     rows = [
         row
         for row in Value.objects.filter(
@@ -170,7 +228,6 @@ def peer_stats(
         code = codes[variable_id]
         newest[unit_id, code] = (kind, year, number)
         of_year[unit_id, code, year] = number
-    context = _context_bases(kinds, period, from_context, population)
     numbers: dict[Key, dict[str, list[float]]] = {key: {} for key in keys}
     for (unit_id, code), (kind, year, number) in newest.items():
         variable = by_code.get(code)
