@@ -302,10 +302,18 @@ def _parsed(text: str) -> Node:
     return check_formula(text, known=_AnyCode())
 
 
+@lru_cache(maxsize=4096)
+def _compiled(rule: Rule) -> tuple[tuple[tuple[str, Node], ...], tuple[str, ...]]:
+    """A rule's sides parsed (by side name) and the codes it reads, once per rule: a
+    round's table evaluates every rule for thousands of units. (Rules are immutable.)"""
+    sides = tuple((name, _parsed(text)) for name, text in rule_sides(rule).items())
+    used = tuple(sorted(set().union(*(references(node) for _name, node in sides))))
+    return sides, used
+
+
 def _evaluate(rule: Rule, values: Values, previous: Values) -> RuleResult:
-    sides = {name: _parsed(text) for name, text in rule_sides(rule).items()}
-    computed = {name: _value(node, values, previous) for name, node in sides.items()}
-    used = sorted(set().union(*(references(node) for node in sides.values())))
+    sides, used = _compiled(rule)
+    computed = {name: _value(node, values, previous) for name, node in sides}
     left = computed["left"]
     low = computed.get("lower", computed.get("right"))
     high = computed.get("upper")
@@ -316,7 +324,7 @@ def _evaluate(rule: Rule, values: Values, previous: Values) -> RuleResult:
         assert left is not None and low is not None
         holds = _holds(rule.operator, left, low, high)
         outcome = Outcome.PASSED if holds else Outcome.FAILED
-    return RuleResult(rule, outcome, left, low, high, tuple(used))
+    return RuleResult(rule, outcome, left, low, high, used)
 
 
 def _holds(operator: Operator, left: float, right: float, upper: float | None) -> bool:
