@@ -33,11 +33,6 @@ class ShareField(forms.DecimalField):
         return super().to_python(value)
 
 
-def share_shown(share: Decimal) -> Decimal:
-    """70.00 as 70 and 62.50 as 62.5 on the form."""
-    return share.quantize(Decimal(1)) if share == share.to_integral() else share.normalize()
-
-
 class DeliveryFormsForm(forms.Form):
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 

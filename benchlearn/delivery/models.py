@@ -6,6 +6,8 @@ Writes go through ``benchlearn.delivery.services``; nothing here changes data on
 ``save()``.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -25,6 +27,11 @@ class DeliveryForm(models.TextChoices):
 
 
 FORM_ORDER = {code: position for position, code in enumerate(DeliveryForm.values)}
+
+
+def plain_share(share: Decimal) -> Decimal:
+    """A share as people write it: 70.00 as 70, 62.50 as 62.5."""
+    return share.quantize(Decimal(1)) if share == share.to_integral() else share.normalize()
 
 
 class Delivery(models.Model):

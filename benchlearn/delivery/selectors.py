@@ -22,6 +22,7 @@ from benchlearn.delivery.models import (
     DeliveryChange,
     DeliveryForm,
     DeliveryShare,
+    plain_share,
 )
 from benchlearn.units.models import Unit
 
@@ -36,6 +37,15 @@ class ShareShown:
     label: str
     share: Decimal
     note: str
+
+    @property
+    def share_text(self) -> str:
+        return share_text(self.share)
+
+
+def share_text(share: Decimal) -> str:
+    """A share in the page's language, without needless zeros: "72,5" in Polish."""
+    return number_format(plain_share(share))
 
 
 @dataclass
@@ -157,13 +167,8 @@ def describe(snapshot: list[dict[str, str]]) -> str:
 
 
 def _described(row: dict[str, str]) -> str:
-    share = Decimal(row["share"])
-    text = f"{form_label(row['form'])} {number_format(share, decimal_pos=_places(share))} %"
+    text = f"{form_label(row['form'])} {share_text(Decimal(row['share']))} %"
     return f"{text} ({row['note']})" if row.get("note") else text
-
-
-def _places(share: Decimal) -> int:
-    return 0 if share % 1 == 0 else 2
 
 
 def delivery_history(delivery: Delivery | None) -> list[ChangeShown]:

@@ -22,6 +22,7 @@ from benchlearn.delivery.models import (
     DeliveryChange,
     DeliveryForm,
     DeliveryShare,
+    plain_share,
 )
 from benchlearn.units.models import Unit
 
@@ -112,7 +113,7 @@ def _problems(period: int, entries: Sequence[ShareEntry]) -> list[str]:
                 "The shares add up to %(total)s %%: together the forms may cover at most "
                 "100 %% of the service."
             )
-            % {"total": number_format(total, decimal_pos=2 if total % 1 else 0)}
+            % {"total": number_format(plain_share(total))}
         )
     return problems
 

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, may, unit_get_for_user
-from benchlearn.delivery.forms import DeliveryFormsForm, note_field, share_field, share_shown
+from benchlearn.delivery.forms import DeliveryFormsForm, note_field, share_field
+from benchlearn.delivery.models import plain_share
 from benchlearn.delivery.selectors import (
     DomainDelivery,
     delivery_before,
@@ -71,7 +72,7 @@ def unit_forms(request: AuthenticatedHttpRequest, teryt: str) -> HttpResponse:
 def _initial(shown: DomainDelivery, revision: int) -> dict[str, Any]:
     initial: dict[str, Any] = {"revision": revision}
     for share in shown.shares:
-        initial[share_field(share.form)] = share_shown(share.share)
+        initial[share_field(share.form)] = plain_share(share.share)
         initial[note_field(share.form)] = share.note
     return initial
 

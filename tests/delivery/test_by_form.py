@@ -168,7 +168,7 @@ def test_the_dashboard_shows_the_units_own_form(computed, domains_of_results, pa
         client_for(participant_a).get(f"/units/{unit_a.teryt}/results/?year=2024").content.decode()
     )
     section = html[html.index('class="delivery-own"') :]
-    assert "How your unit delivers its services in 2024" in section
+    assert f"How {unit_a.name} delivers its services in 2024" in section
     assert "Education" in section
     assert "municipal company</strong> 80 %" in section
     assert "contracted private operator</strong> 20 %" in section

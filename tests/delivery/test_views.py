@@ -35,7 +35,7 @@ def test_shares_over_100_get_a_message_and_nothing_is_stored(unit_a, domains, pa
     assert response.status_code == 400
     html = response.content.decode()
     assert "The organisational forms were not saved" in html
-    assert "The shares add up to 120.50 %" in html
+    assert "The shares add up to 120.5 %" in html
     assert not Delivery.objects.exists()
 
 
