@@ -168,6 +168,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "benchlearn.views.csrf_failure"
 # API tokens expire after this many days at most (and with any change of password).
 API_TOKEN_DAYS = env_int("BENCHLEARN_API_TOKEN_DAYS", 90)
+# An invitation into an exchange group's seat can be accepted for this many days.
+INVITATION_DAYS = env_int("BENCHLEARN_INVITATION_DAYS", 7)
 
 # Login throttling: five wrong passwords for one e-mail from one address lock it
 # for fifteen minutes; so do thirty from one address whatever e-mails they try

@@ -24,7 +24,7 @@ from benchlearn.catalogue.models import Indicator, IndicatorSet
 from benchlearn.catalogue.services import catalogue_import, catalogue_publish, rule_create
 from benchlearn.collection.models import ImportJob, Submission, ValueChange
 from benchlearn.collection.services import round_create, round_open, submission_save
-from benchlearn.groups.services import programme_create
+from benchlearn.groups.services import invitation_create, programme_create, seat_fill
 from benchlearn.notifications.models import IntroductionRequest, Notification
 from benchlearn.reports.models import Document
 from benchlearn.results.models import (
@@ -36,6 +36,7 @@ from benchlearn.results.models import (
     GroupStat,
     Result,
 )
+from benchlearn.units.models import Level
 from tests.catalogue.conftest import SMALL_YAML
 from tests.conftest import client_for, make_user
 
@@ -122,6 +123,16 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "programme-list": OPERATOR_ONLY,
     "programme-create": OPERATOR_ONLY,
     "programme-edit": OPERATOR_ONLY,
+    # Groups are created and edited by the office; the seat table is for everyone who
+    # sees the group; the office and the group's moderator invite people into seats.
+    "group-create": OPERATOR_ONLY,
+    "group-edit": ROUND_OPERATOR_ONLY,
+    "group-seats": GROUP,
+    "seat-invite": {**GROUP, "participant_a": DENIED, "participant_b": DENIED},
+    "seat-leave": {**GROUP, "participant_a": DENIED, "participant_b": DENIED},
+    "seat-invitation-withdraw": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    # An invitation for a new person: whoever is logged in is somebody else.
+    "invitation-open": {"anonymous": OK, **dict.fromkeys(LOGGED_IN, DENIED)},
     "set_language": everyone(REDIRECT),
     "healthz": everyone(OK),
     "api:openapi-json": everyone(OK),
@@ -306,6 +317,16 @@ def _parameters(programme, group) -> dict[str, str]:
         base_revisions={},
     )
     _results_of(submission.unit, operator, group)
+    holding = seat_fill(
+        group=group, unit=submission.unit, level=Level.STRATEGIC, user=user, by=operator
+    )
+    invitation, key = invitation_create(
+        group=group,
+        unit=submission.unit,
+        level=Level.MIDDLE,
+        email="nowa@example.org",
+        by=operator,
+    )
     return {
         "teryt": user.unit_memberships.get().unit.teryt,
         "group_id": str(group.pk),
@@ -338,6 +359,9 @@ def _parameters(programme, group) -> dict[str, str]:
                 shown_as="B",
             ).pk
         ),
+        "holding_id": str(holding.pk),
+        "invitation_id": str(invitation.pk),
+        "key": key,
         "job_id": str(
             ImportJob.objects.create(
                 round=round_, unit=submission.unit, created_by=user, file_name="a.xlsx", path=""

@@ -13,8 +13,9 @@ Rules
 - participant of a unit: read and enter that unit's data, read the groups it belongs to;
 - every account: read the register of units (names, TERYT codes, public statistics);
 - every account: read the indicator catalogue (only operators edit it);
-- moderator of a group: read and run the group, read its member units' data
-  (but not enter it);
+- moderator of a group: read and run the group (its seats and the invitations into
+  them: ``may_manage_group``), read its member units' data (but not enter it); only
+  operators create groups and change their settings and members (``may_edit_group``);
 - participant of a unit: view, fill in and submit the unit's submissions in collection
   rounds; moderator: view the submissions of the group's units; only operators run
   rounds and reopen submissions (SUBMISSION_*, COLLECTION_MANAGE);
@@ -73,7 +74,10 @@ class Perm(StrEnum):
     UNIT_VIEW = "unit.view"
     UNIT_EDIT = "unit.edit"
     GROUP_VIEW = "group.view"
+    # Running a group (its seats, inviting people): operators and its moderator.
     GROUP_MANAGE = "group.manage"
+    # Creating groups and editing their settings and members: operators only.
+    GROUP_EDIT = "group.edit"
     PROGRAMME_MANAGE = "programme.manage"
     CATALOGUE_VIEW = "catalogue.view"
     CATALOGUE_EDIT = "catalogue.edit"
@@ -155,6 +159,18 @@ class _OfUnit(Protocol):
 
     @property
     def unit(self) -> Unit: ...
+
+
+def may_manage_group(user: AnyUser, group: ExchangeGroup) -> bool:
+    """Whether ``user`` runs ``group``'s seats: invites people into them, sees the
+    invitations, lets a person leave a seat. Operators and the group's moderator."""
+    return may(user, Perm.GROUP_MANAGE, group)
+
+
+def may_edit_group(user: AnyUser, group: ExchangeGroup | None = None) -> bool:
+    """Whether ``user`` creates groups (``group`` None) or edits a group's settings and
+    members: the association's office (operators) only."""
+    return may(user, Perm.GROUP_EDIT, group)
 
 
 def may_review(user: AnyUser, submission: _OfUnit) -> bool:

@@ -40,6 +40,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("invitation/<str:key>/", views.invitation_open, name="invitation-open"),
     path("tokens/", views.api_tokens, name="api-tokens"),
     path("tokens/<int:token_id>/revoke/", views.api_token_delete, name="api-token-revoke"),
 ]

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.views import (
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest
-from benchlearn.accounts.forms import ApiTokenForm, EmailLoginForm
+from benchlearn.accounts.forms import ApiTokenForm, EmailLoginForm, InvitationPasswordForm
 from benchlearn.accounts.models import User
 from benchlearn.accounts.selectors import api_tokens_of, start_page_for
 from benchlearn.accounts.services import (
@@ -26,6 +27,12 @@ from benchlearn.accounts.services import (
 )
 from benchlearn.accounts.throttling import password_reset_allowed
 from benchlearn.collection.pages import start_collection_for
+from benchlearn.groups.services import (
+    GroupError,
+    InvitationUnusable,
+    invitation_accept,
+    invitation_find,
+)
 from benchlearn.results.pages import Dashboard, dashboard_for
 from benchlearn.units.models import Unit
 
@@ -134,3 +141,57 @@ def api_token_delete(request: AuthenticatedHttpRequest, token_id: int) -> HttpRe
     api_token_revoke(token=token, by=request.user)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("api-tokens")
+
+
+def invitation_open(request: HttpRequest, key: str) -> HttpResponse:
+    """An invitation into a seat: a new person sets their name and password, a person
+    with an account (logged in as the address invited) accepts; either way the seat is
+    theirs. A link used, withdrawn or expired says so (410), an unknown one too (404)."""
+    try:
+        invitation = invitation_find(key)
+    except InvitationUnusable as error:
+        status = 410 if error.gone else 404
+        problem = {"problem": error.message}
+        return render(request, "accounts/invitation.html", problem, status=status)
+    user = request.user if isinstance(request.user, User) else None
+    exists = User.objects.filter(email__iexact=invitation.email).exists()
+    form = None
+    if user is None and not exists:
+        form = InvitationPasswordForm(
+            request.POST or None,
+            email=invitation.email,
+            initial={"full_name": invitation.full_name},
+        )
+    context: dict[str, object] = {
+        "invitation": invitation,
+        "form": form,
+        "exists": exists,
+        "problem": None,
+    }
+    if user is not None and user.email.lower() != invitation.email.lower():
+        context["problem"] = _(
+            "This invitation is for %(email)s, and you are logged in as %(you)s. "
+            "Log out and open the link again."
+        ) % {"email": invitation.email, "you": user.email}
+        return render(request, "accounts/invitation.html", context, status=403)
+    if request.method != "POST" or (user is None and exists):
+        return render(request, "accounts/invitation.html", context)
+    if form is not None and not form.is_valid():
+        return render(request, "accounts/invitation.html", context, status=400)
+    try:
+        accepted = invitation_accept(
+            key=key,
+            user=user,
+            full_name=form.cleaned_data["full_name"] if form else "",
+            password=form.cleaned_data["password1"] if form else None,
+        )
+    except GroupError as error:
+        context["problem"] = error.message
+        return render(request, "accounts/invitation.html", context, status=409)
+    if user is None:
+        login(request, accepted, backend="benchlearn.accounts.backends.EmailBackend")
+    messages.success(
+        request,
+        _("Welcome to %(group)s: the seat is yours.") % {"group": invitation.group.name},
+    )
+    return redirect("group-seats", invitation.group_id)

@@ -1,8 +1,14 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benchlearn.units.models import Unit
+from benchlearn.units.models import Level, Unit
+
+# A figure of a group smaller than this is not published, unless its programme says.
+MIN_GROUP_SIZE_DEFAULT = 3
 
 
 class Programme(models.Model):
@@ -26,6 +32,22 @@ class Programme(models.Model):
         default=False,
         help_text=_("The anonymity a new group of the programme starts with."),
     )
+    associations = models.CharField(
+        _("associations running it"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. “Związek Miast Polskich, Związek Gmin Wiejskich RP”."),
+    )
+    min_group_size = models.PositiveSmallIntegerField(
+        _("minimum group size for published figures"),
+        default=MIN_GROUP_SIZE_DEFAULT,
+        help_text=_(
+            "Figures of a group with fewer units than this are not published where "
+            "names are hidden: so small a group would reveal its members."
+        ),
+    )
+    # The edit token: a form carries it to detect someone else's save meanwhile.
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("programme")
@@ -51,6 +73,17 @@ class ExchangeGroup(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     service = models.CharField(_("public service"), max_length=120)
+    # The catalogue domain of the service (a string reference: the catalogue sits a
+    # layer above groups, and a group only points at its domain). None for groups made
+    # before domains were chosen here.
+    domain = models.ForeignKey(
+        "catalogue.Domain",
+        verbose_name=_("domain"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exchange_groups",
+    )
     cycle_start = models.PositiveSmallIntegerField(_("first year of the cycle"))
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -78,6 +111,7 @@ class ExchangeGroup(models.Model):
         default=False,
         help_text=_("Other members are shown as A, B, C… in charts, tables and reports."),
     )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("exchange group")
@@ -95,3 +129,143 @@ class ExchangeGroup(models.Model):
     def cycle_label(self) -> str:
         # Years are written without a thousands separator, whatever the locale.
         return f"{self.cycle_start}–{self.cycle_end}"
+
+
+class ChangeRecord(models.Model):
+    """One saved change of a programme's or a group's settings: who, when, and each
+    field's old and new value (``changes``: field → [old, new], as shown)."""
+
+    kind = models.CharField(_("change"), max_length=20)
+    changes = models.JSONField(_("changes"), default=dict)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-changed_at", "-pk"]
+
+    @property
+    def shown_changes(self) -> list[tuple[str, Any, Any]]:
+        return [(name, old, new) for name, (old, new) in self.changes.items()]
+
+
+class ProgrammeChange(ChangeRecord):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="changes")
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("change of a programme")
+        verbose_name_plural = _("changes of programmes")
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.kind} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class GroupChange(ChangeRecord):
+    group = models.ForeignKey(ExchangeGroup, on_delete=models.CASCADE, related_name="changes")
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("change of a group")
+        verbose_name_plural = _("changes of groups")
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.kind} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class SeatEnd(models.TextChoices):
+    LEFT = "left", _("left the seat")
+    HANDED_OVER = "handed_over", _("handed the seat over")
+    UNIT_LEFT = "unit_left", _("the unit left the group")
+
+
+class SeatHolding(models.Model):
+    """A person in one of a member unit's three seats in a group (strategic, middle,
+    operational), from a date to a date. A seat is empty when no holding of it is open;
+    holdings are ended, never deleted, so the group keeps who sat where and when."""
+
+    group = models.ForeignKey(ExchangeGroup, on_delete=models.CASCADE, related_name="seats")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="seats",
+    )
+    started_at = models.DateTimeField(_("since"), default=timezone.now)
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("why it ended"), max_length=12, choices=SeatEnd.choices, blank=True
+    )
+    # Who put the person in the seat (the inviter), and who ended the holding.
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("seat holding")
+        verbose_name_plural = _("seat holdings")
+        ordering = ["group", "unit", "level", "-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "unit", "level"],
+                condition=models.Q(ended_at__isnull=True),
+                name="seat_one_open_holding",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.unit.name} · {self.level}: {self.user}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class SeatInvitation(models.Model):
+    """An e-mailed invitation into a seat: a single-use link that expires. Only the
+    digest of its key is stored; the key is in the e-mail alone."""
+
+    group = models.ForeignKey(ExchangeGroup, on_delete=models.CASCADE, related_name="invitations")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    email = models.EmailField(_("e-mail address"))
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("seat invitation")
+        verbose_name_plural = _("seat invitations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.group} · {self.unit.name} · {self.level}"
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.used_at is None and self.cancelled_at is None and self.expires_at > timezone.now()
+        )

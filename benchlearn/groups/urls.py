@@ -1,11 +1,22 @@
 from django.urls import path
 
 from benchlearn.groups import views
+from benchlearn.groups.views import edit, programmes, seats
 
 urlpatterns = [
     path("", views.group_list, name="group-list"),
+    path("new/", edit.group_create_view, name="group-create"),
     path("<int:group_id>/", views.group_detail, name="group-detail"),
-    path("programmes/", views.programme_list, name="programme-list"),
-    path("programmes/new/", views.programme_edit, name="programme-create"),
-    path("programmes/<int:programme_id>/", views.programme_edit, name="programme-edit"),
+    path("<int:group_id>/edit/", edit.group_edit_view, name="group-edit"),
+    path("<int:group_id>/seats/", seats.group_seats, name="group-seats"),
+    path("<int:group_id>/seats/invite/", seats.seat_invite, name="seat-invite"),
+    path("<int:group_id>/seats/<int:holding_id>/leave/", seats.seat_leave, name="seat-leave"),
+    path(
+        "<int:group_id>/invitations/<int:invitation_id>/withdraw/",
+        seats.seat_invitation_withdraw,
+        name="seat-invitation-withdraw",
+    ),
+    path("programmes/", programmes.programme_list, name="programme-list"),
+    path("programmes/new/", programmes.programme_edit, name="programme-create"),
+    path("programmes/<int:programme_id>/", programmes.programme_edit, name="programme-edit"),
 ]

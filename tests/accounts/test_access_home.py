@@ -9,9 +9,14 @@ import benchlearn
 
 ROOT = Path(benchlearn.__file__).parent
 ACCESS = "benchlearn.accounts.access"
-# Where a group's anonymity is written (its services, admin and model), not read to
-# decide what is shown.
-WRITERS = {"groups/services.py", "groups/admin.py", "groups/models.py"}
+# Where a group's anonymity is written (its services, admin, model and the office's edit
+# form, which shows the current setting), not read to decide what is shown.
+WRITERS = {
+    "groups/services/groups.py",
+    "groups/admin.py",
+    "groups/models.py",
+    "groups/views/edit.py",
+}
 
 
 def _modules() -> list[tuple[str, ast.Module]]:

@@ -13,7 +13,7 @@ from benchlearn.collection.services import (
     submission_submit,
 )
 from benchlearn.groups.models import ExchangeGroup
-from benchlearn.groups.services import group_create, programme_create
+from benchlearn.groups.services import edit_token, group_create, programme_create
 from tests.collection.conftest import COMPLETE, dump, published, save  # noqa: F401
 from tests.conftest import client_for, make_user
 
@@ -195,6 +195,7 @@ def test_operators_create_and_edit_programmes_on_their_pages(operator, group):
             "first_year": "2026",
             "last_year": "2027",
             "moderators_review": "on",
+            "min_group_size": "3",
             "groups": [group.pk],
         },
     )
@@ -205,7 +206,13 @@ def test_operators_create_and_edit_programmes_on_their_pages(operator, group):
     assert "Doskonalenie 2026–2027" in page and group.name in page
     response = client.post(
         f"/groups/programmes/{programme.pk}/",
-        {"name": "Doskonalenie 2026–2027", "first_year": "2026", "last_year": "2027"},
+        {
+            "name": "Doskonalenie 2026–2027",
+            "first_year": "2026",
+            "last_year": "2027",
+            "min_group_size": "3",
+            "base_token": edit_token(programme.updated_at),
+        },
     )
     assert response.status_code == 302
     programme.refresh_from_db()

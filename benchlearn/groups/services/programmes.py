@@ -1,0 +1,151 @@
+"""Writes to programmes: their settings decide who may approve data, how new groups
+start and what is published, so every change is kept in the programme's history."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benchlearn.accounts.models import User
+from benchlearn.groups.models import (
+    MIN_GROUP_SIZE_DEFAULT,
+    ExchangeGroup,
+    Programme,
+    ProgrammeChange,
+)
+from benchlearn.groups.services.common import (
+    CREATED,
+    UPDATED,
+    GroupError,
+    differences,
+    history_write,
+    stale_check,
+)
+
+SETTINGS = (
+    "name",
+    "associations",
+    "first_year",
+    "last_year",
+    "moderators_review",
+    "anonymised_default",
+    "min_group_size",
+)
+
+
+class ProgrammeError(GroupError):
+    """A programme that cannot be stored as asked; nothing was stored."""
+
+
+def _check(*, name: str, first_year: int, last_year: int, min_group_size: int) -> None:
+    if not name.strip():
+        raise ProgrammeError(_("The programme needs a name."), "name")
+    if last_year < first_year:
+        raise ProgrammeError(_("The last year cannot come before the first."), "last_year")
+    if min_group_size < 1:
+        raise ProgrammeError(
+            _("The minimum group size is a whole number of units, at least 1."), "min_group_size"
+        )
+
+
+def _settings_of(programme: Programme) -> dict[str, Any]:
+    return {field: getattr(programme, field) for field in SETTINGS}
+
+
+def _group_names(groups: Iterable[ExchangeGroup]) -> list[str]:
+    return sorted(group.name for group in groups)
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    name: str,
+    first_year: int,
+    last_year: int,
+    moderators_review: bool = False,
+    anonymised_default: bool = False,
+    associations: str = "",
+    min_group_size: int = MIN_GROUP_SIZE_DEFAULT,
+    groups: Iterable[ExchangeGroup] = (),
+    by: User | None = None,
+) -> Programme:
+    _check(name=name, first_year=first_year, last_year=last_year, min_group_size=min_group_size)
+    programme = Programme.objects.create(
+        name=name.strip(),
+        first_year=first_year,
+        last_year=last_year,
+        moderators_review=moderators_review,
+        anonymised_default=anonymised_default,
+        associations=associations.strip(),
+        min_group_size=min_group_size,
+    )
+    groups = list(groups)
+    ExchangeGroup.objects.filter(pk__in=[g.pk for g in groups]).update(programme=programme)
+    changes = differences({}, {**_settings_of(programme), "groups": _group_names(groups)})
+    history_write(
+        ProgrammeChange(programme=programme),
+        kind=CREATED,
+        by=by,
+        changes=changes,
+        at=programme.updated_at,
+    )
+    return programme
+
+
+@transaction.atomic
+def programme_update(
+    *,
+    programme: Programme,
+    name: str,
+    first_year: int,
+    last_year: int,
+    moderators_review: bool,
+    anonymised_default: bool,
+    groups: Iterable[ExchangeGroup],
+    associations: str | None = None,
+    min_group_size: int | None = None,
+    by: User | None = None,
+    base_token: str | None = None,
+) -> Programme:
+    """Change a programme's settings and make ``groups`` its groups (others leave it);
+    what changed is kept in its history. ``base_token``: the edit token the form was
+    opened with; when someone saved the programme since, raises StaleEdit and stores
+    nothing (None: not checked)."""
+    current = Programme.objects.select_for_update().get(pk=programme.pk)
+    stale_check(ProgrammeChange.objects.filter(programme=programme), base_token, current.updated_at)
+    size = current.min_group_size if min_group_size is None else min_group_size
+    _check(name=name, first_year=first_year, last_year=last_year, min_group_size=size)
+    wanted: dict[str, Any] = {
+        "name": name.strip(),
+        "associations": current.associations if associations is None else associations.strip(),
+        "first_year": first_year,
+        "last_year": last_year,
+        "moderators_review": moderators_review,
+        "anonymised_default": anonymised_default,
+        "min_group_size": size,
+    }
+    groups = list(groups)
+    before_groups = _group_names(current.groups.all())
+    changes = differences(
+        {**_settings_of(current), "groups": before_groups},
+        {**wanted, "groups": _group_names(groups)},
+    )
+    if not changes:
+        return programme
+    for field, value in wanted.items():
+        setattr(programme, field, value)
+    programme.updated_at = timezone.now()
+    programme.save(update_fields=[*SETTINGS, "updated_at"])
+    wanted_pks = [g.pk for g in groups]
+    programme.groups.exclude(pk__in=wanted_pks).update(programme=None)
+    ExchangeGroup.objects.filter(pk__in=wanted_pks).update(programme=programme)
+    history_write(
+        ProgrammeChange(programme=programme),
+        kind=UPDATED,
+        by=by,
+        changes=changes,
+        at=programme.updated_at,
+    )
+    return programme
