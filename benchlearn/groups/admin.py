@@ -7,16 +7,42 @@ from django.http import HttpRequest
 from benchlearn.accounts.admin import ADMIN
 from benchlearn.accounts.models import User
 from benchlearn.groups.models import ExchangeGroup, Programme
-from benchlearn.groups.services import group_units_set, group_update
+from benchlearn.groups.services import (
+    group_units_set,
+    group_update,
+    programme_create,
+    programme_update,
+)
+from benchlearn.groups.services.programmes import SETTINGS
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin[Programme]):
-    """A programme and its settings; its groups choose it on their own form."""
+    """A programme and its settings; its groups choose it on their own form. Saved
+    through the services, so that the programme's history has the change."""
 
-    list_display = ["name", "first_year", "last_year", "moderators_review", "anonymised_default"]
+    list_display = [
+        "name",
+        "associations",
+        "first_year",
+        "last_year",
+        "moderators_review",
+        "anonymised_default",
+        "min_group_size",
+    ]
     list_filter = ["moderators_review"]
-    search_fields = ["name"]
+    search_fields = ["name", "associations"]
+    exclude = ["updated_at"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Programme, form: ModelForm[Programme], change: bool
+    ) -> None:
+        fields = {field: getattr(obj, field) for field in SETTINGS}
+        if not change:
+            created = programme_create(**fields, by=_by(request))
+            obj.pk = created.pk
+            return
+        programme_update(programme=obj, **fields, groups=list(obj.groups.all()), by=_by(request))
 
 
 @admin.register(ExchangeGroup)

@@ -200,3 +200,22 @@ def test_a_stale_programme_form_is_refused_with_what_changed(operator):
     programme.refresh_from_db()
     assert programme.min_group_size == 4 and programme.last_year == 2027
     assert Programme.objects.count() == 1
+
+
+def test_a_programme_changed_in_the_admin_has_it_in_its_history(operator):
+    client = client_for(operator)
+    form = {
+        "name": "Doskonalenie",
+        "associations": "ZMP",
+        "first_year": "2026",
+        "last_year": "2027",
+        "min_group_size": "3",
+    }
+    assert client.post("/admin/groups/programme/add/", form).status_code == 302
+    programme = Programme.objects.get()
+    response = client.post(
+        f"/admin/groups/programme/{programme.pk}/change/", {**form, "min_group_size": "4"}
+    )
+    assert response.status_code == 302
+    assert [c.kind for c in programme.changes.order_by("pk")] == ["created", "updated"]
+    assert programme.changes.get(kind="updated").changes == {"min_group_size": [3, 4]}
