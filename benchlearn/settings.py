@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "benchlearn.notifications",
     "benchlearn.catalogue",
     "benchlearn.collection",
+    "benchlearn.meetings",
     "benchlearn.results",
     "benchlearn.delivery",
     "benchlearn.api",
@@ -274,6 +275,16 @@ NEIGHBOURS = env_int("BENCHLEARN_NEIGHBOURS", 10)
 NEIGHBOUR_WEIGHTS = {"POP": 2.0, "AREA_KM2": 1.0, "DENSITY": 1.0}
 NEIGHBOUR_LOG = ["POP", "AREA_KM2", "DENSITY"]
 COLLECTION_IMPORT_DIR = Path(env_str("BENCHLEARN_IMPORT_DIR", str(DATA_DIR / "imports")))
+# Files people upload (meeting materials), kept in Django's default storage.
+MEDIA_ROOT = Path(env_str("BENCHLEARN_MEDIA_DIR", str(DATA_DIR / "media")))
+# A meeting's attachments: at most this large, of these types only.
+MEETING_ATTACHMENT_MAX_BYTES = env_int("BENCHLEARN_MEETING_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
+# Reminders of a meeting go out this many days before it; the owner of an open action
+# item is reminded this many days before it is due.
+MEETING_REMINDER_DAYS = [
+    int(days) for days in env_list("BENCHLEARN_MEETING_REMINDER_DAYS", ["14", "2"])
+]
+ACTION_DUE_REMINDER_DAYS = env_int("BENCHLEARN_ACTION_DUE_REMINDER_DAYS", 3)
 # PDF reports made in the background, kept a day for the person who asked.
 DOCUMENTS_DIR = Path(env_str("BENCHLEARN_DOCUMENTS_DIR", str(DATA_DIR / "documents")))
 

@@ -31,6 +31,7 @@ urlpatterns = [
         name="efficiency-model-delete",
     ),
     path("groups/", include("benchlearn.groups.urls")),
+    path("", include("benchlearn.meetings.urls")),
     path("catalogue/", include("benchlearn.catalogue.urls")),
     path("rounds/", include("benchlearn.collection.urls")),
     path("notifications/", include("benchlearn.notifications.urls")),

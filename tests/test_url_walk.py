@@ -14,6 +14,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -25,6 +26,13 @@ from benchlearn.catalogue.services import catalogue_import, catalogue_publish, r
 from benchlearn.collection.models import ImportJob, Submission, ValueChange
 from benchlearn.collection.services import round_create, round_open, submission_save
 from benchlearn.groups.services import invitation_create, programme_create, seat_fill
+from benchlearn.meetings.services import (
+    action_add,
+    attachment_add,
+    calendar_feed_renew,
+    meetings_plan,
+    plan_proposal,
+)
 from benchlearn.notifications.models import IntroductionRequest, Notification
 from benchlearn.reports.models import Document
 from benchlearn.results.models import (
@@ -100,6 +108,9 @@ ROUND_OPERATOR_ONLY = {
     "participant_b": DENIED,
     "moderator": DENIED,
 }
+
+# A group's meetings: read by its people, changed by its moderator and the office.
+MEETINGS_CHANGE = {**GROUP, "participant_a": DENIED, "participant_b": DENIED}
 
 EXPECTED: dict[str, dict[str, int | str]] = {
     "start": everyone(OK),
@@ -270,6 +281,22 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "unit-delivery": UNIT_A,
     "unit-delivery-edit": UNIT_A,
     "api:unit_delivery_forms": {**UNIT_A, "anonymous": UNAUTHORISED},
+    # A group's meetings (planned already): its people read them, its moderator and the
+    # office change them; the calendar feed answers its secret address, without a login.
+    "meeting-list": GROUP,
+    "meeting-plan": {**MEETINGS_CHANGE, "operator": REDIRECT, "moderator": REDIRECT},
+    "meeting-detail": GROUP,
+    "meeting-edit": MEETINGS_CHANGE,
+    "meeting-attendance": MEETINGS_CHANGE,
+    "meeting-minutes": MEETINGS_CHANGE,
+    "meeting-action-add": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "meeting-action-status": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "meeting-attachment-add": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "meeting-attachment": GROUP,
+    "meeting-invite": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "meeting-calendar": GROUP,
+    "calendar-feed": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "calendar-feed-ics": everyone(OK),
 }
 
 
@@ -327,7 +354,12 @@ def _parameters(programme, group) -> dict[str, str]:
         email="nowa@example.org",
         by=operator,
     )
+    meeting, item, attachment = _meeting_of(group)
     return {
+        "number": str(meeting.number),
+        "item_id": str(item.pk),
+        "attachment_id": str(attachment.pk),
+        "feed_token": calendar_feed_renew(user=user).token,
         "teryt": user.unit_memberships.get().unit.teryt,
         "group_id": str(group.pk),
         "token_id": str(token.pk),
@@ -373,6 +405,21 @@ def _parameters(programme, group) -> dict[str, str]:
 @pytest.fixture(autouse=True)
 def _documents_in_a_temporary_folder(settings, tmp_path):
     settings.DOCUMENTS_DIR = tmp_path / "documents"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _meeting_of(group):
+    """The group's cycle planned, with an action item and a file of its first meeting."""
+    moderator = group.moderator
+    meeting = meetings_plan(group=group, by=moderator, rows=plan_proposal(group))[0]
+    item = action_add(meeting=meeting, by=moderator, kind="decision", text="Ankieta")
+    attachment = attachment_add(
+        meeting=meeting,
+        by=moderator,
+        kind="material",
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n"),
+    )
+    return meeting, item, attachment
 
 
 def _document_of(user, unit) -> Document:
