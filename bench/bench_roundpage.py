@@ -8,6 +8,12 @@ The page is requested through Django's test client in the benchmark's own proces
 the figure is server time: middleware, the page's queries, the checks of every unit
 and the template, without a network. Each database runs in a process of its own with a
 throwaway database (see ``bench_collection``).
+
+The first request (not timed) computes the peers' stats and leaves them in Django's
+cache (``collection.validation.peers``), as a running server has after the round's
+first page: the timed requests read the round's values and check them, and reuse the
+stats while no submission is approved, returned or reopened. On a loaded machine the
+wall-clock figures wait for a CPU; the CPU-time row is the steadier one to compare.
 """
 
 from __future__ import annotations
