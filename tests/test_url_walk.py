@@ -297,6 +297,11 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "meeting-calendar": GROUP,
     "calendar-feed": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "calendar-feed-ics": everyone(OK),
+    "api:meeting_list": {**GROUP, "anonymous": UNAUTHORISED},
+    "api:meeting_attendance_put": everyone(NOT_ALLOWED),  # PUT only
+    "api:meeting_minutes_put": everyone(NOT_ALLOWED),  # PUT only
+    "api:meeting_minutes_approve": everyone(NOT_ALLOWED),  # POST only
+    "api:meeting_minutes_publish": everyone(NOT_ALLOWED),  # POST only
 }
 
 

@@ -20,6 +20,7 @@ from benchlearn.accounts.models import User
 from benchlearn.accounts.services import api_token_revoke
 from benchlearn.api.auth import session_auth, token_auth
 from benchlearn.api.delivery import router as delivery_router
+from benchlearn.api.meetings import router as meetings_router
 from benchlearn.api.pagination import BoundedPages
 from benchlearn.api.schemas import (
     Error,
@@ -314,3 +315,4 @@ def token_revoke_current(request: HttpRequest) -> Status[None]:
 # Registered last: the router's endpoints use the handlers above.
 api.add_router("/", submissions_router)
 api.add_router("/", delivery_router)
+api.add_router("/", meetings_router)
