@@ -141,6 +141,7 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "group-seats": GROUP,
     "seat-invite": {**GROUP, "participant_a": DENIED, "participant_b": DENIED},
     "seat-leave": {**GROUP, "participant_a": DENIED, "participant_b": DENIED},
+    "seat-assign": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "seat-invitation-withdraw": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     # An invitation for a new person: whoever is logged in is somebody else.
     "invitation-open": {"anonymous": OK, **dict.fromkeys(LOGGED_IN, DENIED)},

@@ -70,6 +70,9 @@ class Seat:
     level: str
     holding: SeatHolding | None
     invitations: list[SeatInvitation] = field(default_factory=list)
+    # The unit's participants at the seat's level who sit in no seat of the group (made
+    # participants before seats existed, or by the office): put in the seat at a click.
+    candidates: list[User] = field(default_factory=list)
 
     @property
     def level_label(self) -> str:
@@ -108,7 +111,18 @@ def seat_table_for(user: User, group: ExchangeGroup) -> SeatTable:
     holdings = SeatHolding.objects.filter(group=group).select_related("user", "unit")
     open_ = {(h.unit_id, h.level): h for h in holdings if h.ended_at is None}
     pending: dict[tuple[int, str], list[SeatInvitation]] = {}
+    candidates: dict[tuple[int, str], list[User]] = {}
     if can_manage:
+        seated = {(h.unit_id, h.user_id) for h in open_.values()}
+        memberships = (
+            UnitMembership.objects.filter(unit__exchange_groups=group)
+            .select_related("user")
+            .order_by("user__full_name", "user__email")
+        )
+        for membership in memberships:
+            if membership.user.is_active and (membership.unit_id, membership.user_id) not in seated:
+                key = (membership.unit_id, membership.level)
+                candidates.setdefault(key, []).append(membership.user)
         invitations = SeatInvitation.objects.filter(
             group=group,
             used_at__isnull=True,
@@ -126,6 +140,7 @@ def seat_table_for(user: User, group: ExchangeGroup) -> SeatTable:
                     level=level,
                     holding=open_.get((unit.pk, level)),
                     invitations=pending.get((unit.pk, level), []),
+                    candidates=candidates.get((unit.pk, level), []),
                 )
                 for level in Level.values
             ],

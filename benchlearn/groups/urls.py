@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:group_id>/edit/", edit.group_edit_view, name="group-edit"),
     path("<int:group_id>/seats/", seats.group_seats, name="group-seats"),
     path("<int:group_id>/seats/invite/", seats.seat_invite, name="seat-invite"),
+    path("<int:group_id>/seats/assign/", seats.seat_assign, name="seat-assign"),
     path("<int:group_id>/seats/<int:holding_id>/leave/", seats.seat_leave, name="seat-leave"),
     path(
         "<int:group_id>/invitations/<int:invitation_id>/withdraw/",

@@ -219,3 +219,28 @@ def test_a_programme_changed_in_the_admin_has_it_in_its_history(operator):
     assert response.status_code == 302
     assert [c.kind for c in programme.changes.order_by("pk")] == ["created", "updated"]
     assert programme.changes.get(kind="updated").changes == {"min_group_size": [3, 4]}
+
+
+def test_a_group_moved_between_programmes_has_it_in_its_own_history(operator, group):
+    first = programme_create(
+        name="Pierwszy", first_year=2025, last_year=2026, groups=[group], by=operator
+    )
+    second = programme_create(name="Drugi", first_year=2025, last_year=2026, by=operator)
+    token = edit_token(ExchangeGroup.objects.get(pk=group.pk).updated_at)
+    client_for(operator).post(
+        f"/groups/programmes/{second.pk}/",
+        {
+            "name": "Drugi",
+            "first_year": "2025",
+            "last_year": "2026",
+            "min_group_size": "3",
+            "groups": [group.pk],
+            "base_token": edit_token(second.updated_at),
+        },
+    )
+    group.refresh_from_db()
+    assert group.programme == second
+    moves = [c.changes["programme"] for c in group.changes.filter(kind="updated").order_by("pk")]
+    assert moves == [[None, "Pierwszy"], ["Pierwszy", "Drugi"]]
+    assert edit_token(group.updated_at) != token  # a group form opened before is stale
+    assert list(first.groups.all()) == []

@@ -229,3 +229,47 @@ def test_a_withdrawn_invitation_no_longer_opens(programme, group, unit_a):
     response = client_for(None).get(f"/accounts/invitation/{key}/")
     assert response.status_code == 410
     assert "This invitation was withdrawn." in response.content.decode()
+
+
+def test_a_participant_of_the_unit_is_seated_without_an_invitation(programme, group, unit_a):
+    person = programme["participant_a"]  # acts for unit A at the strategic level
+    client = client_for(programme["moderator"])
+    html = client.get(f"/groups/{group.pk}/seats/").content.decode()
+    assert "seat Anna Uczestniczka" in html
+    assign = {"unit": unit_a.teryt, "level": Level.STRATEGIC, "user": person.pk}
+    # Not at the seat's level: refused with the reason, nothing stored.
+    wrong = client.post(
+        f"/groups/{group.pk}/seats/assign/", {**assign, "level": Level.MIDDLE}, follow=True
+    )
+    assert "Anna Uczestniczka does not act for Bielsko-Biała at this level" in (
+        wrong.content.decode()
+    )
+    assert not SeatHolding.objects.exists()
+    refused = client_for(programme["participant_b"]).post(
+        f"/groups/{group.pk}/seats/assign/", assign
+    )
+    assert refused.status_code == 403
+    assert not SeatHolding.objects.exists()
+    assert client.post(f"/groups/{group.pk}/seats/assign/", assign).status_code == 302
+    assert SeatHolding.objects.get().user == person
+    assert "seat Anna Uczestniczka" not in client.get(f"/groups/{group.pk}/seats/").content.decode()
+
+
+def test_the_seat_table_query_count_does_not_grow_with_people(
+    programme, group, unit_a, unit_b, django_assert_max_num_queries
+):
+    for number, level in enumerate(Level.values):
+        for unit in (unit_a, unit_b):
+            person = make_user(f"osoba{number}{unit.pk}@example.org", f"Osoba {number}")
+            seat_fill(group=group, unit=unit, level=level, user=person, by=None)
+            invitation_create(
+                group=group,
+                unit=unit,
+                level=level,
+                email=f"nast{number}{unit.pk}@example.org",
+                by=programme["operator"],
+            )
+    client = client_for(programme["moderator"])
+    with django_assert_max_num_queries(14):
+        response = client.get(f"/groups/{group.pk}/seats/")
+    assert "6 of 6 seats filled." in response.content.decode()

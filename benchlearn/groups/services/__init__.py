@@ -22,7 +22,13 @@ from benchlearn.groups.services.programmes import (
     programme_create,
     programme_update,
 )
-from benchlearn.groups.services.seats import seat_check, seat_fill, seat_label, seat_vacate
+from benchlearn.groups.services.seats import (
+    seat_assign_participant,
+    seat_check,
+    seat_fill,
+    seat_label,
+    seat_vacate,
+)
 
 __all__ = [
     "MEMBER",
@@ -43,6 +49,7 @@ __all__ = [
     "invitation_withdraw",
     "programme_create",
     "programme_update",
+    "seat_assign_participant",
     "seat_check",
     "seat_fill",
     "seat_label",

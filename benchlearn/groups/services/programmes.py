@@ -2,9 +2,11 @@
 start and what is published, so every change is kept in the programme's history."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,7 @@ from benchlearn.accounts.models import User
 from benchlearn.groups.models import (
     MIN_GROUP_SIZE_DEFAULT,
     ExchangeGroup,
+    GroupChange,
     Programme,
     ProgrammeChange,
 )
@@ -21,6 +24,7 @@ from benchlearn.groups.services.common import (
     GroupError,
     differences,
     history_write,
+    shown,
     stale_check,
 )
 
@@ -58,6 +62,30 @@ def _group_names(groups: Iterable[ExchangeGroup]) -> list[str]:
     return sorted(group.name for group in groups)
 
 
+def _groups_move(
+    programme: Programme, groups: list[ExchangeGroup], *, by: User | None, at: datetime
+) -> None:
+    """Make ``groups`` the programme's; each group that joins or leaves has the change in
+    its own history too (and a new edit token: its form shows the programme)."""
+    wanted = {g.pk for g in groups}
+    moving = ExchangeGroup.objects.select_for_update().filter(
+        (Q(programme=programme) & ~Q(pk__in=wanted)) | (Q(pk__in=wanted) & ~Q(programme=programme))
+    )
+    # Not select_related: PostgreSQL locks no nullable side of an outer join.
+    for group in moving:
+        new = programme if group.pk in wanted else None
+        old = group.programme
+        group.programme, group.updated_at = new, at
+        group.save(update_fields=["programme", "updated_at"])
+        history_write(
+            GroupChange(group=group),
+            kind=UPDATED,
+            by=by,
+            changes={"programme": (shown(old), shown(new))},
+            at=at,
+        )
+
+
 @transaction.atomic
 def programme_create(
     *,
@@ -82,7 +110,7 @@ def programme_create(
         min_group_size=min_group_size,
     )
     groups = list(groups)
-    ExchangeGroup.objects.filter(pk__in=[g.pk for g in groups]).update(programme=programme)
+    _groups_move(programme, groups, by=by, at=programme.updated_at)
     changes = differences({}, {**_settings_of(programme), "groups": _group_names(groups)})
     history_write(
         ProgrammeChange(programme=programme),
@@ -138,9 +166,7 @@ def programme_update(
         setattr(programme, field, value)
     programme.updated_at = timezone.now()
     programme.save(update_fields=[*SETTINGS, "updated_at"])
-    wanted_pks = [g.pk for g in groups]
-    programme.groups.exclude(pk__in=wanted_pks).update(programme=None)
-    ExchangeGroup.objects.filter(pk__in=wanted_pks).update(programme=programme)
+    _groups_move(programme, groups, by=by, at=programme.updated_at)
     history_write(
         ProgrammeChange(programme=programme),
         kind=UPDATED,

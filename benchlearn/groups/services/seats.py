@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from benchlearn.accounts.access import may_manage_group
 from benchlearn.accounts.models import User
 from benchlearn.groups.models import ExchangeGroup, GroupChange, SeatEnd, SeatHolding
 from benchlearn.groups.services.common import SEAT, GroupError, history_write
@@ -68,6 +69,25 @@ def seat_fill(
         at=now,
     )
     return holding
+
+
+@transaction.atomic
+def seat_assign_participant(
+    *, group: ExchangeGroup, unit: Unit, level: str, user: User, by: User
+) -> SeatHolding:
+    """Put a person who already acts for ``unit`` at ``level`` in that seat (the office
+    or the group's moderator): no invitation is needed for someone already in."""
+    if not may_manage_group(by, group):
+        raise GroupError(
+            _("Only the association's office and the group's moderator may fill seats.")
+        )
+    membership = UnitMembership.objects.filter(user=user, unit=unit).first()
+    if membership is None or membership.level != level:
+        raise GroupError(
+            _("%(person)s does not act for %(unit)s at this level: invite them instead.")
+            % {"person": user, "unit": unit.name}
+        )
+    return seat_fill(group=group, unit=unit, level=level, user=user, by=by, via="page")
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, group_get_for_user
+from benchlearn.accounts.models import User
 from benchlearn.groups.forms import InvitationForm
 from benchlearn.groups.selectors import (
     invitation_get,
@@ -20,6 +21,7 @@ from benchlearn.groups.services import (
     GroupError,
     invitation_create,
     invitation_withdraw,
+    seat_assign_participant,
     seat_label,
     seat_vacate,
 )
@@ -79,6 +81,33 @@ def seat_invite(request: AuthenticatedHttpRequest, group_id: int) -> HttpRespons
     status = 400 if request.method == "POST" else 200
     context = {"group": group, "form": form, "holder": holder, "days": settings.INVITATION_DAYS}
     return render(request, "groups/seat_invite.html", context, status=status)
+
+
+@login_required
+@require_POST
+def seat_assign(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
+    """Put a participant of the unit (already acting for it) in one of its seats."""
+    group = group_get_for_user(request.user, group_id, Perm.GROUP_MANAGE)
+    unit = Unit.objects.filter(teryt=request.POST.get("unit", "")[:7]).first()
+    person = User.objects.filter(pk=_number(request.POST.get("user"))).first()
+    level = request.POST.get("level", "")
+    try:
+        if unit is None or person is None:
+            raise GroupError(_("Choose a unit and one of its participants."))
+        seat_assign_participant(group=group, unit=unit, level=level, user=person, by=request.user)
+    except GroupError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(person)s now holds the seat %(seat)s.")
+            % {"person": person, "seat": seat_label(unit, level)},
+        )
+    return redirect("group-seats", group.pk)
+
+
+def _number(text: str | None) -> int:
+    return int(text) if text and text.isdigit() else 0
 
 
 @login_required
