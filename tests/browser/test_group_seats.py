@@ -67,3 +67,37 @@ def test_a_moderator_invites_and_the_participant_takes_the_seat(
     participant.goto(live_server.url + link)
     assert "To zaproszenie zostało już wykorzystane" in participant.locator("main").inner_text()
     participant.context.close()
+
+
+def test_an_operator_creates_a_group_finding_its_members(
+    page, live_server, operator, moderator, unit_a, unit_b
+):
+    from benchlearn.catalogue.services import domain_create
+    from benchlearn.groups.models import ExchangeGroup
+
+    domain_create(user=operator, code="WASTE", name_pl="Gospodarka odpadami")
+    login(page, live_server, operator.email)
+    page.goto(f"{live_server.url}/groups/")
+    click_and_wait(page, page.get_by_role("link", name="Nowa grupa wymiany doświadczeń"))
+    page.locator("input[name=name]").fill("GWD Odpady")
+    page.locator("select[name=domain]").select_option(label="Gospodarka odpadami")
+    page.locator("input[name=cycle_start]").fill("2026")
+    page.locator("select[name=moderator]").select_option(
+        label=f"{moderator.full_name} <{moderator.email}>"
+    )
+    page.locator("input[name=unit_search]").fill("Bielsko")
+    click_and_wait(page, page.get_by_role("button", name="Szukaj"))
+    page.get_by_label("Bielsko-Biała", exact=False).check()
+    page.locator("input[name=unit_search]").fill("Gliwice")
+    click_and_wait(page, page.get_by_role("button", name="Szukaj"))
+    # The unit ticked before the second search stays chosen.
+    assert page.get_by_label("Bielsko-Biała", exact=False).is_checked()
+    page.get_by_label("Gliwice", exact=False).check()
+    axe_check(page)
+    click_and_wait(page, page.get_by_role("button", name="Zapisz"))
+    assert "Grupa została zapisana." in page.locator("main").inner_text()
+    group = ExchangeGroup.objects.get(name="GWD Odpady")
+    assert set(group.units.all()) == {unit_a, unit_b} and group.moderator == moderator
+    click_and_wait(page, page.get_by_role("link", name="Edytuj grupę"))
+    assert "Historia zmian" in page.locator("main").inner_text()
+    axe_check(page)
