@@ -8,12 +8,13 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from benchlearn.accounts.access import groups_visible_to
 from benchlearn.accounts.models import User
-from benchlearn.groups.models import ExchangeGroup
-from benchlearn.meetings.access import may_download, may_plan, may_read_minutes
+from benchlearn.groups.models import ExchangeGroup, SeatHolding
+from benchlearn.meetings.access import may_plan, may_read_minutes
 from benchlearn.meetings.models import (
     ActionItem,
     ActionState,
     Attachment,
+    AttachmentKind,
     Attendance,
     CalendarFeed,
     Meeting,
@@ -37,9 +38,14 @@ class AttendanceRow:
 
 
 def attendance_rows(meeting: Meeting) -> list[AttendanceRow]:
-    """Every member unit at each seat level, with who was recorded, or else the unit's
-    person at that level as a proposal."""
+    """Every member unit at each seat level, with who was recorded, or else as a
+    proposal who holds the seat in the group (or, with no one seated, the unit's
+    person at that level)."""
     recorded = {(a.unit_id, a.level): a for a in meeting.attendance.all()}
+    seated = {
+        (holding.unit_id, holding.level): holding.user_id
+        for holding in SeatHolding.objects.filter(group=meeting.group, ended_at__isnull=True)
+    }
     units = meeting.group.units.order_by("name").prefetch_related(
         Prefetch(
             "memberships",
@@ -52,13 +58,14 @@ def attendance_rows(meeting: Meeting) -> list[AttendanceRow]:
         for level in Level:
             at_level = [m.user for m in memberships if m.level == level]
             row = recorded.get((unit.pk, level.value))
+            proposed = seated.get((unit.pk, level.value)) or (at_level[0].pk if at_level else None)
             rows.append(
                 AttendanceRow(
                     unit=unit,
                     level=level.value,
                     level_label=str(level.label),
                     people=[m.user for m in memberships],
-                    person_id=row.person_id if row else (at_level[0].pk if at_level else None),
+                    person_id=row.person_id if row else proposed,
                     present=row.present if row else False,
                 )
             )
@@ -86,7 +93,10 @@ def meeting_page_for(user: User, meeting: Meeting) -> MeetingPage:
     actions = meeting.actions.select_related("owner")
     if not show_minutes:
         actions = actions.filter(owner=user)  # one's own action items, always
-    attachments = [a for a in meeting.attachments.all() if may_download(user, a)]
+    # Annexes to the minutes are the minutes': shown with them (as ``may_download``).
+    attachments = meeting.attachments.all()
+    if not show_minutes:
+        attachments = attachments.exclude(kind=AttachmentKind.MINUTES)
     people: list[User] = []
     if can_plan:
         group = meeting.group
@@ -105,7 +115,7 @@ def meeting_page_for(user: User, meeting: Meeting) -> MeetingPage:
         agenda=[item.title for item in meeting.agenda.all()],
         attendance=list(meeting.attendance.select_related("unit", "person")),
         actions=list(actions),
-        attachments=attachments,
+        attachments=list(attachments),
         people=people,
     )
 

@@ -6,10 +6,14 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
+from benchlearn.groups.services import seat_fill
 from benchlearn.meetings.models import ActionItem, Attendance, MeetingChange, MinutesState
 from benchlearn.meetings.services import action_add, minutes_save
-from tests.conftest import client_for
+from benchlearn.units.models import Level
+from tests.conftest import client_for, make_user
 from tests.notifications.conftest import deliver, forget
+
+LIST_QUERIES, DETAIL_QUERIES = 11, 16
 
 
 def url(meeting, tail=""):
@@ -149,3 +153,26 @@ def test_an_action_item_for_someone_outside_the_group_is_refused(first, moderato
         {"kind": "action", "text": "X", "owner": str(stranger.pk), "due": "2025-04-30"},
     )
     assert not ActionItem.objects.exists()
+
+
+def test_attendance_proposes_who_holds_the_seat(first, moderator, operator, unit_a, participant_a):
+    seated = make_user("celina@example.org", "Celina Koleżanka")
+    seat_fill(group=first.group, unit=unit_a, level=Level.STRATEGIC, user=seated, by=operator)
+    page = client_for(moderator).get(url(first, "attendance/")).content.decode()
+    # Anna acts for the unit at the same level, but Celina holds the group's seat.
+    assert f'<option value="{seated.pk}" selected>' in page
+    assert f'<option value="{participant_a.pk}" selected>' not in page
+
+
+def test_the_meeting_pages_make_a_fixed_number_of_queries(
+    first, moderator, participant_a, django_assert_num_queries
+):
+    action_add(meeting=first, by=moderator, kind="decision", text="Ankieta")
+    for user, path, queries in (
+        (moderator, f"/groups/{first.group_id}/meetings/", LIST_QUERIES),
+        (participant_a, url(first), DETAIL_QUERIES),
+    ):
+        client = client_for(user)
+        client.get(path)  # the session's first request stores more
+        with django_assert_num_queries(queries):
+            assert client.get(path).status_code == 200
