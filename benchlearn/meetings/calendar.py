@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
+from benchlearn.accounts.models import User
 from benchlearn.meetings.models import Meeting
 
 
@@ -64,9 +66,33 @@ def _calendar(method: str = "") -> Calendar:
     return calendar
 
 
-def meeting_ics(meeting: Meeting, *, method: str = "PUBLISH") -> bytes:
-    calendar = _calendar(method)
-    calendar.add_component(meeting_event(meeting))
+def _address(email: str, name: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["cn"] = name
+    return address
+
+
+def meeting_ics(meeting: Meeting, *, invitee: User | None = None) -> bytes:
+    """The meeting as a calendar file: to add to one's calendar (PUBLISH), or as the
+    invitation of ``invitee`` (REQUEST, with the moderator as its organiser, to whom
+    calendars send the answer)."""
+    event = meeting_event(meeting)
+    if invitee is None:
+        calendar = _calendar("PUBLISH")
+    else:
+        calendar = _calendar("REQUEST")
+        moderator = meeting.group.moderator
+        if moderator is not None:
+            event.add("organizer", _address(moderator.email, moderator.get_full_name()))
+        else:
+            event.add("organizer", _address(parseaddr(settings.DEFAULT_FROM_EMAIL)[1], ""))
+        attendee = _address(invitee.email, invitee.get_full_name())
+        attendee.params["role"] = "REQ-PARTICIPANT"
+        attendee.params["partstat"] = "NEEDS-ACTION"
+        attendee.params["rsvp"] = "TRUE"
+        event.add("attendee", attendee)
+    calendar.add_component(event)
     return bytes(calendar.to_ical())
 
 

@@ -49,15 +49,16 @@ def _invitation(meeting: Meeting) -> tuple[str, str]:
 def meeting_invitations_task(meeting_id: int) -> int:
     """One e-mail per person (their address alone in To:), with the .ics attached; how
     many were sent. Not run again when its worker dies: twice is worse than once."""
-    meeting = Meeting.objects.filter(pk=meeting_id).select_related("group", "host").first()
+    meetings = Meeting.objects.select_related("group", "group__moderator", "host")
+    meeting = meetings.filter(pk=meeting_id).first()
     if meeting is None:
         return 0
     people = group_people(meeting.group).order_by("pk")
     subject, body = _invitation(meeting)
-    ics = meeting_ics(meeting, method="REQUEST")
     messages = []
     for person in people:
         message = EmailMessage(subject, body, to=[person.email])
+        ics = meeting_ics(meeting, invitee=person)
         message.attach("meeting.ics", ics, "text/calendar; method=REQUEST; charset=utf-8")
         messages.append(message)
     with get_connection() as connection:

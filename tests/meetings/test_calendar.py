@@ -55,6 +55,10 @@ def test_the_invitation_is_mailed_with_its_event_by_a_task(first, moderator):
     assert event.decoded("dtend") == start + datetime.timedelta(hours=4)
     assert str(event["summary"]) == "GWD Oświata: meeting 1"
     assert str(event["location"]) == "Bielsko-Biała, the office of the unit"
+    # Each person's own invitation; answers go to the moderator.
+    assert str(event["organizer"]) == "mailto:moderator@example.org"
+    assert str(event["attendee"]) == f"mailto:{message.to[0]}"
+    assert event["attendee"].params["RSVP"] == "TRUE"
 
 
 def test_a_participant_may_not_send_invitations(first, participant_a):
@@ -69,8 +73,10 @@ def test_a_participant_may_not_send_invitations(first, participant_a):
 def test_the_meetings_ics_download(first, participant_b):
     response = client_for(participant_b).get(f"/groups/{first.group_id}/meetings/1/calendar.ics")
     assert response["Content-Type"].startswith("text/calendar")
+    assert str(Calendar.from_ical(response.content)["method"]) == "PUBLISH"
     (event,) = events(response.content)
     assert str(event["summary"]) == "GWD Oświata: meeting 1"
+    assert "attendee" not in event
 
 
 def test_the_personal_feed_lists_the_groups_meetings_under_a_secret_address(
