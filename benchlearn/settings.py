@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "benchlearn.accounts",
     "benchlearn.units",
     "benchlearn.groups",
+    "benchlearn.board",
     "benchlearn.notifications",
     "benchlearn.catalogue",
     "benchlearn.collection",
@@ -285,6 +286,8 @@ MEETING_REMINDER_DAYS = [
     int(days) for days in env_list("BENCHLEARN_MEETING_REMINDER_DAYS", ["14", "2"])
 ]
 ACTION_DUE_REMINDER_DAYS = env_int("BENCHLEARN_ACTION_DUE_REMINDER_DAYS", 3)
+# The largest file a post on a group's board takes.
+BOARD_ATTACHMENT_MAX_BYTES = env_int("BENCHLEARN_BOARD_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 # PDF reports made in the background, kept a day for the person who asked.
 DOCUMENTS_DIR = Path(env_str("BENCHLEARN_DOCUMENTS_DIR", str(DATA_DIR / "documents")))
 

@@ -45,6 +45,7 @@ from benchlearn.results.models import (
     Result,
 )
 from benchlearn.units.models import Level
+from tests.board.walk import board_parameters
 from tests.catalogue.conftest import SMALL_YAML
 from tests.conftest import client_for, make_user
 
@@ -130,6 +131,15 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "unit-detail": UNIT_A,
     "group-list": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "group-detail": GROUP,
+    # The group's board (a thread opened by participant A, with a file): its people, its
+    # moderator and the office; only the author edits a post, the moderator deletes too.
+    "board": GROUP,
+    "board-thread-new": GROUP,
+    "board-thread": GROUP,
+    "board-attachment": GROUP,
+    "board-post-edit": {**GROUP, "operator": DENIED, "moderator": DENIED, "participant_b": DENIED},
+    "board-post-delete": {**GROUP, "participant_b": DENIED},
+    "board-preference": members_only(dict.fromkeys(LOGGED_IN, OK)),
     # Programmes and their settings (who may review data): operators only.
     "programme-list": OPERATOR_ONLY,
     "programme-create": OPERATOR_ONLY,
@@ -405,6 +415,7 @@ def _parameters(programme, group) -> dict[str, str]:
                 round=round_, unit=submission.unit, created_by=user, file_name="a.xlsx", path=""
             ).pk
         ),
+        **board_parameters(group, user),
     }
 
 

@@ -231,3 +231,83 @@ INTRODUCTION_DECLINED = register(
         ),
     )
 )
+
+
+# --- the group's conversation (benchlearn.board) ---------------------------------------
+
+
+def _board(params: Params) -> dict[str, str]:
+    return {
+        "person": params.get("person", ""),
+        "group": params.get("group", ""),
+        "thread": params.get("thread", ""),
+    }
+
+
+BOARD_POST = register(
+    Kind(
+        "board_post",
+        gettext_lazy("New post on a group's board"),
+        gettext_lazy(
+            "To the group's people, when someone writes on its board: at once, or in one "
+            "e-mail a day if they chose the daily digest on the board."
+        ),
+        lambda p: (
+            (
+                _("Announcement in %(group)s: %(thread)s")
+                if p.get("announcement")
+                else _("New post in %(group)s: %(thread)s")
+            )
+            % _board(p)
+        ),
+        lambda p: "\n\n".join(
+            [
+                _("%(person)s wrote on the board of %(group)s, in “%(thread)s”:") % _board(p),
+                p.get("excerpt", ""),
+            ]
+        ),
+    )
+)
+BOARD_MENTION = register(
+    Kind(
+        "board_mention",
+        gettext_lazy("Mentioned on a group's board"),
+        gettext_lazy("To a person mentioned by name in a post, at once."),
+        lambda p: _("%(person)s mentioned you in “%(thread)s”") % _board(p),
+        lambda p: "\n\n".join(
+            [
+                _("%(person)s mentioned you on the board of %(group)s, in “%(thread)s”:")
+                % _board(p),
+                p.get("excerpt", ""),
+            ]
+        ),
+    )
+)
+BOARD_DIGEST = register(
+    Kind(
+        "board_digest",
+        gettext_lazy("Daily digest of the groups' boards"),
+        gettext_lazy(
+            "Once a day, to those who chose it: the day's new posts on their groups' boards."
+        ),
+        lambda p: _("New on your groups' boards, %(day)s") % {"day": _date(p.get("day", ""))},
+        lambda p: "\n\n".join(
+            [
+                _("New posts on the boards of your groups, %(day)s:")
+                % {"day": _date(p.get("day", ""))},
+                *(
+                    "\n".join(
+                        [
+                            f"{post.get('group', '')} — “{post.get('thread', '')}”",
+                            f"{post.get('person', '')}, {post.get('time', '')}: "
+                            f"{post.get('excerpt', '')}",
+                            post.get("url", ""),
+                        ]
+                    )
+                    for post in p.get("posts", [])
+                ),
+            ]
+        ),
+        repeat=False,
+    )
+)
