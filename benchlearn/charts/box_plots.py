@@ -76,53 +76,65 @@ def box_plot(
     }
     y_title = unit_of_measure or gettext("Value")
     own_label = gettext("Your unit")
-    layers: list[dict[str, Any]] = [
-        {
-            "transform": [{"filter": "isValid(datum.min) && isValid(datum.max)"}],
-            "mark": {"type": "rule", "color": INK},
-            "encoding": {
-                "x": x,
-                "y": {"field": "min", "type": "quantitative", "title": y_title},
-                "y2": {"field": "max"},
+    # Every layer with the same axis title and format, since any of them may be left out.
+    y = {"type": "quantitative", "title": y_title, "axis": {"format": fmt}}
+    # Each mark with the field it needs: a mark with no value of its field is left out
+    # (vega would warn in the console of a scale of nothing, "Infinite extent").
+    marks: list[tuple[str, dict[str, Any]]] = [
+        (
+            "min",
+            {
+                "transform": [{"filter": "isValid(datum.min) && isValid(datum.max)"}],
+                "mark": {"type": "rule", "color": INK},
+                "encoding": {"x": x, "y": {**y, "field": "min"}, "y2": {"field": "max"}},
             },
-        },
-        {
-            "transform": [{"filter": "isValid(datum.q1) && isValid(datum.q3)"}],
-            "mark": {"type": "bar", "size": 28, "fill": FILL_OTHER, "stroke": INK},
-            "encoding": {
-                "x": x,
-                "y": {"field": "q1", "type": "quantitative", "axis": {"format": fmt}},
-                "y2": {"field": "q3"},
+        ),
+        (
+            "q1",
+            {
+                "transform": [{"filter": "isValid(datum.q1) && isValid(datum.q3)"}],
+                "mark": {"type": "bar", "size": 28, "fill": FILL_OTHER, "stroke": INK},
+                "encoding": {"x": x, "y": {**y, "field": "q1"}, "y2": {"field": "q3"}},
             },
-        },
-        {
-            "transform": [{"filter": "isValid(datum.median)"}],
-            "mark": {"type": "tick", "size": 28, "thickness": 3, "color": INK},
-            "encoding": {"x": x, "y": {"field": "median", "type": "quantitative"}},
-        },
-        {
-            # The unit's line breaks at a year without its value.
-            "mark": {
-                "type": "line",
-                "color": FILL_OWN,
-                "strokeDash": [2, 2],
-                "invalid": "break-paths-filter-domains",
+        ),
+        (
+            "median",
+            {
+                "transform": [{"filter": "isValid(datum.median)"}],
+                "mark": {"type": "tick", "size": 28, "thickness": 3, "color": INK},
+                "encoding": {"x": x, "y": {**y, "field": "median"}},
             },
-            "encoding": {"x": x, "y": {"field": "own", "type": "quantitative"}},
-        },
-        {
-            "transform": [{"filter": "isValid(datum.own)"}],
-            "mark": {
-                "type": "point",
-                "shape": "diamond",
-                "size": 110,
-                "filled": True,
-                "fill": FILL_OWN,
-                "stroke": INK,
+        ),
+        (
+            "own",
+            {
+                # The unit's line breaks at a year without its value.
+                "mark": {
+                    "type": "line",
+                    "color": FILL_OWN,
+                    "strokeDash": [2, 2],
+                    "invalid": "break-paths-filter-domains",
+                },
+                "encoding": {"x": x, "y": {**y, "field": "own"}},
             },
-            "encoding": {"x": x, "y": {"field": "own", "type": "quantitative"}},
-        },
+        ),
+        (
+            "own",
+            {
+                "transform": [{"filter": "isValid(datum.own)"}],
+                "mark": {
+                    "type": "point",
+                    "shape": "diamond",
+                    "size": 110,
+                    "filled": True,
+                    "fill": FILL_OWN,
+                    "stroke": INK,
+                },
+                "encoding": {"x": x, "y": {**y, "field": "own"}},
+            },
+        ),
     ]
+    layers = [layer for needed, layer in marks if any(row[needed] is not None for row in rows)]
     last_own = next((row for row in reversed(rows) if row["own"] is not None), None)
     last_own_year = next((year for year in reversed(years) if year.own is not None), None)
     if last_own is not None:
@@ -132,7 +144,7 @@ def box_plot(
                 "mark": {"type": "text", "align": "left", "dx": 9, "fontWeight": "bold"},
                 "encoding": {
                     "x": x,
-                    "y": {"field": "own", "type": "quantitative"},
+                    "y": {**y, "field": "own"},
                     "text": {"value": "◆ " + own_label},
                 },
             }

@@ -167,7 +167,7 @@ def ranked_bar_layers(
     if domain is not None:
         x["scale"] = {"domain": domain}
     own_text = gettext("Your unit")
-    return [
+    layers: list[dict[str, Any]] = [
         {
             "mark": {"type": "bar", "strokeWidth": 2},
             "encoding": {
@@ -201,6 +201,9 @@ def ranked_bar_layers(
             },
         },
     ]
+    # A layer whose filter keeps no row leaves vega a scale of nothing ("Infinite
+    # extent" in the console): the label of the viewer's unit only when it has a bar.
+    return layers if any(row["own"] for row in rows) else layers[:1]
 
 
 def median_layers(median: float, decimals: int) -> list[dict[str, Any]]:

@@ -81,16 +81,23 @@ def efficiency_chart(*, title: str, items: Sequence[EfficiencyItem]) -> Chart:
     layers = ranked_bar_layers(
         rows, ".1f", gettext("Efficiency score (0–1)"), large=large, domain=[0, 1]
     )
-    layers.append(
-        {
-            "transform": [{"filter": "datum.frontier"}],
-            "mark": {"type": "point", "shape": "diamond", "filled": True, "fill": INK, "size": 60},
-            "encoding": {
-                "y": unit_axis(large),
-                "x": {"field": "value", "type": "quantitative"},
-            },
-        }
-    )
+    if any(row["frontier"] for row in rows):
+        layers.append(
+            {
+                "transform": [{"filter": "datum.frontier"}],
+                "mark": {
+                    "type": "point",
+                    "shape": "diamond",
+                    "filled": True,
+                    "fill": INK,
+                    "size": 60,
+                },
+                "encoding": {
+                    "y": unit_axis(large),
+                    "x": {"field": "value", "type": "quantitative"},
+                },
+            }
+        )
     spec = vega_spec(title=title, layers=layers, data=rows, height=bar_height(len(rows)))
     spec["title"]["subtitle"] = gettext("◆ on the efficiency frontier (score 1)")
 

@@ -113,6 +113,10 @@ def profile_chart(
             "encoding": {"y": y, "x": {"field": "position", "type": "quantitative"}},
         },
     ]
+    if not any(item.position is not None for item in items):
+        # Only the bands and the median: the marks of the unit's positions would have
+        # no value to draw (vega warns in the console of a scale of nothing).
+        layers = [layers[0], layers[2]]
     spec = vega_spec(title=title, layers=layers, data=rows, height={"step": 22})
     spec["title"]["subtitle"] = gettext("Grey band: the middle half of the group (quartiles).")
 

@@ -230,3 +230,36 @@ def test_a_year_without_data_is_a_gap_in_time_charts():
     )
     assert [row.cells[0] for row in box.table.rows] == ["2021", "2022", "2023", "2024"]
     assert box.table.rows[1].cells[1:] == ["—"] * 6
+
+
+def _marks(spec):
+    return [(layer.get("mark") or {}).get("type") for layer in layers(spec) if "mark" in layer]
+
+
+def test_charts_leave_out_the_marks_they_have_no_value_for():
+    # A layer whose rows are all filtered away leaves vega a scale of nothing, which it
+    # reports in the browser's console ("Infinite extent"); such layers are not drawn.
+    others = [BarItem(f"Gmina {i:02d}", 10.0 + i) for i in range(5)]
+    chart = bar_chart(title="Koszt", items=others, median=12.0, polarity="higher")
+    assert "Twoja jednostka" not in json.dumps(chart.spec, ensure_ascii=False)
+    assert _marks(chart.spec) == ["bar", "rule", "text"]
+
+    no_own = [YearSummary(2023, 1, 2, 3, 4, 5), YearSummary(2024, 1, 2, 3, 4, 5)]
+    assert _marks(box_plot(title="Koszt", years=no_own).spec) == ["rule", "bar", "tick"]
+    with_own = [YearSummary(2023, 1, 2, 3, 4, 5, own=2.5)]
+    assert _marks(box_plot(title="Koszt", years=with_own).spec) == [
+        "rule",
+        "bar",
+        "tick",
+        "line",
+        "point",
+        "text",
+    ]
+
+    below = [EfficiencyItem("A", 0.8), EfficiencyItem("B", 0.9, own=True)]
+    assert "point" not in _marks(efficiency_chart(title="DEA", items=below).spec)
+    on_it = [EfficiencyItem("A", 1.0, frontier=True), EfficiencyItem("B", 0.9, own=True)]
+    assert "point" in _marks(efficiency_chart(title="DEA", items=on_it).spec)
+
+    unplaced = [ProfileItem(indicator="Koszt", position=None)]
+    assert _marks(profile_chart(title="Profil", items=unplaced).spec) == ["bar", "rule", "text"]

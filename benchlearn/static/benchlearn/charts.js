@@ -17,6 +17,12 @@
   // once. A subtitle that explains the marks (the box plot's) stays, above the plot.
   function fitToPage(spec) {
     spec.width = "container";
+    // A width that follows the container needs a height in pixels: with a height in
+    // steps per bar ("discrete"), vega-lite drops the fit it was asked for and says so
+    // in the console. The same steps, counted here (one band per name on the y axis).
+    if (spec.height && typeof spec.height === "object" && spec.height.step) {
+      spec.height = spec.height.step * Math.max(bandCount(spec), 1);
+    }
     const title = spec.title;
     if (title && typeof title === "object" && title.subtitle) {
       spec.title = {
@@ -29,6 +35,27 @@
     } else {
       delete spec.title;
     }
+  }
+
+  // The distinct values of the field on the chart's discrete y axis, in its data.
+  function bandCount(spec) {
+    const values = (spec.data && spec.data.values) || [];
+    for (const layer of spec.layer || [spec]) {
+      const y = (layer.encoding && layer.encoding.y) || {};
+      if (!layer.data && y.field && (y.type === "nominal" || y.type === "ordinal")) {
+        return new Set(values.map((row) => row[y.field])).size;
+      }
+    }
+    return values.length;
+  }
+
+  // Whether any row of the chart's data has a number to draw (a box plot's rows name
+  // their periods even when no period has statistics).
+  function hasValues(spec) {
+    const values = (spec.data && spec.data.values) || [];
+    return values.some((row) =>
+      Object.values(row).some((value) => typeof value === "number" && Number.isFinite(value)),
+    );
   }
 
   function draw(element) {
@@ -47,6 +74,11 @@
         element.dataset.chartDrawn = "empty";
         return;
       }
+    } else if (!hasValues(spec)) {
+      // No unit with a value: an empty frame of axes would pass for content (and vega
+      // would warn about the empty scales); the caption says there is nothing to show.
+      element.dataset.chartDrawn = "empty";
+      return;
     } else {
       fitToPage(spec);
     }
