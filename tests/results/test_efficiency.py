@@ -3,6 +3,8 @@ large enough for the model; the efficiency page names the unit's efficient peers
 in plain words why no score is shown where the set is too small, and is not offered to
 units without the model's data."""
 
+import re
+
 import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -280,6 +282,47 @@ def test_efficiency_page_shows_the_peers_to_learn_from_named_only_where_names_ar
         assert peer.name not in hidden and f"/units/{peer.teryt}/" not in hidden
     assert "Names are hidden in this comparison" in hidden
     assert "Other units are shown as letters" in hidden
+
+
+def _efficiency_rows(html: str) -> list[tuple[str, str]]:
+    """The (unit, score) rows of the page's efficiency table, in order."""
+    table = html[html.index('id="efficiency-table"') :]
+    table = table[: table.index("</table>")]
+    return re.findall(r'<tr(?: class="own")?>\s*<td>(.*?)</td>\s*<td class="num">(.*?)</td>', table)
+
+
+def test_letters_are_the_same_for_every_viewer_and_run_down_the_table(computed_programme, operator):
+    from benchlearn.accounts.models import User
+    from benchlearn.units.models import Level
+    from benchlearn.units.services import unit_membership_set
+
+    model = save(operator, code="edu-crs", rts="crs")
+    computation_run(computation_request(user=operator).pk)
+    scored = EfficiencyScore.objects.filter(model=model, period=2024, score__isnull=False)
+    units = [score.unit for score in scored.select_related("unit").order_by("unit__teryt")[:2]]
+    tables, columns = [], []
+    for number, unit in enumerate(units):
+        # Two viewers of the same comparison, from two of its units, with names hidden.
+        clerk = User.objects.create_user(email=f"urzednik{number}@example.org", full_name="U")
+        unit_membership_set(user=clerk, unit=unit, level=Level.OPERATIONAL)
+        url = f"/units/{unit.teryt}/efficiency/{model.code}/?group=all&year=2024"
+        html = client_for(clerk).get(url).content.decode()
+        assert "Other units are shown as letters" in html
+        rows = _efficiency_rows(html)
+        tables.append([label for label, _score in rows])
+        # The most efficient first: the scores fall down the table.
+        scores = [float(text.strip("≈ ")) for _label, text in rows]
+        assert scores == sorted(scores, reverse=True)
+        columns.append(scores)
+    assert columns[0] == columns[1]  # the same units in the same order for both
+    first, second = tables
+    places = [table.index(unit.name) for table, unit in zip(tables, units, strict=True)]
+    letters = [chr(ord("A") + i) for i in range(len(first))]
+    assert len(first) > 3 and len(first) == len(second)
+    # A, B, C… down the table, the viewer's own unit (by name) in its letter's place; and
+    # each unit under the same letter for both viewers.
+    assert first == [units[0].name if i == places[0] else letters[i] for i in range(len(first))]
+    assert second == [units[1].name if i == places[1] else letters[i] for i in range(len(first))]
 
 
 def test_too_small_a_set_shows_why_in_polish_and_no_score(

@@ -16,8 +16,9 @@ from benchlearn.results.models import Computation, EfficiencyModel, EfficiencySc
 from benchlearn.results.pages.context import Context, context_for
 from benchlearn.results.selectors import (
     current_computation,
-    labels_from_names,
+    letter_order,
     member_ids,
+    ordered_labels,
     unit_names,
 )
 from benchlearn.units.models import Unit, UnitKind
@@ -172,14 +173,20 @@ def efficiency_page_for(
     # Peers come from the frontier of all units. Where names are hidden, a peer in the
     # comparison has the letter of its row and one outside it is said to be so; their
     # pages are not linked.
-    labels = labels_from_names(
-        context.comparison, unit, unit_names([*members, unit.pk]), computation
+    # Letters run down the table (most efficient first), the same for every viewer of
+    # the comparison: the rows are listed in the letters' order.
+    ordered, labels = ordered_labels(
+        context.comparison,
+        unit,
+        unit_names([*members, unit.pk]),
+        computation,
+        by=letter_order({pk: s.score for pk, s in scores.items()}, "higher"),
+        topic=f"efficiency:{model.code}:{context.year}",
     )
     rows = [
         EfficiencyRow(labels[pk], pk == unit.pk, s.score, s.efficient, s.excluded)
-        for pk, s in scores.items()
+        for pk, s in ((pk, scores[pk]) for pk in ordered if pk in scores)
     ]
-    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.label))
     own = next((r for r in rows if r.own), None)
     peers = []
     if weights:
