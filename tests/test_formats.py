@@ -3,13 +3,30 @@ two decimals (612 345 678,90 zł), no programmer notation (1e+15) in any message
 catalogue's Polish units in English on English pages, dates never month-first."""
 
 import datetime
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import yaml
 from django.utils import formats, translation
 
 from benchlearn.collection.templatetags.collection import measure, number
-from benchlearn.formats.measures import is_money, money_decimals, unit_in
+from benchlearn.formats.measures import (
+    SYMBOLS,
+    catalogue_units,
+    is_money,
+    money_decimals,
+    unit_in,
+)
+
+DEFAULT_CATALOGUE = (
+    Path(__file__).resolve().parents[1]
+    / "benchlearn"
+    / "engine"
+    / "data"
+    / "default_catalogue.yaml"
+)
 
 
 @pytest.mark.parametrize(
@@ -40,10 +57,16 @@ def test_what_is_money():
         ("zł", "PLN"),
         ("zł/mieszk.", "PLN/resident"),
         ("zł/ucznia", "PLN/pupil"),
-        ("os./1000 mieszk.", "persons/1000 residents"),
+        ("os./1000 mieszk.", "persons/1,000 residents"),
+        ("os./1000 mieszk. 65+", "persons/1,000 residents aged 65+"),
+        ("zł na mieszkańca", "PLN per resident"),
+        ("osób na 1000 mieszkańców", "persons per 1,000 residents"),
+        ("etaty", "FTEs"),
+        ("m²", "m²"),
+        ("km", "km"),
         ("pkt proc.", "percentage points"),
         ("godz./tydz.", "hours/week"),
-        ("skargi/10 tys. mieszk.", "complaints/10 thousand residents"),
+        ("skargi/10 tys. mieszk.", "complaints/10,000 residents"),
         ("sprawy/etat", "cases/FTE"),
         ("%", "%"),
         ("km²", "km²"),
@@ -54,6 +77,39 @@ def test_units_of_measure_are_translated_in_english(polish, english):
     assert unit_in(polish, "pl") == polish
     with translation.override("en"):
         assert measure(polish) == english
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[^\W\d_]+", text))
+
+
+def test_every_unit_of_the_default_catalogue_reads_in_english_as_a_whole():
+    catalogue = yaml.safe_load(DEFAULT_CATALOGUE.read_text(encoding="utf-8"))
+    units = {
+        item["unit"]
+        for kind in ("variables", "indicators")
+        for item in catalogue[kind]
+        if item.get("unit")
+    }
+    assert len(units) > 30
+    polish_words = {word for unit in units for word in _words(unit)} - SYMBOLS
+    for unit in sorted(units):
+        english = unit_in(unit, "en")
+        # Each unit from the table of whole units, or a symbol read the same in English.
+        assert unit in catalogue_units() or unit in SYMBOLS, unit
+        assert not re.search("[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]", english), (unit, english)
+        left = _words(english) & polish_words
+        assert not left, (unit, english, left)
+        with translation.override("en"):
+            assert measure(unit) == english
+        with translation.override("pl"):
+            assert measure(unit) == unit
+
+
+def test_a_unit_outside_the_catalogue_is_translated_word_for_word():
+    assert unit_in("zł na 1000 mieszkańców", "en") == "PLN per 1000 residents"
+    assert unit_in("etatów/1000 mieszk.", "en") == "FTEs/1000 residents"
+    assert unit_in("litry/os.", "en") == "litry/person"  # an unknown word stays
 
 
 def test_english_dates_are_day_first_with_the_month_in_words():
