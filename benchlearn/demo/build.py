@@ -22,6 +22,7 @@ from benchlearn.demo.history import (
     WASTE_MORE_GMINAS,
     history_build,
 )
+from benchlearn.demo.notices import notices_build, programme_build
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.groups.services import group_create
 from benchlearn.results.models import Computation, ComputationState, EfficiencyModel
@@ -187,6 +188,9 @@ def demo_build() -> list[AccountShown]:
     operator, changed = _programme_build()
     if changed or not Computation.objects.filter(state=ComputationState.DONE).exists():
         _results_compute(operator)
+    with transaction.atomic():
+        # Wójt of Bestwina asks to meet Jasienica, shown to her by a letter.
+        notices_build(asking=("wojt@example.org", "2402052"), operator=operator)
     return accounts_shown()
 
 
@@ -245,15 +249,17 @@ def _programme_build() -> tuple[User, bool]:
     context_load_bundled()  # after the catalogue, whose variables it fills
     education_moderator = _account(MODERATORS[0])
     waste_moderator = _account(MODERATORS[1])
-    _group(
+    education = _group(
         "GWD Oświata — miasta na prawach powiatu", "Oświata", education_moderator, EDUCATION_CITIES
     )
-    _group(
+    waste = _group(
         "GWD Gospodarka odpadami — gminy wiejskie",
         "Gospodarka odpadami",
         waste_moderator,
         WASTE_GMINAS,
     )
+    # The waste group compares its gminas by letters (and one asks to meet another).
+    programme_build(operator=operator, groups=[education, waste], anonymised=waste.name)
     submitters = {}
     for account, teryt, level in PARTICIPANTS:
         user = _account(account)

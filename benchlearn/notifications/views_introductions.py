@@ -13,27 +13,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, unit_get_for_user
+from benchlearn.notifications.introductions import anonymised_members
 from benchlearn.notifications.selectors import introduction_get_for_user, introductions_for
 from benchlearn.notifications.services import (
     NotificationError,
     introduction_decide,
     introduction_request,
 )
-from benchlearn.results.pages import Context, context_for
-from benchlearn.results.selectors import (
-    IndicatorInfo,
-    indicator_values,
-    letter_order,
-    member_ids,
-    ordered_labels,
-    unit_names,
-)
+from benchlearn.results.pages import context_for
 from benchlearn.units.models import Unit
 
 
@@ -58,42 +50,6 @@ class DecisionForm(forms.Form):
     )
 
 
-def _reference(context: Context, topic: str, member: int) -> str:
-    unit = context.unit.pk
-    scope = f"{context.computation.pk}:{context.comparison.choice}:{topic}:{unit}:{member}"
-    return salted_hmac("benchlearn.notifications.introduction", scope).hexdigest()[:32]
-
-
-def _anonymised_members(
-    context: Context, indicator: IndicatorInfo | None
-) -> dict[str, tuple[int, str]]:
-    """reference → (unit id, letter) for the comparison's units shown by letter: the
-    letters of the indicator's page (they run down its table), or of the comparison."""
-    if context.comparison.names_shown:
-        return {}
-    unit, computation = context.unit, context.computation
-    members = member_ids(context.comparison, unit, computation)
-    names = unit_names([*members, unit.pk])
-    topic = ""
-    if indicator is None:
-        order, labels = ordered_labels(context.comparison, unit, names, computation)
-    else:
-        values = indicator_values(computation, indicator.pk, context.year, members)
-        topic = f"{indicator.code}:{context.year}"
-        order, labels = ordered_labels(
-            context.comparison,
-            unit,
-            names,
-            computation,
-            by=letter_order({pk: v for pk, (v, _flag) in values.items()}, indicator.polarity),
-            topic=topic,
-        )
-    others = sorted(
-        (pk for pk in order if pk != unit.pk), key=lambda pk: (len(labels[pk]), labels[pk])
-    )
-    return {_reference(context, topic, pk): (pk, labels[pk]) for pk in others}
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def introduction_new(request: AuthenticatedHttpRequest, teryt: str) -> HttpResponse:
@@ -103,7 +59,7 @@ def introduction_new(request: AuthenticatedHttpRequest, teryt: str) -> HttpRespo
         request.user, unit, choice=query.get("group", ""), year=query.get("year", "")
     )
     indicator = context.indicators.get(query.get("indicator", ""))
-    members = _anonymised_members(context, indicator)
+    members = anonymised_members(context, indicator)
     form = IntroductionForm(request.POST or None)
     member_field = form.fields["member"]
     assert isinstance(member_field, forms.ChoiceField)

@@ -1,0 +1,96 @@
+"""What the demo's people have been told, so that the pages of notifications,
+preferences and introductions have something true to show: a programme whose
+moderators review their groups' data, the waste group shown anonymised, an
+introduction asked from one of its gminas to another, the forms of the open rounds
+submitted (to their reviewers) and their deadline near, and the new results. Told
+through the real path (``notify``), its task run at once here so that it is stored
+without a worker."""
+
+from __future__ import annotations
+
+from django.test.utils import override_settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from benchlearn.accounts.access import unit_teams
+from benchlearn.accounts.models import User
+from benchlearn.collection.models import Round, RoundState, SubmissionState
+from benchlearn.collection.notices import deadline_near_notify, submission_submitted_notify
+from benchlearn.groups.models import ExchangeGroup, Programme
+from benchlearn.groups.services import group_update, programme_create
+from benchlearn.notifications import kinds
+from benchlearn.notifications.introductions import anonymised_members
+from benchlearn.notifications.models import IntroductionRequest, Notification
+from benchlearn.notifications.services import introduction_request, notify
+from benchlearn.results.models import Computation, ComputationState
+from benchlearn.results.pages import context_for
+from benchlearn.units.models import Unit
+
+PROGRAMME = "Program wymiany doświadczeń 2025–2026"
+RUN_AT_ONCE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def programme_build(*, operator: User, groups: list[ExchangeGroup], anonymised: str) -> None:
+    """The demo's programme (its moderators return and approve their groups' data) and
+    the group ``anonymised`` shown by letters."""
+    if not Programme.objects.filter(name=PROGRAMME).exists():
+        programme_create(
+            name=PROGRAMME, first_year=2025, last_year=2026, moderators_review=True, groups=groups
+        )
+    for group in groups:
+        if group.name == anonymised and not group.anonymised:
+            group_update(group=group, by=operator, anonymised=True, via="demo")
+
+
+def notices_build(*, asking: tuple[str, str], operator: User) -> None:
+    """Once: the introduction ``asking`` = (e-mail of a participant, TERYT of the unit
+    they would meet), the deadline reminders of the open rounds and the new results."""
+    if Notification.objects.exists() or IntroductionRequest.objects.exists():
+        return
+    with override_settings(TASKS=RUN_AT_ONCE):
+        _introduction(*asking)
+        for round_ in Round.objects.filter(state=RoundState.OPEN):
+            deadline_near_notify(round_)
+            submitted = round_.submissions.filter(state=SubmissionState.SUBMITTED)
+            for submission in submitted.select_related("unit", "round", "submitted_by"):
+                if submission.submitted_by is not None:
+                    submission_submitted_notify(submission, by=submission.submitted_by)
+        computation = (
+            Computation.objects.filter(state=ComputationState.DONE).order_by("-pk").first()
+        )
+        if computation is not None and computation.last_period is not None:
+            acting = Unit.objects.filter(memberships__isnull=False).values_list("pk", flat=True)
+            participants = unit_teams(acting)
+            notify(
+                kind=kinds.RESULTS_NEW.code,
+                recipients=participants,
+                params={"year": computation.last_period},
+                link="/",
+                key=f"computation:{computation.pk}",
+            )
+
+
+def _introduction(email: str, target_teryt: str) -> None:
+    user = User.objects.get(email__iexact=email)
+    unit = Unit.objects.get(memberships__user=user)
+    target = Unit.objects.get(teryt=target_teryt)
+    with translation.override("pl"):
+        _introduction_asked(user, unit, target)
+
+
+def _introduction_asked(user: User, unit: Unit, target: Unit) -> None:
+    context = context_for(user, unit, choice="", year="")
+    for comparison in [context.comparison, *context.comparisons]:
+        context = context_for(user, unit, choice=comparison.choice, year="")
+        letters = {pk: letter for pk, letter in anonymised_members(context, None).values()}
+        if target.pk in letters:
+            introduction_request(
+                user=user,
+                unit=unit,
+                target=target,
+                shown_as=_("%(letter)s in the comparison “%(group)s”")
+                % {"letter": letters[target.pk], "group": context.comparison.label},
+                message="Chcielibyśmy dowiedzieć się, jak obniżyli koszt odbioru odpadów.",
+            )
+            return
+    raise RuntimeError(f"{target.name} is not shown by letter to {user.email}")
