@@ -35,7 +35,12 @@ def programme_build(*, operator: User, groups: list[ExchangeGroup], anonymised: 
     the group ``anonymised`` shown by letters."""
     if not Programme.objects.filter(name=PROGRAMME).exists():
         programme_create(
-            name=PROGRAMME, first_year=2025, last_year=2026, moderators_review=True, groups=groups
+            name=PROGRAMME,
+            first_year=2025,
+            last_year=2026,
+            moderators_review=True,
+            groups=groups,
+            by=operator,
         )
     for group in groups:
         if group.name == anonymised and not group.anonymised:
