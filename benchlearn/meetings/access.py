@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 
 from benchlearn.accounts.access import Perm, group_get_for_user, may
 from benchlearn.groups.models import ExchangeGroup
-from benchlearn.meetings.models import Attachment, AttachmentKind, Meeting
+from benchlearn.meetings.models import (
+    ActionItem,
+    ActionState,
+    Attachment,
+    AttachmentKind,
+    Meeting,
+)
 
 if TYPE_CHECKING:
     from benchlearn.accounts.access import AnyUser
@@ -69,6 +75,16 @@ def meeting_get_for_user(
 
 def may_read_minutes(user: AnyUser, meeting: Meeting) -> bool:
     return meeting.minutes_published or may_plan(user, meeting.group)
+
+
+def may_set_status(user: AnyUser, item: ActionItem, status: str) -> bool:
+    """The moderator and the office set any status; an item's owner marks it done (or
+    open again), never dropped: dropping is the group's decision."""
+    group = item.meeting.group
+    if may_plan(user, group):
+        return True
+    owner = item.owner_id is not None and item.owner_id == getattr(user, "pk", None)
+    return owner and status in (ActionState.OPEN, ActionState.DONE) and may_read(user, group)
 
 
 def may_download(user: AnyUser, attachment: Attachment) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from benchlearn.accounts.models import User
 from benchlearn.background.queue import enqueue
 from benchlearn.groups.models import ExchangeGroup
-from benchlearn.meetings.access import require_plan
+from benchlearn.meetings.access import may_set_status, require_plan
 from benchlearn.meetings.models import (
     MEETINGS_PER_CYCLE,
     ActionItem,
@@ -369,9 +370,11 @@ def action_add(
 
 @transaction.atomic
 def action_status_set(*, item: ActionItem, by: User, status: str, via: str = "") -> ActionItem:
-    require_plan(by, item.meeting.group)
+    """The moderator or the office; the item's owner marks it done (``may_set_status``)."""
     if status not in ActionState.values:
         raise MeetingError(_("Unknown status: %(status)s.") % {"status": status})
+    if not may_set_status(by, item, status):
+        raise PermissionDenied(_("Only the moderator and the office may change this item."))
     old, item.status = item.status, status
     item.save(update_fields=["status"])
     _record(item.meeting, by, "action status", f"{item.pk}: {old} → {status}", via)

@@ -138,12 +138,18 @@ def meeting_edit(request: AuthenticatedHttpRequest, group_id: int, number: int) 
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         agenda = str(data.pop("agenda")).splitlines()
+        sequence = meeting.sequence
         try:
             meeting_update(meeting=meeting, by=request.user, agenda=agenda, **data)
         except MeetingError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The meeting is saved."))
+            if meeting.invited_at is not None and meeting.sequence != sequence:
+                messages.warning(
+                    request,
+                    _("The meeting has moved: e-mail the invitation again to update calendars."),
+                )
             return _detail(meeting)
     status = 400 if request.method == "POST" else 200
     context = {"meeting": meeting, "form": form}
@@ -246,8 +252,11 @@ def meeting_action_add(
 def meeting_action_status(
     request: AuthenticatedHttpRequest, group_id: int, number: int, item_id: int
 ) -> HttpResponse:
-    meeting = meeting_get_for_user(request.user, group_id, number, plan=True)
-    item = ActionItem.objects.filter(pk=item_id, meeting=meeting).first()
+    meeting = meeting_get_for_user(request.user, group_id, number)
+    items = ActionItem.objects.filter(meeting=meeting)
+    if not may_plan(request.user, meeting.group):
+        items = items.filter(owner=request.user)  # the items one sees on the page
+    item = items.filter(pk=item_id).first()
     if item is None:
         raise Http404(_("The meeting has no such item."))
     try:

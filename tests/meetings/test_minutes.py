@@ -176,3 +176,25 @@ def test_the_meeting_pages_make_a_fixed_number_of_queries(
         client.get(path)  # the session's first request stores more
         with django_assert_num_queries(queries):
             assert client.get(path).status_code == 200
+
+
+def test_the_owner_marks_their_action_item_done(first, moderator, participant_a, participant_b):
+    item = action_add(
+        meeting=first,
+        by=moderator,
+        kind="action",
+        text="Przygotować ankietę",
+        owner=participant_a,
+        due=datetime.date(2025, 4, 30),
+    )
+    path = url(first, f"actions/{item.pk}/")
+    assert client_for(participant_b).post(path, {"status": "done"}).status_code == 404
+    assert client_for(participant_a).post(path, {"status": "dropped"}).status_code == 403
+    item.refresh_from_db()
+    assert item.status == "open"
+    page = client_for(participant_a).get(url(first)).content.decode()
+    assert "Mark done" in page
+    assert client_for(participant_a).post(path, {"status": "done"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == "done"
+    assert MeetingChange.objects.filter(what="action status", by=participant_a).exists()

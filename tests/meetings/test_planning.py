@@ -3,7 +3,7 @@
 import datetime
 
 from benchlearn.meetings.models import Meeting, MeetingChange
-from benchlearn.meetings.services import plan_proposal
+from benchlearn.meetings.services import invitations_send, plan_proposal
 from tests.conftest import client_for
 from tests.meetings.conftest import plan_data
 
@@ -117,3 +117,20 @@ def test_moving_a_meeting_onto_another_ones_day_is_refused(planned, group, moder
     first.refresh_from_db()
     assert first.date == datetime.date(2025, 3, 3) and first.sequence == 1
     assert [item.title for item in first.agenda.all()] == ["Otwarcie", "Wyniki"]
+
+
+def test_moving_an_invited_meeting_asks_to_invite_again(planned, group, moderator):
+    first = planned[0]
+    invitations_send(meeting=first, by=moderator)
+    data = {
+        "date": "2025-03-04",
+        "start_time": "10:00",
+        "end_time": "14:00",
+        "host": str(first.host_id),
+        "place": first.place,
+        "state": "planned",
+        "agenda": "Otwarcie",
+    }
+    client = client_for(moderator)
+    response = client.post(f"/groups/{group.pk}/meetings/1/edit/", data, follow=True)
+    assert "The meeting has moved: e-mail the invitation again" in response.content.decode()
