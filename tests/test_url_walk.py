@@ -136,6 +136,7 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "board": GROUP,
     "board-thread-new": GROUP,
     "board-thread": GROUP,
+    "board-thread-pin": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "board-attachment": GROUP,
     "board-post-edit": {**GROUP, "operator": DENIED, "moderator": DENIED, "participant_b": DENIED},
     "board-post-delete": {**GROUP, "participant_b": DENIED},

@@ -173,6 +173,16 @@ def post_delete(*, post: Post, by: User) -> Post:
     return post
 
 
+def thread_pin(*, thread: Thread, by: User, announcement: bool) -> Thread:
+    """The moderator (or the office) makes a thread an announcement pinned at the top of
+    the board, or takes an old one down among the others."""
+    if not may_moderate(by, thread.group):
+        raise PermissionDenied(_("Only the group's moderator may pin announcements."))
+    thread.announcement = announcement
+    thread.save(update_fields=["announcement"])
+    return thread
+
+
 def board_preference_set(*, user: User, digest: bool) -> BoardPreference:
     preference, _created = BoardPreference.objects.update_or_create(
         user=user, defaults={"digest": digest}

@@ -8,6 +8,9 @@ urlpatterns = [
     path("<int:group_id>/board/new/", views.thread_new, name="board-thread-new"),
     path("<int:group_id>/board/<int:thread_id>/", views.thread_detail, name="board-thread"),
     path(
+        "<int:group_id>/board/<int:thread_id>/pin/", views.thread_pin_view, name="board-thread-pin"
+    ),
+    path(
         "<int:group_id>/board/posts/<int:post_id>/edit/",
         views.post_edit_view,
         name="board-post-edit",

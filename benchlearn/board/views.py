@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest
 from benchlearn.board.access import (
@@ -37,6 +37,7 @@ from benchlearn.board.services import (
     post_link,
     post_reply,
     thread_create,
+    thread_pin,
 )
 
 
@@ -100,6 +101,25 @@ def thread_detail(request: AuthenticatedHttpRequest, group_id: int, thread_id: i
     status = 400 if request.method == "POST" else 200
     context = {"group": group, "page": thread_page_for(request.user, group, thread), "form": form}
     return render(request, "board/thread.html", context, status=status)
+
+
+@login_required
+@require_POST
+def thread_pin_view(
+    request: AuthenticatedHttpRequest, group_id: int, thread_id: int
+) -> HttpResponse:
+    """The moderator pins a thread as an announcement, or unpins it."""
+    group = board_get_for_user(request.user, group_id)
+    thread = thread_get(group, thread_id)
+    pinned = request.POST.get("announcement") == "1"
+    thread_pin(thread=thread, by=request.user, announcement=pinned)
+    messages.success(
+        request,
+        _("The thread is pinned at the top of the board.")
+        if pinned
+        else _("The thread is no longer pinned."),
+    )
+    return redirect("board-thread", group.pk, thread.pk)
 
 
 @login_required

@@ -4,9 +4,12 @@ bad input answered with a clear message and nothing stored."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benchlearn.board.models import Attachment, Post, PostChange, Thread
+from benchlearn.board.services import post_reply, thread_create
 from benchlearn.groups.services import group_create
 from tests.board.conftest import PDF, PNG, ooxml, upload
 from tests.conftest import client_for
@@ -228,3 +231,38 @@ def test_choosing_the_daily_digest(participant_a):
     assert response.status_code == 302
     assert participant_a.board_preference.digest is True
     assert client.post("/groups/board/notifications/", {"digest": "x"}).status_code == 400
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_board_and_a_thread_take_as_many_queries_however_long(
+    group, thread, participant_a, participant_b
+):
+    client = client_for(participant_b)
+    board_before = _queries(client, board_url(group))
+    thread_before = _queries(client, thread_url(thread))
+    for n in range(5):
+        other = thread_create(group=group, by=participant_a, title=f"Wątek {n}", body="Treść")
+        post_reply(thread=other, by=participant_b, body="Odpowiedź")
+        post_reply(thread=thread, by=participant_a, body="Dalej", files=[upload(f"{n}.pdf", PDF)])
+    assert _queries(client, board_url(group)) == board_before
+    assert _queries(client, thread_url(thread)) == thread_before
+
+
+def test_the_moderator_pins_and_unpins_a_thread(thread, moderator, participant_b):
+    url = thread_url(thread, "pin/")
+    refused = client_for(participant_b).post(url, {"announcement": "1"})
+    assert refused.status_code == 403
+    assert "moderator may pin announcements." in refused.content.decode()
+    thread.refresh_from_db()
+    assert thread.announcement is False
+    assert client_for(moderator).post(url, {"announcement": "1"}).status_code == 302
+    thread.refresh_from_db()
+    assert thread.announcement is True
+    client_for(moderator).post(url, {"announcement": "0"})
+    thread.refresh_from_db()
+    assert thread.announcement is False
