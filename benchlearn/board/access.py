@@ -5,11 +5,13 @@ moderate), so the board never shows more than the group's page."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benchlearn.accounts.access import Perm, active_account, group_get_for_user, may
@@ -31,10 +33,22 @@ def may_moderate(user: AnyUser, group: ExchangeGroup) -> bool:
     return may(user, Perm.GROUP_MANAGE, group)
 
 
-def may_edit(user: AnyUser, post: Post) -> bool:
-    """Only the author edits a post (within the services' time limit)."""
+EDIT_MINUTES = 15
+
+
+def edit_deadline(post: Post) -> datetime.datetime:
+    """Until when the author may still edit ``post``."""
+    return post.created_at + datetime.timedelta(minutes=EDIT_MINUTES)
+
+
+def _is_author(user: AnyUser, post: Post) -> bool:
     account = active_account(user)
     return account is not None and post.author_id == account.pk and not post.deleted
+
+
+def may_edit(user: AnyUser, post: Post) -> bool:
+    """Only the author edits a post, within ``EDIT_MINUTES`` of sending it."""
+    return _is_author(user, post) and timezone.now() < edit_deadline(post)
 
 
 def may_delete(user: AnyUser, post: Post, group: ExchangeGroup) -> bool:
@@ -45,8 +59,13 @@ def may_delete(user: AnyUser, post: Post, group: ExchangeGroup) -> bool:
 
 
 def require_edit(user: AnyUser, post: Post) -> None:
-    if not may_edit(user, post):
+    if not _is_author(user, post):
         raise PermissionDenied(_("Only the author may edit a post."))
+    if not may_edit(user, post):
+        raise PermissionDenied(
+            _("A post can be edited only in the first %(minutes)s minutes after it is sent.")
+            % {"minutes": EDIT_MINUTES}
+        )
 
 
 def require_delete(user: AnyUser, post: Post, group: ExchangeGroup) -> None:

@@ -7,20 +7,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from benchlearn.accounts.models import User
 from benchlearn.board.access import board_people, may_delete, may_edit, may_moderate
 from benchlearn.board.mentions import mention_of
 from benchlearn.board.models import Attachment, BoardPreference, Post, Thread
 from benchlearn.groups.models import ExchangeGroup
-
-EDIT_MINUTES = 15
-
-
-def edit_deadline(post: Post) -> datetime.datetime:
-    """Until when the author may still edit ``post``."""
-    return post.created_at + datetime.timedelta(minutes=EDIT_MINUTES)
 
 
 def threads_of(group: ExchangeGroup) -> QuerySet[Thread]:
@@ -51,7 +43,6 @@ class ThreadPage:
 
 
 def thread_page_for(user: User, group: ExchangeGroup, thread: Thread) -> ThreadPage:
-    now = timezone.now()
     posts = thread.posts.select_related("author").prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
     )
@@ -59,7 +50,7 @@ def thread_page_for(user: User, group: ExchangeGroup, thread: Thread) -> ThreadP
         PostView(
             post=post,
             attachments=[] if post.deleted else list(post.attachments.all()),
-            can_edit=may_edit(user, post) and now < edit_deadline(post),
+            can_edit=may_edit(user, post),
             can_delete=may_delete(user, post, group),
         )
         for post in posts

@@ -16,6 +16,7 @@ from benchlearn.accounts.access import AuthenticatedHttpRequest
 from benchlearn.board.access import (
     attachment_get,
     board_get_for_user,
+    edit_deadline,
     may_moderate,
     post_get,
     require_delete,
@@ -24,7 +25,6 @@ from benchlearn.board.access import (
 )
 from benchlearn.board.forms import EditForm, PreferenceForm, ReplyForm, ThreadForm
 from benchlearn.board.selectors import (
-    edit_deadline,
     prefers_digest,
     thread_page_for,
     threads_of,

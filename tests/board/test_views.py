@@ -163,6 +163,8 @@ def test_the_author_edits_within_fifteen_minutes_and_the_edit_is_recorded(thread
     late = client.post(url, {"body": "Zmiana po czasie"})
     assert late.status_code == 403
     assert "only in the first 15 minutes" in late.content.decode()
+    assert client.get(url).status_code == 403  # the page says so before anything is typed
+    assert "Edit" not in client.get(thread_url(thread)).content.decode().split("<main")[1]
     post.refresh_from_db()
     assert post.body == "Jak liczycie koszt dowozu na ucznia?"
 
