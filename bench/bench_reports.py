@@ -165,9 +165,7 @@ def _measure() -> dict[str, object]:
         start = time.perf_counter()
         data = pdf.render_pdf(
             template="group.typ",
-            data=documents.group_report._group_document(
-                report, title="Raport grupy", meeting_pack=False
-            ),
+            data=documents.group_report._group_document(report, title="Raport grupy"),
             title="Raport grupy",
             data_version="7.1234.56",
         )

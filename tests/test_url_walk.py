@@ -241,6 +241,7 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "unit-efficiency-csv": UNIT_A,
     "group-report-pdf": {**GROUP, **{r: REDIRECT for r, s in GROUP.items() if s == OK}},
     "group-meeting-pack-pdf": {**GROUP, **{r: REDIRECT for r, s in GROUP.items() if s == OK}},
+    "meeting-pack-pdf": {**GROUP, **{r: REDIRECT for r, s in GROUP.items() if s == OK}},
     "submission-submit": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "submission-check": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "submission-signoff": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),

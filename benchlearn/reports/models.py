@@ -32,6 +32,10 @@ class Document(models.Model):
     group = models.ForeignKey(
         "groups.ExchangeGroup", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # A meeting pack's meeting (its group is ``group``).
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # The query of the download link: the comparison and the year asked for.
     choice = models.CharField(_("comparison"), max_length=100, blank=True)
     year = models.CharField(_("year"), max_length=8, blank=True)

@@ -22,6 +22,8 @@ from benchlearn.accounts.access import group_get_for_user, unit_get_for_user
 from benchlearn.accounts.models import User
 from benchlearn.background.queue import enqueue, on_abandoned
 from benchlearn.groups.models import ExchangeGroup
+from benchlearn.meetings.access import meeting_get_for_user
+from benchlearn.meetings.models import Meeting
 from benchlearn.reports import documents
 from benchlearn.reports.models import Document, DocumentKind, DocumentState
 from benchlearn.units.models import Unit
@@ -37,13 +39,21 @@ def document_request(
     kind: DocumentKind,
     unit: Unit | None = None,
     group: ExchangeGroup | None = None,
+    meeting: Meeting | None = None,
     choice: str = "",
     year: str = "",
 ) -> Document:
     """Queue the making of a document (the same one asked for again while it is being
     made is not queued twice); the document, made already with an immediate backend."""
     _old_discard()
-    asked = {"kind": kind, "unit": unit, "group": group, "choice": choice[:100], "year": year[:8]}
+    asked = {
+        "kind": kind,
+        "unit": unit,
+        "group": group,
+        "meeting": meeting,
+        "choice": choice[:100],
+        "year": year[:8],
+    }
     language = translation.get_language() or settings.LANGUAGE_CODE
     waiting = Document.objects.filter(
         requested_by=user,
@@ -79,7 +89,9 @@ def document_task(document_id: int) -> None:
     )
     if not claimed:  # queued twice, or taken back from a dead worker
         return
-    document = Document.objects.select_related("requested_by", "unit", "group").get(pk=document_id)
+    document = Document.objects.select_related("requested_by", "unit", "group", "meeting").get(
+        pk=document_id
+    )
     with translation.override(document.language):
         try:
             data, name = _made(document)
@@ -110,12 +122,16 @@ def _made(document: Document) -> tuple[bytes, str]:
         return documents.unit_report_pdf(report), f"benchlearn-{unit.teryt}-{year}.pdf"
     if document.group is None:
         raise Http404
+    if document.meeting is not None:
+        meeting = meeting_get_for_user(user, document.group.pk, document.meeting.number)
+        pack = documents.meeting_pack_for(user, meeting)
+        group = meeting.group
+        name = f"benchlearn-meeting-{group.pk}-{slugify(group.name)}-{meeting.number}.pdf"
+        return documents.meeting_pack_pdf(pack), name
     group = group_get_for_user(user, document.group.pk)
     group_report = documents.group_report_for(user, group, year=document.year)
-    meeting_pack = document.kind == DocumentKind.MEETING
-    prefix = "meeting-pack" if meeting_pack else "group"
-    name = f"benchlearn-{prefix}-{group.pk}-{slugify(group.name)}-{group_report.year}.pdf"
-    return documents.group_report_pdf(group_report, meeting_pack=meeting_pack), name
+    name = f"benchlearn-group-{group.pk}-{slugify(group.name)}-{group_report.year}.pdf"
+    return documents.group_report_pdf(group_report), name
 
 
 def _failed(document_id: int, message: str) -> None:

@@ -58,7 +58,12 @@ urlpatterns = [
     path("groups/<int:group_id>/report.pdf", views.group_report, name="group-report-pdf"),
     path(
         "groups/<int:group_id>/meeting-pack.pdf",
-        views.meeting_pack,
+        views.group_meeting_pack,
         name="group-meeting-pack-pdf",
+    ),
+    path(
+        "groups/<int:group_id>/meetings/<int:number>/pack.pdf",
+        views.meeting_pack,
+        name="meeting-pack-pdf",
     ),
 ]

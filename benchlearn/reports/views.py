@@ -1,4 +1,4 @@
-"""Downloads: PDF reports of a unit and of an exchange group, and the comparison
+"""Downloads: PDF reports of a unit and of an exchange group, a meeting's pack, and the comparison
 pages' tables as .xlsx and .csv. Access as on the pages: the unit's or the group's
 helper refuses (403) or does not find (404) before anything is read.
 
@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from benchlearn.accounts.access import (
@@ -20,6 +21,7 @@ from benchlearn.accounts.access import (
     group_get_for_user,
     unit_get_for_user,
 )
+from benchlearn.meetings.access import meeting_get_for_user
 from benchlearn.reports import documents, exports
 from benchlearn.reports.models import Document, DocumentKind, DocumentState
 from benchlearn.reports.pdf_tasks import document_request, document_stored
@@ -55,23 +57,34 @@ def unit_report(request: AuthenticatedHttpRequest, teryt: str) -> HttpResponse:
 @login_required
 @require_GET
 def group_report(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
-    return _group_pdf(request, group_id, meeting_pack=False)
+    group = group_get_for_user(request.user, group_id)
+    year = request.GET.get("year", "")
+    documents.group_report_for(request.user, group, year=year)  # 404 when there is none
+    document = document_request(user=request.user, kind=DocumentKind.GROUP, group=group, year=year)
+    return _document_answer(document)
 
 
 @login_required
 @require_GET
-def meeting_pack(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
-    return _group_pdf(request, group_id, meeting_pack=True)
+def meeting_pack(request: AuthenticatedHttpRequest, group_id: int, number: int) -> HttpResponse:
+    """The pack of one meeting: for those who read the group's meetings (its people,
+    its moderator, the office), made with what the person may see."""
+    meeting = meeting_get_for_user(request.user, group_id, number)
+    document = document_request(
+        user=request.user, kind=DocumentKind.MEETING, group=meeting.group, meeting=meeting
+    )
+    return _document_answer(document)
 
 
-def _group_pdf(
-    request: AuthenticatedHttpRequest, group_id: int, *, meeting_pack: bool
-) -> HttpResponse:
+@login_required
+@require_GET
+def group_meeting_pack(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
+    """The group's pack for its next meeting (the last one once all are held)."""
     group = group_get_for_user(request.user, group_id)
-    year = request.GET.get("year", "")
-    documents.group_report_for(request.user, group, year=year)  # 404 when there is none
-    kind = DocumentKind.MEETING if meeting_pack else DocumentKind.GROUP
-    return _document_answer(document_request(user=request.user, kind=kind, group=group, year=year))
+    meeting = documents.meeting_pack.next_meeting(group)
+    if meeting is None:
+        raise Http404(_("The group %(group)s has no meetings planned yet.") % {"group": group.name})
+    return redirect("meeting-pack-pdf", group.pk, meeting.number)
 
 
 def _document_answer(document: Document) -> HttpResponse:

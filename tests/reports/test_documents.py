@@ -176,14 +176,6 @@ def test_group_report_ranks_and_values(computed, operator):
     assert f"1 {name}" in text
 
 
-def test_meeting_pack_has_the_agenda_after_the_summary(computed, moderator):
-    big = computed["big"]
-    text, pages = pdf_text(client_for(moderator).get(f"/groups/{big.pk}/meeting-pack.pdf"))
-    assert pages == 5
-    assert text.index("Summary") < text.index("Agenda") < text.index("Gap to the median")
-    assert "Meeting pack: GWD Duża, 2024" in text
-
-
 def test_group_report_in_polish(computed, moderator, settings):
     settings.LANGUAGE_CODE = "pl"
     big = computed["big"]
@@ -195,9 +187,8 @@ def test_group_report_in_polish(computed, moderator, settings):
 @pytest.mark.parametrize("role", ["stranger", "nobody"])
 def test_people_outside_the_group_are_refused(computed, programme, group, role):
     """GWD Oświata has units A and B: unit C's participant is not in it."""
-    for name in ("report.pdf", "meeting-pack.pdf"):
-        # As for a group that does not exist: nobody learns which groups there are.
-        assert client_for(programme[role]).get(f"/groups/{group.pk}/{name}").status_code == 404
+    # As for a group that does not exist: nobody learns which groups there are.
+    assert client_for(programme[role]).get(f"/groups/{group.pk}/report.pdf").status_code == 404
 
 
 def test_participant_b_opens_the_small_group(computed, participant_b, group, unit_b):
@@ -420,8 +411,8 @@ def test_documents_are_kept_a_day(computed, moderator):
     old = Document.objects.get()
     assert Path(old.path).exists()
     Document.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
-    made(client.get(f"/groups/{big.pk}/meeting-pack.pdf"))
-    assert list(Document.objects.values_list("kind", flat=True)) == ["meeting"]
+    made(client.get(f"/groups/{big.pk}/report.pdf?year=2023"))
+    assert list(Document.objects.values_list("year", flat=True)) == ["2023"]
     assert not Path(old.path).exists()
 
 
@@ -453,6 +444,6 @@ def test_a_site_restored_elsewhere_serves_and_discards_its_own_copy(
     document = Document.objects.get()
     assert client.get(f"/documents/{document.pk}/file").content == b"%PDF the restored copy"
     Document.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
-    made(client.get(f"/groups/{big.pk}/meeting-pack.pdf"))
+    made(client.get(f"/groups/{big.pk}/report.pdf?year=2023"))
     assert not (second / original.name).exists()
     assert original.exists()  # the first site's file is left alone

@@ -9,7 +9,7 @@ import pypdf
 import pypdfium2
 import pytest
 import typst
-from django.utils import timezone, translation
+from django.utils import translation
 
 from benchlearn import charts
 from benchlearn.charts import BarItem, Chart, bar_chart
@@ -209,19 +209,6 @@ def test_a_long_table_repeats_its_header_and_keeps_rows_whole(settings):
     for k in range(70):  # every row whole on one page
         row = f"Wskaźnik {k}: {POLISH} (zł) A / B"
         assert sum(row in pages[n] for n in appendix) == 1
-
-
-def test_meeting_pack_puts_the_agenda_after_the_summary():
-    with translation.override("en"):
-        pages = text_of(group_report_pdf(group_report(indicators=1), meeting_pack=True))
-    assert len(pages) == 5
-    assert "Meeting pack: GWD Oświata, 2024" in pages[0]
-    assert "Summary" in pages[1]
-    assert "Agenda" in pages[2] and "Host unit" in pages[2]
-    assert "Appendix" in pages[4]
-    assert "page 1 of 5" in pages[0]
-    today = timezone.localdate()  # the day first, the month in words (not 12/06/2026)
-    assert f"{today.day} {today:%B} {today.year}" in pages[0]
 
 
 def test_without_dejavu_typsts_own_font_has_every_polish_letter(monkeypatch):

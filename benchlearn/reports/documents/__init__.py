@@ -1,10 +1,13 @@
 """What the PDF reports hold, read from stored results (the pages' selectors), and the
 reports themselves: a unit's report (its dashboard table, a profile chart of every domain
-and a bar chart of every indicator), an exchange group's report and a meeting pack.
+and a bar chart of every indicator), an exchange group's report and a meeting's pack
+(its agenda, the host's practice, the previous meeting's open action items and the
+group report's results pages).
 
 Each report becomes the data of its Typst template (``typst/unit.typ``,
-``typst/group.typ``; see ``pdf.render_pdf``): every text translated here and every
-number formatted here, with the pages' formatter, so the templates hold no words.
+``typst/group.typ``, ``typst/meeting.typ``; see ``pdf.render_pdf``): every text
+translated here and every number formatted here, with the pages' formatter, so the
+templates hold no words.
 
 Who sees what follows the comparison pages: a group's members are named or lettered as
 the group chose (``labels_for``; operators see names), the viewer's own unit is always
@@ -19,6 +22,11 @@ from benchlearn.reports.documents.group_report import (
     group_report_for,
     group_report_pdf,
 )
+from benchlearn.reports.documents.meeting_pack import (
+    MeetingPack,
+    meeting_pack_for,
+    meeting_pack_pdf,
+)
 from benchlearn.reports.documents.unit_report import (
     UnitIndicator,
     UnitReport,
@@ -30,10 +38,13 @@ __all__ = [
     "GroupIndicator",
     "GroupMemberRow",
     "GroupReport",
+    "MeetingPack",
     "UnitIndicator",
     "UnitReport",
     "group_report_for",
     "group_report_pdf",
+    "meeting_pack_for",
+    "meeting_pack_pdf",
     "unit_report_for",
     "unit_report_pdf",
 ]

@@ -1,4 +1,5 @@
-"""An exchange group's report and meeting pack: what they hold and their document."""
+"""An exchange group's report: what it holds and its document. Its results pages
+(``results_domains``) are a meeting pack's too."""
 
 from __future__ import annotations
 
@@ -255,27 +256,24 @@ def _group_indicator(
     return GroupIndicator(info, stat, rows, chart)
 
 
-def group_report_pdf(report: GroupReport, *, meeting_pack: bool = False) -> bytes:
-    """The group's report as a PDF: a cover, a one-page summary (a meeting pack puts its
-    agenda after it), the indicators by domain, several to a page, and the methodology."""
-    names = {"group": report.group.name, "year": report.year}
-    title = (
-        _("Meeting pack: %(group)s, %(year)s") % names
-        if meeting_pack
-        else _("Group report: %(group)s, %(year)s") % names
-    )
+def group_report_pdf(report: GroupReport) -> bytes:
+    """The group's report as a PDF: a cover, a one-page summary, the indicators by
+    domain, several to a page, and the methodology."""
+    title = _("Group report: %(group)s, %(year)s") % {
+        "group": report.group.name,
+        "year": report.year,
+    }
     return render_pdf(
         template="group.typ",
-        data=_group_document(report, title=title, meeting_pack=meeting_pack),
+        data=_group_document(report, title=title),
         title=title,
         data_version=report.computation.data_version,
     )
 
 
-def _group_document(report: GroupReport, *, title: str, meeting_pack: bool) -> dict[str, Any]:
+def _group_document(report: GroupReport, *, title: str) -> dict[str, Any]:
     """What ``typst/group.typ`` shows, in words and formatted numbers."""
     number = charts.number_formatter()
-    words = RowWords.translated()
     shown = [item for item in report.indicators if item.chart is not None]
     lettered = not report.comparison.names_shown
     facts = [
@@ -308,10 +306,7 @@ def _group_document(report: GroupReport, *, title: str, meeting_pack: bool) -> d
             date=timezone.localdate(),
         ),
         "summary": _group_summary(report, number),
-        "agenda": _agenda() if meeting_pack else None,
-        "domains": [
-            _domain(name, items, report.year, number, words) for name, items in _by_domain(report)
-        ],
+        "domains": results_domains(report),
         "appendix": methodology(
             [item.info for item in shown], names_shown=not lettered, formula=printed_formula
         ),
@@ -342,6 +337,14 @@ def _group_summary(report: GroupReport, number: Number) -> dict[str, Any]:
         year=report.year,
         number=number,
     )
+
+
+def results_domains(report: GroupReport) -> list[dict[str, Any]]:
+    """The results pages: the indicators by domain, each its chart beside the members'
+    table (as ``typst/common.typ``'s ``results-domains`` shows them)."""
+    number = charts.number_formatter()
+    words = RowWords.translated()
+    return [_domain(name, items, report.year, number, words) for name, items in _by_domain(report)]
 
 
 def _by_domain(report: GroupReport) -> list[tuple[str, list[GroupIndicator]]]:
@@ -416,21 +419,4 @@ def _indicator(item: GroupIndicator, number: Number, words: RowWords) -> dict[st
                 for row in item.rows
             ],
         ),
-    }
-
-
-def _agenda() -> dict[str, Any]:
-    """A meeting's agenda page, its blanks for the moderator to fill in."""
-    return {
-        "heading": _("Agenda"),
-        "intro": _("Date, place and host of the meeting are filled in by the moderator."),
-        "fields": [_("Date"), _("Place"), _("Host unit")],
-        "items": [
-            _("Opening and the agenda"),
-            _("The group's results (this pack)"),
-            _("The host's practice"),
-            _("Improvement plans: progress"),
-            _("Any other business and the next meeting"),
-        ],
-        "notes": _("Notes"),
     }
