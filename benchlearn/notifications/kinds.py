@@ -311,3 +311,37 @@ BOARD_DIGEST = register(
         repeat=False,
     )
 )
+
+
+# Seats of exchange groups (benchlearn.groups).
+def _seat(params: Params) -> dict[str, str]:
+    from benchlearn.units.models import Level
+
+    level = params.get("level", "")
+    return {
+        "person": params.get("person", ""),
+        "email": params.get("email", ""),
+        "group": params.get("group", ""),
+        "unit": params.get("unit", ""),
+        "level": str(Level(level).label) if level in Level.values else level,
+    }
+
+
+SEAT_INVITATION_ACCEPTED = register(
+    Kind(
+        "seat_invitation_accepted",
+        gettext_lazy("Invitation to a seat accepted"),
+        gettext_lazy(
+            "To the person who sent an invitation to a group's seat, and to the group's "
+            "moderator, when it is accepted."
+        ),
+        lambda p: _("%(person)s joined %(group)s") % _seat(p),
+        lambda p: (
+            _(
+                "%(person)s (%(email)s) accepted the invitation to the exchange group "
+                "%(group)s and now holds the seat of %(unit)s at the %(level)s level."
+            )
+            % _seat(p)
+        ),
+    )
+)

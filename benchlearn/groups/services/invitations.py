@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,8 @@ from benchlearn.background.queue import enqueue
 from benchlearn.groups.models import ExchangeGroup, SeatInvitation
 from benchlearn.groups.services.common import GroupError
 from benchlearn.groups.services.seats import seat_check, seat_fill
+from benchlearn.notifications import kinds
+from benchlearn.notifications.services import notify
 from benchlearn.units.models import Level, Unit
 
 KEY_BYTES = 32
@@ -187,7 +190,28 @@ def invitation_accept(
     )
     invitation.used_at, invitation.used_by = timezone.now(), user
     invitation.save(update_fields=["used_at", "used_by"])
+    _accepted_notify(invitation, user)
     return user
+
+
+def _accepted_notify(invitation: SeatInvitation, user: User) -> None:
+    """Tell the person who sent the invitation and the group's moderator (never the
+    person who accepted it)."""
+    group = invitation.group
+    told = {invitation.created_by_id, group.moderator_id} - {None, user.pk}
+    notify(
+        kind=kinds.SEAT_INVITATION_ACCEPTED.code,
+        recipients=[pk for pk in told if pk is not None],
+        params={
+            "person": user.get_full_name() or user.email,
+            "email": user.email,
+            "group": group.name,
+            "unit": invitation.unit.name,
+            "level": invitation.level,
+        },
+        link=reverse("group-seats", args=[group.pk]),
+        key=f"invitation:{invitation.pk}",
+    )
 
 
 @transaction.atomic
