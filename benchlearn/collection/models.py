@@ -88,6 +88,9 @@ class SubmissionState(models.TextChoices):
 # What the office sees as still open when a round closes.
 OPEN_STATES = (SubmissionState.DRAFT, SubmissionState.RETURNED, SubmissionState.SIGNOFF)
 EDITABLE_STATES = (SubmissionState.DRAFT, SubmissionState.RETURNED)
+# Not yet sent out of the unit: its team still has to enter them, or its strategic
+# level to sign them off; reminders go to these.
+UNSENT_STATES = (*EDITABLE_STATES, SubmissionState.SIGNOFF)
 
 
 class Submission(models.Model):

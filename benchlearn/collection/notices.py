@@ -23,7 +23,7 @@ from benchlearn.accounts.access import reviewers_of, unit_signers, unit_teams
 from benchlearn.accounts.models import User
 from benchlearn.background.queue import enqueue
 from benchlearn.collection.models import (
-    EDITABLE_STATES,
+    UNSENT_STATES,
     Round,
     RoundState,
     Submission,
@@ -98,9 +98,7 @@ def deadline_near_notify(round_: Round, *, key: bool = True) -> list[Submission]
     if round_.state != RoundState.OPEN:
         return []
     waiting = list(
-        Submission.objects.filter(
-            round=round_, state__in=[*EDITABLE_STATES, SubmissionState.SIGNOFF]
-        )
+        Submission.objects.filter(round=round_, state__in=UNSENT_STATES)
         .select_related("unit", "round")
         .order_by("unit__name")
     )

@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from benchlearn.accounts.access import active_account
 from benchlearn.catalogue.models import Domain, IndicatorVersion, Variable
 from benchlearn.collection.models import (
-    EDITABLE_STATES,
+    UNSENT_STATES,
     ReturnComment,
     Round,
     RoundState,
@@ -180,21 +180,11 @@ def round_rows(
 
 
 def reminder_count(round_: Round) -> int:
-    """How many submissions ``reminder_candidates`` would list."""
+    """How many units "Send reminders" tells (``notices.deadline_near_notify``): those
+    whose data are still with their team or await the strategic level's sign-off."""
     if round_.state != RoundState.OPEN:
         return 0
-    return Submission.objects.filter(round=round_, state__in=EDITABLE_STATES).count()
-
-
-def reminder_candidates(round_: Round) -> list[Submission]:
-    """Submissions of an open round still waiting for their unit: draft or returned."""
-    if round_.state != RoundState.OPEN:
-        return []
-    return list(
-        Submission.objects.filter(round=round_, state__in=EDITABLE_STATES)
-        .select_related("unit")
-        .order_by("unit__name")
-    )
+    return Submission.objects.filter(round=round_, state__in=UNSENT_STATES).count()
 
 
 # --- a unit's form -------------------------------------------------------------------------

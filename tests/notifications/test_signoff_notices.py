@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from benchlearn.collection.models import SubmissionState
@@ -16,7 +17,7 @@ from benchlearn.notifications.models import Notification
 from benchlearn.notifications.services import preferences_set
 from benchlearn.units.models import Level
 from benchlearn.units.services import unit_membership_set
-from tests.conftest import TERYT_A, make_user
+from tests.conftest import TERYT_A, client_for, make_user
 from tests.notifications.conftest import COMPLETE, deliver, forget, save
 
 
@@ -105,3 +106,15 @@ def test_the_operators_reminder_asks_for_signoff_too(
     subjects = {to[0]: subject for subject, to in deliver()}
     assert subjects["anna@example.org"].startswith("To sign off:")
     assert sub_a.__class__.objects.get(pk=sub_a.pk).state == SubmissionState.SIGNOFF
+
+
+def test_the_round_page_counts_forms_awaiting_signoff_among_those_to_remind(
+    signoff_round, sub_a, middle_a, operator
+):
+    page = reverse("round-detail", args=[signoff_round.pk])
+    before = client_for(operator).get(page).context["waiting"]
+    request_signoff(sub_a, middle_a)
+    # Still not sent out of the unit: "Send reminders" stays on and counts it.
+    response = client_for(operator).get(page)
+    assert response.context["waiting"] == before > 0
+    assert f"E-mails the people of {before} units whose data" in response.content.decode()
