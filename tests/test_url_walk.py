@@ -151,6 +151,9 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "group-edit": ROUND_OPERATOR_ONLY,
     "group-seats": GROUP,
     "seat-invite": {**GROUP, "participant_a": DENIED, "participant_b": DENIED},
+    # The moderator's workspace: the group's moderator and the office; its participants
+    # see the group but are refused the workspace.
+    "group-workspace": {**GROUP, "participant_a": DENIED, "participant_b": DENIED},
     "seat-leave": {**GROUP, "participant_a": DENIED, "participant_b": DENIED},
     "seat-assign": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "seat-invitation-withdraw": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
@@ -167,6 +170,12 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "api:unit_detail": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     "api:group_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
     "api:group_detail": {**GROUP, "anonymous": UNAUTHORISED},
+    # Programmes: operators all; others those of their groups (the walk's programme
+    # has no group, so only operators see it).
+    "api:programme_list": members_only(dict.fromkeys(LOGGED_IN, OK), anonymous=UNAUTHORISED),
+    "api:programme_detail": members_only(
+        {**dict.fromkeys(LOGGED_IN, HIDDEN), "operator": OK}, anonymous=UNAUTHORISED
+    ),
     "catalogue-index": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "catalogue-export": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "catalogue-import": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),

@@ -16,6 +16,8 @@ Rules
 - moderator of a group: read and run the group (its seats and the invitations into
   them: ``may_manage_group``), read its member units' data (but not enter it); only
   operators create groups and change their settings and members (``may_edit_group``);
+- the moderator's workspace of a group (GROUP_WORKSPACE): its moderator and the office;
+  a programme's report for its funders (PROGRAMME_REPORT): the office only;
 - participant of a unit: view, fill in and submit the unit's submissions in collection
   rounds; moderator: view the submissions of the group's units; only operators run
   rounds and reopen submissions (SUBMISSION_*, COLLECTION_MANAGE);
@@ -61,7 +63,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from benchlearn.accounts.models import User
-from benchlearn.groups.models import ExchangeGroup
+from benchlearn.groups.models import ExchangeGroup, Programme
 from benchlearn.units.models import Level, Unit, UnitMembership
 
 if TYPE_CHECKING:
@@ -79,6 +81,12 @@ class Perm(StrEnum):
     # Creating groups and editing their settings and members: operators only.
     GROUP_EDIT = "group.edit"
     PROGRAMME_MANAGE = "programme.manage"
+    # The moderator's workspace of a group (seats, data status, meetings, attendance,
+    # action items): the group's moderator and the office, not its participants.
+    GROUP_WORKSPACE = "group.workspace"
+    # A programme's report for its funders (meetings against plan, attendance, empty
+    # seats, exported to xlsx): the association's office only.
+    PROGRAMME_REPORT = "programme.report"
     CATALOGUE_VIEW = "catalogue.view"
     CATALOGUE_EDIT = "catalogue.edit"
     # Data collection: a unit's submission in a round (target: the unit); running
@@ -146,6 +154,8 @@ def may(user: AnyUser, perm: Perm, target: Unit | ExchangeGroup | None = None) -
                 or target.units.filter(memberships__user_id=account.pk).exists()
             )
         case Perm.GROUP_MANAGE, ExchangeGroup():
+            return bool(target.moderator_id == account.pk)
+        case Perm.GROUP_WORKSPACE, ExchangeGroup():
             return bool(target.moderator_id == account.pk)
         case Perm.CATALOGUE_VIEW, None:
             # The catalogue is the programme's shared vocabulary: every account reads
@@ -303,6 +313,17 @@ def groups_visible_to(user: AnyUser) -> QuerySet[ExchangeGroup]:
     return ExchangeGroup.objects.filter(
         Q(moderator_id=account.pk) | Q(units__memberships__user_id=account.pk)
     ).distinct()
+
+
+def programmes_visible_to(user: AnyUser) -> QuerySet[Programme]:
+    """Operators see every programme; anyone else the programmes of the groups they see
+    (a programme's other groups stay as hidden as ``groups_visible_to`` keeps them)."""
+    account = active_account(user)
+    if account is None:
+        return Programme.objects.none()
+    if account.is_operator:
+        return Programme.objects.all()
+    return Programme.objects.filter(groups__in=groups_visible_to(account)).distinct()
 
 
 def names_shown(user: AnyUser, exchange_group: ExchangeGroup | None) -> bool:

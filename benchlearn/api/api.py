@@ -11,8 +11,6 @@ from ninja.responses import Status
 
 from benchlearn.accounts.access import (
     Perm,
-    group_get_for_user,
-    groups_visible_to,
     require,
     roles_of,
 )
@@ -22,9 +20,9 @@ from benchlearn.api.auth import session_auth, token_auth
 from benchlearn.api.delivery import router as delivery_router
 from benchlearn.api.meetings import router as meetings_router
 from benchlearn.api.pagination import BoundedPages
+from benchlearn.api.programmes import router as programmes_router
 from benchlearn.api.schemas import (
     Error,
-    GroupOut,
     IndicatorOut,
     InvalidRequest,
     MembershipOut,
@@ -47,7 +45,6 @@ from benchlearn.catalogue.selectors import (
     variable_get_for_user,
     variables_filtered,
 )
-from benchlearn.groups.models import ExchangeGroup
 from benchlearn.units.models import Unit
 from benchlearn.units.selectors import unit_list_for
 
@@ -96,18 +93,6 @@ def _unit_out(unit: Unit) -> UnitOut:
     return UnitOut.from_orm(unit)
 
 
-def _group_out(group: ExchangeGroup) -> GroupOut:
-    return GroupOut(
-        id=group.pk,
-        name=group.name,
-        service=group.service,
-        cycle_start=group.cycle_start,
-        cycle_end=group.cycle_end,
-        moderator=str(group.moderator) if group.moderator else None,
-        units=[unit.teryt for unit in group.units.all()],
-    )
-
-
 @api.get("/me", response={200: MeOut, **ERRORS}, summary="Who am I and what are my roles")
 def me(request: HttpRequest) -> MeOut:
     user = _user(request)
@@ -140,22 +125,6 @@ def unit_detail(request: HttpRequest, teryt: str) -> UnitOut:
     if found is None:
         raise Http404(_("No unit with TERYT code %(teryt)s.") % {"teryt": teryt})
     return _unit_out(found)
-
-
-@api.get("/groups", response={200: list[GroupOut], **ERRORS}, summary="Exchange groups I may see")
-def group_list(request: HttpRequest) -> list[GroupOut]:
-    groups = (
-        groups_visible_to(_user(request))
-        .select_related("moderator")
-        .prefetch_related("units")
-        .order_by("name")
-    )
-    return [_group_out(group) for group in groups]
-
-
-@api.get("/groups/{group_id}", response={200: GroupOut, **ERRORS}, summary="One exchange group")
-def group_detail(request: HttpRequest, group_id: int) -> GroupOut:
-    return _group_out(group_get_for_user(_user(request), group_id))
 
 
 class IndicatorFilters(Schema):
@@ -316,3 +285,4 @@ def token_revoke_current(request: HttpRequest) -> Status[None]:
 api.add_router("/", submissions_router)
 api.add_router("/", delivery_router)
 api.add_router("/", meetings_router)
+api.add_router("/", programmes_router)

@@ -89,16 +89,6 @@ class UnitFilters(Schema):
     include_abolished: bool = True
 
 
-class GroupOut(Schema):
-    id: int
-    name: str
-    service: str
-    cycle_start: int
-    cycle_end: int
-    moderator: str | None
-    units: list[str]
-
-
 class IndicatorOut(Schema):
     code: str
     name_pl: str

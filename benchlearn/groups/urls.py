@@ -1,7 +1,7 @@
 from django.urls import path
 
 from benchlearn.groups import views
-from benchlearn.groups.views import edit, programmes, seats
+from benchlearn.groups.views import edit, programmes, seats, workspace
 
 urlpatterns = [
     path("", views.group_list, name="group-list"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:group_id>/", views.group_detail, name="group-detail"),
     path("<int:group_id>/edit/", edit.group_edit_view, name="group-edit"),
     path("<int:group_id>/seats/", seats.group_seats, name="group-seats"),
+    path("<int:group_id>/workspace/", workspace.group_workspace, name="group-workspace"),
     path("<int:group_id>/seats/invite/", seats.seat_invite, name="seat-invite"),
     path("<int:group_id>/seats/assign/", seats.seat_assign, name="seat-assign"),
     path("<int:group_id>/seats/<int:holding_id>/leave/", seats.seat_leave, name="seat-leave"),
