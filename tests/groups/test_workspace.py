@@ -2,6 +2,8 @@
 members' data in the open rounds (state, warnings, last change); the moderator and the
 office open it, the group's participants are refused, others see no such page."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,9 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from benchlearn.collection.models import Submission
 from benchlearn.collection.services import submission_submit
 from benchlearn.groups.services import group_create, seat_fill
+from benchlearn.meetings.services import action_add
 from benchlearn.units.models import Level, Unit
 from tests.collection.conftest import COMPLETE, PERIOD, make_round, published, save  # noqa: F401
 from tests.conftest import client_for, load_units
+from tests.groups.cycle import hold, plan
 
 MORE_TERYTS = ("0201011", "0201022", "0216043", "0216053", "0216062", "0201032")
 
@@ -137,6 +141,11 @@ def _queries(client, group) -> int:
     return len(queries)
 
 
+@pytest.fixture(autouse=True)
+def _files_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def test_the_workspace_makes_the_same_queries_for_2_or_8_units(
     published,  # noqa: F811
     programme,
@@ -160,6 +169,19 @@ def test_the_workspace_makes_the_same_queries_for_2_or_8_units(
         seat_fill(
             group=large, unit=unit, level=Level.MIDDLE, user=programme["stranger"], by=operator
         )
+    for group in (small, large):
+        meetings = plan(group, moderator)
+        members = list(group.units.all())
+        hold(meetings[0], moderator, [(unit, level) for unit in members for level in Level.values])
+        for unit in members:
+            action_add(
+                meeting=meetings[0],
+                by=moderator,
+                kind="action",
+                text=f"Zadanie {unit.name}",
+                owner=moderator,
+                due=datetime.date(2025, 6, 30),
+            )
     client = client_for(moderator)
     page(client, small)  # the session's first queries out of the way
     assert _queries(client, small) == _queries(client, large)
