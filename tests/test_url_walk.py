@@ -145,6 +145,9 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "programme-list": OPERATOR_ONLY,
     "programme-create": OPERATOR_ONLY,
     "programme-edit": OPERATOR_ONLY,
+    # A programme's report for its funders (page and .xlsx): the office only.
+    "programme-report": OPERATOR_ONLY,
+    "programme-report-xlsx": OPERATOR_ONLY,
     # Groups are created and edited by the office; the seat table is for everyone who
     # sees the group; the office and the group's moderator invite people into seats.
     "group-create": OPERATOR_ONLY,

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from benchlearn.groups import views
-from benchlearn.groups.views import edit, programmes, seats, workspace
+from benchlearn.groups.views import edit, programme_report, programmes, seats, workspace
 
 urlpatterns = [
     path("", views.group_list, name="group-list"),
@@ -21,4 +21,14 @@ urlpatterns = [
     path("programmes/", programmes.programme_list, name="programme-list"),
     path("programmes/new/", programmes.programme_edit, name="programme-create"),
     path("programmes/<int:programme_id>/", programmes.programme_edit, name="programme-edit"),
+    path(
+        "programmes/<int:programme_id>/report/",
+        programme_report.programme_report_view,
+        name="programme-report",
+    ),
+    path(
+        "programmes/<int:programme_id>/report.xlsx",
+        programme_report.programme_report_download,
+        name="programme-report-xlsx",
+    ),
 ]
