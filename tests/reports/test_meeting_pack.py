@@ -27,9 +27,14 @@ from benchlearn.meetings.services import (
     minutes_save,
     plan_proposal,
 )
-from benchlearn.reports.models import Document, DocumentKind
+from benchlearn.reports.models import Document, DocumentKind, DocumentState
+from benchlearn.units.services.memberships import unit_membership_remove
 from tests.conftest import client_for
-from tests.reports.test_documents import computed, made  # noqa: F401 - fixtures
+from tests.reports.test_documents import (  # noqa: F401 - a fixture
+    computed,
+    made,
+    queued_documents,
+)
 from tests.results.conftest import (  # noqa: F401 - fixtures used by these tests
     computed_programme,
     extra_units,
@@ -286,3 +291,25 @@ def test_a_group_without_meetings_has_no_pack(computed, moderator):  # noqa: F81
     response = client_for(moderator).get(f"/groups/{computed['big'].pk}/meeting-pack.pdf")
     assert response.status_code == 404
     assert b"has no meetings planned yet" in response.content
+
+
+def test_the_pack_is_made_with_the_rights_of_when_it_is_made(
+    computed,  # noqa: F811
+    meetings,
+    participant_b,
+    unit_b,
+    operator,
+):
+    """Asked for, then the person leaves the group's units before a worker makes it:
+    the document fails with a message, and no file is made."""
+    client = client_for(participant_b)
+    response = client.get(pack_url(meetings["second"]))
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "GWD Duża, meeting 2" in page  # the page says which meeting's pack it follows
+    unit_membership_remove(user=participant_b, unit=unit_b, by=operator)
+    for queued in queued_documents():
+        queued.task.call(*queued.args, **queued.kwargs)
+    document = Document.objects.get()
+    assert document.state == DocumentState.FAILED and not document.path
+    assert "There is no exchange group number" in client.get(response["Location"]).content.decode()
