@@ -43,7 +43,6 @@ class GroupOut(Schema):
     programme: int | None = Field(description="the programme's id")
     cycle_start: int
     cycle_end: int
-    anonymised: bool = Field(description="members shown as A, B, C… in comparisons")
     moderator: str | None
     units: list[str] = Field(description="the member units' TERYT codes")
     seats: SeatsOut
@@ -94,7 +93,6 @@ def _groups_out(groups: QuerySet[ExchangeGroup]) -> list[GroupOut]:
                 programme=group.programme_id,
                 cycle_start=group.cycle_start,
                 cycle_end=group.cycle_end,
-                anonymised=group.anonymised,
                 moderator=str(group.moderator) if group.moderator else None,
                 units=teryts,
                 seats=SeatsOut(

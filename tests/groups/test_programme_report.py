@@ -206,3 +206,9 @@ def test_the_report_makes_the_same_queries_for_one_small_group_or_two_larger(
     )
     with django_assert_max_num_queries(15):
         client.get(large_url)
+
+
+def test_the_office_finds_the_reports_from_its_start_page(programme):
+    start = client_for(programme["operator"]).get("/").content.decode()
+    assert 'href="/groups/programmes/"' in start
+    assert "reports on meetings, attendance and seats" in start
