@@ -47,6 +47,7 @@ from benchlearn.results.selectors import (
     comparison_stats,
     computed_indicators,
     current_computation,
+    group_figures_withheld,
     labels_from_names,
     letter_order,
     place,
@@ -140,6 +141,7 @@ def group_report_for(user: AnyUser, group: ExchangeGroup, *, year: str) -> Group
         group.name,
         stored,
         names_shown(user, group),
+        group_figures_withheld(user, stored, computation),
     )
     own = _own_unit(user, members)
     indicators = computed_indicators(computation, language=get_language() or "pl")
@@ -300,7 +302,8 @@ def _group_document(report: GroupReport, *, title: str) -> dict[str, Any]:
                 _(
                     "Results of the member units for every indicator of their collection "
                     "rounds: best first, the dashed line is the group's median."
-                )
+                ),
+                *([report.comparison.withheld] if report.comparison.withheld else []),
             ],
             facts=facts,
             date=timezone.localdate(),

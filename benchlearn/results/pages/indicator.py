@@ -157,7 +157,7 @@ def indicator_page_for(
                 own=own_history.get((unit.pk, info.pk, year), (None, ""))[0],
             )
             for year in context.years
-            if (s := stats.get((code, year))) is not None and s.n > 0
+            if (s := stats.get((code, year))) is not None and s.n > 0 and not s.withheld
         ],
         decimals=info.decimals,
         unit_of_measure=info.unit,
@@ -166,13 +166,18 @@ def indicator_page_for(
     table_rows = bar.table.rows
     cut = [table_rows[i] for i in rows_shown([r.own for r in table_rows])]
     bar = dataclasses.replace(bar, table=charts.Table(bar.table.headers, cut))
-    by_form = form_table_for(
-        {pk: v for pk, (v, _flag) in values.items()},
-        domain=info.domain,
-        period=context.year,
-        own=unit.pk,
-        names_shown=comparison.names_shown,
-        polarity=info.polarity,
+    # The figures by form are the group's statistics too (the programme's minimum).
+    by_form = (
+        None
+        if comparison.withheld
+        else form_table_for(
+            {pk: v for pk, (v, _flag) in values.items()},
+            domain=info.domain,
+            period=context.year,
+            own=unit.pk,
+            names_shown=comparison.names_shown,
+            polarity=info.polarity,
+        )
     )
     return IndicatorPage(context, info, stat, rows, bar, box, own_value, len(present), by_form)
 

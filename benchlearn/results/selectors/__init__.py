@@ -33,6 +33,7 @@ from benchlearn.results.selectors.indicators import (
     result_periods,
     unit_indicator_codes,
 )
+from benchlearn.results.selectors.minimum import group_figures_withheld
 from benchlearn.results.selectors.statistics import (
     Stat,
     comparison_stats,
@@ -56,6 +57,7 @@ __all__ = [
     "coverage_of",
     "current_computation",
     "domains_in",
+    "group_figures_withheld",
     "group_results_for",
     "indicator_values",
     "labels_for",

@@ -20,6 +20,7 @@ from benchlearn.results.models import (
     Computation,
     Neighbour,
 )
+from benchlearn.results.selectors.minimum import group_figures_withheld
 from benchlearn.units.models import Unit, UnitKind
 from benchlearn.units.selectors import POPULATION_BANDS
 
@@ -36,6 +37,9 @@ class Comparison:
     label: str
     group: ComparisonGroup | None  # None for the nearest neighbours
     names_shown: bool  # other members by name (else A, B, C…)
+    # Why the group's statistics are not shown to the viewer ("": they are; see
+    # ``minimum.group_figures_withheld``): ``comparison_stats`` then gives none.
+    withheld: str = ""
 
 
 def _band_label(key: str) -> str:
@@ -54,7 +58,7 @@ def comparisons_for(user: AnyUser, unit: Unit, computation: Computation) -> list
     neighbours, its voivodeship, all units."""
     groups = list(
         ComparisonGroup.objects.filter(computation=computation, members=unit).select_related(
-            "exchange_group"
+            "exchange_group__programme"
         )
     )
     found: list[Comparison] = []
@@ -70,6 +74,7 @@ def comparisons_for(user: AnyUser, unit: Unit, computation: Computation) -> list
                     exchange.name,
                     group,
                     names_shown(user, exchange),
+                    group_figures_withheld(user, group, computation),
                 )
             )
     by_kind = {g.kind: g for g in groups}

@@ -45,6 +45,9 @@ class Stat:
     best: float | None
     worst: float | None
     values: np.ndarray = field(repr=False)
+    # Shown as how many units have a value only (the programme's minimum group size,
+    # ``Comparison.withheld``): no figure, no place of a unit in it.
+    withheld: bool = False
 
 
 _NO_VALUES = np.zeros(0)
@@ -100,8 +103,15 @@ def comparison_stats(
                     found[(by_pk[pk], period)] = (
                         stat if values is None else dataclasses.replace(stat, values=values)
                     )
+        if comparison.withheld:
+            return {key: _withheld(stat) for key, stat in found.items()}
         return found
     return _neighbour_stats(unit, computation, indicators, periods)
+
+
+def _withheld(stat: Stat) -> Stat:
+    figures = {name: None for name in _STAT_FIELDS if name != "n"}
+    return Stat(n=stat.n, **figures, values=_NO_VALUES, withheld=True)
 
 
 def _group_stats(
@@ -187,7 +197,7 @@ def _neighbour_stats(
 
 def place(value: float | None, stat: Stat | None, polarity: str) -> Position | None:
     """Where a unit's value stands in its comparison (None without a value)."""
-    if value is None or stat is None or math.isnan(value) or stat.n == 0:
+    if value is None or stat is None or math.isnan(value) or stat.n == 0 or stat.withheld:
         return None
     return position_in_group(
         value,
