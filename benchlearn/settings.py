@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "benchlearn.meetings",
     "benchlearn.results",
     "benchlearn.delivery",
+    "benchlearn.plans",
     "benchlearn.api",
     "benchlearn.demo",
     "benchlearn.compute",

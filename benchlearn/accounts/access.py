@@ -437,3 +437,56 @@ class AuthenticatedHttpRequest(HttpRequest):
     """The request of a view behind @login_required: its user is a real account."""
 
     user: User
+
+
+# Improvement plans (benchlearn.plans, layers above): the rules read the plan's unit,
+# group, state and privacy; whether the state allows a step is the services' call.
+
+
+class _Plan(Protocol):
+    """A unit's improvement plan (``plans.models.Plan``, a layer above)."""
+
+    @property
+    def unit(self) -> Unit: ...
+    @property
+    def group(self) -> ExchangeGroup: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def private(self) -> bool: ...
+
+
+def may_edit_plan(user: AnyUser, plan: _Plan) -> bool:
+    """Whether ``user`` writes ``plan`` (its diagnosis and actions, submitting it for
+    confirmation, changing it after adoption): the unit's team and the office."""
+    account = active_account(user)
+    if account is None:
+        return False
+    return account.is_operator or _is_member(account, plan.unit)
+
+
+def may_confirm_plan(user: AnyUser, plan: _Plan) -> bool:
+    """Whether ``user`` confirms ``plan`` for the unit and sends it to the moderator (or
+    sends it back to the team): the unit's strategic level, and the office."""
+    return SignoffStep.CONFIRM in signoff_steps(user, plan.unit)
+
+
+def may_review_plan(user: AnyUser, plan: _Plan) -> bool:
+    """Whether ``user`` reviews ``plan`` (comments on its actions, returns or adopts
+    it): the group's moderator, and the office."""
+    account = active_account(user)
+    if account is None:
+        return False
+    return account.is_operator or plan.group.moderator_id == account.pk
+
+
+def may_read_plan(user: AnyUser, plan: _Plan) -> bool:
+    """Whether ``user`` reads ``plan``: the unit's team, the group's moderator and the
+    office always; the other members of the group once it is adopted, unless the unit
+    keeps it private."""
+    if may_edit_plan(user, plan) or may_review_plan(user, plan):
+        return True
+    account = active_account(user)
+    if account is None or plan.state != "adopted" or plan.private:
+        return False
+    return plan.group.units.filter(memberships__user_id=account.pk).exists()

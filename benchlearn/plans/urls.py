@@ -1,0 +1,5 @@
+"""The URLs of improvement plans."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
