@@ -7,8 +7,9 @@ box."""
 import pytest
 
 from benchlearn.demo.build import DEMO_PASSWORD, OPERATOR, PARTICIPANTS, demo_build
+from benchlearn.groups.models import ExchangeGroup, Programme
 from benchlearn.reports.bundle import ensure_bundle
-from tests.browser.conftest import login
+from tests.browser.conftest import axe_check, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -156,5 +157,57 @@ def test_tables_outside_the_results_scroll_inside_their_box_on_a_phone(browser, 
         indicators = page.locator("main table", has_text="EDU_COST_PUPIL").first
         assert indicators.locator("thead th", has_text="Nazwa").is_visible()
         assert not indicators.locator("thead th", has_text="Formuła").is_visible()
+    finally:
+        context.close()
+
+
+def test_the_group_pages_fit_a_phone_and_pass_the_accessibility_check(browser, live_server):
+    """Issue 14's pages (seats, group and programme forms, the programme report, the
+    workspace, meetings, the board, the organisational forms) on a 390 px phone: no
+    sideways scrolling, wide tables scroll in their own box, no serious axe finding."""
+    demo_build()
+    _account, teryt, _level = PARTICIPANTS[0]
+    group = ExchangeGroup.objects.order_by("pk").first()
+    programme = Programme.objects.order_by("pk").first()
+    assert group is not None and programme is not None
+    context = browser.new_context(locale="pl-PL", viewport=PHONE)
+    try:
+        page = context.new_page()
+        login(page, live_server, OPERATOR.email, DEMO_PASSWORD)
+
+        def looks_right(url: str) -> None:
+            response = page.goto(f"{live_server.url}{url}")
+            assert response.status == 200, url
+            layout = page.evaluate(LAYOUT)
+            assert layout["overflow"] <= 0, (url, layout)
+            for table in layout["tables"]:
+                assert table["fits"] or table["scrolls"], (url, table)
+            axe_check(page)
+
+        groups = f"/groups/{group.pk}"
+        urls = [
+            f"{groups}/seats/",
+            "/groups/new/",
+            f"{groups}/edit/",
+            "/groups/programmes/",
+            f"/groups/programmes/{programme.pk}/",
+            f"/groups/programmes/{programme.pk}/report/",
+            f"{groups}/workspace/",
+            f"{groups}/board/",
+            f"{groups}/board/new/",
+            f"/units/{teryt}/delivery/",
+        ]
+        if not group.meetings.exists():
+            # The plan's form, then its eight meetings saved as proposed.
+            looks_right(f"{groups}/meetings/plan/")
+            with page.expect_navigation():
+                page.locator("main form button[type=submit]").last.click()
+        urls += [f"{groups}/meetings/", f"{groups}/meetings/1/"]
+        for url in urls:
+            looks_right(url)
+        # A domain's forms of delivery, from the unit's page of forms.
+        page.goto(f"{live_server.url}/units/{teryt}/delivery/")
+        edit = page.locator(f"main a[href^='/units/{teryt}/delivery/']").first
+        looks_right(edit.get_attribute("href"))
     finally:
         context.close()
