@@ -155,8 +155,10 @@ def _write(
     user: User,
     base_revision: int,
 ) -> Delivery:
+    # Only the delivery's row is locked: PostgreSQL locks no nullable side of an outer
+    # join (the person who updated it may be gone).
     delivery = (
-        Delivery.objects.select_for_update()
+        Delivery.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .filter(unit=unit, domain=domain, period=period)
         .first()
