@@ -1,19 +1,25 @@
 """`benchlearn demo`: a believable programme with one account per role, approved data
 from 2021, last year's rounds open with most values in, a DEA model per domain with
-data, and results computed from them.
+data, and results computed from them; both exchange groups in their first cycle (seats,
+organisational forms, three meetings held and five ahead).
 
 The demo takes seconds to build: it is built once for this module, in a transaction
 undone after its last test (each test runs in a savepoint of it, as usual).
 """
 
+import datetime
+import itertools
 import re
 from io import StringIO
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
 
 from benchlearn.accounts.access import roles_of
 from benchlearn.accounts.models import User
@@ -27,10 +33,30 @@ from benchlearn.collection.models import (
     Value,
     ValueChange,
 )
-from benchlearn.demo.build import DEMO_PASSWORD, OPERATOR, PARTICIPANTS, AccountShown, demo_build
-from benchlearn.demo.history import OPEN_YEAR
+from benchlearn.delivery.models import Delivery, DeliveryChange
+from benchlearn.demo.build import (
+    DEMO_PASSWORD,
+    MODERATORS,
+    OPERATOR,
+    PARTICIPANTS,
+    AccountShown,
+    demo_build,
+)
+from benchlearn.demo.cycle import meeting_dates
+from benchlearn.demo.cycle_stories import INVITED, LEFT, SEAT_PEOPLE
+from benchlearn.demo.history import FIRST_YEAR, OPEN_YEAR
 from benchlearn.engine.dea import min_units
-from benchlearn.groups.models import ExchangeGroup
+from benchlearn.groups.models import ExchangeGroup, SeatEnd, SeatHolding, SeatInvitation
+from benchlearn.meetings.models import (
+    ActionItem,
+    ActionKind,
+    ActionState,
+    Attendance,
+    Meeting,
+    MeetingState,
+    MinutesState,
+)
+from benchlearn.notifications.models import Notification
 from benchlearn.results.models import (
     Computation,
     ComputationState,
@@ -40,6 +66,7 @@ from benchlearn.results.models import (
 )
 from benchlearn.units.models import ContextValue, ContextValueChange, Level, Unit, UnitMembership
 from tests.conftest import client_for
+from tests.notifications.test_start_links import links
 
 
 @pytest.fixture(scope="module")
@@ -195,6 +222,14 @@ def test_demo_runs_twice_without_duplicates(db, printed):
             ValueChange.objects.count(),
             Computation.objects.count(),
             Result.objects.count(),
+            SeatHolding.objects.count(),
+            SeatInvitation.objects.count(),
+            Delivery.objects.count(),
+            DeliveryChange.objects.count(),
+            Meeting.objects.count(),
+            Attendance.objects.count(),
+            ActionItem.objects.count(),
+            Notification.objects.count(),
         )
 
     before = counts()
@@ -219,3 +254,179 @@ def test_demo_reset_empties_the_database_first(db, printed, monkeypatch):
     assert "The database was emptied." in out.getvalue()
     assert not User.objects.exists()
     assert not Round.objects.exists()
+
+
+# --- the groups' first cycle -----------------------------------------------------------
+
+
+def test_both_groups_have_held_three_meetings_and_planned_five(db, printed):
+    today = timezone.localdate()
+    for group in ExchangeGroup.objects.all():
+        meetings = list(group.meetings.order_by("number"))
+        assert [m.number for m in meetings] == list(range(1, 9))
+        assert all(group.cycle_start <= m.date.year <= group.cycle_end for m in meetings)
+        held, planned = meetings[:3], meetings[3:]
+        assert all(m.date < today for m in held) and all(m.date > today for m in planned)
+        members = group.units.count()
+        hosts = [m.host_id for m in meetings]
+        assert len(set(hosts)) == len(hosts)  # every member hosts once before any twice
+        for meeting in held:
+            assert meeting.state == MeetingState.HELD
+            assert meeting.minutes_state == MinutesState.PUBLISHED
+            assert meeting.host.name in meeting.minutes and meeting.practice_title
+            assert meeting.minutes_published_at.date() > meeting.date
+            rows = meeting.attendance.all()
+            assert rows.count() == members * 3
+            present = rows.filter(present=True)
+            assert members <= present.count() < members * 3
+            # The host's people all came; where a seat has a person, it is recorded.
+            assert present.filter(unit=meeting.host).count() == 3
+            assert rows.filter(person__isnull=False).exists()
+            assert meeting.actions.filter(kind=ActionKind.DECISION).exists()
+            assert meeting.actions.filter(kind=ActionKind.ACTION, owner__isnull=False).count() == 2
+        for meeting in planned:
+            assert meeting.state == MeetingState.PLANNED
+            assert meeting.minutes_state == MinutesState.DRAFT
+            assert not meeting.attendance.exists() and not meeting.actions.exists()
+        # The next meeting is prepared: its host's practice named, invitations sent.
+        assert planned[0].practice_title and planned[0].invited_at is not None
+        assert all(m.invited_at is None for m in planned[1:])
+        # Some action items are done, some still open (one of them overdue).
+        actions = ActionItem.objects.filter(meeting__group=group, kind=ActionKind.ACTION)
+        assert actions.filter(status=ActionState.DONE).exists()
+        assert actions.filter(status=ActionState.OPEN, due__lt=today).exists()
+        assert actions.filter(status=ActionState.OPEN, due__gte=today).exists()
+        # The members were told of the minutes.
+        told = Notification.objects.filter(kind="minutes_published", link__contains=f"/{group.pk}/")
+        assert told.count() >= 3
+
+
+@pytest.mark.parametrize(
+    "today",
+    [
+        datetime.date(2027, 1, 2),
+        datetime.date(2026, 7, 2),
+        datetime.date(2026, 6, 30),
+        datetime.date(2028, 12, 31),
+        datetime.date(2025, 3, 15),
+    ],
+)
+def test_the_meetings_fit_the_cycle_whatever_day_the_demo_is_built(today):
+    dates = meeting_dates(today)
+    years = {day.year for day in dates}
+    assert max(years) - min(years) <= 1
+    assert all(day < today for day in dates[:3]) and all(day > today for day in dates[3:])
+    assert all(day.weekday() < 5 for day in dates)
+    gaps = [(b - a).days for a, b in itertools.pairwise(dates)]
+    assert min(gaps) >= 30 and max(gaps) <= 100
+
+
+def test_every_member_has_its_organisational_forms_for_the_groups_service(db, printed):
+    for group in ExchangeGroup.objects.all():
+        assert group.domain is not None
+        for unit in group.units.all():
+            for year in range(FIRST_YEAR, OPEN_YEAR + 1):
+                delivery = Delivery.objects.get(unit=unit, domain=group.domain, period=year)
+                shares = delivery.shares.all()
+                assert shares.exists() and sum(s.share for s in shares) <= 100
+    # A variety of forms, and one gmina that changed its form (its history shows it).
+    waste = Delivery.objects.filter(domain__code="WST", period=OPEN_YEAR)
+    assert len(set(waste.values_list("shares__form", flat=True))) >= 4
+    jasienica = Delivery.objects.filter(unit__teryt="2402052", domain__code="WST")
+    assert {d.shares.get().form for d in jasienica} == {"department", "union"}
+
+
+def test_the_seats_are_filled_by_the_demo_people_one_empty_and_invited(db, printed):
+    people = [(p.email, t, lv) for p, t, lv in PARTICIPANTS]
+    people += [(p.email, p.teryt, p.level) for p in SEAT_PEOPLE]
+    for email, teryt, level in people:
+        holding = SeatHolding.objects.get(user__email=email, unit__teryt=teryt, level=level)
+        assert holding.is_open
+        assert holding.started_at.date() < holding.group.meetings.get(number=1).date
+    # Three seats in every unit where the demo has people, except the one invited into.
+    for teryt in {t for _e, t, _l in people}:
+        open_seats = SeatHolding.objects.filter(unit__teryt=teryt, ended_at__isnull=True)
+        expected = 2 if teryt == INVITED.teryt else 3
+        assert open_seats.count() == expected, teryt
+    assert not SeatHolding.objects.filter(
+        unit__teryt=INVITED.teryt, level=INVITED.level, ended_at__isnull=True
+    ).exists()
+    invitation = SeatInvitation.objects.get(email=INVITED.email)
+    assert invitation.is_pending
+    assert (invitation.unit.teryt, invitation.level) == (INVITED.teryt, INVITED.level)
+    # A seat whose first holder left keeps them in its history.
+    gone = SeatHolding.objects.get(user__email=LEFT.email)
+    assert gone.end_reason == SeatEnd.LEFT and gone.ended_at is not None
+    successor = SeatHolding.objects.get(unit__teryt=LEFT.teryt, level=LEFT.level, ended_at=None)
+    assert successor.started_at >= gone.ended_at
+    # Every account that sits in a seat is printed, and can log in.
+    request = RequestFactory().post("/accounts/login/")
+    for person in SEAT_PEOPLE:
+        assert person.email in printed
+        assert authenticate(request, username=person.email, password=DEMO_PASSWORD)
+    assert LEFT.email not in printed
+
+
+WALKERS = [
+    OPERATOR.email,
+    *(m.email for m in MODERATORS),
+    "prezydent@example.org",
+    "wojt@example.org",
+    SEAT_PEOPLE[0].email,
+]
+
+
+def _group_pages(group: ExchangeGroup) -> list[str]:
+    return [
+        reverse("group-detail", args=[group.pk]),
+        reverse("group-seats", args=[group.pk]),
+        reverse("meeting-list", args=[group.pk]),
+        *(reverse("meeting-detail", args=[group.pk, n]) for n in range(1, 9)),
+    ]
+
+
+@pytest.mark.parametrize("email", WALKERS)
+def test_the_cycles_pages_open_for_the_demo_accounts_and_lead_nowhere_refused(db, printed, email):
+    user = User.objects.get(email=email)
+    client = client_for(user)
+    mine = [g for g in ExchangeGroup.objects.all() if _sees(user, g)]
+    assert mine
+    opened: set[str] = set()
+    refused = []
+    for group in mine:
+        for page in _group_pages(group):
+            response = client.get(page)
+            assert response.status_code == 200, page
+            opened.add(page)
+            for link in links(response.text, page):
+                path = urlsplit(link).path
+                if link in opened or "/logout" in path or not path.startswith("/groups/"):
+                    continue
+                opened.add(link)
+                status = client.get(link).status_code
+                if status >= 400:
+                    refused.append(f"{link} (from {page}): {status}")
+    assert not refused, "\n".join(refused)
+    for group in ExchangeGroup.objects.exclude(pk__in=[g.pk for g in mine]):
+        assert client.get(reverse("meeting-detail", args=[group.pk, 1])).status_code == 404
+
+
+def _sees(user: User, group: ExchangeGroup) -> bool:
+    return (
+        user.is_operator
+        or group.moderator_id == user.pk
+        or group.units.filter(memberships__user=user).exists()
+    )
+
+
+def test_a_participant_reads_the_published_minutes_and_the_seat_table(db, printed):
+    client = client_for(User.objects.get(email="prezydent@example.org"))
+    group = ExchangeGroup.objects.get(units__teryt="2461011")
+    first = client.get(reverse("meeting-detail", args=[group.pk, 1])).text
+    assert "Centrum Usług Wspólnych" in first and "Ustalenia" in first
+    seats = client.get(reverse("group-seats", args=[group.pk])).text
+    assert "Jan Kowalski" in seats and "Krzysztof Wieczorek" in seats
+    moderator = client_for(User.objects.get(email="moderatorka@example.org"))
+    waste = ExchangeGroup.objects.get(units__teryt=INVITED.teryt)
+    table = moderator.get(reverse("group-seats", args=[waste.pk])).text
+    assert INVITED.email in table

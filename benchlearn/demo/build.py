@@ -15,6 +15,7 @@ from benchlearn.accounts.models import User
 from benchlearn.accounts.services import user_create
 from benchlearn.catalogue.models import Indicator
 from benchlearn.catalogue.services import catalogue_load_default, catalogue_publish
+from benchlearn.demo.cycle import cycle_build, seat_people
 from benchlearn.demo.history import (
     EDUCATION,
     EDUCATION_MORE_CITIES,
@@ -191,6 +192,7 @@ def demo_build() -> list[AccountShown]:
     with transaction.atomic():
         # Wójt of Bestwina asks to meet Jasienica, shown to her by a letter.
         notices_build(asking=("wojt@example.org", "2402052"), operator=operator)
+    cycle_build(operator=operator, password=DEMO_PASSWORD)  # seats, forms, meetings
     return accounts_shown()
 
 
@@ -200,7 +202,13 @@ def accounts_shown() -> list[AccountShown]:
     for account in MODERATORS:
         moderated = ExchangeGroup.objects.filter(moderator__email__iexact=account.email)
         shown.append(AccountShown(account, "", "", sorted(g.name for g in moderated)))
-    for account, teryt, level in PARTICIPANTS:
+    # The people of the groups' seats besides them, where the demo gave them accounts.
+    seated = [
+        (DemoAccount(p.email, p.full_name, "participant"), p.teryt, p.level)
+        for p in seat_people()
+        if User.objects.filter(email__iexact=p.email).exists()
+    ]
+    for account, teryt, level in [*PARTICIPANTS, *seated]:
         unit = Unit.objects.get(teryt=teryt)
         groups = sorted(ExchangeGroup.objects.filter(units=unit).values_list("name", flat=True))
         shown.append(AccountShown(account, unit.name, str(Level(level).label), groups))
