@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from benchlearn.accounts.access import roles_of
 from benchlearn.accounts.models import User
+from benchlearn.board.models import Post, Thread
 from benchlearn.catalogue.models import Domain, IndicatorVersion
 from benchlearn.collection.models import (
     Round,
@@ -230,6 +231,8 @@ def test_demo_runs_twice_without_duplicates(db, printed):
             Attendance.objects.count(),
             ActionItem.objects.count(),
             Notification.objects.count(),
+            Thread.objects.count(),
+            Post.objects.count(),
         )
 
     before = counts()
@@ -336,6 +339,37 @@ def test_every_member_has_its_organisational_forms_for_the_groups_service(db, pr
     assert {d.shares.get().form for d in jasienica} == {"department", "union"}
 
 
+def test_each_group_talks_on_its_board_under_the_moderators_pinned_announcement(db, printed):
+    today = timezone.localdate()
+    for group in ExchangeGroup.objects.all():
+        threads = group.board_threads.all()
+        assert threads.count() >= 3
+        pinned = threads.get(announcement=True)
+        assert pinned.created_by == group.moderator
+        assert threads.filter(posts__author__isnull=False).distinct().count() == threads.count()
+        replied = [t for t in threads if t.posts.count() > 1]
+        assert len(replied) >= 2
+        for thread in threads:
+            times = [p.created_at for p in thread.posts.order_by("pk")]
+            assert times == sorted(times) and times[-1].date() < today
+            assert thread.last_post_at == times[-1]
+        # The people of the group are its authors (and were told of the posts).
+        authors = Post.objects.filter(thread__group=group).values("author")
+        people = group.units.values("memberships__user")
+        assert set(authors.values_list("author", flat=True)) <= {
+            *people.values_list("memberships__user", flat=True),
+            group.moderator_id,
+        }
+        assert Notification.objects.filter(kind="board_post", link__contains=f"/{group.pk}/board/")
+    # The board opens with the announcement first, as a participant sees it.
+    group = ExchangeGroup.objects.get(units__teryt="2402022")
+    board = client_for(User.objects.get(email="wojt@example.org")).get(f"/groups/{group.pk}/board/")
+    pinned = group.board_threads.get(announcement=True)
+    assert board.status_code == 200 and pinned.title in board.text
+    others = group.board_threads.filter(announcement=False)
+    assert all(board.text.index(pinned.title) < board.text.index(t.title) for t in others)
+
+
 def test_the_seats_are_filled_by_the_demo_people_one_empty_and_invited(db, printed):
     people = [(p.email, t, lv) for p, t, lv in PARTICIPANTS]
     people += [(p.email, p.teryt, p.level) for p in SEAT_PEOPLE]
@@ -382,6 +416,8 @@ def _group_pages(group: ExchangeGroup) -> list[str]:
         reverse("group-seats", args=[group.pk]),
         reverse("meeting-list", args=[group.pk]),
         *(reverse("meeting-detail", args=[group.pk, n]) for n in range(1, 9)),
+        reverse("board", args=[group.pk]),
+        *(reverse("board-thread", args=[group.pk, t.pk]) for t in group.board_threads.all()),
     ]
 
 

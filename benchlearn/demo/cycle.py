@@ -1,9 +1,10 @@
 """The demo groups' first cycle, as far as it has gone today: every member unit's seats
 filled where the demo has people (one seat left empty, its invitation pending), the
-organisational forms in which every member delivers the group's service, and the eight
-meetings planned around today: three held (attendance, the host's practice, minutes
-approved and published, decisions and action items), five ahead, the next one with its
-invitations sent.
+organisational forms in which every member delivers the group's service, the eight
+meetings planned around today (three held: attendance, the host's practice, minutes
+approved and published, decisions and action items; five ahead, the next one with its
+invitations sent), and a few threads of the group's board, the moderator's
+announcement pinned.
 
 Dates are taken from the day the demo is built, so that it looks right whenever that
 is: the cycle's two years are chosen to hold three quarters before today and five
@@ -25,10 +26,13 @@ from django.utils import timezone
 
 from benchlearn.accounts.models import User
 from benchlearn.accounts.services import user_create
+from benchlearn.board.models import Post, Thread
+from benchlearn.board.services import post_link, post_reply, thread_create
 from benchlearn.catalogue.models import Domain
 from benchlearn.delivery.models import Delivery
 from benchlearn.delivery.services import delivery_save
 from benchlearn.demo.cycle_stories import (
+    BOARD,
     DOMAINS,
     FORMS,
     INVITED,
@@ -36,6 +40,7 @@ from benchlearn.demo.cycle_stories import (
     SEAT_PEOPLE,
     STORIES,
     Action,
+    BoardThread,
     SeatPerson,
     Story,
     forms_of,
@@ -119,6 +124,8 @@ def cycle_build(*, operator: User, password: str) -> None:
             _forms_record(group)
             if not group.meetings.exists():
                 _meetings_build(group, today)
+            if not group.board_threads.exists():
+                _board_build(group, BOARD.get(domain_code, []), today)
 
 
 def seat_people() -> list[SeatPerson]:
@@ -391,3 +398,36 @@ def _backdate(meetings: Sequence[Meeting], today: datetime.date) -> None:
         Notification.objects.filter(kind=MINUTES_PUBLISHED.code, link=meeting_link(meeting)).update(
             created_at=published
         )
+
+
+def _board_build(
+    group: ExchangeGroup, threads: Sequence[BoardThread], today: datetime.date
+) -> None:
+    """The group's conversation: each thread started a few days after the meeting it
+    followed (or a few days ago), its replies a day apart."""
+    dates = {m.number: m.date for m in group.meetings.all()}
+    for story in threads:
+        author = _person(story.author)
+        if author is None:
+            continue
+        day = dates[story.after] if story.after in dates else today - datetime.timedelta(days=10)
+        day += datetime.timedelta(days=5)
+        thread = thread_create(
+            group=group,
+            by=author,
+            title=story.title,
+            body=story.body,
+            announcement=story.announcement,
+        )
+        posts = [thread.posts.get()]
+        for email, text in story.replies:
+            replier = _person(email)
+            if replier is not None:
+                posts.append(post_reply(thread=thread, by=replier, body=text))
+        for offset, post in enumerate(posts):
+            at = _moment(day + datetime.timedelta(days=offset), 10 + offset)
+            Post.objects.filter(pk=post.pk).update(created_at=at)
+            Notification.objects.filter(link=post_link(post)).update(created_at=at)
+        first = _moment(day, 10)
+        last = _moment(day + datetime.timedelta(days=len(posts) - 1), 9 + len(posts))
+        Thread.objects.filter(pk=thread.pk).update(created_at=first, last_post_at=last)

@@ -218,3 +218,99 @@ def forms_of(teryt: str, year: int) -> list[ShareEntry]:
     if teryt in CHANGED and year < CHANGED[teryt][0]:
         rows = CHANGED[teryt][1]
     return [ShareEntry(form, Decimal(share), note) for form, share, note in rows]
+
+
+# --- the board -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardThread:
+    """A thread of a group's board: its author (e-mail), title and first post, the
+    replies (author, text), and the meeting it followed (0: started a few days ago)."""
+
+    author: str
+    title: str
+    body: str
+    replies: Sequence[tuple[str, str]] = ()
+    after: int = 0
+    announcement: bool = False
+
+
+# Domain of the group -> its threads.
+BOARD: dict[str, list[BoardThread]] = {
+    "EDU": [
+        BoardThread(
+            "moderator@example.org",
+            "Przed spotkaniem nr 4: dane za ostatni rok i potwierdzenie obecności",
+            "Dzień dobry, zapraszam na kolejne spotkanie grupy (szczegóły na stronie "
+            "spotkania). Proszę o uzupełnienie formularzy danych oświatowych przed "
+            "spotkaniem: na nim omówimy wyniki grupy. Obecność proszę potwierdzić "
+            "odpowiedzią w tym wątku.",
+            [("gliwice@example.org", "Gliwice potwierdzają: będziemy w trzy osoby.")],
+            after=0,
+            announcement=True,
+        ),
+        BoardThread(
+            "naczelnik@example.org",
+            "Koszt dowozów uczniów: jak go liczycie?",
+            "Po ostatnim spotkaniu mamy wątpliwość: czy koszt dowozów uczniów "
+            "niepełnosprawnych wliczacie do kosztu bieżącego ucznia? U nas to osobny "
+            "rozdział budżetu.",
+            [
+                ("rybnik@example.org", "W Rybniku liczymy je osobno i nie wliczamy."),
+                (
+                    "moderator@example.org",
+                    "Zgodnie z ustaleniem ze spotkania nr 1 dowozów nie wliczamy. "
+                    "@Anna Nowak, dziękuję za przygotowanie definicji.",
+                ),
+            ],
+            after=1,
+        ),
+        BoardThread(
+            "szkoly.gliwice@example.org",
+            "Narzędzie diagnozy szkół: materiały po spotkaniu w Gliwicach",
+            "Zgodnie z ustaleniem ze spotkania opisujemy, jak działa nasze narzędzie "
+            "diagnozy szkół; pełny opis prześlemy do końca miesiąca.",
+            [("prezydent@example.org", "Dziękujemy, chętnie skorzystamy w Bielsku-Białej.")],
+            after=3,
+        ),
+    ],
+    "WST": [
+        BoardThread(
+            "moderatorka@example.org",
+            "Formy organizacyjne: prośba o sprawdzenie danych",
+            "Na spotkaniu w Jasienicy ustaliliśmy, że co roku porównujemy formy "
+            "organizacyjne. Proszę sprawdzić, czy formy i udziały zapisane dla Państwa "
+            "gminy są aktualne (strona jednostki, zakładka formy organizacyjne).",
+            after=3,
+            announcement=True,
+        ),
+        BoardThread(
+            "odpady@example.org",
+            "Przetarg na odbiór odpadów: doświadczenia?",
+            "Przygotowujemy nowy przetarg na odbiór odpadów. Czy ktoś z Państwa stosował "
+            "kryterium pozacenowe dotyczące emisji pojazdów?",
+            [
+                (
+                    "jasienica@example.org",
+                    "Związek stosował je w ostatnim przetargu; mogę przesłać zapisy SIWZ.",
+                ),
+                ("odpady@example.org", "Bardzo proszę, dziękuję!"),
+            ],
+            after=2,
+        ),
+        BoardThread(
+            "wojt@example.org",
+            "Mobilny PSZOK: pytania po spotkaniu",
+            "Kilka gmin pytało o harmonogram objazdów mobilnego PSZOK. Publikujemy go na "
+            "stronie gminy; chętnie odpowiem na pytania tutaj.",
+            [
+                (
+                    "referat.bestwina@example.org",
+                    "Dodam, że umowa obejmuje też odbiór zużytych opon.",
+                )
+            ],
+            after=1,
+        ),
+    ],
+}
