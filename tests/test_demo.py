@@ -410,8 +410,12 @@ WALKERS = [
 ]
 
 
-def _group_pages(group: ExchangeGroup) -> list[str]:
+def _group_pages(user: User, group: ExchangeGroup) -> list[str]:
+    managed = user.is_operator or group.moderator_id == user.pk
+    office = [reverse("programme-report", args=[group.programme_id])] if user.is_operator else []
     return [
+        *([reverse("group-workspace", args=[group.pk])] if managed else []),
+        *office,
         reverse("group-detail", args=[group.pk]),
         reverse("group-seats", args=[group.pk]),
         reverse("meeting-list", args=[group.pk]),
@@ -430,7 +434,7 @@ def test_the_cycles_pages_open_for_the_demo_accounts_and_lead_nowhere_refused(db
     opened: set[str] = set()
     refused = []
     for group in mine:
-        for page in _group_pages(group):
+        for page in _group_pages(user, group):
             response = client.get(page)
             assert response.status_code == 200, page
             opened.add(page)
@@ -453,6 +457,20 @@ def _sees(user: User, group: ExchangeGroup) -> bool:
         or group.moderator_id == user.pk
         or group.units.filter(memberships__user=user).exists()
     )
+
+
+def test_the_workspace_and_the_programme_report_show_the_cycle(db, printed):
+    group = ExchangeGroup.objects.get(units__teryt="2461011")
+    moderator = client_for(group.moderator)
+    workspace = moderator.get(reverse("group-workspace", args=[group.pk]))
+    assert workspace.status_code == 200
+    # The next meeting, its host, and an open action item with its owner.
+    upcoming = group.meetings.get(number=4)
+    assert upcoming.host.name in workspace.text
+    assert "Przygotować szkic planu doskonalenia" in workspace.text
+    office = client_for(User.objects.get(email=OPERATOR.email))
+    report = office.get(reverse("programme-report", args=[group.programme_id]))
+    assert report.status_code == 200 and group.name in report.text
 
 
 def test_a_participant_reads_the_published_minutes_and_the_seat_table(db, printed):
