@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from benchlearn import charts
 from benchlearn.engine.stats import Position
+from benchlearn.results.effects import most_improved_in
 from benchlearn.results.pages.by_form import FormTable, form_table_for
 from benchlearn.results.pages.context import Context, context_for
 from benchlearn.results.selectors import (
@@ -43,6 +44,19 @@ class MemberRow:
     gap_best: float | None
 
 
+@dataclass(frozen=True)
+class ImprovedRow:
+    """One of a group's most improved units: rank 1 = most improved, ties share it."""
+
+    rank: int
+    label: str
+    own: bool
+    baseline: float
+    latest: float
+    change: float
+    change_pct: float | None
+
+
 @dataclass
 class IndicatorPage:
     context: Context
@@ -54,6 +68,10 @@ class IndicatorPage:
     own_value: float | None
     units_in_group: int = 0  # rows before a large group's table was cut
     by_form: FormTable | None = None  # the values by organisational form of delivery
+    # The group's most improved units since the year before (``improved_from``), as APSE
+    # awards them besides the best performer: a group only, not for neutral indicators.
+    improved: list[ImprovedRow] = dataclasses.field(default_factory=list)
+    improved_from: int | None = None
 
     @property
     def rows_left_out(self) -> int:
@@ -179,7 +197,26 @@ def indicator_page_for(
             polarity=info.polarity,
         )
     )
-    return IndicatorPage(context, info, stat, rows, bar, box, own_value, len(present), by_form)
+    page = IndicatorPage(context, info, stat, rows, bar, box, own_value, len(present), by_form)
+    earlier = [year for year in context.years if year < context.year]
+    if comparison.group is not None and earlier and info.polarity != "neutral":
+        # The group's members ranked by their change since the year before; the letters
+        # are the table's (a member without a value this year has one too).
+        ranking = most_improved_in(computation, members, info, earlier[-1], context.year)
+        page.improved_from = earlier[-1]
+        page.improved = [
+            ImprovedRow(
+                rank=i.rank,
+                label=labels[int(i.key)],
+                own=int(i.key) == unit.pk,
+                baseline=i.baseline,
+                latest=i.latest,
+                change=i.change,
+                change_pct=i.change_pct,
+            )
+            for i in ranking.top(3)
+        ]
+    return page
 
 
 def _number_or_nan(value: float | None) -> float:
