@@ -5,11 +5,15 @@ above the minimum they are shown; the office sees them always."""
 
 import html as html_text
 import statistics
+from types import SimpleNamespace
 
 import pytest
 
 from benchlearn.groups.services import programme_create
-from benchlearn.reports.documents import group_report_for
+from benchlearn.reports.documents import group_report_for, unit_report_for
+from benchlearn.reports.documents.group_report import _group_document
+from benchlearn.reports.documents.meeting_pack import _results as meeting_pack_results
+from benchlearn.reports.documents.unit_report import _unit_document
 from benchlearn.results.models import Result
 from tests.conftest import client_for
 from tests.results.test_pages import cell_texts, computed  # noqa: F401 - fixture
@@ -103,3 +107,33 @@ def test_the_office_sees_the_statistics_below_the_minimum(
     report = group_report_for(operator, group, year="2024")
     assert report.comparison.withheld == ""
     assert any(item.stat is not None and item.stat.median is not None for item in report.indicators)
+
+
+def test_the_reports_say_why_below_the_minimum(
+    computed,  # noqa: F811 - fixture
+    in_programme,
+    group,
+    participant_a,
+    moderator,
+):
+    unit_a = computed["unit_a"]
+    unit = unit_report_for(participant_a, unit_a, choice=f"exchange-{group.pk}", year="2024")
+    assert any(
+        line.startswith(WITHHELD) for line in _unit_document(unit, title="t")["cover"]["subtitle"]
+    )
+    everyone = unit_report_for(participant_a, unit_a, choice="all", year="2024")
+    assert not any(
+        line.startswith(WITHHELD)
+        for line in _unit_document(everyone, title="t")["cover"]["subtitle"]
+    )
+    report = group_report_for(moderator, group, year="2024")
+    assert any(
+        line.startswith(WITHHELD)
+        for line in _group_document(report, title="t")["cover"]["subtitle"]
+    )
+
+
+def test_the_meeting_packs_results_say_why_below_the_minimum(in_programme, group, moderator):
+    report = group_report_for(moderator, group, year="2024")
+    pack = SimpleNamespace(results=report, no_results="")  # what _results reads of a pack
+    assert WITHHELD in meeting_pack_results(pack)["intro"]

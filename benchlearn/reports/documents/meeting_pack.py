@@ -255,6 +255,8 @@ def _results(pack: MeetingPack) -> dict[str, Any]:
         "year": report.year,
         "members": report.members,
     }
+    if report.comparison.withheld:  # the programme's minimum group size
+        intro += " " + report.comparison.withheld
     if not report.comparison.names_shown:
         intro += " " + (
             _("Other units are letters, your unit is named.")

@@ -230,7 +230,8 @@ def _unit_document(report: UnitReport, *, title: str) -> dict[str, Any]:
             title=title,
             subtitle=[
                 _("Compared with: %(group)s, %(year)s.")
-                % {"group": ctx.comparison.label, "year": ctx.year}
+                % {"group": ctx.comparison.label, "year": ctx.year},
+                *([ctx.comparison.withheld] if ctx.comparison.withheld else []),
             ],
             facts=facts,
             date=timezone.localdate(),
