@@ -9,13 +9,16 @@ import benchlearn
 
 ROOT = Path(benchlearn.__file__).parent
 ACCESS = "benchlearn.accounts.access"
-# Where a group's anonymity is written (its services, admin, model and the office's edit
-# form, which shows the current setting), not read to decide what is shown.
+# Where a group's anonymity is written (its services, admin, model, the office's edit
+# form, which shows the current setting, and the demo, which sets it up and keeps it
+# when it edits a group), not read to decide what is shown.
 WRITERS = {
     "groups/services/groups.py",
     "groups/admin.py",
     "groups/models.py",
     "groups/views/edit.py",
+    "demo/notices.py",
+    "demo/cycle.py",
 }
 
 
