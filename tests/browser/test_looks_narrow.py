@@ -202,12 +202,21 @@ def test_the_group_pages_fit_a_phone_and_pass_the_accessibility_check(browser, l
             looks_right(f"{groups}/meetings/plan/")
             with page.expect_navigation():
                 page.locator("main form button[type=submit]").last.click()
-        urls += [f"{groups}/meetings/", f"{groups}/meetings/1/"]
+        meeting = f"{groups}/meetings/1"
+        urls += [f"{groups}/meetings/", f"{meeting}/", f"{meeting}/edit/", f"{meeting}/attendance/"]
+        urls += ["/groups/programmes/new/"]
         for url in urls:
             looks_right(url)
         # A domain's forms of delivery, from the unit's page of forms.
         page.goto(f"{live_server.url}/units/{teryt}/delivery/")
         edit = page.locator(f"main a[href^='/units/{teryt}/delivery/']").first
         looks_right(edit.get_attribute("href"))
+        # A participant's view of their own group: its page, seats, meetings and board.
+        own = ExchangeGroup.objects.filter(units__teryt=teryt).order_by("pk").first()
+        assert own is not None
+        page.context.clear_cookies()
+        login(page, live_server, PARTICIPANTS[0][0].email, DEMO_PASSWORD)
+        for url in ["/", "/seats/", "/meetings/", "/board/"]:
+            looks_right(f"/groups/{own.pk}{url}")
     finally:
         context.close()
