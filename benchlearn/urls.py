@@ -33,6 +33,7 @@ urlpatterns = [
     path("groups/", include("benchlearn.groups.urls")),
     path("", include("benchlearn.meetings.urls")),
     path("groups/", include("benchlearn.board.urls")),
+    path("", include("benchlearn.plans.urls")),
     path("catalogue/", include("benchlearn.catalogue.urls")),
     path("rounds/", include("benchlearn.collection.urls")),
     path("notifications/", include("benchlearn.notifications.urls")),

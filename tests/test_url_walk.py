@@ -48,6 +48,7 @@ from benchlearn.units.models import Level
 from tests.board.walk import board_parameters
 from tests.catalogue.conftest import SMALL_YAML
 from tests.conftest import client_for, make_user
+from tests.plans.walk import plans_parameters
 
 ROLES = [
     "anonymous",
@@ -141,6 +142,19 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "board-post-edit": {**GROUP, "operator": DENIED, "moderator": DENIED, "participant_b": DENIED},
     "board-post-delete": {**GROUP, "participant_b": DENIED},
     "board-preference": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    # Gmina A's improvement plan, adopted and not private: the group reads it, its team
+    # and the office change it (with a reason), the moderator reviewed it.
+    "plan-list": GROUP,
+    "plan-start": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "plan-detail": GROUP,
+    "plan-step": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "plan-diagnosis": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "plan-action-add": {**GROUP, "moderator": DENIED, "participant_b": DENIED},
+    "plan-action-edit": {**GROUP, "moderator": DENIED, "participant_b": DENIED},
+    "plan-action-delete": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "plan-action-comment": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "plan-versions": GROUP,
+    "plan-version": GROUP,
     # Programmes and their settings (who may review data): operators only.
     "programme-list": OPERATOR_ONLY,
     "programme-create": OPERATOR_ONLY,
@@ -430,6 +444,7 @@ def _parameters(programme, group) -> dict[str, str]:
             ).pk
         ),
         **board_parameters(group, user),
+        **plans_parameters(group, submission.unit, user, programme["moderator"]),
     }
 
 
@@ -569,6 +584,7 @@ _ABSENT = {
     "round_id": "987652",
     "job_id": "987653",
     "request_id": "987654",
+    "plan_id": "987655",
 }
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|"csrfToken": "[^"]*"')
 
