@@ -266,6 +266,9 @@ def test_both_groups_have_held_three_meetings_and_planned_five(db, printed):
     today = timezone.localdate()
     for group in ExchangeGroup.objects.all():
         meetings = list(group.meetings.order_by("number"))
+        # Created so: the group's history changes neither its service nor its cycle.
+        for change in group.changes.filter(kind="updated"):
+            assert not {"domain", "cycle_start"} & set(change.changes), change.changes
         assert [m.number for m in meetings] == list(range(1, 9))
         assert all(group.cycle_start <= m.date.year <= group.cycle_end for m in meetings)
         held, planned = meetings[:3], meetings[3:]

@@ -10,12 +10,14 @@ real work. Running it again changes nothing that is already there.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from benchlearn.accounts.models import User
 from benchlearn.accounts.services import user_create
-from benchlearn.catalogue.models import Indicator
+from benchlearn.catalogue.models import Domain, Indicator
 from benchlearn.catalogue.services import catalogue_load_default, catalogue_publish
-from benchlearn.demo.cycle import cycle_build, seat_people
+from benchlearn.demo.cycle import cycle_build, cycle_first_year, seat_people
+from benchlearn.demo.cycle_stories import DOMAINS
 from benchlearn.demo.history import (
     EDUCATION,
     EDUCATION_MORE_CITIES,
@@ -139,10 +141,12 @@ def _group(name: str, service: str, moderator: User, teryts: list[str]) -> Excha
     existing = ExchangeGroup.objects.filter(name=name).first()
     if existing is not None:
         return existing
+    # Its service is a catalogue domain; its cycle holds the meetings around today.
     return group_create(
         name=name,
         service=service,
-        cycle_start=2025,
+        domain=Domain.objects.get(code=DOMAINS[name]),
+        cycle_start=cycle_first_year(timezone.localdate()),
         moderator=moderator,
         units=Unit.objects.filter(teryt__in=teryts),
     )
