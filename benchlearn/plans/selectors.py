@@ -8,10 +8,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from benchlearn.accounts.access import may_read_plan, may_review_plan
+from benchlearn.accounts.access import may_read_plan
 from benchlearn.catalogue.models import IndicatorSetEntry, IndicatorVersion
 from benchlearn.groups.models import ExchangeGroup
-from benchlearn.plans.models import Plan, PlanState, PlanVersion
+from benchlearn.plans.models import Plan, PlanVersion
 from benchlearn.results.models import Result
 from benchlearn.results.selectors.computations import current_computation
 from benchlearn.units.models import Unit
@@ -75,12 +75,6 @@ def plans_of_group(user: AnyUser, group: ExchangeGroup) -> list[Plan]:
         "unit", "group"
     )
     return [plan for plan in plans if may_read_plan(user, plan)]
-
-
-def plans_in_review(user: AnyUser) -> QuerySet[Plan]:
-    """Plans waiting for ``user``'s review (as a group's moderator or the office)."""
-    plans = Plan.objects.filter(state=PlanState.IN_REVIEW).select_related("unit", "group")
-    return plans.filter(pk__in=[p.pk for p in plans if may_review_plan(user, p)])
 
 
 def plan_versions(plan: Plan) -> QuerySet[PlanVersion]:

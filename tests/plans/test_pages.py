@@ -102,3 +102,23 @@ def test_the_plan_page_in_polish(settings, results, group, unit_a, middle_a):
     page = team.get(reverse("plan-detail", args=[plan.pk])).content
     assert "w najsłabszym kwartylu grupy" in page.decode()
     assert "Dodaj działanie" in page.decode()
+
+
+def test_the_plan_page_takes_as_many_queries_however_many_actions(
+    results, group, unit_a, middle_a, django_assert_max_num_queries
+):
+    team = client_for(middle_a)
+    team.post(reverse("plan-start", args=[group.pk, unit_a.teryt]))
+    plan = Plan.objects.get()
+    url = reverse("plan-detail", args=[plan.pk])
+    team.post(reverse("plan-action-add", args=[plan.pk]), _action_post(target_1="100"))
+    team.get(url)  # the session and caches settle
+    with django_assert_max_num_queries(30) as one:
+        assert team.get(url).status_code == 200
+    for title in ("Drugie", "Trzecie"):
+        team.post(
+            reverse("plan-action-add", args=[plan.pk]), _action_post(title=title, target_1="100")
+        )
+    with django_assert_max_num_queries(30) as three:
+        assert team.get(url).status_code == 200
+    assert len(three.captured_queries) == len(one.captured_queries)
