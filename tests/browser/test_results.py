@@ -165,7 +165,7 @@ def cells(row) -> list[str]:
 
 def page_rows(page):
     """The rows of the page's own table (not the charts' data tables)."""
-    return page.locator("main table:not(.chart-table) tbody tr").all()
+    return page.locator("main table:not(.chart-table, .most-improved) tbody tr").all()
 
 
 def names_of_others(unit: Unit, comparison: Comparison) -> list[str]:
@@ -227,7 +227,7 @@ def check_indicator(page, base: str, unit: Unit, comparison: Comparison) -> None
     assert median.inner_text() == polish(standing.median)
 
     rows = [cells(row) for row in page_rows(page)]
-    own = page.locator("main table:not(.chart-table) tr.own")
+    own = page.locator("main table:not(.chart-table, .most-improved) tr.own")
     assert own.count() == 1
     assert cells(own)[0] == str(mine["rank"])
     assert cells(own)[1] == f"{unit.name} (Twoja jednostka)"
@@ -263,7 +263,7 @@ def check_profile(page, base: str, unit: Unit, comparison: Comparison) -> None:
     assert unit.name in figure.locator("figcaption").inner_text()
     for code, (name, _polarity) in INDICATORS.items():
         mine = engine_standing(code, comparison.members).of(unit.teryt)
-        row = page.locator("main table:not(.chart-table) tr", has_text=name)
+        row = page.locator("main table:not(.chart-table, .most-improved) tr", has_text=name)
         texts = cells(row)
         assert texts[0] == polish(mine["value"])
         assert texts[1] == polish(mine["percentile"], 0)
@@ -287,9 +287,9 @@ def check_efficiency(page, base: str, unit: Unit, comparison: Comparison) -> Non
         in chart.locator("figcaption").inner_text()
     )
     assert f"Efektywność Twojej jednostki: {polish(mine, 3)}." in page.locator("main").inner_text()
-    own = page.locator("main table:not(.chart-table) tr.own")
+    own = page.locator("main table:not(.chart-table, .most-improved) tr.own")
     assert own.count() == 1 and cells(own)[:2] == [unit.name, polish(mine, 3)]
-    table = page.locator("main table:not(.chart-table)").last
+    table = page.locator("main table:not(.chart-table, .most-improved)").last
     rows = [cells(row) for row in table.locator("tbody tr").all()]
     shown = [score for _label, score, _frontier in rows if score != "—"]
     assert shown == [polish(s, 3) for s in sorted(members.values(), reverse=True)]
@@ -307,7 +307,7 @@ def assert_names_hidden_in_scores(page, unit: Unit, comparison: Comparison) -> N
     if comparison.names_shown:
         return
     chart = page.locator("figure.chart-efficiency").inner_html()
-    table = page.locator("main table:not(.chart-table)").last.inner_text()
+    table = page.locator("main table:not(.chart-table, .most-improved)").last.inner_text()
     for name in names_of_others(unit, comparison):
         assert name not in chart and name not in table, f"{name} shown on {page.url}"
 
@@ -349,7 +349,7 @@ def test_operator_sees_the_anonymised_group_by_name(page, live_server, computed,
     page.goto(
         f"{live_server.url}/units/{unit_a.teryt}/results/EDU_NET_COST/?group=exchange-{big.pk}"
     )
-    table = page.locator("main table:not(.chart-table)").inner_text()
+    table = page.locator("main table:not(.chart-table, .most-improved)").inner_text()
     for unit in big.units.all():
         assert unit.name in table
     assert "oznaczone literami" not in page.locator("main").inner_text()
