@@ -1,6 +1,7 @@
 import pytest
 
 from benchlearn.groups.services import group_create
+from benchlearn.meetings.services import meetings_plan, plan_proposal
 from benchlearn.results.services import computation_request, computation_run
 from tests.conftest import IMMEDIATE_TASKS, client_for
 from tests.results.conftest import (  # noqa: F401 - fixtures
@@ -82,7 +83,8 @@ def test_group_page_links_to_the_reports_and_each_members_results(
     pack = f"/groups/{group.pk}/meeting-pack.pdf"
     moderator = client_for(programme["moderator"])
     html = moderator.get(f"/groups/{group.pk}/").content.decode()
-    assert report in html and pack in html
+    # No meeting is planned yet: the pack is not offered (it would be a 404).
+    assert report in html and pack not in html
     for unit in (unit_a, unit_b):
         assert f"/units/{unit.teryt}/results/?group=exchange-{group.pk}" in html
     settings.TASKS = IMMEDIATE_TASKS  # the PDF is made at once and comes in the answer
@@ -92,10 +94,14 @@ def test_group_page_links_to_the_reports_and_each_members_results(
     assert response.content.startswith(b"%PDF")
     # The pack is a meeting's: none is planned yet (tests/reports/test_meeting_pack.py).
     assert b"has no meetings planned yet" in moderator.get(pack).content
-    # A participant opens only their own unit's results.
+    meetings_plan(group=group, by=programme["moderator"], rows=plan_proposal(group))
+    assert pack in moderator.get(f"/groups/{group.pk}/").content.decode()
+    # A participant opens only their own unit's results, and the group's plans.
     member = client_for(programme["participant_a"])
     html = member.get(f"/groups/{group.pk}/").content.decode()
     assert report in html and pack in html
+    assert f'href="/groups/{group.pk}/plans/"' in html
+    assert member.get(f"/groups/{group.pk}/plans/").status_code == 200
     assert f"/units/{unit_a.teryt}/results/?group=exchange-{group.pk}" in html
     assert f"/units/{unit_b.teryt}/results/?group=exchange-{group.pk}" not in html
     page = member.get(f"/units/{unit_a.teryt}/results/?group=exchange-{group.pk}")

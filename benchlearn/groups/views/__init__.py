@@ -12,6 +12,7 @@ from benchlearn.accounts.access import (
     may,
 )
 from benchlearn.groups.selectors import group_list_for, group_page_for
+from benchlearn.meetings.selectors import meetings_of
 from benchlearn.results.selectors import group_results_for
 
 
@@ -32,5 +33,7 @@ def group_detail(request: AuthenticatedHttpRequest, group_id: int) -> HttpRespon
         "page": group_page_for(request.user, group),
         "results": group_results_for(request.user, group),
         "can_edit": may(request.user, Perm.GROUP_EDIT, group),
+        # The meeting pack is offered only once the group has meetings (a 404 before).
+        "has_meetings": meetings_of(group).exists(),
     }
     return render(request, "groups/group_detail.html", context)
