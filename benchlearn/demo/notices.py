@@ -9,13 +9,14 @@ without a worker."""
 from __future__ import annotations
 
 from django.test.utils import override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from benchlearn.accounts.access import unit_teams
 from benchlearn.accounts.models import User
 from benchlearn.collection.models import Round, RoundState, SubmissionState
 from benchlearn.collection.notices import deadline_near_notify, submission_submitted_notify
+from benchlearn.demo.cycle import cycle_first_year
 from benchlearn.groups.models import ExchangeGroup, Programme
 from benchlearn.groups.services import group_update, programme_create
 from benchlearn.notifications import kinds
@@ -26,7 +27,7 @@ from benchlearn.results.models import Computation, ComputationState
 from benchlearn.results.pages import context_for
 from benchlearn.units.models import Unit
 
-PROGRAMME = "Program wymiany doświadczeń 2025–2026"
+PROGRAMME = "Program wymiany doświadczeń"
 RUN_AT_ONCE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -34,10 +35,11 @@ def programme_build(*, operator: User, groups: list[ExchangeGroup], anonymised: 
     """The demo's programme (its moderators return and approve their groups' data) and
     the group ``anonymised`` shown by letters."""
     if not Programme.objects.filter(name=PROGRAMME).exists():
+        first = cycle_first_year(timezone.localdate())  # the groups' cycle, around today
         programme_create(
             name=PROGRAMME,
-            first_year=2025,
-            last_year=2026,
+            first_year=first,
+            last_year=first + 1,
             moderators_review=True,
             groups=groups,
             by=operator,
