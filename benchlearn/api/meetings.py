@@ -1,5 +1,6 @@
 """A group's meetings in the API: read them with their attendance; the moderator (and
-the office) write attendance and minutes, with a token as on the pages.
+the office) create and change meetings and write attendance and minutes, with a token
+as on the pages.
 
 Who may is ``meetings.access`` (checked by the services themselves too): a group one
 may not see answers 404, one seen but not run 403; input the services refuse is a 400
@@ -26,6 +27,8 @@ from benchlearn.meetings.services import (
     AttendanceEntry,
     MeetingError,
     attendance_record,
+    meeting_create,
+    meeting_update,
     minutes_approve,
     minutes_publish,
     minutes_save,
@@ -75,6 +78,33 @@ class MinutesIn(Schema):
     text: str
 
 
+class MeetingIn(Schema):
+    """A new meeting; without an agenda it gets the usual one, without a place the
+    host's office."""
+
+    number: int
+    date: datetime.date
+    start_time: datetime.time
+    end_time: datetime.time
+    host: str  # the host unit's TERYT code: a member of the group
+    place: str = ""
+    agenda: list[str] = []
+
+
+class MeetingPatch(Schema):
+    """The fields to change; those left out keep their value."""
+
+    date: datetime.date | None = None
+    start_time: datetime.time | None = None
+    end_time: datetime.time | None = None
+    host: str | None = None
+    place: str | None = None
+    state: str | None = None  # planned, held
+    practice_title: str | None = None
+    practice_summary: str | None = None
+    agenda: list[str] | None = None
+
+
 def _user(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
     assert isinstance(user, User)
@@ -109,6 +139,14 @@ def _error(error: MeetingError) -> Status[dict[str, str]]:
     return Status(400, {"detail": str(error)})
 
 
+def _host(teryt: str) -> Unit:
+    """The unit of ``teryt`` (a member or not: the service says when it may not host)."""
+    unit = Unit.objects.filter(teryt=teryt).first()
+    if unit is None:
+        raise MeetingError(_("There is no unit with TERYT code %(teryt)s.") % {"teryt": teryt})
+    return unit
+
+
 @router.get(
     "/groups/{group_id}/meetings",
     response={200: list[MeetingOut], **ERRORS},
@@ -119,6 +157,72 @@ def meeting_list(request: HttpRequest, group_id: int) -> list[MeetingOut]:
     group = meeting_group_get_for_user(user, group_id)
     meetings = meetings_of(group).prefetch_related("attendance__unit", "attendance__person")
     return [_out(user, meeting) for meeting in meetings]
+
+
+@router.post(
+    "/groups/{group_id}/meetings",
+    response={201: MeetingOut, **ERRORS},
+    summary="Plan one meeting of the group's cycle (the moderator, the office)",
+)
+def meeting_post(
+    request: HttpRequest, group_id: int, payload: MeetingIn
+) -> Status[MeetingOut] | Status[dict[str, str]]:
+    user = _user(request)
+    group = meeting_group_get_for_user(user, group_id, plan=True)
+    try:
+        meeting = meeting_create(
+            group=group,
+            by=user,
+            number=payload.number,
+            date=payload.date,
+            start_time=payload.start_time,
+            end_time=payload.end_time,
+            host=_host(payload.host),
+            place=payload.place,
+            agenda=payload.agenda,
+            via="api",
+        )
+    except MeetingError as error:
+        return _error(error)
+    return Status(201, _out(user, meeting))
+
+
+@router.patch(
+    "/groups/{group_id}/meetings/{number}",
+    response={200: MeetingOut, **ERRORS},
+    summary="Change a meeting: its date, time, place, host, state or agenda",
+)
+def meeting_patch(
+    request: HttpRequest, group_id: int, number: int, payload: MeetingPatch
+) -> MeetingOut | Status[dict[str, str]]:
+    user = _user(request)
+    meeting = meeting_get_for_user(user, group_id, number, plan=True)
+    try:
+        host = meeting.host if payload.host is None else _host(payload.host)
+        agenda = payload.agenda
+        if agenda is None:
+            agenda = [item.title for item in meeting.agenda.all()]
+        meeting = meeting_update(
+            meeting=meeting,
+            by=user,
+            date=payload.date or meeting.date,
+            start_time=payload.start_time or meeting.start_time,
+            end_time=payload.end_time or meeting.end_time,
+            host=host,
+            place=meeting.place if payload.place is None else payload.place,
+            state=payload.state or meeting.state,
+            practice_title=_keep(payload.practice_title, meeting.practice_title),
+            practice_summary=_keep(payload.practice_summary, meeting.practice_summary),
+            agenda=agenda,
+            via="api",
+        )
+    except MeetingError as error:
+        return _error(error)
+    return _out(user, meeting)
+
+
+def _keep(new: str | None, old: str) -> str:
+    return old if new is None else new
 
 
 @router.put(

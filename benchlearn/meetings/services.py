@@ -130,6 +130,25 @@ def _check_times(start: datetime.time, end: datetime.time, *, label: str) -> Non
         )
 
 
+def _check_free_day(
+    group: ExchangeGroup, day: datetime.date, *, exclude: Meeting | None = None
+) -> None:
+    others = group.meetings.filter(date=day)
+    other = (others.exclude(pk=exclude.pk) if exclude else others).first()
+    if other is not None:
+        raise MeetingError(
+            _("Meeting %(other)s of the group is on %(date)s already.")
+            % {"other": other.number, "date": day.isoformat()}
+        )
+
+
+def _agenda_titles(agenda: Sequence[str]) -> list[str]:
+    titles = [title.strip()[:300] for title in agenda if title.strip()]
+    if not titles:
+        raise MeetingError(_("The agenda needs at least one item."))
+    return titles
+
+
 def _label(number: int) -> str:
     return _("Meeting %(number)s") % {"number": number}
 
@@ -181,6 +200,53 @@ def meetings_plan(
 
 
 @transaction.atomic
+def meeting_create(
+    *,
+    group: ExchangeGroup,
+    by: User,
+    number: int,
+    date: datetime.date,
+    start_time: datetime.time,
+    end_time: datetime.time,
+    host: Unit,
+    place: str = "",
+    agenda: Sequence[str] = (),
+    via: str = "",
+) -> Meeting:
+    """One meeting of the cycle (the API; the pages plan all eight at once), checked as
+    a plan's row: its number free and within the cycle's, in the cycle, a member hosts,
+    no other meeting that day; without an agenda it gets the usual one."""
+    require_plan(by, group)
+    ExchangeGroup.objects.select_for_update().filter(pk=group.pk).first()
+    label = _label(number)
+    if not 1 <= number <= MEETINGS_PER_CYCLE:
+        raise MeetingError(
+            _("A meeting's number is from 1 to %(count)s.") % {"count": MEETINGS_PER_CYCLE}
+        )
+    if group.meetings.filter(number=number).exists():
+        raise MeetingError(_("%(meeting)s of the group exists already.") % {"meeting": label})
+    _check_date(group, date, label=label)
+    _check_host(group, host, label=label)
+    _check_times(start_time, end_time, label=label)
+    _check_free_day(group, date)
+    titles = _agenda_titles(agenda) if agenda else agenda_template()
+    meeting = Meeting.objects.create(
+        group=group,
+        number=number,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        host=host,
+        place=place.strip() or default_place(host),
+    )
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, position=i, title=title) for i, title in enumerate(titles)
+    )
+    _record(meeting, by, "planned", f"{date} {host.teryt}", via)
+    return meeting
+
+
+@transaction.atomic
 def meeting_update(
     *,
     meeting: Meeting,
@@ -205,15 +271,8 @@ def meeting_update(
     _check_times(start_time, end_time, label=label)
     if state not in MeetingState.values:
         raise MeetingError(_("Unknown state of a meeting: %(state)s.") % {"state": state})
-    other = group.meetings.filter(date=date).exclude(pk=meeting.pk).first()
-    if other is not None:
-        raise MeetingError(
-            _("Meeting %(other)s of the group is on %(date)s already.")
-            % {"other": other.number, "date": date.isoformat()}
-        )
-    titles = [title.strip()[:300] for title in agenda if title.strip()]
-    if not titles:
-        raise MeetingError(_("The agenda needs at least one item."))
+    _check_free_day(group, date, exclude=meeting)
+    titles = _agenda_titles(agenda)
     moved = (date, start_time, end_time, place.strip()) != (
         meeting.date,
         meeting.start_time,
