@@ -26,9 +26,9 @@ from benchlearn.catalogue.services import catalogue_import, catalogue_publish, r
 from benchlearn.collection.models import ImportJob, Submission, ValueChange
 from benchlearn.collection.services import round_create, round_open, submission_save
 from benchlearn.groups.services import invitation_create, programme_create, seat_fill
+from benchlearn.meetings.attachments import attachment_add
 from benchlearn.meetings.services import (
     action_add,
-    attachment_add,
     calendar_feed_renew,
     meetings_plan,
     plan_proposal,
@@ -337,6 +337,9 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "calendar-feed": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "calendar-feed-ics": everyone(OK),
     "api:meeting_list": {**GROUP, "anonymous": UNAUTHORISED},
+    # The same address as the list: a GET there reads the meetings.
+    "api:meeting_post": {**GROUP, "anonymous": UNAUTHORISED},
+    "api:meeting_patch": everyone(NOT_ALLOWED),  # PATCH only
     "api:meeting_attendance_put": everyone(NOT_ALLOWED),  # PUT only
     "api:meeting_minutes_put": everyone(NOT_ALLOWED),  # PUT only
     "api:meeting_minutes_approve": everyone(NOT_ALLOWED),  # POST only

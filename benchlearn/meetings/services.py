@@ -7,11 +7,9 @@ import datetime
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,8 +24,6 @@ from benchlearn.meetings.models import (
     ActionKind,
     ActionState,
     AgendaItem,
-    Attachment,
-    AttachmentKind,
     Attendance,
     CalendarFeed,
     Meeting,
@@ -103,7 +99,9 @@ def default_place(unit: Unit) -> str:
         return _("%(unit)s, the office of the unit") % {"unit": unit.name}
 
 
-def _record(meeting: Meeting, by: User | None, what: str, detail: str = "", via: str = "") -> None:
+def record_change(
+    meeting: Meeting, by: User | None, what: str, detail: str = "", via: str = ""
+) -> None:
     MeetingChange.objects.create(meeting=meeting, by=by, what=what, detail=detail, via=via)
 
 
@@ -194,7 +192,7 @@ def meetings_plan(
         AgendaItem.objects.bulk_create(
             AgendaItem(meeting=meeting, position=i, title=title) for i, title in enumerate(agenda)
         )
-        _record(meeting, by, "planned", f"{row.date} {row.host.teryt}", via)
+        record_change(meeting, by, "planned", f"{row.date} {row.host.teryt}", via)
         meetings.append(meeting)
     return meetings
 
@@ -242,7 +240,7 @@ def meeting_create(
     AgendaItem.objects.bulk_create(
         AgendaItem(meeting=meeting, position=i, title=title) for i, title in enumerate(titles)
     )
-    _record(meeting, by, "planned", f"{date} {host.teryt}", via)
+    record_change(meeting, by, "planned", f"{date} {host.teryt}", via)
     return meeting
 
 
@@ -294,7 +292,9 @@ def meeting_update(
     AgendaItem.objects.bulk_create(
         AgendaItem(meeting=meeting, position=i, title=title) for i, title in enumerate(titles)
     )
-    _record(meeting, by, "updated", f"{date} {start_time}-{end_time} {host.teryt} {state}", via)
+    record_change(
+        meeting, by, "updated", f"{date} {start_time}-{end_time} {host.teryt} {state}", via
+    )
     return meeting
 
 
@@ -339,7 +339,7 @@ def attendance_record(
         )
         rows.append(row)
     present = sum(1 for entry in entries if entry.present)
-    _record(meeting, by, "attendance", f"{present}/{len(entries)}", via)
+    record_change(meeting, by, "attendance", f"{present}/{len(entries)}", via)
     return rows
 
 
@@ -356,7 +356,7 @@ def minutes_save(*, meeting: Meeting, by: User, text: str, via: str = "") -> Mee
     _minutes_editable(meeting)
     meeting.minutes = text.strip()
     meeting.save(update_fields=["minutes"])
-    _record(meeting, by, "minutes", f"{len(meeting.minutes)} characters", via)
+    record_change(meeting, by, "minutes", f"{len(meeting.minutes)} characters", via)
     return meeting
 
 
@@ -370,7 +370,7 @@ def minutes_approve(*, meeting: Meeting, by: User, via: str = "") -> Meeting:
     meeting.minutes_state = MinutesState.APPROVED
     meeting.minutes_approved_at = timezone.now()
     meeting.save(update_fields=["minutes_state", "minutes_approved_at"])
-    _record(meeting, by, "minutes approved", via=via)
+    record_change(meeting, by, "minutes approved", via=via)
     return meeting
 
 
@@ -385,7 +385,7 @@ def minutes_publish(*, meeting: Meeting, by: User, via: str = "") -> Meeting:
     meeting.minutes_published_at = timezone.now()
     meeting.state = MeetingState.HELD
     meeting.save(update_fields=["minutes_state", "minutes_published_at", "state"])
-    _record(meeting, by, "minutes published", via=via)
+    record_change(meeting, by, "minutes published", via=via)
     minutes_published_notify(meeting)
     return meeting
 
@@ -423,7 +423,7 @@ def action_add(
     item = ActionItem.objects.create(
         meeting=meeting, kind=kind, text=text.strip()[:500], owner=owner, due=due
     )
-    _record(meeting, by, "action added", item.text, via)
+    record_change(meeting, by, "action added", item.text, via)
     return item
 
 
@@ -436,72 +436,8 @@ def action_status_set(*, item: ActionItem, by: User, status: str, via: str = "")
         raise PermissionDenied(_("Only the moderator and the office may change this item."))
     old, item.status = item.status, status
     item.save(update_fields=["status"])
-    _record(item.meeting, by, "action status", f"{item.pk}: {old} → {status}", via)
+    record_change(item.meeting, by, "action status", f"{item.pk}: {old} → {status}", via)
     return item
-
-
-# File types accepted, by extension, and how each one's content begins (the name alone
-# proves nothing: an executable renamed .pdf is refused).
-ALLOWED_TYPES: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF-",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "pptx": (b"PK\x03\x04",),
-    "odt": (b"PK\x03\x04",),
-    "ods": (b"PK\x03\x04",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
-
-
-def _check_file(upload: UploadedFile[bytes]) -> str:
-    name = PurePath(upload.name or "").name
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ALLOWED_TYPES:
-        raise MeetingError(
-            _("Files of this type are not accepted: %(name)s. Accepted: %(types)s.")
-            % {"name": name, "types": "PDF, DOCX, XLSX, PPTX, ODT, ODS, PNG, JPG"}
-        )
-    limit = settings.MEETING_ATTACHMENT_MAX_BYTES
-    if (upload.size or 0) > limit:
-        raise MeetingError(
-            _("The file %(name)s is larger than %(limit)s MB.")
-            % {"name": name, "limit": limit // (1024 * 1024)}
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in ALLOWED_TYPES[extension]):
-        raise MeetingError(
-            _("The file %(name)s is not a real %(type)s file.")
-            % {"name": name, "type": extension.upper()}
-        )
-    return name
-
-
-@transaction.atomic
-def attachment_add(
-    *, meeting: Meeting, by: User, kind: str, upload: UploadedFile[bytes], via: str = ""
-) -> Attachment:
-    """A file of the meeting, kept in the site's storage once its type and size pass."""
-    require_plan(by, meeting.group)
-    if kind not in AttachmentKind.values:
-        raise MeetingError(_("Unknown kind: %(kind)s.") % {"kind": kind})
-    name = _check_file(upload)
-    attachment = Attachment(
-        meeting=meeting, kind=kind, name=name[:200], size=upload.size or 0, uploaded_by=by
-    )
-    attachment.file.save(name, upload, save=False)
-    # A file stored for a row that then fails is removed again.
-    stored = attachment.file.name
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.storage.delete(stored or "")
-        raise
-    _record(meeting, by, "attachment", name, via)
-    return attachment
 
 
 @transaction.atomic
@@ -510,7 +446,7 @@ def invitations_send(*, meeting: Meeting, by: User, via: str = "") -> Meeting:
     require_plan(by, meeting.group)
     meeting.invited_at = timezone.now()
     meeting.save(update_fields=["invited_at"])
-    _record(meeting, by, "invited", via=via)
+    record_change(meeting, by, "invited", via=via)
     enqueue(meeting_invitations_task, meeting.pk)
     return meeting
 

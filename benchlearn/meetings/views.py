@@ -19,6 +19,7 @@ from benchlearn.meetings.access import (
     meeting_get_for_user,
     meeting_group_get_for_user,
 )
+from benchlearn.meetings.attachments import attachment_add
 from benchlearn.meetings.calendar import feed_ics, meeting_ics
 from benchlearn.meetings.forms import (
     ActionForm,
@@ -42,7 +43,6 @@ from benchlearn.meetings.services import (
     PlannedMeeting,
     action_add,
     action_status_set,
-    attachment_add,
     attendance_record,
     calendar_feed_renew,
     invitations_send,

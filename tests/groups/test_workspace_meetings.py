@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from benchlearn.groups.services import group_create
 from benchlearn.groups.workspace import workspace_for
+from benchlearn.meetings.attachments import attachment_add
 from benchlearn.meetings.services import (
     action_add,
     action_status_set,
-    attachment_add,
     invitations_send,
     meeting_update,
 )

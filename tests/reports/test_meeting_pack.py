@@ -15,11 +15,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import formats, timezone
 
+from benchlearn.meetings.attachments import attachment_add
 from benchlearn.meetings.models import MeetingState
 from benchlearn.meetings.services import (
     action_add,
     action_status_set,
-    attachment_add,
     meeting_update,
     meetings_plan,
     minutes_approve,
