@@ -20,6 +20,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from benchlearn.units.models import Level
+
 Params = Mapping[str, Any]
 
 
@@ -315,8 +317,6 @@ BOARD_DIGEST = register(
 
 # Seats of exchange groups (benchlearn.groups).
 def _seat(params: Params) -> dict[str, str]:
-    from benchlearn.units.models import Level
-
     level = params.get("level", "")
     return {
         "person": params.get("person", ""),
