@@ -480,6 +480,15 @@ def may_review_plan(user: AnyUser, plan: _Plan) -> bool:
     return account.is_operator or plan.group.moderator_id == account.pk
 
 
+def may_report_progress(user: AnyUser, plan: _Plan, owner_id: int | None) -> bool:
+    """Whether ``user`` writes progress reports on an action of ``plan`` whose owner is
+    ``owner_id``: the unit's team and the office (as for the plan), and the owner."""
+    account = active_account(user)
+    if account is None:
+        return False
+    return may_edit_plan(account, plan) or (owner_id is not None and owner_id == account.pk)
+
+
 def may_read_plan(user: AnyUser, plan: _Plan) -> bool:
     """Whether ``user`` reads ``plan``: the unit's team, the group's moderator and the
     office always; the other members of the group once it is adopted, unless the unit

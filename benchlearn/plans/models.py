@@ -4,7 +4,11 @@ it was adopted in."""
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -263,3 +267,72 @@ class PlanEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.kind}"
+
+
+class ProgressReport(models.Model):
+    """How one action of an adopted plan stands before a meeting of the group (year
+    two): written by the unit's team, it sets the action's status."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_reports")
+    # The group's next meeting when the report was written: the report is the one due
+    # before that meeting (None when the group had no meeting ahead).
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices)
+    percent_done = models.PositiveSmallIntegerField(
+        _("per cent done"), validators=[MaxValueValidator(100)]
+    )
+    done_text = models.TextField(_("what was done"))
+    evidence = models.TextField(_("evidence"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    written_at = models.DateTimeField(_("written at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["action", "-written_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent_done__lte=100), name="progress_percent_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_id} {self.written_at:%Y-%m-%d}: {self.percent_done}%"
+
+
+def _progress_file_path(attachment: ProgressAttachment, name: str) -> str:
+    # A random name in storage: the person's file name is kept in the row, and nothing
+    # reaches the file except through the permission-checked download.
+    suffix = PurePath(name).suffix.lower()
+    return f"plans/{attachment.report.action.plan_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class ProgressAttachment(models.Model):
+    """A file of evidence attached to a progress report."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_progress_file_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(max_length=120)
+
+    class Meta:
+        verbose_name = _("attachment of a progress report")
+        verbose_name_plural = _("attachments of progress reports")
+        ordering = ["report", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

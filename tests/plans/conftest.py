@@ -113,3 +113,10 @@ def middle_a(unit_a):
     user = make_user("marta@example.org", "Marta Średnia")
     unit_membership_set(user=user, unit=unit_a, level=Level.MIDDLE)
     return user
+
+
+from tests.plans.progress_fixtures import (  # noqa: E402, F401 - year two's fixtures
+    cycle_meetings,
+    year_two_action,
+    year_two_plan,
+)
