@@ -6,3 +6,7 @@ class PlansConfig(AppConfig):
     name = "benchlearn.plans"
     label = "plans"
     verbose_name = _("Improvement plans")
+
+    def ready(self) -> None:
+        # Registers the plans' kinds of notification (the steps of a plan's workflow).
+        from benchlearn.plans import notices  # noqa: F401

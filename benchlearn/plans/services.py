@@ -34,6 +34,13 @@ from benchlearn.plans.models import (
     PlanState,
     PlanVersion,
 )
+from benchlearn.plans.notices import (
+    plan_adopted_notify,
+    plan_confirmed_notify,
+    plan_returned_notify,
+    plan_sent_back_notify,
+    plan_submitted_notify,
+)
 from benchlearn.plans.selectors import baseline_of, group_indicator_codes, indicator_polarities
 from benchlearn.units.models import Level, Unit, UnitMembership
 
@@ -332,13 +339,15 @@ def plan_submit(*, plan: Plan, by: User) -> Plan:
     _require(may_edit_plan(by, plan), _("Only the unit's team submits its improvement plan."))
     if plan.state in {PlanState.DRAFT, PlanState.RETURNED} and not plan.actions.exists():
         raise PlanError(_("Add at least one action before submitting the plan."))
-    return _move(
+    plan = _move(
         plan,
         to=PlanState.AWAITING_CONFIRMATION,
         allowed_from={PlanState.DRAFT, PlanState.RETURNED},
         kind="submitted",
         by=by,
     )
+    plan_submitted_notify(plan, by=by)
+    return plan
 
 
 @transaction.atomic
@@ -348,13 +357,15 @@ def plan_confirm(*, plan: Plan, by: User) -> Plan:
         may_confirm_plan(by, plan),
         _("Only the unit's strategic-level person confirms its improvement plan."),
     )
-    return _move(
+    plan = _move(
         plan,
         to=PlanState.IN_REVIEW,
         allowed_from={PlanState.AWAITING_CONFIRMATION},
         kind="confirmed",
         by=by,
     )
+    plan_confirmed_notify(plan, by=by)
+    return plan
 
 
 @transaction.atomic
@@ -364,7 +375,7 @@ def plan_send_back(*, plan: Plan, by: User, comment: str = "") -> Plan:
         may_confirm_plan(by, plan),
         _("Only the unit's strategic-level person confirms its improvement plan."),
     )
-    return _move(
+    plan = _move(
         plan,
         to=PlanState.DRAFT,
         allowed_from={PlanState.AWAITING_CONFIRMATION},
@@ -372,6 +383,8 @@ def plan_send_back(*, plan: Plan, by: User, comment: str = "") -> Plan:
         by=by,
         comment=comment.strip(),
     )
+    plan_sent_back_notify(plan, by=by, comment=comment)
+    return plan
 
 
 @transaction.atomic
@@ -401,6 +414,7 @@ def plan_return(*, plan: Plan, by: User, comment: str = "") -> Plan:
     )  # fmt: skip
     plan.review_comment = comment.strip()
     plan.save(update_fields=["review_comment"])
+    plan_returned_notify(plan, by=by, comment=comment)
     return plan
 
 
@@ -414,6 +428,7 @@ def plan_adopt(*, plan: Plan, by: User) -> Plan:
     plan.adopted_at = timezone.now()
     plan.save(update_fields=["adopted_at"])
     PlanVersion.objects.create(plan=plan, number=1, snapshot=plan_snapshot(plan), created_by=by)
+    plan_adopted_notify(plan, by=by)
     return plan
 
 
