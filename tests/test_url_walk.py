@@ -155,6 +155,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "plan-action-comment": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "plan-versions": GROUP,
     "plan-version": GROUP,
+    # The plan's PDF: whoever reads the plan page (queued: its page follows the work).
+    "plan-pdf": {**GROUP, **{r: REDIRECT for r, s in GROUP.items() if s == OK}},
     # Programmes and their settings (who may review data): operators only.
     "programme-list": OPERATOR_ONLY,
     "programme-create": OPERATOR_ONLY,

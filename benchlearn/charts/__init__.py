@@ -28,7 +28,7 @@ anonymised group; they must tell units apart (a repeated label gets a number app
 
 The charts serve the results pages and the reports alike, so they sit below both and
 know neither. One module per kind of chart (``bar_charts``, ``box_plots``, ``profiles``,
-``efficiency``, ``sparklines``); ``common`` holds what they share.
+``efficiency``, ``effects``, ``sparklines``); ``common`` holds what they share.
 """
 
 from benchlearn.charts.bar_charts import BarItem, bar_chart
@@ -53,6 +53,7 @@ from benchlearn.charts.common import (
     format_number,
     number_formatter,
 )
+from benchlearn.charts.effects import EffectYear, effect_chart
 from benchlearn.charts.efficiency import (
     EfficiencyItem,
     efficiency_chart,
@@ -77,6 +78,7 @@ __all__ = [
     "WIDTH",
     "BarItem",
     "Chart",
+    "EffectYear",
     "EfficiencyItem",
     "ProfileItem",
     "Table",
@@ -84,6 +86,7 @@ __all__ = [
     "YearSummary",
     "bar_chart",
     "box_plot",
+    "effect_chart",
     "efficiency_chart",
     "format_locale",
     "format_number",

@@ -19,6 +19,7 @@ from benchlearn.accounts.access import (
     may_review_plan,
     unit_get_for_user,
 )
+from benchlearn.plans.effects import plan_effects
 from benchlearn.plans.forms import ActionForm, action_initial
 from benchlearn.plans.models import Action, Plan, PlanState
 from benchlearn.plans.selectors import (
@@ -91,6 +92,7 @@ def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
         "can_review": may_review_plan(request.user, plan) and plan.state == PlanState.IN_REVIEW,
         "can_set_privacy": may_edit_plan(request.user, plan),
         "versions": plan_versions(plan),
+        "effects": plan_effects(request.user, plan),
     }
     return render(request, "plans/plan_detail.html", context)
 

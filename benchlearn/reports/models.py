@@ -12,6 +12,7 @@ class DocumentKind(models.TextChoices):
     UNIT = "unit", _("unit report")
     GROUP = "group", _("group report")
     MEETING = "meeting", _("meeting pack")
+    PLAN = "plan", _("improvement plan")
 
 
 class DocumentState(models.TextChoices):
@@ -35,6 +36,10 @@ class Document(models.Model):
     # A meeting pack's meeting (its group is ``group``).
     meeting = models.ForeignKey(
         "meetings.Meeting", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # An improvement plan's PDF (its group is ``group``).
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     # The query of the download link: the comparison and the year asked for.
     choice = models.CharField(_("comparison"), max_length=100, blank=True)

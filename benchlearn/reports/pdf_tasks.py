@@ -24,6 +24,8 @@ from benchlearn.background.queue import enqueue, on_abandoned
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.meetings.access import meeting_get_for_user
 from benchlearn.meetings.models import Meeting
+from benchlearn.plans.models import Plan
+from benchlearn.plans.selectors import plan_get_for_user
 from benchlearn.reports import documents
 from benchlearn.reports.models import Document, DocumentKind, DocumentState
 from benchlearn.units.models import Unit
@@ -40,6 +42,7 @@ def document_request(
     unit: Unit | None = None,
     group: ExchangeGroup | None = None,
     meeting: Meeting | None = None,
+    plan: Plan | None = None,
     choice: str = "",
     year: str = "",
 ) -> Document:
@@ -51,6 +54,7 @@ def document_request(
         "unit": unit,
         "group": group,
         "meeting": meeting,
+        "plan": plan,
         "choice": choice[:100],
         "year": year[:8],
     }
@@ -89,9 +93,9 @@ def document_task(document_id: int) -> None:
     )
     if not claimed:  # queued twice, or taken back from a dead worker
         return
-    document = Document.objects.select_related("requested_by", "unit", "group", "meeting").get(
-        pk=document_id
-    )
+    document = Document.objects.select_related(
+        "requested_by", "unit", "group", "meeting", "plan"
+    ).get(pk=document_id)
     with translation.override(document.language):
         try:
             data, name = _made(document)
@@ -120,6 +124,10 @@ def _made(document: Document) -> tuple[bytes, str]:
         report = documents.unit_report_for(user, unit, choice=document.choice, year=document.year)
         year = report.dashboard.context.year
         return documents.unit_report_pdf(report), f"benchlearn-{unit.teryt}-{year}.pdf"
+    if document.plan_id is not None:
+        plan = plan_get_for_user(user, document.plan_id)
+        name = f"benchlearn-plan-{plan.unit.teryt}-{plan.cycle_start}.pdf"
+        return documents.plan_pdf(documents.plan_document_for(user, plan)), name
     if document.group is None:
         raise Http404
     if document.meeting is not None:

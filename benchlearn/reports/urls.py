@@ -61,6 +61,7 @@ urlpatterns = [
         views.group_meeting_pack,
         name="group-meeting-pack-pdf",
     ),
+    path("plans/<int:plan_id>/plan.pdf", views.plan_report, name="plan-pdf"),
     path(
         "groups/<int:group_id>/meetings/<int:number>/pack.pdf",
         views.meeting_pack,

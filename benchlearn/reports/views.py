@@ -22,6 +22,7 @@ from benchlearn.accounts.access import (
     unit_get_for_user,
 )
 from benchlearn.meetings.access import meeting_get_for_user
+from benchlearn.plans.selectors import plan_get_for_user
 from benchlearn.reports import documents, exports
 from benchlearn.reports.models import Document, DocumentKind, DocumentState
 from benchlearn.reports.pdf_tasks import document_request, document_stored
@@ -85,6 +86,17 @@ def group_meeting_pack(request: AuthenticatedHttpRequest, group_id: int) -> Http
     if meeting is None:
         raise Http404(_("The group %(group)s has no meetings planned yet.") % {"group": group.name})
     return redirect("meeting-pack-pdf", group.pk, meeting.number)
+
+
+@login_required
+@require_GET
+def plan_report(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
+    """A unit's improvement plan: for those who may read the plan page."""
+    plan = plan_get_for_user(request.user, plan_id)
+    document = document_request(
+        user=request.user, kind=DocumentKind.PLAN, group=plan.group, plan=plan
+    )
+    return _document_answer(document)
 
 
 def _document_answer(document: Document) -> HttpResponse:

@@ -32,6 +32,7 @@ from benchlearn.results.models import (
 from benchlearn.units.models import Level
 from benchlearn.units.services import unit_membership_set
 from tests.conftest import make_user
+from tests.plans.measured import measured  # noqa: F401 (a fixture of the plans' effects)
 
 VALUES = {
     "COST": ("lower", {"a": {2023: 100.0, 2024: 120.0}, "b": {2023: 100.0, 2024: 90.0}}),

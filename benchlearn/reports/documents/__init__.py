@@ -2,7 +2,7 @@
 reports themselves: a unit's report (its dashboard table, a profile chart of every domain
 and a bar chart of every indicator), an exchange group's report and a meeting's pack
 (its agenda, the host's practice, the previous meeting's open action items and the
-group report's results pages).
+group report's results pages) and a unit's improvement plan.
 
 Each report becomes the data of its Typst template (``typst/unit.typ``,
 ``typst/group.typ``, ``typst/meeting.typ``; see ``pdf.render_pdf``): every text
@@ -27,6 +27,7 @@ from benchlearn.reports.documents.meeting_pack import (
     meeting_pack_for,
     meeting_pack_pdf,
 )
+from benchlearn.reports.documents.plan import PlanDocument, plan_document_for, plan_pdf
 from benchlearn.reports.documents.unit_report import (
     UnitIndicator,
     UnitReport,
@@ -39,12 +40,15 @@ __all__ = [
     "GroupMemberRow",
     "GroupReport",
     "MeetingPack",
+    "PlanDocument",
     "UnitIndicator",
     "UnitReport",
     "group_report_for",
     "group_report_pdf",
     "meeting_pack_for",
     "meeting_pack_pdf",
+    "plan_document_for",
+    "plan_pdf",
     "unit_report_for",
     "unit_report_pdf",
 ]
