@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
+from benchlearn.accounts.models import User
 from benchlearn.groups.services import seat_fill
 from benchlearn.meetings.models import ActionItem, Attendance, MeetingChange, MinutesState
 from benchlearn.meetings.services import action_add, minutes_save
@@ -198,3 +199,22 @@ def test_the_owner_marks_their_action_item_done(first, moderator, participant_a,
     item.refresh_from_db()
     assert item.status == "done"
     assert MeetingChange.objects.filter(what="action status", by=participant_a).exists()
+
+
+def test_attendance_records_a_person_whose_id_passes_a_thousand(first, moderator, operator, unit_a):
+    # The site groups thousands in numbers for people; an id must still reach the form
+    # digit for digit (see tests/test_ids_in_pages.py).
+    big = 987654
+    person = User.objects.create(pk=big, email="celina@example.org", full_name="Celina Koleżanka")
+    seat_fill(group=first.group, unit=unit_a, level=Level.STRATEGIC, user=person, by=operator)
+    client = client_for(moderator)
+    client.cookies["django_language"] = "pl"
+    assert (
+        f'<option value="{big}" selected>' in client.get(url(first, "attendance/")).content.decode()
+    )
+    response = client.post(
+        url(first, "attendance/"),
+        {f"{unit_a.teryt}-strategic-person": str(big), f"{unit_a.teryt}-strategic-present": "on"},
+    )
+    assert response.status_code == 302
+    assert Attendance.objects.get(unit=unit_a, level=Level.STRATEGIC).person_id == big
