@@ -157,6 +157,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "plan-version": GROUP,
     # The plan's PDF: whoever reads the plan page (queued: its page follows the work).
     "plan-pdf": {**GROUP, **{r: REDIRECT for r, s in GROUP.items() if s == OK}},
+    # Every plan of the group the reader may read, as on the list.
+    "plan-list-xlsx": GROUP,
     # Programmes and their settings (who may review data): operators only.
     "programme-list": OPERATOR_ONLY,
     "programme-create": OPERATOR_ONLY,
@@ -339,6 +341,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "calendar-feed": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "calendar-feed-ics": everyone(OK),
     "api:meeting_list": {**GROUP, "anonymous": UNAUTHORISED},
+    # A group's improvement plans (each filtered as the plan list filters them).
+    "api:group_plans": {**GROUP, "anonymous": UNAUTHORISED},
     # The same address as the list: a GET there reads the meetings.
     "api:meeting_post": {**GROUP, "anonymous": UNAUTHORISED},
     "api:meeting_patch": everyone(NOT_ALLOWED),  # PATCH only

@@ -20,6 +20,7 @@ from benchlearn.api.auth import session_auth, token_auth
 from benchlearn.api.delivery import router as delivery_router
 from benchlearn.api.meetings import router as meetings_router
 from benchlearn.api.pagination import BoundedPages
+from benchlearn.api.plans import router as plans_router
 from benchlearn.api.programmes import router as programmes_router
 from benchlearn.api.schemas import (
     Error,
@@ -286,3 +287,4 @@ api.add_router("/", submissions_router)
 api.add_router("/", delivery_router)
 api.add_router("/", meetings_router)
 api.add_router("/", programmes_router)
+api.add_router("/", plans_router)

@@ -48,6 +48,7 @@ MEASURED = "measured"  # a result after the baseline year: the figures
 WAITING = "waiting"  # no result after the baseline year yet
 NO_BASELINE_YEAR = "no_baseline"  # no baseline (year or value) to measure from
 NOT_COMPUTED = "not_computed"  # the current computation has no such indicator
+NO_RESULTS = "no_results"  # no results of the group at all
 
 # The group's figures an effect loses when they are withheld from the reader.
 _GROUP_FIELDS = {
@@ -170,19 +171,22 @@ def plans_effects(
     """Plan id -> its actions measured, for plans of ``group`` that ``user`` may read."""
     computation = current_computation()
     comparison = exchange_comparison(group, computation)
+    measure, withheld, no_results = None, "", ""
     if computation is None or comparison is None:
-        none = _("There are no results of the group %(group)s yet: nothing to measure.") % {
-            "group": group.name
-        }
-        return {plan.pk: PlanEffects(no_results=none) for plan in plans}
-    withheld = group_figures_withheld(user, comparison, computation)
-    measure = _Measure(computation, comparison, {plan.unit_id for plan in plans})
-    found = {plan.pk: PlanEffects(withheld=withheld) for plan in plans}
+        no_results = _("There are no results of the group %(group)s yet: nothing to measure.")
+        no_results %= {"group": group.name}
+    else:
+        withheld = group_figures_withheld(user, comparison, computation)
+        measure = _Measure(computation, comparison, {plan.unit_id for plan in plans})
+    found = {plan.pk: PlanEffects(no_results=no_results, withheld=withheld) for plan in plans}
     by_plan = {plan.pk: plan for plan in plans}
     targets = ActionIndicator.objects.filter(action__plan__in=plans).select_related("action")
     for target in targets.order_by("action__position", "action", "pk"):
         plan = by_plan[target.action.plan_id]
-        row = _indicator_effect(measure, plan, target, withheld=bool(withheld), chart=charts)
+        if measure is None:
+            row = IndicatorEffect(target, NO_RESULTS)
+        else:
+            row = _indicator_effect(measure, plan, target, withheld=bool(withheld), chart=charts)
         actions = found[plan.pk].actions
         if not actions or actions[-1].action.pk != target.action_id:
             actions.append(ActionEffects(target.action))

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from benchlearn.engine.io.spreadsheet_cells import csv_cell, xlsx_cell
 
@@ -65,9 +66,22 @@ def number_format(decimals: int, *, percent: bool = False) -> str:
 
 
 def to_xlsx(sheet: Sheet) -> bytes:
+    return book_to_xlsx([sheet])
+
+
+def book_to_xlsx(sheets: list[Sheet]) -> bytes:
+    """One workbook of the sheets, in order."""
     book = Workbook()
-    ws = book.active
-    assert ws is not None
+    first = book.active
+    assert first is not None
+    for number, sheet in enumerate(sheets):
+        _write_sheet(first if number == 0 else book.create_sheet(), sheet)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     # Excel allows 31 characters and no []:*?/\ in a sheet's name.
     ws.title = "".join(c for c in sheet.title if c not in "[]:*?/\\")[:31] or "Sheet"
     ws.append([column.header for column in sheet.columns])
@@ -93,9 +107,6 @@ def to_xlsx(sheet: Sheet) -> bytes:
             ]
         )
         ws.column_dimensions[get_column_letter(number)].width = min(max(longest + 2, 8), 60)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def to_csv(sheet: Sheet) -> bytes:

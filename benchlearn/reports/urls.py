@@ -62,6 +62,7 @@ urlpatterns = [
         name="group-meeting-pack-pdf",
     ),
     path("plans/<int:plan_id>/plan.pdf", views.plan_report, name="plan-pdf"),
+    path("groups/<int:group_id>/plans.xlsx", views.group_plans_xlsx, name="plan-list-xlsx"),
     path(
         "groups/<int:group_id>/meetings/<int:number>/pack.pdf",
         views.meeting_pack,

@@ -1,5 +1,6 @@
-"""Downloads: PDF reports of a unit and of an exchange group, a meeting's pack, and the comparison
-pages' tables as .xlsx and .csv. Access as on the pages: the unit's or the group's
+"""Downloads: PDF reports of a unit and of an exchange group, a meeting's pack and a
+unit's improvement plan; the comparison pages' tables as .xlsx and .csv, and every plan
+of a group as .xlsx. Access as on the pages: the unit's, the group's or the plan's
 helper refuses (403) or does not find (404) before anything is read.
 
 A PDF is made by a task (``pdf_tasks``): the link checks what was asked for, queues it
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -22,10 +24,12 @@ from benchlearn.accounts.access import (
     unit_get_for_user,
 )
 from benchlearn.meetings.access import meeting_get_for_user
-from benchlearn.plans.selectors import plan_get_for_user
+from benchlearn.plans.effects import plans_effects
+from benchlearn.plans.selectors import plan_get_for_user, plans_of_group
 from benchlearn.reports import documents, exports
 from benchlearn.reports.models import Document, DocumentKind, DocumentState
 from benchlearn.reports.pdf_tasks import document_request, document_stored
+from benchlearn.reports.plans_export import plans_xlsx
 from benchlearn.results.pages import (
     Context,
     dashboard_for,
@@ -97,6 +101,19 @@ def plan_report(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
         user=request.user, kind=DocumentKind.PLAN, group=plan.group, plan=plan
     )
     return _document_answer(document)
+
+
+@login_required
+@require_GET
+def group_plans_xlsx(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
+    """Every plan of the group the reader may read (as the group's plan list shows
+    them), with its actions and their indicators measured."""
+    group = group_get_for_user(request.user, group_id)
+    plans = plans_of_group(request.user, group)
+    prefetch_related_objects(plans, "actions")
+    data = plans_xlsx(plans, plans_effects(request.user, group, plans))
+    name = f"benchlearn-plans-{group.pk}-{slugify(group.name)}-{group.cycle_start}.xlsx"
+    return _download(data, name, exports.XLSX_TYPE)
 
 
 def _document_answer(document: Document) -> HttpResponse:
