@@ -43,9 +43,12 @@ def effect_chart(
     decimals: int = 1,
     unit_of_measure: str = "",
     baseline_year: int | None = None,
+    unit_label: str = "",
 ) -> Chart:
     """The unit's values as a solid line with dots, the group's median as a dashed line
-    and its quartiles as a band, on one axis; a missing year is a gap in the lines."""
+    and its quartiles as a band, on one axis; a missing year is a gap in the lines.
+    ``unit_label`` names the unit (its name: the reader may be of another unit)."""
+    unit_label = unit_label or gettext("Your unit")
     number = number_formatter()
     filled, found = with_missing_years([y.period for y in years], list(years))
     rows_of = [
@@ -108,7 +111,13 @@ def effect_chart(
             {
                 # Every value a dot: one between two gaps is no line at all.
                 "transform": [{"filter": "isValid(datum.own)"}],
-                "mark": {"type": "point", "filled": True, "fill": FILL_OWN, "stroke": INK},
+                "mark": {
+                    "type": "point",
+                    "filled": True,
+                    "fill": FILL_OWN,
+                    "stroke": INK,
+                    "size": 60,
+                },
                 "encoding": {"x": x, "y": {**y, "field": "own"}},
             },
         ),
@@ -116,18 +125,20 @@ def effect_chart(
     # A mark with no value of its field is left out (vega: "Infinite extent").
     layers = [layer for needed, layer in marks if any(row[needed] is not None for row in rows)]
     spec = vega_spec(title=title, layers=layers, data=rows, height=220)
-    spec["title"]["subtitle"] = (
-        gettext("Solid line: your unit; dashed: the group's median; band: its quartiles.")
+    # The legend in words, in the description (under the drawing on the page and on paper).
+    legend = (
+        gettext("Solid line: %(unit)s; dashed: the group's median; band: its quartiles.")
         if any(row["median"] is not None for row in rows)
-        else gettext("Solid line: your unit.")
-    )
+        else gettext("Solid line: %(unit)s.")
+    ) % {"unit": unit_label}
     own = [y for y in rows_of if y.own is not None]
     if not own:
         description = gettext("No values.")
     else:
         description = gettext(
-            "Your unit from %(first)s (%(first_period)s) to %(last)s (%(last_period)s)."
+            "%(unit)s from %(first)s (%(first_period)s) to %(last)s (%(last_period)s)."
         ) % {
+            "unit": unit_label,
             "first": number(own[0].own, decimals),
             "first_period": own[0].period,
             "last": number(own[-1].own, decimals),
@@ -135,10 +146,11 @@ def effect_chart(
         }
     if baseline_year is not None:
         description += " " + gettext("Baseline year: %(year)s.") % {"year": baseline_year}
+    description += " " + legend
     table = Table(
         headers=[
             pgettext("chart axis", "Period"),
-            gettext("Your unit"),
+            unit_label,
             gettext("Lower quartile"),
             gettext("Median"),
             gettext("Upper quartile"),

@@ -204,7 +204,7 @@ def _indicator_effect(
         )
     series = measure.series(info)
     own = series.get(plan.unit_id, {})
-    drawn = _chart(measure, info, own, target, withheld=withheld) if chart else None
+    drawn = _chart(measure, plan, info, own, target, withheld=withheld) if chart else None
     if target.baseline_year is None:
         note = _("The action has no baseline year: nothing to measure from.")
         return IndicatorEffect(target, NO_BASELINE_YEAR, info, chart=drawn, note=note)
@@ -242,6 +242,7 @@ def _indicator_effect(
 
 def _chart(
     measure: _Measure,
+    plan: Plan,
     info: IndicatorInfo,
     own: dict[int, float | None],
     target: ActionIndicator,
@@ -260,6 +261,7 @@ def _chart(
         decimals=info.decimals,
         unit_of_measure=info.unit,
         baseline_year=target.baseline_year,
+        unit_label=plan.unit.name,
     )
 
 

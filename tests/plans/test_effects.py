@@ -61,6 +61,13 @@ def test_the_plan_page_measures_each_indicator_against_the_group(measured, parti
     assert "No result after the baseline year (2023) yet." in text
     # A chart per indicator with its data table: the unit's line against the group's.
     assert text.count('class="chart chart-effect"') == 3
+    unit = measured["plan"].unit.name
+    assert (
+        f"{unit} from 10.00 (2023) to 19.00 (2025). Baseline year: 2023. Solid line: {unit}; "
+        "dashed: the group&#x27;s median; band: its quartiles."
+    ) in text
+    # STAFF in 2024: no value of the unit (a gap), the group's median and quartiles.
+    assert "<td>2024</td><td>—</td><td>7.00</td><td>9.00</td><td>20.50</td>" in text
 
 
 def test_below_the_minimum_group_size_the_group_figures_are_withheld(
@@ -77,6 +84,8 @@ def test_below_the_minimum_group_size_the_group_figures_are_withheld(
     assert not any("median change" in label or "Difference" in label for label in labels)
     assert "chart-effect" in text and "Lower quartile" in text  # the table's headers…
     assert "+2.25" not in text  # …but no group figure
+    assert "<td>2024</td><td>—</td><td>—</td><td>—</td><td>—</td>" in text
+    assert "dashed: the group" not in text
     # The office sees them always.
     office = client_for(operator).get(url).content.decode()
     assert programme.name and "+7.00: better than the group" in office
