@@ -6,11 +6,13 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from benchlearn.accounts.models import User
 from benchlearn.meetings.models import Meeting
 from benchlearn.plans.models import Action, ActionStatus, Inspiration, Plan
+from benchlearn.plans.selectors import indicator_names
 from benchlearn.plans.services import ActionInput, TargetInput
 from benchlearn.units.models import Level, Unit
 
@@ -58,7 +60,11 @@ class ActionForm(forms.Form):
         ).order_by("full_name")
         self.fields["inspired_unit"].queryset = plan.group.units.exclude(pk=plan.unit_id)  # type: ignore[attr-defined]
         self.fields["inspired_meeting"].queryset = Meeting.objects.filter(group=plan.group)  # type: ignore[attr-defined]
-        choices = [("", "—"), *((code, code) for code in codes)]
+        # The code and the name in the page's language: codes alone say little.
+        names = indicator_names(set(codes), get_language() or "pl")
+        choices = [("", "—")]
+        for code in codes:
+            choices.append((code, f"{code} — {names[code]}" if names.get(code) else code))
         for row in range(1, TARGET_ROWS + 1):
             self.fields[f"indicator_{row}"] = forms.ChoiceField(
                 label=_("Indicator"), choices=choices, required=row == 1

@@ -41,6 +41,17 @@ def indicator_polarities(codes: set[str]) -> dict[str, str]:
     return found
 
 
+def indicator_names(codes: set[str], language: str) -> dict[str, str]:
+    """Code -> name of the newest version of each indicator, in ``language`` (Polish
+    where it has no English name)."""
+    english = language.startswith("en")
+    found: dict[str, str] = {}
+    rows = IndicatorVersion.objects.filter(indicator__code__in=codes).order_by("number")
+    for code, name_pl, name_en in rows.values_list("indicator__code", "name_pl", "name_en"):
+        found[code] = name_en if english and name_en else name_pl
+    return found
+
+
 def baseline_of(unit: Unit, code: str) -> tuple[float | None, int | None]:
     """The unit's latest stored value of an indicator and its year (None, None without
     one) in the current computation."""
