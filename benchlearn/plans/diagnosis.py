@@ -1,7 +1,12 @@
 """The diagnosis a plan starts from, read from the unit's stored results: the indicators
 of the group's sets where the unit stands in the weakest quartile of its exchange group
 in the latest year, or had the worst change of the group over the last year. Neutral
-indicators have no weak side and are left out."""
+indicators have no weak side and are left out.
+
+Where the programme's minimum group size withholds the group's statistics
+(``results.selectors.minimum``), the diagnosis still names the indicators, but without
+the group's median and the gap to it: with the unit's own value they would tell the
+other members' figures."""
 
 from __future__ import annotations
 
@@ -9,11 +14,19 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from django.contrib.auth.models import AnonymousUser
 
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.plans.models import DiagnosisReason
-from benchlearn.results.models import ComparisonGroup, ComparisonKind, GroupStat, Result
+from benchlearn.results.models import (
+    ComparisonGroup,
+    ComparisonKind,
+    Computation,
+    GroupStat,
+    Result,
+)
 from benchlearn.results.selectors.computations import current_computation
+from benchlearn.results.selectors.minimum import group_figures_withheld
 from benchlearn.results.selectors.statistics import Stat, place
 from benchlearn.units.models import Unit
 
@@ -47,6 +60,7 @@ def diagnosis_findings(
     ranked = {code for code, polarity in polarities.items() if polarity != "neutral"}
     if stored is None or not ranked:
         return []
+    withheld = bool(_withheld(stored, computation))
     members = list(stored.members.values_list("pk", flat=True))
     values: dict[tuple[int, str, int], float] = {}
     rows = Result.objects.filter(
@@ -69,7 +83,7 @@ def diagnosis_findings(
         stat = stats.get(code)
         if value is None or stat is None:
             continue
-        median = stat.median
+        median = None if withheld else stat.median
         gap = None if median is None else value - median
         position = place(value, stat, polarities[code])
         if position is not None and position.quartile == WEAKEST_QUARTILE:
@@ -82,6 +96,24 @@ def diagnosis_findings(
                 Finding(code, DiagnosisReason.WORST_TREND, value, latest, median, gap, change)
             )
     return findings
+
+
+def _withheld(stored: ComparisonGroup, computation: Computation) -> str:
+    # As the unit's team reads the plan (not as the office, which sees every figure):
+    # what is stored in the plan is shown to all its readers.
+    return group_figures_withheld(AnonymousUser(), stored, computation)
+
+
+def diagnosis_withheld(group: ExchangeGroup) -> str:
+    """Why the diagnoses of ``group``'s plans show no group median and gap (a sentence),
+    or "" when they show them."""
+    computation = current_computation()
+    if computation is None:
+        return ""
+    stored = ComparisonGroup.objects.filter(
+        computation=computation, kind=ComparisonKind.EXCHANGE, exchange_group=group
+    ).first()
+    return _withheld(stored, computation) if stored is not None else ""
 
 
 def _stats(stored: ComparisonGroup, period: int) -> dict[str, Stat]:

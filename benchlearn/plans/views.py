@@ -19,6 +19,7 @@ from benchlearn.accounts.access import (
     may_review_plan,
     unit_get_for_user,
 )
+from benchlearn.plans.diagnosis import diagnosis_withheld
 from benchlearn.plans.effects import plan_effects
 from benchlearn.plans.forms import ActionForm, action_initial
 from benchlearn.plans.models import Action, Plan, PlanState
@@ -84,6 +85,7 @@ def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
     context = {
         "plan": plan,
         "diagnosis": plan.diagnosis.all(),
+        "diagnosis_withheld": diagnosis_withheld(plan.group),
         "actions": actions,
         "can_edit": may_edit_plan(request.user, plan) and (plan.is_editable or plan.is_adopted),
         "can_submit": may_edit_plan(request.user, plan) and plan.is_editable,
