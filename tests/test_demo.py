@@ -1,7 +1,8 @@
 """`benchlearn demo`: a believable programme with one account per role, approved data
 from 2021, last year's rounds open with most values in, a DEA model per domain with
 data, and results computed from them; both exchange groups in their first cycle (seats,
-organisational forms, three meetings held and five ahead).
+organisational forms, three meetings held and five ahead), with their improvement plans
+(adopted and reported on in one group, drafts and plans in review in the other).
 
 The demo takes seconds to build: it is built once for this module, in a transaction
 undone after its last test (each test runs in a savepoint of it, as usual).
@@ -46,6 +47,7 @@ from benchlearn.demo.build import (
 from benchlearn.demo.cycle import meeting_dates
 from benchlearn.demo.cycle_stories import INVITED, LEFT, SEAT_PEOPLE
 from benchlearn.demo.history import FIRST_YEAR, OPEN_YEAR
+from benchlearn.demo.plans import ADOPTED_GROUP, YEAR_ONE_GROUP
 from benchlearn.engine.dea import min_units
 from benchlearn.groups.models import ExchangeGroup, SeatEnd, SeatHolding, SeatInvitation
 from benchlearn.meetings.models import (
@@ -58,6 +60,15 @@ from benchlearn.meetings.models import (
     MinutesState,
 )
 from benchlearn.notifications.models import Notification
+from benchlearn.plans.effects import plan_effects
+from benchlearn.plans.models import (
+    ActionIndicator,
+    ActionStatus,
+    Plan,
+    PlanState,
+    PlanVersion,
+    ProgressReport,
+)
 from benchlearn.results.models import (
     Computation,
     ComputationState,
@@ -233,6 +244,9 @@ def test_demo_runs_twice_without_duplicates(db, printed):
             Notification.objects.count(),
             Thread.objects.count(),
             Post.objects.count(),
+            Plan.objects.count(),
+            ActionIndicator.objects.count(),
+            ProgressReport.objects.count(),
         )
 
     before = counts()
@@ -487,3 +501,80 @@ def test_a_participant_reads_the_published_minutes_and_the_seat_table(db, printe
     waste = ExchangeGroup.objects.get(units__teryt=INVITED.teryt)
     table = moderator.get(reverse("group-seats", args=[waste.pk])).text
     assert INVITED.email in table
+
+
+def test_every_unit_of_one_group_has_an_adopted_plan_with_progress_reports(db, printed):
+    group = ExchangeGroup.objects.get(name=ADOPTED_GROUP)
+    plans = Plan.objects.filter(group=group, cycle_start=group.cycle_start)
+    assert sorted(plans.values_list("unit_id", flat=True)) == sorted(
+        group.units.values_list("pk", flat=True)
+    )
+    assert set(plans.values_list("state", flat=True)) == {PlanState.ADOPTED}
+    assert PlanVersion.objects.filter(plan__in=plans, number=1).count() == plans.count()
+    computation = Computation.objects.filter(state=ComputationState.DONE).latest("pk")
+    for plan in plans:
+        assert plan.adopted_at is not None and plan.adopted_at < timezone.now()
+        actions = list(plan.actions.all())
+        assert actions
+        for action in actions:
+            reports = ProgressReport.objects.filter(action=action)
+            assert reports.count() == 1
+            assert action.status in (ActionStatus.IN_PROGRESS, ActionStatus.DONE)
+            assert action.status == reports.get().status
+            for target in action.indicators.all():
+                # The baseline is a stored result, and a later one exists: "did it
+                # work" has something to measure.
+                stored = Result.objects.get(
+                    computation=computation,
+                    unit=plan.unit,
+                    indicator__code=target.indicator_code,
+                    period=target.baseline_year,
+                )
+                assert target.baseline == stored.value
+                assert Result.objects.filter(
+                    computation=computation,
+                    unit=plan.unit,
+                    indicator__code=target.indicator_code,
+                    period__gt=target.baseline_year,
+                    value__isnull=False,
+                ).exists()
+    done = ProgressReport.objects.filter(action__plan__in=plans, status=ActionStatus.DONE)
+    assert (
+        done.exists()
+        and done.count() < ProgressReport.objects.filter(action__plan__in=plans).count()
+    )
+    # The teams were told of the adoption.
+    assert Notification.objects.filter(kind="plan_adopted").exists()
+
+
+def test_the_adopted_plans_measure_what_their_actions_achieved(db, printed):
+    team = User.objects.get(email="naczelnik@example.org")
+    for plan in Plan.objects.filter(group__name=ADOPTED_GROUP):
+        effects = plan_effects(team, plan, charts=False)
+        rows = [row for item in effects.actions for row in item.indicators]
+        assert rows and all(row.measured for row in rows), plan
+        assert all(row.difference is not None for row in rows)
+    plan = Plan.objects.get(group__name=ADOPTED_GROUP, unit__teryt="2461011")
+    page = client_for(team).get(reverse("plan-detail", args=[plan.pk]))
+    assert page.status_code == 200
+    assert plan.actions.first().title in page.text and "Did it work?" in page.text
+
+
+def test_the_other_group_is_at_the_end_of_year_one_with_drafts_and_plans_in_review(db, printed):
+    group = ExchangeGroup.objects.get(name=YEAR_ONE_GROUP)
+    plans = Plan.objects.filter(group=group, cycle_start=group.cycle_start)
+    assert plans.count() == group.units.count()
+    states = list(plans.values_list("state", flat=True))
+    assert set(states) == {PlanState.DRAFT, PlanState.IN_REVIEW}
+    assert states.count(PlanState.DRAFT) >= 2 and states.count(PlanState.IN_REVIEW) >= 2
+    assert all(plan.actions.exists() for plan in plans)
+    assert not ProgressReport.objects.filter(action__plan__in=plans).exists()
+    # The moderator has begun reviewing: a comment on an action of a plan in review.
+    reviewed = plans.filter(state=PlanState.IN_REVIEW, actions__comments__isnull=False)
+    assert reviewed.exists()
+    # The team of a draft reads it; the rest of the group does not.
+    wojt = User.objects.get(email="wojt@example.org")
+    own = plans.get(unit__teryt="2402022")
+    assert client_for(wojt).get(reverse("plan-detail", args=[own.pk])).status_code == 200
+    other = plans.exclude(unit__teryt="2402022").exclude(unit__memberships__user=wojt).first()
+    assert client_for(wojt).get(reverse("plan-detail", args=[other.pk])).status_code == 404

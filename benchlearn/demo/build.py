@@ -26,6 +26,7 @@ from benchlearn.demo.history import (
     history_build,
 )
 from benchlearn.demo.notices import notices_build, programme_build
+from benchlearn.demo.plans import plans_build
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.groups.services import group_create
 from benchlearn.results.models import Computation, ComputationState, EfficiencyModel
@@ -197,6 +198,7 @@ def demo_build() -> list[AccountShown]:
         # Wójt of Bestwina asks to meet Jasienica, shown to her by a letter.
         notices_build(asking=("wojt@example.org", "2402052"), operator=operator)
     cycle_build(operator=operator, password=DEMO_PASSWORD)  # seats, forms, meetings
+    plans_build(operator=operator)  # after the meetings, which the actions refer to
     return accounts_shown()
 
 
