@@ -93,3 +93,15 @@ def test_the_endpoint_is_documented(db):
     assert "improvement plans" in operation["tags"]
     fields = schema["components"]["schemas"]["PlanIndicatorOut"]["properties"]
     assert {"group_median_change", "difference", "latest_year"} <= set(fields)
+
+
+def test_each_indicator_is_read_once_for_the_whole_group(
+    measured, group, participant_b, django_assert_max_num_queries
+):
+    client = reader(participant_b)
+    url = f"/api/v1/groups/{group.pk}/plans"
+    client.get(url)  # the catalogue of the computation, kept per process
+    # Token, group, access, plans, actions, the computation and its group, the targets,
+    # and one read of the results per indicator (three).
+    with django_assert_max_num_queries(17):
+        assert client.get(url).status_code == 200
