@@ -287,6 +287,9 @@ MEETING_REMINDER_DAYS = [
     int(days) for days in env_list("BENCHLEARN_MEETING_REMINDER_DAYS", ["14", "2"])
 ]
 ACTION_DUE_REMINDER_DAYS = env_int("BENCHLEARN_ACTION_DUE_REMINDER_DAYS", 3)
+# An improvement plan's action whose progress report is missing: its owner (or the
+# unit's team) is reminded this many days before the group's next meeting.
+PLAN_REPORT_REMINDER_DAYS = env_int("BENCHLEARN_PLAN_REPORT_REMINDER_DAYS", 7)
 # The largest file a post on a group's board takes.
 BOARD_ATTACHMENT_MAX_BYTES = env_int("BENCHLEARN_BOARD_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 # PDF reports made in the background, kept a day for the person who asked.

@@ -159,6 +159,11 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "plan-pdf": {**GROUP, **{r: REDIRECT for r, s in GROUP.items() if s == OK}},
     # Every plan of the group the reader may read, as on the list.
     "plan-list-xlsx": GROUP,
+    # Year two: an action's progress reports and their files are read with the plan;
+    # the group's overview of the plans is for its moderator and the office.
+    "plan-progress": GROUP,
+    "plan-progress-file": GROUP,
+    "plan-overview": {**GROUP, "participant_a": DENIED, "participant_b": DENIED},
     # Programmes and their settings (who may review data): operators only.
     "programme-list": OPERATOR_ONLY,
     "programme-create": OPERATOR_ONLY,

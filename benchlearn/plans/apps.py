@@ -8,5 +8,6 @@ class PlansConfig(AppConfig):
     verbose_name = _("Improvement plans")
 
     def ready(self) -> None:
-        # Registers the plans' kinds of notification (the steps of a plan's workflow).
-        from benchlearn.plans import notices  # noqa: F401
+        # Registers the plans' kinds of notification (the steps of a plan's workflow,
+        # a progress report due).
+        from benchlearn.plans import notices, reminders  # noqa: F401

@@ -1,4 +1,5 @@
-"""The forms of a plan's pages: an action (with up to three indicators and targets)."""
+"""The forms of a plan's pages: an action (with up to three indicators and targets),
+and a progress report on one."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from benchlearn.accounts.models import User
+from benchlearn.board.files import MAX_ATTACHMENTS
+from benchlearn.board.forms import MultipleFileField
 from benchlearn.meetings.models import Meeting
 from benchlearn.plans.models import Action, ActionStatus, Inspiration, Plan
 from benchlearn.plans.selectors import indicator_names
@@ -152,3 +155,31 @@ def action_initial(action: Action) -> dict[str, Any]:
         initial[f"target_{row}"] = target.target
         initial[f"target_year_{row}"] = target.target_year
     return initial
+
+
+class ProgressForm(forms.Form):
+    """A progress report on one action: the checks (0–100, some text, the files) are
+    the service's, so that every way in gets the same messages."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+    percent_done = forms.IntegerField(
+        label=_("Per cent done"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+        help_text=_("From 0 to 100; “done” counts as 100."),
+    )
+    done_text = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("What shows it: a decision, a document, figures, an address."),
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("Up to %(count)s files: PDF, DOCX, XLSX, PPTX, ODT, ODS, PNG or JPG.")
+        % {"count": MAX_ATTACHMENTS},
+    )

@@ -92,6 +92,11 @@ class UnitOverview:
     def total(self) -> int:
         return sum(self.by_status.values())
 
+    @property
+    def status_counts(self) -> list[int]:
+        """The counts in the order of ``ActionStatus``."""
+        return [self.by_status.get(status, 0) for status in ActionStatus.values]
+
 
 @dataclass
 class GroupOverview:
@@ -108,6 +113,10 @@ class GroupOverview:
             for status, count in row.by_status.items():
                 counts[status] += count
         return {status: counts[status] for status in ActionStatus.values}
+
+    @property
+    def total_counts(self) -> list[int]:
+        return list(self.totals.values())
 
     @property
     def late_count(self) -> int:

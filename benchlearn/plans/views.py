@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from benchlearn.accounts.access import (
     AuthenticatedHttpRequest,
+    Perm,
     group_get_for_user,
+    may,
     may_confirm_plan,
     may_edit_plan,
     may_review_plan,
@@ -43,6 +45,7 @@ from benchlearn.plans.services import (
     plan_start,
     plan_submit,
 )
+from benchlearn.plans.views_progress import progress_context, progress_prefetch
 
 
 def _to_plan(plan: Plan) -> HttpResponse:
@@ -59,7 +62,12 @@ def plan_list(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
         for unit in group.units.filter(memberships__user_id=request.user.pk).distinct()
         if unit.pk not in planned
     ]
-    context = {"group": group, "plans": plans, "units_to_start": mine}
+    context = {
+        "group": group,
+        "plans": plans,
+        "units_to_start": mine,
+        "can_overview": may(request.user, Perm.GROUP_WORKSPACE, group),
+    }
     return render(request, "plans/plan_list.html", context)
 
 
@@ -79,9 +87,9 @@ def plan_start_view(request: AuthenticatedHttpRequest, group_id: int, teryt: str
 @login_required
 def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_get_for_user(request.user, plan_id)
-    actions = plan.actions.prefetch_related("indicators", "comments__author").select_related(
-        "owner", "inspired_unit", "inspired_meeting"
-    )
+    actions = plan.actions.prefetch_related(
+        "indicators", "comments__author", progress_prefetch()
+    ).select_related("owner", "inspired_unit", "inspired_meeting")
     context = {
         "plan": plan,
         "diagnosis": plan.diagnosis.all(),
@@ -95,6 +103,7 @@ def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
         "can_set_privacy": may_edit_plan(request.user, plan),
         "versions": plan_versions(plan),
         "effects": plan_effects(request.user, plan),
+        **progress_context(request.user, plan, actions),
     }
     return render(request, "plans/plan_detail.html", context)
 

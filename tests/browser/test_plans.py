@@ -1,11 +1,21 @@
 """A unit's team goes from the prefilled diagnosis to a plan confirmed by its strategic
-level, and the moderator reviews and adopts it: in a real browser, in Polish."""
+level, and the moderator reviews and adopts it; in year two the team reports progress
+and the moderator follows it on the group's overview: in a real browser, in Polish."""
 
 import pytest
 
-from benchlearn.plans.models import Action, Plan, PlanState
+from benchlearn.plans.models import Action, Plan, PlanState, ProgressReport
 from tests.browser.conftest import axe_check, login
-from tests.plans.conftest import results  # noqa: F401 - the stored results of the group
+from tests.plans.conftest import (  # noqa: F401 - fixtures: the group's stored results
+    middle_a,
+    results,
+)
+from tests.plans.progress_fixtures import (  # noqa: F401 - fixtures of year two
+    cycle_meetings,
+    move_meetings_around_today,
+    year_two_action,
+    year_two_plan,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -71,4 +81,55 @@ def test_a_team_writes_its_plan_and_the_moderator_adopts_it(
     click_and_wait(marek, marek.get_by_role("link", name="1", exact=True))
     assert "Wspólne zakupy energii" in marek.locator("main").inner_text()
     axe_check(marek)
+    marek.context.close()
+
+
+def test_a_unit_reports_progress_and_the_moderator_sees_it_on_the_overview(
+    page,
+    browser,
+    live_server,
+    year_two_plan,  # noqa: F811 - the fixtures imported above
+    year_two_action,  # noqa: F811
+    cycle_meetings,  # noqa: F811
+    group,
+    middle_a,  # noqa: F811
+    moderator,
+):
+    """Year two: Marta (Gmina A's middle level, the action's owner) writes a progress
+    report on the adopted plan (a per cent of 120 refused first, nothing stored), and
+    the moderator finds it on the group's overview."""
+    move_meetings_around_today(cycle_meetings)
+    login(page, live_server, middle_a.email)
+    page.goto(f"{live_server.url}/plans/{year_two_plan.pk}/")
+    # The action ended on 30 June 2026 and is still planned: marked late, in words.
+    assert "Opóźnione" in page.locator("main").inner_text()
+    axe_check(page)
+    page.get_by_text("Napisz sprawozdanie z postępu").click()
+    page.get_by_label("Stan", exact=True).select_option("in_progress")
+    page.get_by_label("Procent wykonania").fill("120")
+    page.get_by_label("Co zrobiono").fill("Podpisano umowę z dostawcą energii.")
+    click_and_wait(page, page.get_by_role("button", name="Zapisz sprawozdanie z postępu"))
+    assert (
+        "Procent wykonania musi być liczbą całkowitą od 0 do 100."
+        in page.locator("main").inner_text()
+    )
+    assert not ProgressReport.objects.exists()
+    axe_check(page)
+    page.locator("input[name=percent_done]").fill("60")
+    click_and_wait(page, page.get_by_role("button", name="Zapisz sprawozdanie z postępu"))
+    report = ProgressReport.objects.get()
+    assert (report.percent_done, report.written_by) == (60, middle_a)
+    assert "Podpisano umowę z dostawcą energii." in page.locator("main").inner_text()
+    axe_check(page)
+
+    marek = browser.new_context(locale="pl-PL").new_page()
+    login(marek, live_server, moderator.email)
+    marek.goto(f"{live_server.url}/groups/{group.pk}/workspace/")
+    click_and_wait(marek, marek.get_by_role("link", name="Postęp planów doskonalenia"))
+    main = marek.locator("main").inner_text()
+    assert year_two_plan.unit.name in main
+    assert "brakujące sprawozdania z postępu: 0" in main
+    axe_check(marek)
+    click_and_wait(marek, marek.get_by_role("link", name=year_two_plan.unit.name))
+    assert "Podpisano umowę z dostawcą energii." in marek.locator("main").inner_text()
     marek.context.close()

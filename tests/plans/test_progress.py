@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from benchlearn.plans.models import ActionStatus, PlanEvent, ProgressAttachment, ProgressReport
 from benchlearn.plans.progress import progress_report_add
+from benchlearn.plans.progress_selectors import action_is_late
 from benchlearn.plans.services import PlanError, action_save, plan_start
 from tests.plans.progress_fixtures import meeting_in
 from tests.plans.test_actions import action_input
@@ -134,3 +135,18 @@ def test_evidence_files_are_kept_and_a_wrong_file_refused(action, middle_a, sett
     with pytest.raises(PlanError, match="is not the file its name says"):
         report(action, middle_a, files=[fake])
     assert ProgressReport.objects.count() == 1 and ProgressAttachment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "end", "late"),
+    [
+        (ActionStatus.PLANNED, datetime.date(2026, 6, 29), True),
+        (ActionStatus.IN_PROGRESS, datetime.date(2026, 6, 29), True),
+        (ActionStatus.IN_PROGRESS, datetime.date(2026, 6, 30), False),  # ends today
+        (ActionStatus.DONE, datetime.date(2026, 1, 1), False),
+        (ActionStatus.DROPPED, datetime.date(2026, 1, 1), False),
+    ],
+)
+def test_late_is_past_the_end_date_and_not_done(action, status, end, late):
+    action.status, action.end_date = status, end
+    assert action_is_late(action, datetime.date(2026, 6, 30)) is late

@@ -1,9 +1,13 @@
 """The plan named by the URL × role walk (tests/test_url_walk.py): Gmina A's plan,
-adopted, with one diagnosis item and one action."""
+adopted, with one diagnosis item and one action, and a progress report on it with a
+file of evidence."""
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from benchlearn.plans.models import DiagnosisItem, DiagnosisReason
+from benchlearn.plans.progress import progress_report_add
 from benchlearn.plans.selectors import group_indicator_codes
 from benchlearn.plans.services import (
     ActionInput,
@@ -40,9 +44,18 @@ def plans_parameters(group, unit, author, moderator) -> dict[str, str]:
     plan_submit(plan=plan, by=author)
     plan_confirm(plan=plan, by=author)
     plan_adopt(plan=plan, by=moderator)
+    report = progress_report_add(
+        action=action,
+        by=author,
+        status="in_progress",
+        percent_done=20,
+        done_text="Rozpoczęte.",
+        files=[SimpleUploadedFile("dowod.pdf", b"%PDF-1.7\n")],
+    )
     return {
         "plan_id": str(plan.pk),
         "diagnosis_id": str(item.pk),
         "action_id": str(action.pk),
         "version": "1",
+        "progress_file_id": str(report.attachments.get().pk),
     }

@@ -10,8 +10,12 @@ named and who is a letter.
 
 Each part is made with what the person who asks may see: the previous meeting's
 action items once its minutes are published (its moderator and the office always),
-else only their own. When improvement plans exist, the members' progress on them
-comes after the action items; until then the pack has no such section.
+else only their own. In year two (a meeting in the cycle's second year, or after a
+member's plan was adopted) the moderator's overview of the improvement plans follows
+the action items: per unit, its actions by status, the late ones and the progress
+reports missing for this meeting; the moderator and the office see every unit, a
+member the plans it may read (not another unit's private or unadopted plan). Before
+that the pack has no such section.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from benchlearn.accounts.access import Perm, may, may_read_plan
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.meetings.access import may_download, may_read_minutes
 from benchlearn.meetings.models import (
@@ -34,6 +39,8 @@ from benchlearn.meetings.models import (
     AttachmentKind,
     Meeting,
 )
+from benchlearn.plans.models import ActionStatus
+from benchlearn.plans.progress_selectors import GroupOverview, group_overview, reports_due_for
 from benchlearn.reports.documents.common import table_of, table_row
 from benchlearn.reports.documents.group_report import (
     GroupReport,
@@ -68,6 +75,8 @@ class MeetingPack:
     all_actions: bool
     results: GroupReport | None  # None until the group has results
     no_results: str  # why there are none
+    # The improvement plans' progress in year two (None before: no section).
+    plans: GroupOverview | None = None
 
 
 def next_meeting(group: ExchangeGroup) -> Meeting | None:
@@ -119,7 +128,24 @@ def meeting_pack_for(user: AnyUser, meeting: Meeting) -> MeetingPack:
         all_actions=all_actions,
         results=results,
         no_results=no_results,
+        plans=_plans_progress(user, meeting),
     )
+
+
+def _plans_progress(user: AnyUser, meeting: Meeting) -> GroupOverview | None:
+    """The group's overview of its adopted plans for ``meeting`` in year two, the units
+    limited to the plans ``user`` may read; None before year two."""
+    group = meeting.group
+    # Late: past the end date by the day of this meeting (or today, for a pack made after).
+    overview = group_overview(group, meeting=meeting, today=max(meeting.date, timezone.localdate()))
+    year_two = meeting.date.year > group.cycle_start
+    if not overview.units or not (
+        year_two or any(reports_due_for(row.plan, meeting) for row in overview.units)
+    ):
+        return None
+    if not may(user, Perm.GROUP_WORKSPACE, group):
+        overview.units = [row for row in overview.units if may_read_plan(user, row.plan)]
+    return overview
 
 
 def _open_action(item: ActionItem, by: datetime.date) -> OpenAction:
@@ -185,6 +211,7 @@ def _pack_document(pack: MeetingPack, *, title: str) -> dict[str, Any]:
         },
         "practice": _practice(pack),
         "actions": _actions(pack),
+        "plans": _plans(pack),
         "results": _results(pack),
     }
 
@@ -244,6 +271,43 @@ def _actions(pack: MeetingPack) -> dict[str, Any]:
         "table": table_of([_("Action item"), _("Owner"), _("Due"), _("Status")], rows)
         if rows
         else None,
+    }
+
+
+def _plans(pack: MeetingPack) -> dict[str, Any] | None:
+    overview = pack.plans
+    if overview is None:
+        return None
+    names = {"number": pack.meeting.number}
+    intro = (
+        _(
+            "Per unit: its actions by status, the late ones (past their end date and not done) "
+            "and the progress reports still missing for meeting %(number)s."
+        )
+        % names
+    )
+    if not overview.units:
+        intro += " " + _("No adopted plan you may read.")
+    rows = [
+        table_row(
+            row.unit.name,
+            *[str(count) for count in row.status_counts],
+            str(len(row.late)),
+            str(len(row.missing)),
+            own=bool(row.late or row.missing),
+        )
+        for row in overview.units
+    ]
+    headers = [
+        _("Unit"),
+        *[str(label).capitalize() for label in ActionStatus.labels],
+        _("Late"),
+        _("Reports missing"),
+    ]
+    return {
+        "heading": _("Improvement plans: progress before meeting %(number)s") % names,
+        "intro": intro,
+        "table": table_of(headers, rows) if rows else None,
     }
 
 
