@@ -484,7 +484,7 @@ def test_the_workspace_and_the_programme_report_show_the_cycle(db, printed):
     # The next meeting, its host, and an open action item with its owner.
     upcoming = group.meetings.get(number=4)
     assert upcoming.host.name in workspace.text
-    assert "Przygotować szkic planu doskonalenia" in workspace.text
+    assert "Przygotować szkic planu usprawnień" in workspace.text
     office = client_for(User.objects.get(email=OPERATOR.email))
     report = office.get(reverse("programme-report", args=[group.programme_id]))
     assert report.status_code == 200 and group.name in report.text

@@ -1,4 +1,4 @@
-"""Ids in forms and anchors are written digit for digit.
+"""Ids in forms and anchors, and years anywhere, are written digit for digit.
 
 The site groups thousands in numbers meant for people ("2 800 gmin"), so a template that
 writes an id as ``{{ unit.pk }}`` sends "3 307" once the register passes a thousand rows:
@@ -21,6 +21,28 @@ ID_IN_ATTRIBUTE = re.compile(
     r'(?:value|id|for|name|href|action|data-[\w-]+)="[^"]*'
     r"\{\{ *([\w.]*(?:\.pk|\.id|_id|revision))((?: *\|[^}]*)?) *\}\}"
 )
+
+
+# A year, anywhere on a page: "2 025" is not a year.
+YEAR = re.compile(r"\{\{ *([\w.]*year)((?: *\|[^}]*)?) *\}\}")
+
+
+def test_no_template_writes_a_year_with_thousands_separators():
+    offending = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, 1):
+            for match in YEAR.finditer(line):
+                name, filters = match.groups()
+                # In {% blocktranslate with year=…|stringformat:"d" %} the variable is
+                # formatted where it is bound (a filter is not allowed inside).
+                bound = re.compile(rf"\b{re.escape(name)}=\S*\|(?:unlocalize|stringformat)")
+                if re.search(r"unlocalize|stringformat", filters) or any(
+                    bound.search(before) for before in lines[max(0, number - 4) : number]
+                ):
+                    continue
+                offending.append(f"{path.relative_to(TEMPLATES)}:{number} {name}")
+    assert not offending, "years to write with |unlocalize: " + ", ".join(offending)
 
 
 def test_no_template_writes_an_id_with_thousands_separators():

@@ -363,7 +363,7 @@ def _minutes(
         "1. Otwarcie. Moderator przedstawił porządek spotkania; porządek przyjęto.",
         "2. Wyniki grupy. Omówiono wyniki porównań za ostatni rok z danymi.",
         f"3. Praktyka gospodarza: {story.practice_title}. {story.practice_summary}",
-        f"4. Plany doskonalenia. {story.discussion}",
+        f"4. Plany usprawnień. {story.discussion}",
         "5. Sprawy różne. Ustalono termin następnego spotkania.",
     ]
     if story.decisions:

@@ -105,7 +105,7 @@ STORIES: dict[str, Story] = {
         "mentoring nauczycieli matematyki. Luka wyników między szkołami zmalała w dwa lata.",
         "Grupa porównała luki wyników egzaminów z matematyki; gospodarz pokazał, jak "
         "wybiera szkoły do programu i jak mierzy jego efekty.",
-        ["Każde miasto przedstawi na kolejnym spotkaniu jeden plan doskonalenia."],
+        ["Każde miasto przedstawi na kolejnym spotkaniu jeden plan usprawnień."],
         [
             Action(
                 "Udostępnić narzędzie diagnozy szkół członkom grupy",
@@ -113,7 +113,7 @@ STORIES: dict[str, Story] = {
                 50,
             ),
             Action(
-                "Przygotować szkic planu doskonalenia dla Bielska-Białej",
+                "Przygotować szkic planu usprawnień dla Bielska-Białej",
                 "prezydent@example.org",
                 100,
             ),
@@ -171,7 +171,7 @@ STORIES: dict[str, Story] = {
         [
             Action("Udostępnić statut i regulamin związku", "wojt.jasienica@example.org", 40),
             Action(
-                "Przygotować plan doskonalenia odbioru odpadów w Bestwinie", "wojt@example.org", 110
+                "Przygotować plan usprawnień odbioru odpadów w Bestwinie", "wojt@example.org", 110
             ),
         ],
     ),

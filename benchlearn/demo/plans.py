@@ -5,7 +5,8 @@ progress report for the group's next meeting. The waste group is at the end of y
 one: half of its plans are still drafts, the other half confirmed and in the
 moderator's review (one with the moderator's comment on an action).
 
-The actions move the indicators of the unit's diagnosis (or, where it has none, of the
+Each action moves an indicator of the unit's diagnosis with what a unit would do for it
+(``IDEAS``). The actions move the indicators of the unit's diagnosis (or, where it has none, of the
 group's sets). Their baselines are the unit's stored results of the year before its
 latest one: the demo's data stop before the cycle's years, and a baseline with a later
 result is what lets the plan's "did it work" figures measure something. Targets are 5 %
@@ -68,67 +69,154 @@ class Idea:
     evidence: str
 
 
+def _idea(title: str, description: str, done: str, evidence: str) -> Idea:
+    return Idea(title, description, done, evidence)
+
+
+_SHARED_PURCHASE = _idea(
+    "Wspólny przetarg na odbiór odpadów z sąsiednimi gminami",
+    "Porozumienie międzygminne i jedno postępowanie na odbiór i zagospodarowanie "
+    "odpadów, by obniżyć koszt systemu.",
+    "Podpisano porozumienie z dwiema gminami; przygotowywana jest dokumentacja.",
+    "Porozumienie międzygminne.",
+)
+_DECLARATIONS = _idea(
+    "Weryfikacja deklaracji o wysokości opłaty",
+    "Porównanie deklaracji z ewidencją ludności i zużyciem wody; wezwania do złożenia korekt.",
+    "Porównano deklaracje z ewidencją; wysłano wezwania do korekty.",
+    "Zestawienie rozbieżności, wzór wezwania.",
+)
+_CAMPAIGN = _idea(
+    "Kampania o segregacji odpadów u źródła",
+    "Ulotki, spotkania w sołectwach i lekcje w szkołach; kontrola jakości segregacji w "
+    "wybranych rejonach.",
+    "Przeprowadzono spotkania w sołectwach i lekcje w szkołach.",
+    "Materiały kampanii, protokoły kontroli.",
+)
+_PSZOK = _idea(
+    "Rozbudowa punktu selektywnej zbiórki odpadów komunalnych",
+    "Dłuższe godziny otwarcia PSZOK i przyjmowanie nowych frakcji.",
+    "Wydłużono godziny otwarcia; trwa przetarg na kontenery.",
+    "Regulamin PSZOK.",
+)
+
+# What a unit would do to move each indicator of the demo's sets (the first idea not
+# yet in the plan is taken).
 IDEAS: dict[str, Sequence[Idea]] = {
-    "EDU": [
-        Idea(
-            "Wspólny zakup energii dla szkół i przedszkoli",
-            "Jedno postępowanie na energię elektryczną i ciepło dla wszystkich placówek, "
-            "przygotowane z grupą zakupową miast regionu.",
-            "Zebrano dane o zużyciu ze wszystkich placówek i ogłoszono wspólny przetarg.",
-            "Ogłoszenie o zamówieniu, zestawienie zużycia placówek.",
-        ),
-        Idea(
-            "Przegląd sieci szkół i liczebności oddziałów",
-            "Analiza liczby uczniów w oddziałach i obwodów szkolnych; propozycja łączenia "
-            "najmniejszych oddziałów od nowego roku szkolnego.",
-            "Przygotowano analizę oddziałów i przedstawiono ją dyrektorom na naradzie.",
-            "Raport z analizy sieci szkół.",
-        ),
-        Idea(
-            "Centrum usług wspólnych dla placówek oświatowych",
-            "Księgowość, kadry i zamówienia placówek w jednym centrum, wzorem miasta "
-            "gospodarza spotkania.",
-            "Uchwała o utworzeniu centrum przyjęta; trwa przenoszenie obsługi pierwszych placówek.",
-            "Uchwała rady miasta, harmonogram przejmowania placówek.",
-        ),
-        Idea(
-            "Program doskonalenia nauczycieli w pracy z uczniem ze specjalnymi potrzebami",
-            "Szkolenia i sieć wsparcia dla nauczycieli, finansowane z puli na doskonalenie "
-            "zawodowe.",
-            "Odbyły się dwa szkolenia; powstała sieć współpracy 12 szkół.",
-            "Listy obecności, program szkoleń.",
-        ),
+    "EDU_EXAM_MATH_GAP": [
+        _idea(
+            "Zajęcia wyrównawcze z matematyki w klasach 7–8",
+            "Zajęcia w małych grupach dla uczniów z najsłabszymi wynikami próbnego "
+            "egzaminu; wspólny próbny egzamin we wszystkich szkołach miasta.",
+            "Zajęcia prowadzi 14 szkół; przeprowadzono wspólny próbny egzamin.",
+            "Harmonogram zajęć, zestawienie wyników próbnego egzaminu.",
+        )
     ],
-    "WST": [
-        Idea(
-            "Kampania o segregacji odpadów u źródła",
-            "Ulotki, spotkania w sołectwach i lekcje w szkołach; kontrola jakości "
-            "segregacji w wybranych rejonach.",
-            "Przeprowadzono spotkania w sołectwach i lekcje w szkołach.",
-            "Materiały kampanii, protokoły kontroli.",
+    "EDU_EXAM_POL_GAP": [
+        _idea(
+            "Program czytelniczy i warsztaty pisania dla klas 7–8",
+            "Warsztaty pisania rozprawki prowadzone przez nauczycieli-konsultantów, "
+            "wzorem programu przedstawionego na spotkaniu grupy.",
+            "Warsztaty odbyły się w 9 szkołach; nauczyciele wymieniają się scenariuszami.",
+            "Program warsztatów, listy obecności.",
+        )
+    ],
+    "EDU_DEC_LATE_SHARE": [
+        _idea(
+            "Elektroniczny obieg wniosków w sprawach oświatowych",
+            "Wnioski o dowóz uczniów i dofinansowanie kształcenia przyjmowane "
+            "elektronicznie, terminy pilnowane w systemie, zastępstwa w referacie.",
+            "Uruchomiono obieg elektroniczny; referat ma wyznaczone zastępstwa.",
+            "Zarządzenie w sprawie obiegu dokumentów, rejestr spraw.",
+        )
+    ],
+    "EDU_SKO_OVERTURNED_SHARE": [
+        _idea(
+            "Nowe wzory decyzji oświatowych po analizie uchyleń",
+            "Analiza decyzji uchylonych przez SKO, wzory decyzji uzgodnione z radcą "
+            "prawnym i szkolenie pracowników referatu.",
+            "Przeanalizowano uchylone decyzje; nowe wzory są w użyciu.",
+            "Analiza orzeczeń SKO, wzory decyzji.",
+        )
+    ],
+    "EDU_PRESCHOOL_RATE": [
+        _idea(
+            "Nowe oddziały przedszkolne w dzielnicach z listami oczekujących",
+            "Dwa oddziały w szkołach podstawowych i konkurs dla przedszkoli "
+            "niepublicznych w dzielnicach, gdzie brakuje miejsc.",
+            "Otwarto jeden oddział; ogłoszono konkurs na miejsca w przedszkolach.",
+            "Uchwała o sieci przedszkoli, ogłoszenie konkursu.",
+        )
+    ],
+    "EDU_SATISFACTION": [
+        _idea(
+            "Ankieta dla rodziców i rozmowy dyrektorów z radami rodziców",
+            "Coroczna ankieta dla rodziców, a po niej spotkania dyrektorów z radami "
+            "rodziców o jej wynikach i o tym, co szkoła zmieni.",
+            "Ankietę wypełniło 2 300 rodziców; spotkania odbyły się w połowie szkół.",
+            "Raport z ankiety, notatki ze spotkań.",
+        )
+    ],
+    "WST_COST_RESIDENT": [_SHARED_PURCHASE, _DECLARATIONS],
+    "WST_COST_TONNE": [_SHARED_PURCHASE, _PSZOK],
+    "WST_DECLARED_SHARE": [_DECLARATIONS],
+    "WST_FEE_ARREARS_SHARE": [
+        _idea(
+            "Indywidualne konta i szybsze upomnienia w opłacie za odpady",
+            "Każdy płatnik z własnym rachunkiem do wpłat, upomnienia wysyłane w miesiąc "
+            "po terminie płatności.",
+            "Płatnicy dostali numery rachunków; upomnienia wychodzą co miesiąc.",
+            "Zarządzenie wójta, rejestr upomnień.",
         ),
-        Idea(
-            "Wspólny przetarg na odbiór odpadów z sąsiednimi gminami",
-            "Porozumienie międzygminne i jedno postępowanie na odbiór i zagospodarowanie "
-            "odpadów, by obniżyć koszt systemu.",
-            "Podpisano porozumienie z dwiema gminami; przygotowywana jest dokumentacja.",
-            "Porozumienie międzygminne.",
-        ),
-        Idea(
-            "Weryfikacja deklaracji o wysokości opłaty",
-            "Porównanie deklaracji z ewidencją ludności i zużyciem wody; wezwania do "
-            "złożenia korekt.",
-            "Porównano deklaracje z ewidencją; wysłano wezwania do korekty.",
-            "Zestawienie rozbieżności, wzór wezwania.",
-        ),
-        Idea(
-            "Rozbudowa punktu selektywnej zbiórki odpadów komunalnych",
-            "Dłuższe godziny otwarcia PSZOK i przyjmowanie nowych frakcji.",
-            "Wydłużono godziny otwarcia; trwa przetarg na kontenery.",
-            "Regulamin PSZOK.",
-        ),
+        _DECLARATIONS,
+    ],
+    "WST_SEPARATE_SHARE": [_CAMPAIGN, _PSZOK],
+    "WST_RECYCLING": [_PSZOK, _CAMPAIGN],
+    "WST_DEC_LATE_SHARE": [
+        _idea(
+            "Rejestr spraw o opłacie za odpady z przypomnieniami terminów",
+            "Sprawy o opłatę i jej zwolnienia w jednym rejestrze, który przypomina o "
+            "terminie załatwienia.",
+            "Rejestr prowadzony jest od początku roku; zaległe sprawy załatwiono.",
+            "Wydruk z rejestru spraw.",
+        )
+    ],
+    "WST_SKO_OVERTURNED_SHARE": [
+        _idea(
+            "Nowe wzory decyzji o opłacie po analizie uchyleń",
+            "Analiza decyzji uchylonych przez SKO i nowe wzory decyzji określających "
+            "wysokość opłaty.",
+            "Przeanalizowano uchylone decyzje; nowe wzory są w użyciu.",
+            "Analiza orzeczeń SKO, wzory decyzji.",
+        )
+    ],
+    "WST_SATISFACTION": [
+        _idea(
+            "Harmonogram odbioru w aplikacji i zgłaszanie nieodebranych odpadów",
+            "Przypomnienia o odbiorze w aplikacji i formularz zgłoszenia, na który firma "
+            "odpowiada w dwa dni robocze.",
+            "Aplikację pobrało 1 100 mieszkańców; zgłoszenia są załatwiane w terminie.",
+            "Umowa z firmą odbierającą, rejestr zgłoszeń.",
+        )
     ],
 }
+# An indicator without ideas of its own (a catalogue the operator changed).
+FALLBACK = _idea(
+    "Przegląd procesu i wymiana doświadczeń z jednostką wskazaną przez grupę",
+    "Przegląd, jak usługa jest dziś świadczona, i wizyta studyjna w jednostce z "
+    "najlepszym wynikiem w grupie.",
+    "Przegląd zakończono; wizyta studyjna odbyła się.",
+    "Notatka z przeglądu i z wizyty.",
+)
+IDEAS_BY_TITLE = {idea.title: idea for ideas in IDEAS.values() for idea in ideas}
+
+
+def _idea_for(code: str, used: set[str]) -> Idea:
+    """The first idea for ``code`` not yet in the plan."""
+    for idea in IDEAS.get(code, []):
+        if idea.title not in used:
+            return idea
+    return FALLBACK
 
 
 def plans_build(*, operator: User) -> None:
@@ -170,6 +258,16 @@ def _person(unit: Unit, levels: Sequence[str], operator: User) -> User:
         if found is not None:
             return found.user
     return operator
+
+
+def _at_level(unit: Unit, level: str) -> User | None:
+    """The unit's person at ``level`` (the action's owner), if the demo has one."""
+    found = (
+        UnitMembership.objects.filter(unit=unit, level=level, user__is_active=True)
+        .order_by("user__email")
+        .first()
+    )
+    return found.user if found is not None else None
 
 
 def _writer(unit: Unit, operator: User) -> User:
@@ -223,8 +321,13 @@ def _indicators(plan: Plan, index: int) -> list[tuple[str, int, float]]:
 
 
 def _target(baseline: float, polarity: str) -> float:
-    factor = 1 + IMPROVEMENT if polarity == "higher" else 1 - IMPROVEMENT
-    return round(baseline * factor, 2)
+    """``IMPROVEMENT`` of the baseline's size better, by polarity (a negative baseline
+    too: a gap of −1.9 points aims at −1.8); a share or a cost does not go below 0."""
+    step = IMPROVEMENT * abs(baseline) or 0.1
+    if polarity == "higher":
+        return round(baseline + step, 2)
+    target = round(baseline - step, 2)
+    return max(target, 0.0) if baseline >= 0 else target
 
 
 def _plan_written(
@@ -234,25 +337,25 @@ def _plan_written(
     each of two indicators."""
     writer = _writer(unit, operator)
     plan = plan_start(unit=unit, group=group, by=writer)
-    domain = group.domain.code if group.domain is not None else "EDU"
-    ideas = IDEAS.get(domain, IDEAS["EDU"])
     polarities = indicator_polarities(group_indicator_codes(group))
     first_day = datetime.date(group.cycle_start, 1, 1)
     start = max(first_day, today - datetime.timedelta(days=60))
-    owner = writer if writer != operator else None
     presentations = list(
         Meeting.objects.filter(group=group, state=MeetingState.HELD)
         .exclude(host=unit)
         .order_by("number")
     )
+    used: set[str] = set()
     for position, (code, year, baseline) in enumerate(_indicators(plan, index)):
-        idea = ideas[(index + position) % len(ideas)]
+        idea = _idea_for(code, used)
+        used.add(idea.title)
         inspired = presentations[0] if position == 0 and presentations else None
+        level = Level.MIDDLE if position == 0 else Level.OPERATIONAL
         data = ActionInput(
             title=idea.title,
             description=idea.description,
-            owner_level=Level.MIDDLE if position == 0 else Level.OPERATIONAL,
-            owner=owner,
+            owner_level=level,
+            owner=_at_level(unit, level),
             start_date=start,
             end_date=datetime.date(group.cycle_end, 6 + 3 * position, 30),
             indicators=[TargetInput(code, _target(baseline, polarities[code]), group.cycle_end)],
@@ -270,11 +373,9 @@ def _reported(plan: Plan, index: int, operator: User, today: datetime.date) -> N
     """A progress report on each action for the group's next meeting: the first action
     of every third unit done, the others under way."""
     writer = _writer(plan.unit, operator)
-    domain = plan.group.domain.code if plan.group.domain is not None else "EDU"
-    ideas = {idea.title: idea for idea in IDEAS.get(domain, IDEAS["EDU"])}
     for position, action in enumerate(plan.actions.order_by("position")):
         done = position == 0 and index % 3 == 0
-        idea = ideas.get(action.title)
+        idea = IDEAS_BY_TITLE.get(action.title)
         progress_report_add(
             action=action,
             by=writer,

@@ -125,7 +125,7 @@ def test_a_unit_reports_progress_and_the_moderator_sees_it_on_the_overview(
     marek = browser.new_context(locale="pl-PL").new_page()
     login(marek, live_server, moderator.email)
     marek.goto(f"{live_server.url}/groups/{group.pk}/workspace/")
-    click_and_wait(marek, marek.get_by_role("link", name="Postęp planów doskonalenia"))
+    click_and_wait(marek, marek.get_by_role("link", name="Postęp planów usprawnień"))
     main = marek.locator("main").inner_text()
     assert year_two_plan.unit.name in main
     assert "brakujące sprawozdania z postępu: 0" in main

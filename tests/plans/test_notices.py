@@ -70,7 +70,7 @@ def test_a_submitted_plan_asks_the_strategic_level_to_confirm(
     plan_submit(plan=drafted, by=english)
     assert mail.outbox == []  # queued, not sent inside the step
     sent = deliver()
-    assert sent == [("Do zatwierdzenia: plan doskonalenia, Bielsko-Biała", ["anna@example.org"])]
+    assert sent == [("Do zatwierdzenia: plan usprawnień, Bielsko-Biała", ["anna@example.org"])]
     body = mail.outbox[0].body
     assert "Marta Średnia" in body and "GWD Oświata" in body
     assert f"/plans/{drafted.pk}/" in body
@@ -83,7 +83,7 @@ def test_a_confirmed_plan_asks_the_moderator_to_review(submitted, participant_a,
     plan_confirm(plan=submitted, by=participant_a)
     sent = deliver()
     assert _recipients(sent) == ["moderator@example.org"]
-    assert sent[0][0] == "Do oceny: plan doskonalenia, Bielsko-Biała"
+    assert sent[0][0] == "Do oceny: plan usprawnień, Bielsko-Biała"
     assert Notification.objects.get(kind="plan_confirmed").recipient == moderator
 
 
@@ -102,7 +102,7 @@ def test_a_returned_plan_tells_the_whole_team(english, in_review, moderator):
     plan_return(plan=in_review, by=moderator, comment="Proszę o poprawki.")
     sent = dict((to[0], subject) for subject, to in deliver())
     assert sent == {
-        "anna@example.org": "Zwrócono z uwagami: plan doskonalenia, Bielsko-Biała",
+        "anna@example.org": "Zwrócono z uwagami: plan usprawnień, Bielsko-Biała",
         "marta@example.org": "Returned with comments: the improvement plan of Bielsko-Biała",
     }
     assert all("Proszę o poprawki." in message.body for message in mail.outbox)
@@ -114,7 +114,7 @@ def test_an_adopted_plan_tells_the_team(english, in_review, moderator, participa
     sent = deliver()
     assert _recipients(sent) == ["anna@example.org", "marta@example.org"]
     polish = next(m for m in mail.outbox if m.to == ["anna@example.org"])
-    assert polish.subject == "Przyjęto: plan doskonalenia, Bielsko-Biała"
+    assert polish.subject == "Przyjęto: plan usprawnień, Bielsko-Biała"
     assert not Notification.objects.filter(recipient=participant_b).exists()  # another unit
 
 

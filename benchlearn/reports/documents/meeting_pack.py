@@ -27,8 +27,11 @@ from typing import TYPE_CHECKING, Any
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from benchlearn import charts
 from benchlearn.accounts.access import Perm, may, may_read_plan
+from benchlearn.engine.effects import most_improved
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.meetings.access import may_download, may_read_minutes
 from benchlearn.meetings.models import (
@@ -41,7 +44,7 @@ from benchlearn.meetings.models import (
 )
 from benchlearn.plans.models import ActionStatus
 from benchlearn.plans.progress_selectors import GroupOverview, group_overview, reports_due_for
-from benchlearn.reports.documents.common import table_of, table_row
+from benchlearn.reports.documents.common import decimals_of, table_of, table_row
 from benchlearn.reports.documents.group_report import (
     GroupReport,
     group_report_for,
@@ -77,6 +80,21 @@ class MeetingPack:
     no_results: str  # why there are none
     # The improvement plans' progress in year two (None before: no section).
     plans: GroupOverview | None = None
+    # "Most improved" per indicator since the year before the results' year.
+    improved: list[Improved] | None = None
+
+
+@dataclass
+class Improved:
+    """One of the members that improved an indicator most (ties share a rank)."""
+
+    indicator: str
+    rank: int
+    label: str
+    own: bool
+    baseline: str
+    latest: str
+    change: str
 
 
 def next_meeting(group: ExchangeGroup) -> Meeting | None:
@@ -129,7 +147,44 @@ def meeting_pack_for(user: AnyUser, meeting: Meeting) -> MeetingPack:
         results=results,
         no_results=no_results,
         plans=_plans_progress(user, meeting),
+        improved=most_improved_in_report(results),
     )
+
+
+def most_improved_in_report(report: GroupReport | None, count: int = 3) -> list[Improved]:
+    """The members that improved each ranked indicator most from the year before the
+    report's year (``benchlearn.engine.effects.most_improved``: the change turned by
+    polarity; only those that improved), with the report's labels (letters where
+    names are hidden). Empty without a year before, and where the programme's minimum
+    group size withholds the group's figures."""
+    if report is None or report.comparison.withheld or report.year - 1 not in report.years:
+        return []
+    number = charts.number_formatter()
+    found = []
+    for item in report.indicators:
+        if item.info.polarity == "neutral":
+            continue
+        decimals = decimals_of(item.info)
+        series = {
+            row.label: {report.year - 1: row.previous, report.year: row.value} for row in item.rows
+        }
+        own = {row.label for row in item.rows if row.own}
+        ranking = most_improved(
+            series, from_year=report.year - 1, to_year=report.year, polarity=item.info.polarity
+        )
+        for improved in ranking.top(count):
+            found.append(
+                Improved(
+                    indicator=item.info.name,
+                    rank=improved.rank,
+                    label=improved.key,
+                    own=improved.key in own,
+                    baseline=number(improved.baseline, decimals),
+                    latest=number(improved.latest, decimals),
+                    change=("+" if improved.change > 0 else "") + number(improved.change, decimals),
+                )
+            )
+    return found
 
 
 def _plans_progress(user: AnyUser, meeting: Meeting) -> GroupOverview | None:
@@ -212,6 +267,7 @@ def _pack_document(pack: MeetingPack, *, title: str) -> dict[str, Any]:
         "practice": _practice(pack),
         "actions": _actions(pack),
         "plans": _plans(pack),
+        "improved": _improved(pack),
         "results": _results(pack),
     }
 
@@ -306,6 +362,51 @@ def _plans(pack: MeetingPack) -> dict[str, Any] | None:
     ]
     return {
         "heading": _("Improvement plans: progress before meeting %(number)s") % names,
+        "intro": intro,
+        "table": table_of(headers, rows) if rows else None,
+    }
+
+
+def _improved(pack: MeetingPack) -> dict[str, Any] | None:
+    report = pack.results
+    if report is None or pack.improved is None:
+        return None
+    years = {"from": report.year - 1, "to": report.year}
+    if not pack.improved:
+        intro = _("No member improved a ranked indicator from %(from)s to %(to)s.") % years
+        if report.comparison.withheld or report.year - 1 not in report.years:
+            return None
+    else:
+        intro = (
+            _(
+                "For each indicator, the members whose value improved most from %(from)s to "
+                "%(to)s (by the indicator's direction: a fall is an improvement where lower "
+                "is better)."
+            )
+            % years
+        )
+    rows = [
+        table_row(
+            row.indicator if i == 0 or pack.improved[i - 1].indicator != row.indicator else "",
+            str(row.rank),
+            row.label,
+            row.baseline,
+            row.latest,
+            row.change,
+            own=row.own,
+        )
+        for i, row in enumerate(pack.improved)
+    ]
+    headers = [
+        _("Indicator"),
+        _("Rank"),
+        _("Unit"),
+        str(years["from"]),
+        str(years["to"]),
+        pgettext("of a value", "Change"),
+    ]
+    return {
+        "heading": _("Most improved, %(from)s–%(to)s") % years,
         "intro": intro,
         "table": table_of(headers, rows) if rows else None,
     }

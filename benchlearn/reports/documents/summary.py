@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from benchlearn.engine.stats import Position
 from benchlearn.reports.documents.common import (
@@ -104,7 +105,7 @@ def unit_summary(
             _section(_("Weakest positions"), headers, [position_row(s) for s in weakest]),
             _section(
                 _("Largest changes from %(year)s") % {"year": year - 1},
-                [_("Indicator"), _("Change")],
+                [_("Indicator"), pgettext("of a value", "Change")],
                 [
                     table_row(indicator_heading(s.info), change_words(s.info, v, p, number))
                     for s, v, p in changes

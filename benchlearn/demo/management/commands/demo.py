@@ -1,8 +1,10 @@
+import logging
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from benchlearn.demo.build import DEMO_PASSWORD, demo_build
 
@@ -24,7 +26,16 @@ class Command(BaseCommand):
         if options["reset"]:
             call_command("flush", interactive=False, verbosity=0)
             self.stdout.write("The database was emptied.")
-        shown = demo_build()
+        # The demo's e-mails (invitations, reminders) are dropped and its tasks run
+        # quietly: a new user reads the accounts below, not pages of logs.
+        tasks_log = logging.getLogger("django_tasks")
+        level = tasks_log.level
+        tasks_log.setLevel(logging.WARNING)
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                shown = demo_build()
+        finally:
+            tasks_log.setLevel(level)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/"))
         self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")
         width = max(len(item.account.email) for item in shown)
