@@ -4,6 +4,7 @@ each held at one member's office and used to present that member's practice."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.units.models import Level, Unit
@@ -114,7 +115,7 @@ class ActionKind(models.TextChoices):
 
 class ActionState(models.TextChoices):
     OPEN = "open", _("open")
-    DONE = "done", _("done")
+    DONE = "done", pgettext_lazy("an action's status", "done")
     DROPPED = "dropped", _("dropped")
 
 

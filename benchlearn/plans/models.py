@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.units.models import Level, Unit
@@ -112,7 +113,7 @@ class DiagnosisItem(models.Model):
 class ActionStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
     IN_PROGRESS = "in_progress", _("in progress")
-    DONE = "done", _("done")
+    DONE = "done", pgettext_lazy("an action's status", "done")
     DROPPED = "dropped", _("dropped")
 
 

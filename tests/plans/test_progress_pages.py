@@ -42,7 +42,7 @@ def test_the_team_writes_a_report_from_the_plan_page(
     report = ProgressReport.objects.get()
     assert (report.meeting, report.percent_done, report.written_by) == (next_meeting, 50, middle_a)
     page = team.get(reverse("plan-detail", args=[year_two_plan.pk])).content.decode()
-    assert "Umowa z dostawcą podpisana." in page and "in progress, 50%" in page
+    assert "Umowa z dostawcą podpisana." in page and "in progress, 50&nbsp;%" in page
     assert "Umowa nr 12/2026" in team.get(url).content.decode()
 
 
