@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,6 +28,7 @@ from benchlearn.plans.forms import ActionForm, action_initial
 from benchlearn.plans.models import Action, Plan, PlanState
 from benchlearn.plans.selectors import (
     group_indicator_codes,
+    indicator_names,
     plan_get_for_user,
     plan_versions,
     plans_of_group,
@@ -90,9 +92,18 @@ def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
     actions = plan.actions.prefetch_related(
         "indicators", "comments__author", progress_prefetch()
     ).select_related("owner", "inspired_unit", "inspired_meeting")
+    # Indicators by name as well as code: a mayor reads names.
+    diagnosis = list(plan.diagnosis.all())
+    targets = [target for action in actions for target in action.indicators.all()]
+    codes = {i.indicator_code for i in diagnosis} | {t.indicator_code for t in targets}
+    names = indicator_names(codes, get_language() or "pl")
+    for item in diagnosis:
+        item.indicator_name = names.get(item.indicator_code, "")  # type: ignore[attr-defined]
+    for target in targets:
+        target.indicator_name = names.get(target.indicator_code, "")  # type: ignore[attr-defined]
     context = {
         "plan": plan,
-        "diagnosis": plan.diagnosis.all(),
+        "diagnosis": diagnosis,
         "diagnosis_withheld": diagnosis_withheld(plan.group),
         "actions": actions,
         "can_edit": may_edit_plan(request.user, plan) and (plan.is_editable or plan.is_adopted),

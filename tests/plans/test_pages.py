@@ -113,12 +113,32 @@ def test_the_plan_page_takes_as_many_queries_however_many_actions(
     url = reverse("plan-detail", args=[plan.pk])
     team.post(reverse("plan-action-add", args=[plan.pk]), _action_post(target_1="100"))
     team.get(url)  # the session and caches settle
-    with django_assert_max_num_queries(30) as one:
+    with django_assert_max_num_queries(31) as one:
         assert team.get(url).status_code == 200
     for title in ("Drugie", "Trzecie"):
         team.post(
             reverse("plan-action-add", args=[plan.pk]), _action_post(title=title, target_1="100")
         )
-    with django_assert_max_num_queries(30) as three:
+    with django_assert_max_num_queries(31) as three:
         assert team.get(url).status_code == 200
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+def test_the_plan_names_its_indicators_in_the_readers_language(results, group, unit_a, middle_a):
+    from benchlearn.catalogue.models import IndicatorVersion
+
+    IndicatorVersion.objects.filter(indicator__code="COST").update(
+        name_pl="Koszt na ucznia", name_en="Cost per pupil"
+    )
+    team = client_for(middle_a)
+    team.post(reverse("plan-start", args=[group.pk, unit_a.teryt]))
+    plan = Plan.objects.get()
+    team.post(reverse("plan-action-add", args=[plan.pk]), _action_post(target_1="100"))
+    url = reverse("plan-detail", args=[plan.pk])
+    # The diagnosis and the action's indicator, by name with the code beside it.
+    english = team.get(url).content.decode()
+    assert english.count('Cost per pupil <span class="muted">(COST)</span>') >= 2
+    team.cookies["django_language"] = "pl"
+    polish = team.get(url).content.decode()
+    assert polish.count('Koszt na ucznia <span class="muted">(COST)</span>') >= 2
+    assert "Cost per pupil" not in polish
