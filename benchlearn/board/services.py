@@ -33,6 +33,7 @@ from benchlearn.board.models import (
     PostChangeKind,
     Thread,
 )
+from benchlearn.files import save_with_file
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.notifications import kinds
 from benchlearn.notifications.services import notify
@@ -81,8 +82,7 @@ def _attach(post: Post, files: Sequence[UploadedFile[Any]]) -> None:
         attachment = Attachment(
             post=post, name=name, size=upload.size or 0, content_type=TYPES[extension].content_type
         )
-        attachment.file.save(name, upload, save=False)
-        attachment.save()
+        save_with_file(attachment, "file", name, upload)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from benchlearn.accounts.models import User
+from benchlearn.files import save_with_file
 from benchlearn.meetings.access import require_plan
 from benchlearn.meetings.models import Attachment, AttachmentKind, Meeting
 from benchlearn.meetings.services import MeetingError, record_change
@@ -67,13 +68,6 @@ def attachment_add(
     attachment = Attachment(
         meeting=meeting, kind=kind, name=name[:200], size=upload.size or 0, uploaded_by=by
     )
-    attachment.file.save(name, upload, save=False)
-    # A file stored for a row that then fails is removed again.
-    stored = attachment.file.name
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.storage.delete(stored or "")
-        raise
+    save_with_file(attachment, "file", name, upload)
     record_change(meeting, by, "attachment", name, via)
     return attachment

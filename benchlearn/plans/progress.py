@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from benchlearn.accounts.access import may_report_progress
 from benchlearn.accounts.models import User
 from benchlearn.board.files import MAX_ATTACHMENTS, TYPES, attachment_refusal
+from benchlearn.files import save_with_file
 from benchlearn.meetings.models import Meeting
 from benchlearn.plans.models import (
     Action,
@@ -143,11 +144,4 @@ def _attach(report: ProgressReport, upload: UploadedFile[Any]) -> None:
     attachment = ProgressAttachment(
         report=report, name=name, size=upload.size or 0, content_type=TYPES[extension].content_type
     )
-    attachment.file.save(name, upload, save=False)
-    # A file stored for a row that then fails is removed again.
-    stored = attachment.file.name
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.storage.delete(stored or "")
-        raise
+    save_with_file(attachment, "file", name, upload)

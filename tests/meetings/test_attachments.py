@@ -68,3 +68,24 @@ def test_only_the_moderator_and_the_office_add_files(first, programme):
     response = upload(client_for(programme["participant_a"]), first, "a.pdf", PDF)
     assert response.status_code == 403
     assert not Attachment.objects.exists()
+
+
+def test_a_file_whose_row_cannot_be_saved_is_not_kept(first, settings, tmp_path):
+    import pytest
+    from django.db import IntegrityError, transaction
+
+    from benchlearn.files import save_with_file
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    # A row without its meeting fails to save: the file stored for it goes again.
+    row = Attachment(meeting_id=None, kind="practice", name="praktyka.pdf", size=len(PDF))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        save_with_file(row, "file", "praktyka.pdf", SimpleUploadedFile("praktyka.pdf", PDF))
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    assert not Attachment.objects.exists()
