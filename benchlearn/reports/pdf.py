@@ -77,13 +77,15 @@ def render_pdf(
     title: str,
     data_version: str = "",
     date: datetime.date | None = None,
+    images: dict[str, str] | None = None,
 ) -> bytes:
     """``typst/<template>`` compiled to an A4 PDF with ``data`` as its ``data.body``.
 
     ``title`` is the document's title and heading; ``data_version`` is shown in every
     page's header beside ``date`` (default: today). Charts in ``data`` reach the
     template as ``{svg, width, title, description, table}`` (``svg`` names the
-    ``sys.inputs`` entry holding the drawing).
+    ``sys.inputs`` entry holding the drawing). ``images``: more SVG drawings (QR codes)
+    by the ``sys.inputs`` name the data gives them ("image-…").
     """
     charts = _charts_in(data)
     svgs = draw_svgs(charts)
@@ -100,6 +102,7 @@ def render_pdf(
         "body": data,
     }
     inputs = {f"chart-{n}": svg for n, svg in enumerate(svgs)}
+    inputs.update({name: svg for name, svg in (images or {}).items() if name.startswith("image-")})
     inputs["data"] = json.dumps(document, default=encode, ensure_ascii=False)
     # Only the templates' folder is readable by the document, and no package is fetched.
     pdf: bytes = typst.compile(
