@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "benchlearn.results",
     "benchlearn.delivery",
     "benchlearn.plans",
+    "benchlearn.surveys",
     "benchlearn.api",
     "benchlearn.demo",
     "benchlearn.compute",

@@ -30,6 +30,8 @@ Rules
   without it every participant of the unit may submit;
 - the organisational forms in which a unit delivers its services (DELIVERY_EDIT): its
   participants and the moderators of its groups record them, besides the office;
+- questionnaires and surveys (SURVEY_MANAGE): operators only; residents answer a
+  survey without an account, through its open link or a single-use code;
 - anyone else, including other units' participants: nothing that a unit has not
   published.
 
@@ -102,6 +104,9 @@ class Perm(StrEnum):
     # Recording how a unit delivers its services (target: the unit): its participants
     # and the moderators of its groups (the office always).
     DELIVERY_EDIT = "delivery.edit"
+    # Questionnaires and surveys (set-up, links, codes, paper entry, imports): the
+    # office only. Residents answer without an account.
+    SURVEY_MANAGE = "survey.manage"
 
 
 def active_account(user: AnyUser) -> User | None:
