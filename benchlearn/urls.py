@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("benchlearn.plans.urls")),
     path("catalogue/", include("benchlearn.catalogue.urls")),
     path("rounds/", include("benchlearn.collection.urls")),
+    path("surveys/", include("benchlearn.surveys.urls_office")),
     path("notifications/", include("benchlearn.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

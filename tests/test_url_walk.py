@@ -49,6 +49,7 @@ from tests.board.walk import board_parameters
 from tests.catalogue.conftest import SMALL_YAML
 from tests.conftest import client_for, make_user
 from tests.plans.walk import plans_parameters
+from tests.surveys.office_walk import surveys_parameters
 
 ROLES = [
     "anonymous",
@@ -355,6 +356,33 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "api:meeting_minutes_put": everyone(NOT_ALLOWED),  # PUT only
     "api:meeting_minutes_approve": everyone(NOT_ALLOWED),  # POST only
     "api:meeting_minutes_publish": everyone(NOT_ALLOWED),  # POST only
+    # Questionnaires and surveys (tests/surveys/office_walk.py): the office alone sets
+    # them up and runs them; residents answer at /s/ without an account.
+    "questionnaire-list": OPERATOR_ONLY,
+    "questionnaire-create": OPERATOR_ONLY,
+    # The questionnaire's page shows its latest version.
+    "questionnaire-detail": {**OPERATOR_ONLY, "operator": REDIRECT},
+    "questionnaire-version": OPERATOR_ONLY,
+    "questionnaire-version-new": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "questionnaire-publish": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "question-add": OPERATOR_ONLY,
+    "question-edit": OPERATOR_ONLY,
+    "question-move": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "question-delete": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "survey-list": OPERATOR_ONLY,
+    "survey-create": OPERATOR_ONLY,
+    "survey-detail": OPERATOR_ONLY,
+    "survey-edit": OPERATOR_ONLY,
+    "survey-open": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "survey-close": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "survey-unit": OPERATOR_ONLY,
+    "survey-unit-qr": OPERATOR_ONLY,
+    "survey-codes-create": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "survey-codes-csv": OPERATOR_ONLY,
+    "survey-paper-entry": OPERATOR_ONLY,
+    # Letters and the paper questionnaire: PDFs queued for the office (their page follows).
+    "survey-letters-pdf": {**OPERATOR_ONLY, "operator": REDIRECT},
+    "survey-paper-pdf": {**OPERATOR_ONLY, "operator": REDIRECT},
 }
 
 
@@ -459,6 +487,7 @@ def _parameters(programme, group) -> dict[str, str]:
         ),
         **board_parameters(group, user),
         **plans_parameters(group, submission.unit, user, programme["moderator"]),
+        **surveys_parameters(group, operator),
     }
 
 

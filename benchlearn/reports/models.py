@@ -13,6 +13,8 @@ class DocumentKind(models.TextChoices):
     GROUP = "group", _("group report")
     MEETING = "meeting", _("meeting pack")
     PLAN = "plan", _("improvement plan")
+    LETTERS = "letters", _("survey letters")
+    PAPER = "paper", _("paper questionnaire")
 
 
 class DocumentState(models.TextChoices):
@@ -40,6 +42,11 @@ class Document(models.Model):
     # An improvement plan's PDF (its group is ``group``).
     plan = models.ForeignKey(
         "plans.Plan", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # A survey's letters (the unit is ``unit``, the batch of codes ``choice``) or its
+    # paper questionnaire (for ``unit``).
+    survey = models.ForeignKey(
+        "surveys.Survey", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     # The query of the download link: the comparison and the year asked for.
     choice = models.CharField(_("comparison"), max_length=100, blank=True)

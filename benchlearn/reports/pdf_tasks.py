@@ -28,6 +28,8 @@ from benchlearn.plans.models import Plan
 from benchlearn.plans.selectors import plan_get_for_user
 from benchlearn.reports import documents
 from benchlearn.reports.models import Document, DocumentKind, DocumentState
+from benchlearn.surveys.models import Survey
+from benchlearn.surveys.office import survey_get_for_office, survey_unit_get
 from benchlearn.units.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ def document_request(
     group: ExchangeGroup | None = None,
     meeting: Meeting | None = None,
     plan: Plan | None = None,
+    survey: Survey | None = None,
     choice: str = "",
     year: str = "",
 ) -> Document:
@@ -55,6 +58,7 @@ def document_request(
         "group": group,
         "meeting": meeting,
         "plan": plan,
+        "survey": survey,
         "choice": choice[:100],
         "year": year[:8],
     }
@@ -94,7 +98,7 @@ def document_task(document_id: int) -> None:
     if not claimed:  # queued twice, or taken back from a dead worker
         return
     document = Document.objects.select_related(
-        "requested_by", "unit", "group", "meeting", "plan"
+        "requested_by", "unit", "group", "meeting", "plan", "survey"
     ).get(pk=document_id)
     with translation.override(document.language):
         try:
@@ -119,6 +123,8 @@ def _made(document: Document) -> tuple[bytes, str]:
     """The PDF and its file name, checking the person's access again (it may have
     changed since the request)."""
     user = document.requested_by
+    if document.survey_id is not None and document.unit is not None:
+        return _survey_print(document)
     if document.unit is not None:
         unit = unit_get_for_user(user, document.unit.teryt)
         report = documents.unit_report_for(user, unit, choice=document.choice, year=document.year)
@@ -140,6 +146,19 @@ def _made(document: Document) -> tuple[bytes, str]:
     group_report = documents.group_report_for(user, group, year=document.year)
     name = f"benchlearn-group-{group.pk}-{slugify(group.name)}-{group_report.year}.pdf"
     return documents.group_report_pdf(group_report), name
+
+
+def _survey_print(document: Document) -> tuple[bytes, str]:
+    """A survey's letters or paper questionnaire: the office only (asked again here)."""
+    assert document.unit is not None
+    survey = survey_get_for_office(document.requested_by, document.survey_id or 0)
+    survey_unit = survey_unit_get(survey, document.unit.teryt)
+    teryt = document.unit.teryt
+    if document.kind == DocumentKind.LETTERS:
+        batch = int(document.choice or 0)
+        name = f"benchlearn-survey-{survey.pk}-{teryt}-letters-{batch}.pdf"
+        return documents.letters_pdf(survey_unit, batch), name
+    return documents.paper_pdf(survey_unit), f"benchlearn-survey-{survey.pk}-{teryt}-paper.pdf"
 
 
 def _failed(document_id: int, message: str) -> None:

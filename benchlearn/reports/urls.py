@@ -64,6 +64,16 @@ urlpatterns = [
     path("plans/<int:plan_id>/plan.pdf", views.plan_report, name="plan-pdf"),
     path("groups/<int:group_id>/plans.xlsx", views.group_plans_xlsx, name="plan-list-xlsx"),
     path(
+        "surveys/<int:survey_id>/units/<str:teryt>/codes/<int:batch>/letters.pdf",
+        views.survey_letters,
+        name="survey-letters-pdf",
+    ),
+    path(
+        "surveys/<int:survey_id>/units/<str:teryt>/paper.pdf",
+        views.survey_paper,
+        name="survey-paper-pdf",
+    ),
+    path(
         "groups/<int:group_id>/meetings/<int:number>/pack.pdf",
         views.meeting_pack,
         name="meeting-pack-pdf",

@@ -37,6 +37,7 @@ from benchlearn.results.pages import (
     efficiency_page_for,
     indicator_page_for,
 )
+from benchlearn.surveys.office import survey_get_for_office, survey_unit_get
 
 PDF_TYPE = "application/pdf"
 
@@ -114,6 +115,38 @@ def group_plans_xlsx(request: AuthenticatedHttpRequest, group_id: int) -> HttpRe
     data = plans_xlsx(plans, plans_effects(request.user, group, plans))
     name = f"benchlearn-plans-{group.pk}-{slugify(group.name)}-{group.cycle_start}.xlsx"
     return _download(data, name, exports.XLSX_TYPE)
+
+
+@login_required
+@require_GET
+def survey_letters(
+    request: AuthenticatedHttpRequest, survey_id: int, teryt: str, batch: int
+) -> HttpResponse:
+    """A batch of codes as letters, one page per code: the office only."""
+    survey = survey_get_for_office(request.user, survey_id)
+    survey_unit = survey_unit_get(survey, teryt)
+    if not survey.codes.filter(unit=survey_unit.unit, batch=batch).exists():
+        raise Http404
+    document = document_request(
+        user=request.user,
+        kind=DocumentKind.LETTERS,
+        survey=survey,
+        unit=survey_unit.unit,
+        choice=str(batch),
+    )
+    return _document_answer(document)
+
+
+@login_required
+@require_GET
+def survey_paper(request: AuthenticatedHttpRequest, survey_id: int, teryt: str) -> HttpResponse:
+    """The survey's paper questionnaire for one of its units: the office only."""
+    survey = survey_get_for_office(request.user, survey_id)
+    survey_unit = survey_unit_get(survey, teryt)
+    document = document_request(
+        user=request.user, kind=DocumentKind.PAPER, survey=survey, unit=survey_unit.unit
+    )
+    return _document_answer(document)
 
 
 def _document_answer(document: Document) -> HttpResponse:

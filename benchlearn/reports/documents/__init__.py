@@ -28,6 +28,7 @@ from benchlearn.reports.documents.meeting_pack import (
     meeting_pack_pdf,
 )
 from benchlearn.reports.documents.plan import PlanDocument, plan_document_for, plan_pdf
+from benchlearn.reports.documents.survey_print import letters_pdf, paper_pdf
 from benchlearn.reports.documents.unit_report import (
     UnitIndicator,
     UnitReport,
@@ -45,8 +46,10 @@ __all__ = [
     "UnitReport",
     "group_report_for",
     "group_report_pdf",
+    "letters_pdf",
     "meeting_pack_for",
     "meeting_pack_pdf",
+    "paper_pdf",
     "plan_document_for",
     "plan_pdf",
     "unit_report_for",

@@ -1,0 +1,141 @@
+"""The office sets surveys up and runs them: dates in order, units from the register or
+a group, opening and closing with history, edits that never overwrite each other."""
+
+import pytest
+
+from benchlearn.surveys.models import Survey, SurveyEvent, SurveyState
+from tests.conftest import client_for
+from tests.surveys.office_walk import questionnaire_of, survey_of
+
+
+@pytest.fixture
+def version(operator):
+    return questionnaire_of(operator)
+
+
+@pytest.fixture
+def survey(version, unit_a, unit_b, operator):
+    return survey_of(version, [unit_a, unit_b], operator)
+
+
+def _post(version, **change):
+    return {
+        "name": "Odpady 2027",
+        "questionnaire_version": str(version.pk),
+        "period": "2027",
+        "modes": ["open", "paper"],
+        "opens_on": "2027-03-01",
+        "closes_on": "2027-03-31",
+        "target_responses": "200",
+        "min_responses": "100",
+        "units": "",
+        **change,
+    }
+
+
+def _token(survey) -> str:
+    top = SurveyEvent.objects.filter(survey=survey).order_by("-pk").first()
+    return str(top.pk if top else 0)
+
+
+def test_a_survey_is_created_with_the_units_of_a_group_and_typed_ones(
+    version, group, unit_c, operator
+):
+    client = client_for(operator)
+    response = client.post("/surveys/new/", _post(version, units=unit_c.teryt, group=str(group.pk)))
+    assert response.status_code == 302
+    survey = Survey.objects.get(name="Odpady 2027")
+    assert set(survey.units.values_list("pk", flat=True)) == {
+        *group.units.values_list("pk", flat=True),
+        unit_c.pk,
+    }
+    assert survey.target_responses == 200 and survey.modes == ["open", "paper"]
+    page = client.get(f"/surveys/{survey.pk}/").content.decode()
+    assert unit_c.name in page and "created" in page
+    assert "Odpady 2027" in client.get("/surveys/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"closes_on": "2027-02-01"}, "closing date is before the opening date"),
+        ({"units": "9999999"}, "No unit with TERYT code: 9999999"),
+        ({}, "Choose at least one unit"),
+        ({"modes": []}, "This field is required"),
+        ({"min_responses": "0"}, "greater than or equal to 1"),
+    ],
+)
+def test_bad_surveys_are_refused_with_a_reason_and_nothing_is_stored(
+    change, message, version, unit_a, operator
+):
+    units = {"units": unit_a.teryt} if change and "units" not in change else {}
+    response = client_for(operator).post("/surveys/new/", _post(version, **units, **change))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Survey.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["moderator", "participant_a", "stranger"])
+def test_everyone_but_the_office_is_refused(role, programme, survey):
+    client = client_for(programme[role])
+    for path in (
+        "/surveys/",
+        "/surveys/new/",
+        f"/surveys/{survey.pk}/",
+        f"/surveys/{survey.pk}/edit/",
+    ):
+        assert client.get(path).status_code == 403, path
+    assert client.post(f"/surveys/{survey.pk}/open/").status_code == 403
+    survey.refresh_from_db()
+    assert survey.state == SurveyState.DRAFT
+
+
+def test_opening_and_closing_are_recorded(survey, operator):
+    client = client_for(operator)
+    assert (
+        client.post(f"/surveys/{survey.pk}/open/", {"base_token": _token(survey)}).status_code
+        == 302
+    )
+    survey.refresh_from_db()
+    assert survey.state == SurveyState.OPEN
+    assert (
+        client.post(f"/surveys/{survey.pk}/close/", {"base_token": _token(survey)}).status_code
+        == 302
+    )
+    survey.refresh_from_db()
+    assert survey.state == SurveyState.CLOSED
+    kinds = list(SurveyEvent.objects.filter(survey=survey).values_list("kind", "by"))
+    assert kinds == [("created", operator.pk), ("opened", operator.pk), ("closed", operator.pk)]
+    # Closed: not edited any more.
+    edit = client.post(
+        f"/surveys/{survey.pk}/edit/",
+        _post(
+            survey.questionnaire_version,
+            units=survey.units.first().teryt,
+            base_token=_token(survey),
+        ),
+    )
+    assert edit.status_code == 400 and "closed" in edit.content.decode()
+
+
+def test_two_people_editing_a_survey_never_overwrite_each_other(survey, unit_a, operator):
+    client = client_for(operator)
+    opened = _token(survey)
+    url = f"/surveys/{survey.pk}/edit/"
+    first = client.post(
+        url,
+        _post(survey.questionnaire_version, name="Pierwsza", units=unit_a.teryt, base_token=opened),
+    )
+    assert first.status_code == 302
+    second = client.post(
+        url,
+        _post(survey.questionnaire_version, name="Druga", units=unit_a.teryt, base_token=opened),
+    )
+    assert second.status_code == 409
+    assert "someone else changed this" in second.content.decode()
+    survey.refresh_from_db()
+    assert survey.name == "Pierwsza"
+    # A step sent from a page opened before the edit is refused too.
+    assert client.post(f"/surveys/{survey.pk}/open/", {"base_token": opened}).status_code == 409
+    survey.refresh_from_db()
+    assert survey.state == SurveyState.DRAFT
