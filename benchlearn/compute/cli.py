@@ -24,7 +24,9 @@ from benchlearn.engine.io.csv_frames import (
     read_values_csv,
     write_csv_atomic,
 )
+from benchlearn.engine.io.survey_csv import read_margins_csv, read_responses_csv
 from benchlearn.engine.stats import group_stats
+from benchlearn.engine.surveys import RakingError, rake, survey_stats, weight_summary
 
 RESULT_COLUMNS = ["unit", "period", "indicator", "value", "flag"]
 
@@ -112,3 +114,84 @@ def dea_files(
         raise InputError([str(exc)]) from exc
     write_csv_atomic(dea_table(result), output_path)
     return result.excluded, result.scores.height
+
+
+STATS_OUTPUT = ["group", "question", "n", "n_effective", "share", "ci_low", "ci_high", "mean"]
+
+
+@dataclass(frozen=True)
+class SurveySummary:
+    groups: int
+    questions: int
+    respondents: int
+    design_effects: tuple[float, float] | None  # lowest and highest, when weighted
+
+
+def survey_stats_files(
+    *,
+    responses_path: Path,
+    questions: list[str],
+    satisfied: list[float],
+    exclude: list[float],
+    output_path: Path,
+    by: str | None = None,
+    weight: str | None = None,
+    margins_path: Path | None = None,
+    cap: float | None = None,
+) -> SurveySummary:
+    """Share satisfied (with Wilson intervals), mean and effective size per group and
+    question from a CSV of respondents, weighted by a column or raked to margins."""
+    problems = []
+    if not questions:
+        problems.append("give at least one question column (--question)")
+    if not satisfied:
+        problems.append("give the satisfied answer codes (--satisfied, e.g. 4,5)")
+    both = sorted(set(satisfied) & set(exclude))
+    if both:
+        problems.append(
+            f"answer codes {', '.join(f'{c:g}' for c in both)} are both --satisfied and --exclude"
+        )
+    if weight is not None and margins_path is not None:
+        problems.append("--weight and --rake go apart: give one or neither")
+    if cap is not None and margins_path is None:
+        problems.append("--cap trims raking weights: it needs --rake")
+    if not output_path.resolve().parent.is_dir():
+        problems.append(f"{output_path}: no such folder for the output")
+    if problems:
+        raise InputError(problems)
+    margins = read_margins_csv(margins_path, grouped_by=by) if margins_path else None
+    variables: list[str] = (
+        [] if margins is None else margins["variable"].unique(maintain_order=True).to_list()
+    )
+    answers = read_responses_csv(
+        responses_path, questions=questions, by=by, weight=weight, text_columns=list(variables)
+    )
+    weights = None if weight is None else answers[weight].to_numpy()
+    if margins is not None:
+        try:
+            weights = rake(answers, margins, group=by, cap=cap, first_line=2).weights
+        except RakingError as exc:
+            # A respondent's problem has its line in the responses; the others are the
+            # margins' (a category nobody is in, a cap they cannot live with).
+            raise InputError(
+                [f"{responses_path if p.line else margins_path}: {p.located()}" for p in exc.found]
+            ) from exc
+    stats = survey_stats(
+        answers,
+        questions=questions,
+        satisfied=satisfied,
+        exclude=exclude,
+        group=by,
+        weights=weights,
+    )
+    write_csv_atomic(stats.select(STATS_OUTPUT), output_path)
+    effects = None
+    if weights is not None:
+        per_group = weight_summary(answers, group=by, weights=weights)["design_effect"]
+        effects = (float(per_group.min()), float(per_group.max()))  # type: ignore[arg-type]
+    return SurveySummary(
+        groups=stats["group"].n_unique(),
+        questions=len(questions),
+        respondents=answers.height,
+        design_effects=effects,
+    )

@@ -230,6 +230,37 @@ def survey_stats(
     return joined.sort("_g", "_q").select(STATS_COLUMNS)
 
 
+def weight_summary(
+    respondents: pl.DataFrame, *, group: str | None = None, weights: ArrayLike
+) -> pl.DataFrame:
+    """Per group (sorted as text): respondents ``n``, Kish ``n_effective``, the
+    ``design_effect`` n / n_eff of the weights, and the smallest and largest weight
+    relative to the group's mean (``min_weight``, ``max_weight``)."""
+    codes, labels = group_codes(respondents, group)
+    count = len(labels)
+    w = np.asarray(weights, dtype=np.float64)
+    n = np.bincount(codes, minlength=count).astype(np.float64)
+    total = np.bincount(codes, weights=w, minlength=count)
+    squares = np.bincount(codes, weights=w * w, minlength=count)
+    highest = np.full(count, -np.inf)
+    lowest = np.full(count, np.inf)
+    np.maximum.at(highest, codes, w)
+    np.minimum.at(lowest, codes, w)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        effective = np.where(squares > 0, total * total / squares, 0.0)
+        mean = total / n
+        return pl.DataFrame(
+            {
+                "group": labels,
+                "n": n.astype(np.int64),
+                "n_effective": effective,
+                "design_effect": np.where(effective > 0, n / effective, np.nan),
+                "min_weight": np.where(n > 0, lowest / mean, np.nan),
+                "max_weight": np.where(n > 0, highest / mean, np.nan),
+            }
+        ).fill_nan(None)
+
+
 @dataclass(frozen=True)
 class RakeResult:
     """Raking's outcome: ``weights`` aligned with the respondents' rows (mean 1 within

@@ -18,6 +18,7 @@ from benchlearn.engine.surveys import (
     rake,
     scale_mean,
     survey_stats,
+    weight_summary,
     weighted_share_interval,
     wilson_interval,
 )
@@ -340,3 +341,14 @@ def test_a_cap_the_margins_cannot_live_with_is_an_error():
     assert "must be more than 1" in problems_of(
         respondents, margins(sex={"M": 0.5, "F": 0.5}), cap=1.0
     )
+
+
+def test_weight_summary_per_group():
+    respondents = pl.DataFrame({"unit": ["B", "A", "A", "A", "A"]})
+    found = weight_summary(respondents, group="unit", weights=[3.0, 1.0, 1.0, 2.0, 4.0])
+    a, b = found.rows(named=True)
+    assert (a["group"], a["n"]) == ("A", 4)
+    assert a["n_effective"] == pytest.approx(64 / 22)
+    assert a["design_effect"] == pytest.approx(4 * 22 / 64)
+    assert (a["min_weight"], a["max_weight"]) == pytest.approx((0.5, 2.0))
+    assert (b["n"], b["design_effect"], b["max_weight"]) == (1, 1.0, 1.0)
