@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from benchlearn.accounts.access import Perm, require
 from benchlearn.surveys.models import (
@@ -107,6 +108,22 @@ def surveys_for_office(user: AnyUser) -> QuerySet[Survey]:
     )
 
 
+# What the history's rows say (``SurveyEvent.kind``), in the reader's language.
+KINDS = {
+    "created": pgettext_lazy("survey history", "created"),
+    "edited": pgettext_lazy("survey history", "changed"),
+    "opened": pgettext_lazy("survey history", "opened"),
+    "closed": pgettext_lazy("survey history", "closed"),
+    "codes made": gettext_lazy("codes made"),
+    "question added": gettext_lazy("question added"),
+    "question changed": gettext_lazy("question changed"),
+    "question removed": gettext_lazy("question removed"),
+    "questions reordered": gettext_lazy("questions reordered"),
+    "new version": pgettext_lazy("survey history", "new version"),
+    "published": pgettext_lazy("survey history", "published"),
+}
+
+
 @dataclass(frozen=True)
 class HistoryRow:
     when: Any
@@ -129,7 +146,8 @@ def history_of(rows: QuerySet[SurveyEvent]) -> list[HistoryRow]:
             ]
         else:
             changes = [("", _plain(old), _plain(new))]
-        shown.append(HistoryRow(row.at, str(row.by) if row.by else "", row.kind, changes))
+        kind = str(KINDS.get(row.kind, row.kind))
+        shown.append(HistoryRow(row.at, str(row.by) if row.by else "", kind, changes))
     return shown
 
 

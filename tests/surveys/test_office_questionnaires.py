@@ -198,3 +198,11 @@ def test_two_people_editing_a_question_never_overwrite_each_other(draft, operato
             by=operator,
             base_token=opened,
         )
+
+
+def test_the_pages_speak_polish_by_default(published, operator, settings):
+    settings.LANGUAGE_CODE = "pl"
+    client = client_for(operator)
+    page = client.get(f"/surveys/questionnaires/{published.questionnaire_id}/v1/").content.decode()
+    assert "Nowa wersja" in page and "dodano pytanie" in page and "opublikowano" in page
+    assert "Badania ankietowe" in client.get("/surveys/").content.decode()
