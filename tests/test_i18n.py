@@ -210,6 +210,33 @@ def _engine_messages():
     with pytest.raises(CatalogueError) as caught:
         check_catalogue(catalogue)
     yield from caught.value.messages
+    yield from _raking_messages()
+
+
+def _raking_messages():
+    import polars as pl
+
+    from benchlearn.engine.surveys import RakingError, rake
+
+    people = pl.DataFrame({"unit": ["A", "A", "B", "D"], "sex": ["M", None, "M", "M"], "age": "x"})
+    bad = pl.DataFrame(
+        {
+            "group": ["A", "A", "A", "B", "C"],
+            "variable": ["sex", "sex", "sex", "age", "region"],
+            "category": ["M", "M", "F", "x", "n"],
+            "share": [0.5, None, 0.7, 1.0, 1.0],
+        }
+    )
+    margins = pl.DataFrame({"variable": ["sex", "sex"], "category": ["M", "F"], "share": 0.5})
+    for respondents, given, options in (
+        (people, bad, {"group": "unit"}),
+        (people, margins, {"group": "unit"}),
+        (people.drop_nulls(), margins.with_columns(share=pl.Series([1.0, 0.0])), {"cap": 1.0}),
+        (pl.DataFrame({"sex": ["M", "F", "F"]}), margins, {"max_iterations": 0}),
+    ):
+        with pytest.raises(RakingError) as caught:
+            rake(respondents, given, **options)
+        yield from (problem.located() for problem in caught.value.found)
 
 
 def _templates(message):

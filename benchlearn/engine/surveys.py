@@ -85,6 +85,7 @@ NOT_CONVERGED = gettext_noop(
     "raking did not meet the margins within %(tolerance)s after %(iterations)d iterations "
     "(largest gap %(gap)s in group %(group)s); check the margins or raise the cap"
 )
+EMPTY_VALUE = gettext_noop("(empty)")
 BAD_CAP = gettext_noop("the cap on weights must be more than 1 (times the mean), not %(cap)s")
 
 
@@ -348,7 +349,8 @@ def _variable(
     problems: list[Message | Problem] = []
     for row in np.flatnonzero(unlisted)[:10]:
         text = values[int(row)]
-        params = {"variable": name, "value": "empty" if text is None else text}
+        params: dict[str, str | int | Message] = {"variable": name}
+        params["value"] = Message(EMPTY_VALUE) if text is None else text
         message = Message(NO_CATEGORY, params | {"group": labels[codes[row]]})
         problems.append(Problem(message, code=name, line=int(row) + first_line))
     if unlisted.sum() > 10:

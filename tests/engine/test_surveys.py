@@ -330,7 +330,7 @@ def test_a_respondent_without_a_margin_is_named_by_line():
         margins(sex={"M": 0.5, "F": 0.5}),
         first_line=2,
     )
-    assert "line 4: sex is empty, which has no margin in group all" in found
+    assert "line 4: sex is (empty), which has no margin in group all" in found
     assert "line 5: sex is X, which has no margin in group all" in found
 
 
