@@ -296,7 +296,7 @@ def _one(question: Question, typed: str) -> Any:
         wrong = [part for part in chosen if part not in allowed]
         if wrong:
             raise SurveyError(_("No such answer: %(codes)s.") % {"codes": ", ".join(wrong)})
-        return sorted(set(chosen), key=chosen.index)
+        return sorted(set(chosen), key=allowed.index)  # as online, whatever the typing order
     if typed not in allowed:
         raise SurveyError(
             _("No such answer: %(codes)s. Allowed: %(allowed)s.")

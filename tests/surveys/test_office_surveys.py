@@ -2,6 +2,8 @@
 a group, opening and closing with history, edits that never overwrite each other."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from benchlearn.surveys.models import Survey, SurveyEvent, SurveyState
 from tests.conftest import client_for
@@ -139,3 +141,20 @@ def test_two_people_editing_a_survey_never_overwrite_each_other(survey, unit_a, 
     assert client.post(f"/surveys/{survey.pk}/open/", {"base_token": opened}).status_code == 409
     survey.refresh_from_db()
     assert survey.state == SurveyState.DRAFT
+
+
+def test_the_lists_take_as_many_queries_for_many_surveys_as_for_one(
+    version, unit_a, unit_b, operator
+):
+    client = client_for(operator)
+    survey_of(version, [unit_a], operator)
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    one = queries("/surveys/"), queries("/surveys/questionnaires/")
+    for n in range(3):
+        survey_of(version, [unit_a, unit_b], operator, name=f"Badanie {n}")
+    assert (queries("/surveys/"), queries("/surveys/questionnaires/")) == one
