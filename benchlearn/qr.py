@@ -16,19 +16,27 @@ import segno
 QUIET_ZONE = 4
 
 
-def _symbol(url: str) -> segno.QRCode:
+# The mask a batch of letters uses (``quick``): choosing the best of the eight masks is
+# three quarters of segno's time (about 30 ms a code against 9), and any mask reads well
+# at the size a letter prints it; a batch of 5,000 letters is then under a minute.
+QUICK_MASK = 2
+
+
+def _symbol(url: str, *, quick: bool = False) -> segno.QRCode:
     if not url:
         raise ValueError("a QR code needs a link")
     # micro=False: a Micro QR code is read by few phone cameras.
+    if quick:
+        return segno.make(url, error="m", micro=False, mask=QUICK_MASK)
     return segno.make(url, error="m", micro=False, boost_error=True)
 
 
-def qr_svg(url: str, *, scale: int = 4, title: str = "") -> str:
+def qr_svg(url: str, *, scale: int = 4, title: str = "", quick: bool = False) -> str:
     """The code for ``url`` as a standalone SVG document (black on white, no XML
     declaration, so that it may also be put in a page as it is); ``title`` is its text
-    alternative."""
+    alternative; ``quick``: a fixed mask, for many codes at once (letters)."""
     out = io.BytesIO()
-    _symbol(url).save(
+    _symbol(url, quick=quick).save(
         out,
         kind="svg",
         scale=scale,

@@ -365,6 +365,7 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "questionnaire-version": OPERATOR_ONLY,
     "questionnaire-version-new": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "questionnaire-publish": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "questionnaire-intro": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "question-add": OPERATOR_ONLY,
     "question-edit": OPERATOR_ONLY,
     "question-move": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),

@@ -38,6 +38,7 @@ __all__ = [
     "question_move",
     "question_save",
     "questionnaire_create",
+    "version_intro_set",
     "version_new",
     "version_publish",
 ]
@@ -310,6 +311,34 @@ def version_new(
             for question in latest.questions.order_by("position", "pk")
         )
     _record(questionnaire, "new version", by, None, {"version": version.number})
+    return version
+
+
+@transaction.atomic
+def version_intro_set(
+    *,
+    version: QuestionnaireVersion,
+    intro_pl: str,
+    intro_en: str,
+    by: User | None,
+    base_token: str | None,
+) -> QuestionnaireVersion:
+    """The introduction residents read above the first question, in both languages."""
+    version = _locked(version)
+    check_token(_events(version.questionnaire), base_token)
+    _editable(version)
+    old = {"intro_pl": version.intro_pl, "intro_en": version.intro_en}
+    new = {"intro_pl": intro_pl.strip(), "intro_en": intro_en.strip()}
+    if old != new:
+        version.intro_pl, version.intro_en = new["intro_pl"], new["intro_en"]
+        version.save(update_fields=["intro_pl", "intro_en"])
+        _record(
+            version.questionnaire,
+            "introduction changed",
+            by,
+            old,
+            {"version": version.number, **new},
+        )
     return version
 
 

@@ -119,6 +119,7 @@ KINDS = {
     "question changed": gettext_lazy("question changed"),
     "question removed": gettext_lazy("question removed"),
     "questions reordered": gettext_lazy("questions reordered"),
+    "introduction changed": gettext_lazy("introduction changed"),
     "new version": pgettext_lazy("survey history", "new version"),
     "published": pgettext_lazy("survey history", "published"),
 }

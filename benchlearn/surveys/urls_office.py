@@ -29,6 +29,7 @@ urlpatterns = [
         QUESTIONNAIRE + "new-version/", views_office.version_new, name="questionnaire-version-new"
     ),
     path(VERSION, views_office.questionnaire_version, name="questionnaire-version"),
+    path(VERSION + "intro/", views_office.version_intro, name="questionnaire-intro"),
     path(VERSION + "publish/", views_office.version_publish, name="questionnaire-publish"),
     path(VERSION + "questions/new/", views_office.question_add, name="question-add"),
     path(QUESTION, views_office.question_edit, name="question-edit"),

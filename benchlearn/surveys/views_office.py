@@ -30,6 +30,7 @@ from benchlearn.surveys.models import (
     QuestionnaireVersion,
     Survey,
     SurveyEvent,
+    SurveyMode,
 )
 from benchlearn.surveys.office import (
     history_of,
@@ -144,6 +145,24 @@ def version_publish(
         version,
         lambda token: editing.version_publish(version=version, by=request.user, base_token=token),
         _("The version is published: surveys may use it, and it is not changed any more."),
+    )
+
+
+@login_required
+@require_POST
+def version_intro(
+    request: AuthenticatedHttpRequest, questionnaire_id: int, version_number: int
+) -> HttpResponse:
+    version = version_get_for_office(request.user, questionnaire_id, version_number)
+    intro_pl = request.POST.get("intro_pl", "")[:5000]
+    intro_en = request.POST.get("intro_en", "")[:5000]
+    return _step(
+        request,
+        version,
+        lambda token: editing.version_intro_set(
+            version=version, intro_pl=intro_pl, intro_en=intro_en, by=request.user, base_token=token
+        ),
+        _("The introduction is saved."),
     )
 
 
@@ -279,6 +298,7 @@ def _survey_page(
         "history": history_of(survey_events(survey)),
         "stale": stale,
         "response_count": survey.responses.filter(submitted_at__isnull=False).count(),
+        "modes": [SurveyMode(mode).label for mode in survey.modes if mode in SurveyMode.values],
     }
     return render(request, "surveys/office/survey_detail.html", context, status=status)
 

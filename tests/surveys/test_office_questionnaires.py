@@ -206,3 +206,25 @@ def test_the_pages_speak_polish_by_default(published, operator, settings):
     page = client.get(f"/surveys/questionnaires/{published.questionnaire_id}/v1/").content.decode()
     assert "Nowa wersja" in page and "dodano pytanie" in page and "opublikowano" in page
     assert "Badania ankietowe" in client.get("/surveys/").content.decode()
+
+
+def test_the_introduction_of_a_draft_is_set_and_a_published_ones_is_kept(
+    published, draft, operator
+):
+    client = client_for(operator)
+    qid = published.questionnaire_id
+    post = {"intro_pl": "Dziękujemy!", "intro_en": "Thank you!"}
+    saved = client.post(
+        f"/surveys/questionnaires/{qid}/v2/intro/",
+        {**post, "base_token": _token(draft.questionnaire)},
+    )
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.intro_pl, draft.intro_en) == ("Dziękujemy!", "Thank you!")
+    refused = client.post(
+        f"/surveys/questionnaires/{qid}/v1/intro/",
+        {**post, "base_token": _token(draft.questionnaire)},
+    )
+    assert refused.status_code == 400 and "make a new version" in refused.content.decode()
+    published.refresh_from_db()
+    assert published.intro_pl == ""

@@ -44,7 +44,7 @@ def letters_pdf(survey_unit: SurveyUnit, batch: int) -> bytes:
         }
         for n, code in enumerate(codes)
     ]
-    images = {f"image-{n}": qr_svg(code_link(code)) for n, code in enumerate(codes)}
+    images = {f"image-{n}": qr_svg(code_link(code), quick=True) for n, code in enumerate(codes)}
     data = {
         "letters": letters,
         "heading": _("Survey: %(name)s") % {"name": _title(survey)},
