@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from benchlearn.accounts.models import User
 from benchlearn.groups.models import Programme
+from benchlearn.surveys.close import survey_values_write
 from benchlearn.surveys.editing import StaleEdit, SurveyError, check_token
 from benchlearn.surveys.models import (
     DONT_KNOW,
@@ -221,7 +222,8 @@ def survey_open(*, survey: Survey, by: User | None, base_token: str | None = Non
 
 @transaction.atomic
 def survey_close(*, survey: Survey, by: User | None, base_token: str | None = None) -> Survey:
-    """Close an open survey: no answer is taken any more."""
+    """Close an open survey: no answer is taken any more, and its results write the
+    satisfaction variables of the units' collection rounds (``close``)."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     check_token(survey_events(survey), base_token)
     if survey.state != SurveyState.OPEN:
@@ -229,6 +231,7 @@ def survey_close(*, survey: Survey, by: User | None, base_token: str | None = No
     survey.state = SurveyState.CLOSED
     survey.save(update_fields=["state"])
     _record(survey, "closed", by, SurveyState.OPEN, SurveyState.CLOSED)
+    survey_values_write(survey=survey, by=by)  # refused: the transaction keeps it open
     return survey
 
 

@@ -1,0 +1,182 @@
+"""A survey's results per unit and question against hand-worked numbers and the engine;
+the minimum of responses; closing writes the satisfaction variables with their history
+and source, or nothing at all."""
+
+import numpy as np
+import polars as pl
+import pytest
+
+from benchlearn.collection.models import Value, ValueChange
+from benchlearn.engine import surveys as engine
+from benchlearn.surveys.editing import SurveyError
+from benchlearn.surveys.models import SurveyEvent, SurveyState
+from benchlearn.surveys.results import unit_results
+from benchlearn.surveys.running import survey_close, survey_open
+from tests.surveys.results_setup import (
+    PERIOD,
+    answer,
+    answer_many,
+    catalogue,
+    collection_round,
+    even_margins,
+    open_survey,
+    waste_questionnaire,
+)
+
+
+@pytest.fixture
+def version(operator):
+    catalogue(operator)
+    return waste_questionnaire(operator)
+
+
+def test_unweighted_figures_are_the_hand_worked_ones(version, unit_a, operator):
+    survey = open_survey(version, [unit_a], operator)
+    # 5 of the 8 valid answers are 4 or 5; "don't know" (9) and a blank are left out.
+    for value in ["5", "5", "4", "4", "4", "3", "2", "1", "9", ""]:
+        answer(survey, unit_a, operator, OVERALL=value, Q1="3", OPEN="x")
+    result = unit_results(survey, unit_a)
+    assert result.responses == 10 and not result.weighted
+    assert "no population by sex and age band" in result.weighting_note
+    overall = result.overall
+    assert overall.n == 8 and overall.dont_know == 1
+    assert overall.share == pytest.approx(0.625)
+    assert overall.mean == pytest.approx(3.5)
+    # Wilson (statsmodels' proportion_confint(5, 8, method="wilson")).
+    assert overall.ci_low == pytest.approx(0.3057423946026273, abs=1e-12)
+    assert overall.ci_high == pytest.approx(0.8631557141764027, abs=1e-12)
+    assert overall.n_effective == 8 and overall.design_effect == 1.0
+    bars = {bar.code: bar.count for bar in overall.distribution}
+    assert bars == {"1": 1, "2": 1, "3": 1, "4": 3, "5": 2, "9": 1}
+    assert result.below_minimum  # 10 of the 100 asked for
+
+
+def test_weighted_figures_rake_to_the_population_and_use_the_kish_n(version, unit_a, operator):
+    survey = open_survey(version, [unit_a], operator, minimum=4)
+    even_margins(unit_a, operator)
+    # Three women (5, 5, 1) and one man (4), all 18–24; the population is half and half:
+    # women weigh 2/3, the man 2. Satisfied: (2/3 + 2/3 + 2) / 4 = 5/6; n_eff = 16/(16/3) = 3.
+    for value in ["5", "5", "1"]:
+        answer(survey, unit_a, operator, OVERALL=value, SEX="F", AGE="18-24")
+    answer(survey, unit_a, operator, OVERALL="4", SEX="M", AGE="18-24")
+    result = unit_results(survey, unit_a)
+    assert result.weighted and result.margins_year == PERIOD
+    overall = result.overall
+    assert overall.n == 4
+    assert overall.share == pytest.approx(5 / 6)
+    assert overall.n_effective == pytest.approx(3.0)
+    assert overall.design_effect == pytest.approx(4 / 3)
+    assert result.design_effect == pytest.approx(4 / 3)
+    # Wilson on p = 5/6 and n = 3, worked by hand from the formula.
+    assert overall.ci_low == pytest.approx(0.3099881064419566, abs=1e-12)
+    assert overall.ci_high == pytest.approx(0.9823472057213466, abs=1e-12)
+    assert overall.mean == pytest.approx((2 / 3 * 11 + 2 * 4) / 4)
+    # The same as the engine called on the respondents directly.
+    frame = pl.DataFrame({"sex": ["F", "F", "F", "M"], "age": ["18-24"] * 4})
+    margins = pl.DataFrame(
+        {
+            "variable": ["sex", "sex", "age"],
+            "category": ["F", "M", "18-24"],
+            "share": [0.5, 0.5, 1.0],
+        }
+    )
+    weights = engine.rake(frame, margins).weights
+    stats = engine.survey_stats(
+        pl.DataFrame({"OVERALL": [5.0, 5.0, 1.0, 4.0]}),
+        questions=["OVERALL"],
+        satisfied=[4, 5],
+        weights=weights,
+    ).row(0, named=True)
+    assert np.allclose(weights, [2 / 3, 2 / 3, 2 / 3, 2])
+    assert overall.share == pytest.approx(stats["share"])
+    assert overall.ci_low == pytest.approx(stats["ci_low"])
+
+
+def test_respondents_without_sex_or_age_keep_weight_one(version, unit_a, operator):
+    survey = open_survey(version, [unit_a], operator, minimum=1)
+    even_margins(unit_a, operator)
+    answer(survey, unit_a, operator, OVERALL="5", SEX="F", AGE="18-24")
+    answer(survey, unit_a, operator, OVERALL="5", SEX="M", AGE="18-24")
+    answer(survey, unit_a, operator, OVERALL="1")
+    result = unit_results(survey, unit_a)
+    assert result.weighted and result.unweighted_respondents == 1
+    assert result.overall.share == pytest.approx(2 / 3)
+
+
+def test_margins_that_cannot_be_met_leave_the_unit_unweighted_and_say_why(
+    version, unit_a, operator
+):
+    survey = open_survey(version, [unit_a], operator, minimum=1)
+    even_margins(unit_a, operator)
+    answer(survey, unit_a, operator, OVERALL="5", SEX="F", AGE="18-24")  # no man answered
+    result = unit_results(survey, unit_a)
+    assert not result.weighted
+    assert "cannot be weighted" in result.weighting_note and "sex = M" in result.weighting_note
+
+
+@pytest.fixture
+def survey_99_100(version, unit_a, unit_b, operator):
+    survey = open_survey(version, [unit_a, unit_b], operator)
+    answer_many(survey, unit_a, operator, ["5"] * 60 + ["2"] * 39 + ["9"])  # 100 responses
+    answer_many(survey, unit_b, operator, ["4"] * 99)  # 99 responses
+    return survey
+
+
+def test_the_minimum_flags_99_responses_but_not_100(survey_99_100, unit_a, unit_b):
+    assert not unit_results(survey_99_100, unit_a).below_minimum
+    assert unit_results(survey_99_100, unit_b).below_minimum
+
+
+def test_closing_writes_the_satisfaction_variables_with_history_and_source(
+    survey_99_100, unit_a, unit_b, operator
+):
+    collection_round(operator, [unit_a, unit_b])
+    survey_close(survey=survey_99_100, by=operator)
+    survey_99_100.refresh_from_db()
+    assert survey_99_100.state == SurveyState.CLOSED
+    stored = {
+        v.variable.code: v
+        for v in Value.objects.filter(unit=unit_a, period=PERIOD).select_related("variable")
+    }
+    # 99 valid answers (a "don't know" left out), 60 satisfied; unweighted.
+    assert stored["WST_SURVEY_RESP"].value == 99
+    assert stored["WST_SURVEY_SATISFIED"].value == 60
+    assert {v.source for v in stored.values()} == {"survey"}
+    changes = ValueChange.objects.filter(value__unit=unit_a).order_by("pk")
+    assert [(c.old_value, c.new_value, c.source, c.changed_by_id) for c in changes] == [
+        (None, 99, "survey", operator.pk),
+        (None, 60, "survey", operator.pk),
+    ]
+    assert all(c.submission_id is not None and c.note == "Odpady 2026" for c in changes)
+    # Unit B, below the minimum, gets nothing.
+    assert not Value.objects.filter(unit=unit_b).exists()
+    assert SurveyEvent.objects.filter(survey=survey_99_100, kind="values written").exists()
+
+
+def test_a_unit_without_a_round_is_named_and_nothing_is_written(
+    survey_99_100, unit_a, unit_b, operator
+):
+    collection_round(operator, [unit_b])  # unit A, at the minimum, has no round of 2026
+    with pytest.raises(SurveyError) as refused:
+        survey_close(survey=survey_99_100, by=operator)
+    assert unit_a.name in refused.value.message and "2026" in refused.value.message
+    survey_99_100.refresh_from_db()
+    assert survey_99_100.state == SurveyState.OPEN
+    assert not Value.objects.exists() and not ValueChange.objects.exists()
+    assert not SurveyEvent.objects.filter(survey=survey_99_100, kind="closed").exists()
+
+
+def test_closing_again_after_reopening_records_the_old_and_new_values(version, unit_a, operator):
+    collection_round(operator, [unit_a])
+    survey = open_survey(version, [unit_a], operator, minimum=2)
+    answer_many(survey, unit_a, operator, ["5", "1"])
+    survey_close(survey=survey, by=operator)
+    survey_open(survey=survey, by=operator)
+    answer_many(survey, unit_a, operator, ["5", "5"])
+    survey_close(survey=survey, by=operator)
+    change = (
+        ValueChange.objects.filter(value__variable__code="WST_SURVEY_SATISFIED")
+        .order_by("pk")
+        .last()
+    )
+    assert (change.old_value, change.new_value) == (1, 3)
