@@ -228,3 +228,13 @@ def test_the_introduction_of_a_draft_is_set_and_a_published_ones_is_kept(
     assert refused.status_code == 400 and "make a new version" in refused.content.decode()
     published.refresh_from_db()
     assert published.intro_pl == ""
+
+
+def test_a_question_others_depend_on_is_not_removed(draft, operator):
+    use = draft.questions.get(code="USE")
+    base = f"/surveys/questionnaires/{draft.questionnaire_id}/v{draft.number}/"
+    url = f"{base}questions/{use.pk}/delete/"
+    response = client_for(operator).post(url, {"base_token": _token(draft.questionnaire)})
+    assert response.status_code == 400
+    assert "depending on USE" in response.content.decode()
+    assert draft.questions.filter(code="USE").exists()

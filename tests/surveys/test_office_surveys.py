@@ -5,7 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from benchlearn.surveys.models import Survey, SurveyEvent, SurveyState
+from benchlearn.surveys.editing import version_new, version_publish
+from benchlearn.surveys.models import Response, Survey, SurveyEvent, SurveyState
+from benchlearn.surveys.running import codes_create
 from tests.conftest import client_for
 from tests.surveys.office_walk import questionnaire_of, survey_of
 
@@ -158,3 +160,27 @@ def test_the_lists_take_as_many_queries_for_many_surveys_as_for_one(
     for n in range(3):
         survey_of(version, [unit_a, unit_b], operator, name=f"Badanie {n}")
     assert (queries("/surveys/"), queries("/surveys/questionnaires/")) == one
+
+
+def test_a_survey_in_use_keeps_its_version_and_its_units_with_codes(
+    survey, version, unit_a, unit_b, operator
+):
+    codes_create(survey=survey, unit=unit_a, count=2, by=operator)
+    client = client_for(operator)
+    url = f"/surveys/{survey.pk}/edit/"
+    dropped = client.post(url, _post(version, units=unit_b.teryt, base_token=_token(survey)))
+    assert dropped.status_code == 400
+    assert f"stay in the survey: {unit_a.name}" in dropped.content.decode()
+    assert survey.units.filter(pk=unit_a.pk).exists()
+
+    Response.objects.create(survey=survey, unit=unit_a, mode="open", answers={})
+    newer = version_new(questionnaire=version.questionnaire, by=operator, base_token=None)
+    newer = version_publish(version=newer, by=operator, base_token=None)
+    changed = client.post(
+        url,
+        _post(newer, units=f"{unit_a.teryt} {unit_b.teryt}", base_token=_token(survey)),
+    )
+    assert changed.status_code == 400
+    assert "its questionnaire version cannot change" in changed.content.decode()
+    survey.refresh_from_db()
+    assert survey.questionnaire_version_id == version.pk and survey.name == "Odpady 2026"
