@@ -381,6 +381,9 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "survey-codes-create": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "survey-codes-csv": OPERATOR_ONLY,
     "survey-paper-entry": OPERATOR_ONLY,
+    "survey-import": OPERATOR_ONLY,
+    # The mapping screen of an uploaded file: the walk's key names no upload.
+    "survey-import-map": {**OPERATOR_ONLY, "operator": NOT_FOUND},
     # Letters and the paper questionnaire: PDFs queued for the office (their page follows).
     "survey-letters-pdf": {**OPERATOR_ONLY, "operator": REDIRECT},
     "survey-paper-pdf": {**OPERATOR_ONLY, "operator": REDIRECT},

@@ -3,7 +3,7 @@ residents' pages are at /s/, the printed PDFs in ``reports.urls``)."""
 
 from django.urls import path
 
-from benchlearn.surveys import views_codes, views_office
+from benchlearn.surveys import views_codes, views_import, views_office
 
 QUESTIONNAIRE = "questionnaires/<int:questionnaire_id>/"
 VERSION = QUESTIONNAIRE + "v<int:version_number>/"
@@ -17,6 +17,8 @@ urlpatterns = [
     path("<int:survey_id>/edit/", views_office.survey_edit, name="survey-edit"),
     path("<int:survey_id>/open/", views_office.survey_open, name="survey-open"),
     path("<int:survey_id>/close/", views_office.survey_close, name="survey-close"),
+    path("<int:survey_id>/import/", views_import.import_upload, name="survey-import"),
+    path("<int:survey_id>/import/<str:key>/", views_import.import_map, name="survey-import-map"),
     path(UNIT, views_codes.survey_unit, name="survey-unit"),
     path(UNIT + "qr.png", views_codes.survey_unit_qr, name="survey-unit-qr"),
     path(UNIT + "codes/", views_codes.codes_create, name="survey-codes-create"),
