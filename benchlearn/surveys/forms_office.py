@@ -204,6 +204,9 @@ class SurveyForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         codes = [part for part in data.get("units", "").replace(",", " ").split() if part]
+        # Units ticked in the finder's results (by TERYT code) join the typed ones.
+        getlist = getattr(self.data, "getlist", None)
+        codes += [code for code in (getlist("add_units") if getlist else []) if code]
         found = {unit.teryt: unit for unit in Unit.objects.filter(teryt__in=codes)}
         unknown = [code for code in codes if code not in found]
         if unknown:

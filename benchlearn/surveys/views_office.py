@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, require
+from benchlearn.groups.forms import units_found
 from benchlearn.surveys import editing, running
 from benchlearn.surveys.editing import StaleEdit, SurveyError, events_token
 from benchlearn.surveys.forms_office import (
@@ -333,6 +334,13 @@ def _survey_initial(survey: Survey) -> dict[str, object]:
 def _survey_form(request: AuthenticatedHttpRequest, survey: Survey | None) -> HttpResponse:
     form = SurveyForm(request.POST or None, initial=_survey_initial(survey) if survey else {})
     context: dict[str, object] = {"form": form, "survey": survey, "stale": None}
+    if "find" in request.POST:
+        # The unit finder: the form comes back with the units found (ticked to add
+        # them on saving); nothing is saved.
+        query = request.POST.get("unit_search", "")[:60]
+        context["found"] = units_found(query, [])
+        context["searched"] = query
+        return render(request, "surveys/office/survey_form.html", context)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

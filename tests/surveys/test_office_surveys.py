@@ -184,3 +184,16 @@ def test_a_survey_in_use_keeps_its_version_and_its_units_with_codes(
     assert "its questionnaire version cannot change" in changed.content.decode()
     survey.refresh_from_db()
     assert survey.questionnaire_version_id == version.pk and survey.name == "Odpady 2026"
+
+
+def test_units_found_by_name_are_ticked_into_the_survey(version, unit_a, unit_b, operator):
+    client = client_for(operator)
+    found = client.post("/surveys/new/", _post(version, find="1", unit_search=unit_b.name[:5]))
+    assert found.status_code == 200
+    assert f'value="{unit_b.teryt}"' in found.content.decode()
+    assert not Survey.objects.exists()  # searching saves nothing
+    saved = client.post(
+        "/surveys/new/", _post(version, units=unit_a.teryt, add_units=[unit_b.teryt])
+    )
+    assert saved.status_code == 302
+    assert set(Survey.objects.get().units.all()) == {unit_a, unit_b}
