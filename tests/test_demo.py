@@ -578,3 +578,48 @@ def test_the_other_group_is_at_the_end_of_year_one_with_drafts_and_plans_in_revi
     assert client_for(wojt).get(reverse("plan-detail", args=[own.pk])).status_code == 200
     other = plans.exclude(unit__teryt="2402022").exclude(unit__memberships__user=wojt).first()
     assert client_for(wojt).get(reverse("plan-detail", args=[other.pk])).status_code == 404
+
+
+def test_the_demo_has_a_closed_survey_per_group_and_an_open_one_with_a_link(db, printed):
+    from benchlearn.surveys.models import Response, Survey, SurveyState
+    from benchlearn.surveys.office import open_link
+
+    closed = Survey.objects.filter(state=SurveyState.CLOSED, period=OPEN_YEAR)
+    groups = ExchangeGroup.objects.all()
+    assert closed.count() == groups.count() == 2
+    for survey in closed:
+        group = groups.get(name=survey.name.split(": ", 1)[1])
+        assert set(survey.units.all()) == set(group.units.all())
+        for unit in group.units.all():
+            answered = Response.objects.filter(
+                survey=survey, unit=unit, submitted_at__isnull=False
+            ).count()
+            assert answered >= 100, unit.teryt
+    opened = Survey.objects.get(state=SurveyState.OPEN)
+    assert opened.accepts_answers()
+    operator = User.objects.get(email=OPERATOR.email)
+    survey_unit = opened.survey_units.select_related("unit").first()
+    page = (
+        client_for(operator)
+        .get(f"/surveys/{opened.pk}/units/{survey_unit.unit.teryt}/")
+        .content.decode()
+    )
+    assert open_link(survey_unit) in page and "<svg" in page
+
+
+def test_the_demos_satisfaction_indicators_have_values_from_the_surveys(db, printed):
+    for code in ("EDU", "WST"):
+        stored = Value.objects.filter(
+            variable__code=f"{code}_SURVEY_RESP", period=OPEN_YEAR, value__isnull=False
+        )
+        assert stored.count() >= 5
+        assert ValueChange.objects.filter(
+            value__variable__code=f"{code}_SURVEY_SATISFIED", source="survey"
+        ).exists()
+        computed = Result.objects.filter(
+            indicator__code=f"{code}_SATISFACTION",
+            period=OPEN_YEAR,
+            value__isnull=False,
+        )
+        assert computed.exists(), code
+        assert all(0 < result.value < 100 for result in computed)

@@ -21,12 +21,14 @@ from benchlearn.demo.cycle_stories import DOMAINS
 from benchlearn.demo.history import (
     EDUCATION,
     EDUCATION_MORE_CITIES,
+    OPEN_YEAR,
     WASTE,
     WASTE_MORE_GMINAS,
     history_build,
 )
 from benchlearn.demo.notices import notices_build, programme_build
 from benchlearn.demo.plans import plans_build
+from benchlearn.demo.surveys import surveys_build
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.groups.services import group_create
 from benchlearn.results.models import Computation, ComputationState, EfficiencyModel
@@ -287,5 +289,9 @@ def _programme_build() -> tuple[User, bool]:
         },
         submitters=submitters,
     )
+    # Last year's satisfaction surveys, closed into the open rounds' survey variables.
+    surveyed = surveys_build(
+        operator=operator, groups={"EDU": education, "WST": waste}, year=OPEN_YEAR
+    )
     models = _models_build(operator)
-    return operator, bool(past) or models
+    return operator, bool(past) or models or bool(surveyed)
