@@ -37,6 +37,7 @@ urlpatterns = [
     path("catalogue/", include("benchlearn.catalogue.urls")),
     path("rounds/", include("benchlearn.collection.urls")),
     path("surveys/", include("benchlearn.surveys.urls_office")),
+    path("surveys/", include("benchlearn.surveys.urls_results")),
     path("notifications/", include("benchlearn.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -387,6 +387,14 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     # Letters and the paper questionnaire: PDFs queued for the office (their page follows).
     "survey-letters-pdf": {**OPERATOR_ONLY, "operator": REDIRECT},
     "survey-paper-pdf": {**OPERATOR_ONLY, "operator": REDIRECT},
+    # Survey results (tests/surveys/test_results_pages.py): a unit's for its team, its
+    # group's moderator and the office; its open answers for its team and the office;
+    # the comparison for whoever reads one of the survey's units.
+    "survey-results-list": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "survey-comparison": GROUP,
+    "survey-results": UNIT_A,
+    "survey-trend": UNIT_A,
+    "survey-open-answers": {**UNIT_A, "moderator": DENIED},
 }
 
 

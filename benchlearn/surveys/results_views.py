@@ -1,0 +1,118 @@
+"""The survey results pages: the surveys a person may read, one unit's results (its
+team, its group's moderator, the office), its open answers (its team and the office),
+its change over time, and the comparison across the survey's units with the intervals
+drawn. Who reads what is decided in ``results_pages``."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from benchlearn.accounts.access import AuthenticatedHttpRequest
+from benchlearn.charts.intervals import IntervalItem, interval_chart
+from benchlearn.surveys.results import in_language, unit_results
+from benchlearn.surveys.results import open_answers as unit_open_answers
+from benchlearn.surveys.results_pages import (
+    may_read_open_answers,
+    require_open_answers,
+    survey_comparison,
+    survey_get_for_results,
+    survey_unit_for_results,
+    surveys_for_results,
+    unit_trend,
+)
+
+
+@login_required
+@require_GET
+def results_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request, "surveys/results/list.html", {"surveys": surveys_for_results(request.user)}
+    )
+
+
+@login_required
+@require_GET
+def unit_page(request: AuthenticatedHttpRequest, survey_id: int, teryt: str) -> HttpResponse:
+    survey = survey_get_for_results(request.user, survey_id)
+    unit = survey_unit_for_results(request.user, survey, teryt)
+    context = {
+        "survey": survey,
+        "unit": unit,
+        "result": unit_results(survey, unit),
+        "open_answers_shown": may_read_open_answers(request.user, unit),
+    }
+    return render(request, "surveys/results/unit.html", context)
+
+
+@login_required
+@require_GET
+def open_answers(request: AuthenticatedHttpRequest, survey_id: int, teryt: str) -> HttpResponse:
+    survey = survey_get_for_results(request.user, survey_id)
+    unit = survey_unit_for_results(request.user, survey, teryt)
+    require_open_answers(request.user, unit)
+    context = {"survey": survey, "unit": unit, "answers": unit_open_answers(survey, unit)}
+    return render(request, "surveys/results/open_answers.html", context)
+
+
+@login_required
+@require_GET
+def trend(request: AuthenticatedHttpRequest, survey_id: int, teryt: str) -> HttpResponse:
+    survey = survey_get_for_results(request.user, survey_id)
+    unit = survey_unit_for_results(request.user, survey, teryt)
+    points = unit_trend(survey, unit)
+    charts = []
+    for question in points[-1].result.questions:
+        if not question.has_share and question.kind != "scale5":
+            continue
+        items = []
+        for point in points:
+            found = point.result.question(question.code)
+            if found is None or found.percent is None or point.result.below_minimum:
+                continue
+            items.append(
+                IntervalItem(
+                    str(point.survey.period),
+                    found.percent,
+                    found.percent_low or 0.0,
+                    found.percent_high or 0.0,
+                    found.n,
+                    own=point.survey.pk == survey.pk,
+                )
+            )
+        if items:
+            charts.append(interval_chart(title=question.text, items=items, label_title=_("Year")))
+    context = {"survey": survey, "unit": unit, "points": points, "charts": charts}
+    return render(request, "surveys/results/trend.html", context)
+
+
+@login_required
+@require_GET
+def comparison(request: AuthenticatedHttpRequest, survey_id: int) -> HttpResponse:
+    survey = survey_get_for_results(request.user, survey_id)
+    compared = survey_comparison(request.user, survey)
+    charts = []
+    questions = survey.questionnaire_version.questions.filter(
+        code__in=compared.question_codes
+    ).order_by("position", "pk")
+    for question in questions:
+        items = [
+            IntervalItem(
+                c.label,
+                q.percent,
+                q.percent_low or 0.0,
+                q.percent_high or 0.0,
+                q.n,
+                own=c.own,
+            )
+            for c in compared.compared
+            if (q := c.result.question(question.code)) is not None and q.percent is not None
+        ]
+        if items:
+            title = in_language(question.text_pl, question.text_en)
+            charts.append(interval_chart(title=title, items=items, label_title=_("Unit")))
+    context = {"survey": survey, "comparison": compared, "charts": charts}
+    return render(request, "surveys/results/comparison.html", context)

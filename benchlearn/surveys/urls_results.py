@@ -1,0 +1,15 @@
+"""The survey results pages (mounted at /surveys/ beside the office's pages)."""
+
+from django.urls import path
+
+from benchlearn.surveys import results_views
+
+UNIT = "<int:survey_id>/results/<str:teryt>/"
+
+urlpatterns = [
+    path("results/", results_views.results_list, name="survey-results-list"),
+    path("<int:survey_id>/results/", results_views.comparison, name="survey-comparison"),
+    path(UNIT, results_views.unit_page, name="survey-results"),
+    path(UNIT + "open-answers/", results_views.open_answers, name="survey-open-answers"),
+    path(UNIT + "trend/", results_views.trend, name="survey-trend"),
+]
