@@ -187,6 +187,13 @@ AXES_CLIENT_IP_CALLABLE = "benchlearn.accounts.throttling.client_ip"
 # address; more requests get the same answer and no e-mail.
 PASSWORD_RESET_EMAIL_LIMIT = env_int("BENCHLEARN_PASSWORD_RESET_EMAIL_LIMIT", 3)
 PASSWORD_RESET_ADDRESS_LIMIT = env_int("BENCHLEARN_PASSWORD_RESET_ADDRESS_LIMIT", 10)
+# Residents' survey pages, without third-party services: a page sent back sooner than
+# this many seconds after it was shown is a bot's (the person is asked to check and
+# send it again); an open link starts at most so many responses an hour and the code
+# page takes so many wrong codes an hour (counted in the cache, never by address).
+SURVEY_MIN_SECONDS = env_int("BENCHLEARN_SURVEY_MIN_SECONDS", 3)
+SURVEY_LINK_STARTS_PER_HOUR = env_int("BENCHLEARN_SURVEY_LINK_STARTS_PER_HOUR", 300)
+SURVEY_CODE_FAILURES_PER_HOUR = env_int("BENCHLEARN_SURVEY_CODE_FAILURES_PER_HOUR", 300)
 # Counted per e-mail in lower case, so changing the case of letters does not buy more
 # guesses.
 AXES_USERNAME_CALLABLE = "benchlearn.accounts.backends.login_attempt_username"

@@ -40,6 +40,8 @@ urlpatterns = [
     path("surveys/", include("benchlearn.surveys.urls_results")),
     path("notifications/", include("benchlearn.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Residents answering surveys: short links for letters and posters.
+    path("s/", include("benchlearn.surveys.urls_public")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", views.healthz, name="healthz"),

@@ -50,6 +50,7 @@ from tests.catalogue.conftest import SMALL_YAML
 from tests.conftest import client_for, make_user
 from tests.plans.walk import plans_parameters
 from tests.surveys.office_walk import surveys_parameters
+from tests.surveys.walk import public_survey_parameters
 
 ROLES = [
     "anonymous",
@@ -117,6 +118,12 @@ MEETINGS_CHANGE = {**GROUP, "participant_a": DENIED, "participant_b": DENIED}
 
 EXPECTED: dict[str, dict[str, int | str]] = {
     "start": everyone(OK),
+    # Residents answer surveys without an account: the open link, the code page, the
+    # thanks and the privacy notice are for everyone.
+    "survey-answer": everyone(OK),
+    "survey-code": everyone(OK),
+    "survey-thanks": everyone(OK),
+    "survey-privacy": everyone(OK),
     "login": {"anonymous": OK, **dict.fromkeys(LOGGED_IN, REDIRECT)},
     "logout": everyone(NOT_ALLOWED),
     "password_change": members_only(dict.fromkeys(LOGGED_IN, OK)),
@@ -500,6 +507,7 @@ def _parameters(programme, group) -> dict[str, str]:
         **board_parameters(group, user),
         **plans_parameters(group, submission.unit, user, programme["moderator"]),
         **surveys_parameters(group, operator),
+        **public_survey_parameters(submission.unit),
     }
 
 
