@@ -43,6 +43,7 @@ LIMESURVEY, CSV = "limesurvey", "csv"
 FORMATS = (LIMESURVEY, CSV)
 UNIT = "unit"  # the mapping's target for the column of TERYT codes
 MAX_PROBLEMS = 200
+MAX_TEXT = 2000  # characters of an open answer, as on the paper entry screen
 # LimeSurvey's columns that are no question (kept out of the guessed mapping).
 _LIMESURVEY_META = {
     "id",
@@ -386,6 +387,15 @@ def parse(
             if question.code not in typed or not _shown_if(question, answers):
                 continue
             text, heading = typed[question.code]
+            if len(text) > MAX_TEXT:
+                problems.append(
+                    ImportProblem(
+                        _("The answer is longer than %(count)s characters.") % {"count": MAX_TEXT},
+                        line,
+                        heading,
+                    )
+                )
+                continue
             try:
                 answers[question.code] = _one(question, text)
             except SurveyError as error:

@@ -119,12 +119,25 @@ def test_limesurvey_array_items_and_code_text_headings(operator, unit_a):
         ("unit;Q1\n0000000;ż\n".encode("cp1250"), "Windows-1250"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary data"),
         (b'unit;Q1\n0000000;"5\n0000000;4\n', "Line 2: A quotation mark"),
+        (b"unit;Q1\n0000000;5;4;3\n", "Line 2: The line has more cells"),
+        (b"unit;Q1;Q1\n0000000;5;4\n", "Line 1, column Q1: Two columns"),
+        (b"unit;;Q1\n0000000;5;4\n", "Line 1, column B: A column has no heading"),
     ],
 )
 def test_unreadable_files_are_refused_clearly(survey, data, expected):
     with pytest.raises(ImportRefused) as refused:
         _run(survey, data)
     assert expected in "\n".join(str(p) for p in refused.value.problems)
+    assert not Response.objects.exists()
+
+
+def test_an_overlong_open_answer_is_refused(survey, unit_a):
+    data = f"unit;NPS;OPEN\n{unit_a.teryt};5;{'x' * 2001}\n".encode()
+    with pytest.raises(ImportRefused) as refused:
+        _run(survey, data)
+    assert [str(p) for p in refused.value.problems] == [
+        "Line 2, column OPEN: The answer is longer than 2000 characters."
+    ]
     assert not Response.objects.exists()
 
 
