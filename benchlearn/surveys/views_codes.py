@@ -32,6 +32,9 @@ from benchlearn.surveys.office import (
 )
 from benchlearn.surveys.running import PaperProblems
 
+# A batch of at most this many codes is listed on the unit's page.
+LISTED_CODES = 200
+
 
 def _unit_page(
     request: AuthenticatedHttpRequest,
@@ -47,7 +50,18 @@ def _unit_page(
         .annotate(count=Count("pk"), used=Count("pk", filter=Q(used_at__isnull=False)))
         .order_by("batch")
     )
+    # The codes themselves, batch by batch, for batches small enough to read on a page
+    # (a print run of thousands is read from its CSV).
+    listed: dict[int, list[tuple[str, bool]]] = {}
+    small = [b["batch"] for b in batches if b["count"] <= LISTED_CODES]
+    for code, batch, used in (
+        survey.codes.filter(unit=survey_unit.unit, batch__in=small)
+        .order_by("batch", "code")
+        .values_list("code", "batch", "used_at")
+    ):
+        listed.setdefault(batch, []).append((code, used is not None))
     context = {
+        "listed": listed,
         "survey": survey,
         "survey_unit": survey_unit,
         "unit": survey_unit.unit,

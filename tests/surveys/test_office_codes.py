@@ -64,7 +64,8 @@ def test_a_batch_of_codes_is_listed_and_downloaded(survey, unit_a, operator):
     )
     assert {row["code"] for row in rows} == codes
     assert all(row["link"] == code_link(row["code"]) and row["used"] == "no" for row in rows)
-    assert "Codes (CSV)" in client.get(_base(survey, unit_a)).content.decode()
+    page = client.get(_base(survey, unit_a)).content.decode()
+    assert "Codes (CSV)" in page and all(f"<code>{code}</code>" in page for code in codes)
 
 
 @pytest.mark.parametrize(
