@@ -402,6 +402,17 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "survey-results": UNIT_A,
     "survey-trend": UNIT_A,
     "survey-open-answers": {**UNIT_A, "moderator": DENIED},
+    # PDFs queued for whoever reads the page (the document's page follows).
+    "survey-results-pdf": {
+        **UNIT_A,
+        "operator": REDIRECT,
+        "moderator": REDIRECT,
+        "participant_a": REDIRECT,
+    },
+    "survey-comparison-pdf": {
+        **GROUP,
+        **dict.fromkeys(["operator", "moderator", "participant_a", "participant_b"], REDIRECT),
+    },
 }
 
 

@@ -15,6 +15,8 @@ class DocumentKind(models.TextChoices):
     PLAN = "plan", _("improvement plan")
     LETTERS = "letters", _("survey letters")
     PAPER = "paper", _("paper questionnaire")
+    SURVEY_RESULTS = "sresults", _("survey results")
+    SURVEY_COMPARISON = "scompare", _("survey comparison")
 
 
 class DocumentState(models.TextChoices):

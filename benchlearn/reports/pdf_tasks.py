@@ -30,6 +30,7 @@ from benchlearn.reports import documents
 from benchlearn.reports.models import Document, DocumentKind, DocumentState
 from benchlearn.surveys.models import Survey
 from benchlearn.surveys.office import survey_get_for_office, survey_unit_get
+from benchlearn.surveys.results_pages import survey_get_for_results, survey_unit_for_results
 from benchlearn.units.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -123,6 +124,8 @@ def _made(document: Document) -> tuple[bytes, str]:
     """The PDF and its file name, checking the person's access again (it may have
     changed since the request)."""
     user = document.requested_by
+    if document.kind in (DocumentKind.SURVEY_RESULTS, DocumentKind.SURVEY_COMPARISON):
+        return _survey_results(document)
     if document.survey_id is not None and document.unit is not None:
         return _survey_print(document)
     if document.unit is not None:
@@ -159,6 +162,20 @@ def _survey_print(document: Document) -> tuple[bytes, str]:
         name = f"benchlearn-survey-{survey.pk}-{teryt}-letters-{batch}.pdf"
         return documents.letters_pdf(survey_unit, batch), name
     return documents.paper_pdf(survey_unit), f"benchlearn-survey-{survey.pk}-{teryt}-paper.pdf"
+
+
+def _survey_results(document: Document) -> tuple[bytes, str]:
+    """A unit's survey results (its team, its group's moderator, the office) or the
+    comparison of the survey's units (whoever reads one of them), asked again here."""
+    survey = survey_get_for_results(document.requested_by, document.survey_id or 0)
+    if document.kind == DocumentKind.SURVEY_COMPARISON:
+        name = f"benchlearn-survey-{survey.pk}-comparison.pdf"
+        return documents.survey_comparison_pdf(document.requested_by, survey), name
+    unit = survey_unit_for_results(
+        document.requested_by, survey, document.unit.teryt if document.unit else ""
+    )
+    name = f"benchlearn-survey-{survey.pk}-{unit.teryt}.pdf"
+    return documents.survey_unit_pdf(survey, unit), name
 
 
 def _failed(document_id: int, message: str) -> None:

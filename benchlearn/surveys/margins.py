@@ -1,6 +1,6 @@
 """The population margins a unit's survey answers are raked to: adults by sex and by
 age band, kept as the unit's context values (public statistics: fetched from GUS BDL
-or entered by the office), one variable per category.
+or entered by the office: ``margins_entry``), one variable per category.
 
 The categories are the answer codes of the shipped questionnaires' weighting
 questions (role ``sex``: F, M; role ``age``: 18-24 … 65+); a questionnaire whose
@@ -12,14 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
-from django.db import transaction
-from django.utils.translation import gettext as _
 
-from benchlearn.accounts.models import User
-from benchlearn.catalogue.models import Source, Variable
-from benchlearn.catalogue.services import variable_create
 from benchlearn.units.models import ContextValue, Unit
-from benchlearn.units.services.context import context_values_store
 
 
 @dataclass(frozen=True)
@@ -46,52 +40,6 @@ MARGIN_VARIABLES = (
 MARGIN_CODES = [variable.code for variable in MARGIN_VARIABLES]
 # The raking variables, as the respondents' frame names its columns.
 SEX, AGE = "sex", "age"
-
-
-def margin_variables_ensure() -> dict[str, Variable]:
-    """The catalogue's margin variables by code; those missing are added (public
-    statistics, people)."""
-    found = {v.code: v for v in Variable.objects.filter(code__in=MARGIN_CODES)}
-    for spec in MARGIN_VARIABLES:
-        if spec.code not in found:
-            found[spec.code] = variable_create(
-                user=None,
-                code=spec.code,
-                name_pl=spec.name_pl,
-                name_en=spec.name_en,
-                unit="osoby",
-                source=Source.PUBLIC_STATISTICS,
-                definition_pl=spec.name_pl
-                + " według faktycznego miejsca zamieszkania, stan na 31 grudnia (GUS BDL).",
-                definition_en=spec.name_en
-                + " by actual place of residence on 31 December (Statistics Poland, BDL).",
-                minimum=0,
-            )
-    return found
-
-
-class MarginsError(ValueError):
-    pass
-
-
-@transaction.atomic
-def margins_store(*, unit: Unit, year: int, counts: Mapping[str, float], by: User | None) -> None:
-    """Enter a unit's population by sex and age band for a year (code → people), kept
-    as context values with their history. Every margin variable is needed, none negative."""
-    missing = [code for code in MARGIN_CODES if counts.get(code) is None]
-    if missing:
-        raise MarginsError(_("Missing: %(codes)s.") % {"codes": ", ".join(missing)})
-    if any(float(counts[code]) < 0 for code in MARGIN_CODES):
-        raise MarginsError(_("A population cannot be negative."))
-    variables = margin_variables_ensure()
-    for code in MARGIN_CODES:
-        context_values_store(
-            variable=variables[code],
-            values=[(unit, year, float(counts[code]))],
-            source=_("entered by the office"),
-            origin="survey margins entered",
-            by=by,
-        )
 
 
 @dataclass(frozen=True)

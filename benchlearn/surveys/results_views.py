@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest
 from benchlearn.charts.intervals import IntervalItem, interval_chart
+from benchlearn.reports.models import DocumentKind
+from benchlearn.reports.pdf_tasks import document_request
 from benchlearn.surveys.results import in_language, unit_results
 from benchlearn.surveys.results import open_answers as unit_open_answers
 from benchlearn.surveys.results_pages import (
@@ -116,3 +118,25 @@ def comparison(request: AuthenticatedHttpRequest, survey_id: int) -> HttpRespons
             charts.append(interval_chart(title=title, items=items, label_title=_("Unit")))
     context = {"survey": survey, "comparison": compared, "charts": charts}
     return render(request, "surveys/results/comparison.html", context)
+
+
+@login_required
+@require_GET
+def unit_pdf(request: AuthenticatedHttpRequest, survey_id: int, teryt: str) -> HttpResponse:
+    """The unit's results as a PDF, made by the document task (its page follows)."""
+    survey = survey_get_for_results(request.user, survey_id)
+    unit = survey_unit_for_results(request.user, survey, teryt)
+    document = document_request(
+        user=request.user, kind=DocumentKind.SURVEY_RESULTS, survey=survey, unit=unit
+    )
+    return redirect("document", document.pk)
+
+
+@login_required
+@require_GET
+def comparison_pdf(request: AuthenticatedHttpRequest, survey_id: int) -> HttpResponse:
+    survey = survey_get_for_results(request.user, survey_id)
+    document = document_request(
+        user=request.user, kind=DocumentKind.SURVEY_COMPARISON, survey=survey
+    )
+    return redirect("document", document.pk)

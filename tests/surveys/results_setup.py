@@ -15,7 +15,7 @@ from benchlearn.surveys.editing import (
     questionnaire_create,
     version_publish,
 )
-from benchlearn.surveys.margins import margins_store
+from benchlearn.surveys.margins_entry import margins_store
 from benchlearn.surveys.models import QuestionKind, QuestionnaireVersion, Survey
 from benchlearn.surveys.running import SurveyInput, paper_response_save, survey_open, survey_save
 

@@ -29,6 +29,7 @@ from benchlearn.reports.documents.meeting_pack import (
 )
 from benchlearn.reports.documents.plan import PlanDocument, plan_document_for, plan_pdf
 from benchlearn.reports.documents.survey_print import letters_pdf, paper_pdf
+from benchlearn.reports.documents.survey_report import survey_comparison_pdf, survey_unit_pdf
 from benchlearn.reports.documents.unit_report import (
     UnitIndicator,
     UnitReport,
@@ -52,6 +53,8 @@ __all__ = [
     "paper_pdf",
     "plan_document_for",
     "plan_pdf",
+    "survey_comparison_pdf",
+    "survey_unit_pdf",
     "unit_report_for",
     "unit_report_pdf",
 ]
