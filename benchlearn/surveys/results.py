@@ -140,7 +140,10 @@ def _number(value: Any) -> float | None:
 
 
 def _weights(
-    answers: list[dict[str, Any]], questions: Sequence[Question], margins: UnitMargins | None
+    answers: list[dict[str, Any]],
+    questions: Sequence[Question],
+    margins: UnitMargins | None,
+    cap: float | None = None,
 ) -> tuple[np.ndarray | None, str, int]:
     """Each respondent's weight (None: unweighted), what the page says of the
     weighting, and how many respondents kept weight 1 for want of their sex or age band."""
@@ -166,7 +169,7 @@ def _weights(
         return None, _("Unweighted: no respondent gave both sex and age band."), 0
     frame = pl.DataFrame([rows[i] for i in placed], schema=[SEX, AGE], orient="row")
     try:
-        raked = engine.rake(frame, margins.frame)
+        raked = engine.rake(frame, margins.frame, cap=cap)
     except engine.RakingError as error:
         reasons = "; ".join(translate_message(p.message) for p in error.found[:3])
         return (
@@ -271,8 +274,12 @@ def _question_results(
     return results
 
 
-def survey_results(survey: Survey, units: Iterable[Unit] | None = None) -> list[UnitResults]:
-    """The results of ``units`` (default: all the survey's units, by name)."""
+def survey_results(
+    survey: Survey, units: Iterable[Unit] | None = None, *, cap: float | None = None
+) -> list[UnitResults]:
+    """The results of ``units`` (default: all the survey's units, by name); ``cap``
+    (k > 1) trims the weights at k × the unit's mean weight while raking (a cap too
+    low for the margins leaves the unit unweighted, saying so)."""
     chosen = list(units) if units is not None else list(survey.units.order_by("name", "teryt"))
     questions = survey_questions(survey)
     answers = _answers(survey, chosen)
@@ -280,7 +287,7 @@ def survey_results(survey: Survey, units: Iterable[Unit] | None = None) -> list[
     found = []
     for unit in chosen:
         given = answers[unit.pk]
-        raked, note, unplaced = _weights(given, questions, margins.get(unit.pk))
+        raked, note, unplaced = _weights(given, questions, margins.get(unit.pk), cap)
         weighted = raked is not None
         weights = raked if raked is not None else np.ones(len(given))
         result = UnitResults(
@@ -301,8 +308,8 @@ def survey_results(survey: Survey, units: Iterable[Unit] | None = None) -> list[
     return found
 
 
-def unit_results(survey: Survey, unit: Unit) -> UnitResults:
-    return survey_results(survey, [unit])[0]
+def unit_results(survey: Survey, unit: Unit, *, cap: float | None = None) -> UnitResults:
+    return survey_results(survey, [unit], cap=cap)[0]
 
 
 @dataclass(frozen=True)

@@ -180,3 +180,17 @@ def test_closing_again_after_reopening_records_the_old_and_new_values(version, u
         .last()
     )
     assert (change.old_value, change.new_value) == (1, 3)
+
+
+def test_trimming_caps_the_weights_or_says_the_cap_is_too_low(version, unit_a, operator):
+    survey = open_survey(version, [unit_a], operator, minimum=4)
+    even_margins(unit_a, operator)
+    for value in ["5", "5", "1"]:
+        answer(survey, unit_a, operator, OVERALL=value, SEX="F", AGE="18-24")
+    answer(survey, unit_a, operator, OVERALL="4", SEX="M", AGE="18-24")
+    # The man's weight is 2 × the mean: a cap of 3 leaves the weights as they are...
+    assert unit_results(survey, unit_a, cap=3).overall.share == pytest.approx(5 / 6)
+    # ... a cap of 1.5 cannot meet the margins (one man must stand for half).
+    trimmed = unit_results(survey, unit_a, cap=1.5)
+    assert not trimmed.weighted and "raise the cap" in trimmed.weighting_note
+    assert trimmed.overall.share == pytest.approx(3 / 4)
