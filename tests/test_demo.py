@@ -76,6 +76,7 @@ from benchlearn.results.models import (
     EfficiencyScore,
     Result,
 )
+from benchlearn.surveys.models import Questionnaire, QuestionnaireVersion
 from benchlearn.units.models import ContextValue, ContextValueChange, Level, Unit, UnitMembership
 from tests.conftest import client_for
 from tests.notifications.test_start_links import links
@@ -218,6 +219,12 @@ def test_the_demo_participant_sees_the_rank_of_their_city(db, printed):
     assert n == 30 and 1 <= rank <= n
 
 
+def test_demo_loads_the_shipped_questionnaires_of_every_domain(db, printed):
+    shipped = Questionnaire.objects.filter(shipped=True, code__endswith="_SATISFACTION")
+    assert shipped.count() == 7
+    assert not shipped.filter(domain__isnull=True).exists()
+
+
 def test_demo_runs_twice_without_duplicates(db, printed):
     def counts():
         return (
@@ -247,6 +254,7 @@ def test_demo_runs_twice_without_duplicates(db, printed):
             Plan.objects.count(),
             ActionIndicator.objects.count(),
             ProgressReport.objects.count(),
+            QuestionnaireVersion.objects.count(),
         )
 
     before = counts()

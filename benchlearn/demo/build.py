@@ -37,6 +37,7 @@ from benchlearn.results.services import (
     computation_run,
     efficiency_model_save,
 )
+from benchlearn.surveys.questionnaires import questionnaires_load
 from benchlearn.units.models import Level, Unit
 from benchlearn.units.services import (
     context_load_bundled,
@@ -263,6 +264,8 @@ def _programme_build() -> tuple[User, bool]:
         catalogue_load_default(user=operator)
         catalogue_publish(user=operator)
     context_load_bundled()  # after the catalogue, whose variables it fills
+    # The questionnaires shipped for every domain (idempotent), for the office to start from.
+    questionnaires_load(by=operator)
     education_moderator = _account(MODERATORS[0])
     waste_moderator = _account(MODERATORS[1])
     education = _group(

@@ -121,11 +121,15 @@ def _questions(domain: str) -> list[QuestionInput]:
 
 def _questionnaire(domain: Domain, operator: User) -> QuestionnaireVersion:
     """The domain's shipped questionnaire if one is loaded, else the demo's own."""
-    found = (
-        Questionnaire.objects.filter(domain=domain, shipped=True).first()
-        or Questionnaire.objects.filter(code=f"demo-{domain.code.lower()}").first()
-    )
-    if found is not None:
+    candidates = [
+        Questionnaire.objects.filter(domain=domain, shipped=True).first(),
+        Questionnaire.objects.filter(code=f"demo-{domain.code.lower()}").first(),
+    ]
+    # The shipped questionnaire is used only where it asks ITEM (the demo's answers are
+    # made up for it); else the demo's own, made once.
+    for found in candidates:
+        if found is None:
+            continue
         version = found.versions.filter(published_at__isnull=False).order_by("-number").first()
         if version is not None and version.questions.filter(code=ITEM).exists():
             return version
