@@ -122,6 +122,7 @@ KINDS = {
     "introduction changed": gettext_lazy("introduction changed"),
     "new version": pgettext_lazy("survey history", "new version"),
     "published": pgettext_lazy("survey history", "published"),
+    "values written": gettext_lazy("satisfaction values written"),
 }
 
 
