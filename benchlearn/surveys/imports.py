@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from benchlearn.accounts.models import User
 from benchlearn.collection.files.csv_io import read_csv
 from benchlearn.collection.files.problems import FileRefused, column_letter
+from benchlearn.surveys.answering import choice_codes, is_shown
 from benchlearn.surveys.editing import SurveyError
 from benchlearn.surveys.models import (
     Question,
@@ -37,7 +38,7 @@ from benchlearn.surveys.models import (
     SurveyMode,
     SurveyState,
 )
-from benchlearn.surveys.running import _codes, _one, _shown_if
+from benchlearn.surveys.running import typed_answer
 
 LIMESURVEY, CSV = "limesurvey", "csv"
 FORMATS = (LIMESURVEY, CSV)
@@ -224,7 +225,7 @@ def guess_answers(
     for question in _questions(survey):
         if question.kind in (QuestionKind.TEXT, QuestionKind.NUMBER):
             continue
-        codes = _codes(question)
+        codes = choice_codes(question)
         used = {
             cell.strip()
             for heading, target in columns.items()
@@ -384,7 +385,7 @@ def parse(
             typed[target] = (translate.get(text, text), heading)
         answers: dict[str, Any] = {}
         for question in question_list:
-            if question.code not in typed or not _shown_if(question, answers):
+            if question.code not in typed or not is_shown(question, answers):
                 continue
             text, heading = typed[question.code]
             if len(text) > MAX_TEXT:
@@ -397,7 +398,7 @@ def parse(
                 )
                 continue
             try:
-                answers[question.code] = _one(question, text)
+                answers[question.code] = typed_answer(question, text)
             except SurveyError as error:
                 problems.append(ImportProblem(error.message, line, heading))
         if not answers and not any(p.line == line for p in problems):

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from benchlearn.accounts.models import User
 from benchlearn.groups.models import Programme
+from benchlearn.surveys.answering import choice_codes, is_shown
 from benchlearn.surveys.close import survey_values_write
 from benchlearn.surveys.editing import StaleEdit, SurveyError, check_token
 from benchlearn.surveys.models import (
-    DONT_KNOW,
     Question,
     QuestionKind,
     QuestionnaireVersion,
@@ -262,20 +262,11 @@ def codes_create(*, survey: Survey, unit: Unit, count: int, by: User | None) -> 
 
 
 # --- paper returns --------------------------------------------------------------------
+# Skip logic and answer codes are the online form's (``answering``); the messages are
+# the clerk's, naming the code typed and the codes allowed.
 
 
-def _shown_if(question: Question, answers: Mapping[str, Any]) -> bool:
-    rule = question.show_if
-    if not rule:
-        return True
-    given = answers.get(str(rule.get("question")))
-    wanted = {str(value) for value in rule.get("in", [])}
-    if isinstance(given, list):
-        return bool(wanted & {str(value) for value in given})
-    return given is not None and str(given) in wanted
-
-
-def _one(question: Question, typed: str) -> Any:
+def typed_answer(question: Question, typed: str) -> Any:
     """The answer typed for ``question`` (not blank), or SurveyError saying why not."""
     kind = question.kind
     if kind == QuestionKind.TEXT:
@@ -293,7 +284,7 @@ def _one(question: Question, typed: str) -> Any:
         ):
             raise SurveyError(_("The number is outside the allowed range."))
         return int(value) if value.is_integer() else value
-    allowed = _codes(question)
+    allowed = choice_codes(question)
     if kind == QuestionKind.MULTIPLE:
         chosen = [part for part in typed.replace(",", " ").split() if part]
         wrong = [part for part in chosen if part not in allowed]
@@ -308,19 +299,6 @@ def _one(question: Question, typed: str) -> Any:
     return int(typed) if kind in (QuestionKind.SCALE5, QuestionKind.NPS) else typed
 
 
-def _codes(question: Question) -> list[str]:
-    """The answer codes of a question, as typed from the paper form."""
-    if question.kind == QuestionKind.SCALE5:
-        codes = [str(n) for n in range(1, 6)]
-    elif question.kind == QuestionKind.NPS:
-        codes = [str(n) for n in range(11)]
-    else:
-        codes = [str(option.get("code")) for option in question.options]
-    if question.dont_know and question.kind != QuestionKind.NPS:
-        codes.append(str(DONT_KNOW))
-    return codes
-
-
 def paper_answers(
     questions: Sequence[Question], typed: Mapping[str, str]
 ) -> tuple[dict[str, Any], dict[str, str]]:
@@ -331,10 +309,10 @@ def paper_answers(
     problems: dict[str, str] = {}
     for question in questions:
         text = (typed.get(question.code) or "").strip()
-        if not text or not _shown_if(question, answers):
+        if not text or not is_shown(question, answers):
             continue
         try:
-            answers[question.code] = _one(question, text)
+            answers[question.code] = typed_answer(question, text)
         except SurveyError as error:
             problems[question.code] = error.message
     return answers, problems
