@@ -402,6 +402,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "survey-results": UNIT_A,
     "survey-trend": UNIT_A,
     "survey-open-answers": {**UNIT_A, "moderator": DENIED},
+    # The population the answers are weighted to: entered by the office.
+    "survey-population": {**UNIT_A, "moderator": DENIED, "participant_a": DENIED},
     # PDFs queued for whoever reads the page (the document's page follows).
     "survey-results-pdf": {
         **UNIT_A,

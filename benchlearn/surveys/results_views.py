@@ -5,16 +5,23 @@ drawn. Who reads what is decided in ``results_pages``."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from benchlearn.accounts.access import AuthenticatedHttpRequest
+from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, require
 from benchlearn.charts.intervals import IntervalItem, interval_chart
 from benchlearn.reports.models import DocumentKind
 from benchlearn.reports.pdf_tasks import document_request
+from benchlearn.surveys.margins import MARGIN_CODES, MARGIN_VARIABLES
+from benchlearn.surveys.margins_entry import MarginsError, margins_store
 from benchlearn.surveys.results import in_language, unit_results
 from benchlearn.surveys.results import open_answers as unit_open_answers
 from benchlearn.surveys.results_pages import (
@@ -140,3 +147,42 @@ def comparison_pdf(request: AuthenticatedHttpRequest, survey_id: int) -> HttpRes
         user=request.user, kind=DocumentKind.SURVEY_COMPARISON, survey=survey
     )
     return redirect("document", document.pk)
+
+
+class PopulationForm(forms.Form):
+    """A unit's adults by sex and its population by age band, for one year."""
+
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=1990, max_value=2100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for spec in MARGIN_VARIABLES:
+            label = spec.name_en if (get_language() or "pl").startswith("en") else spec.name_pl
+            self.fields[spec.code] = forms.IntegerField(label=label, min_value=0)
+
+
+@login_required
+def population(request: AuthenticatedHttpRequest, survey_id: int, teryt: str) -> HttpResponse:
+    """The office enters the unit's population by sex and age band (the weighting's
+    margins), kept as context values with their history."""
+    survey = survey_get_for_results(request.user, survey_id)
+    unit = survey_unit_for_results(request.user, survey, teryt)
+    require(request.user, Perm.SURVEY_MANAGE)
+    form = PopulationForm(request.POST or None, initial={"year": survey.period})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            margins_store(
+                unit=unit,
+                year=data["year"],
+                counts={code: data[code] for code in MARGIN_CODES},
+                by=request.user,
+            )
+        except MarginsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The population is saved."))
+            return redirect("survey-results", survey.pk, unit.teryt)
+    status = 400 if form.errors else 200
+    context = {"survey": survey, "unit": unit, "form": form}
+    return render(request, "surveys/results/population.html", context, status=status)

@@ -17,5 +17,6 @@ urlpatterns = [
     path(UNIT, results_views.unit_page, name="survey-results"),
     path(UNIT + "open-answers/", results_views.open_answers, name="survey-open-answers"),
     path(UNIT + "trend/", results_views.trend, name="survey-trend"),
+    path(UNIT + "population/", results_views.population, name="survey-population"),
     path(UNIT + "report.pdf", results_views.unit_pdf, name="survey-results-pdf"),
 ]

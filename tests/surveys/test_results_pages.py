@@ -85,3 +85,25 @@ def test_change_over_time_shows_earlier_surveys_of_the_questionnaire(
     text = page.content.decode()
     assert page.status_code == 200
     assert "2025" in text and "50.0" in text and "75.0" in text
+
+
+def test_the_office_enters_the_population_and_the_results_are_weighted(
+    survey, unit_a, operator, participant_a
+):
+    url = f"/surveys/{survey.pk}/results/{unit_a.teryt}/population/"
+    counts = {
+        "year": "2026",
+        "POP_F_18PLUS": "520",
+        "POP_M_18PLUS": "480",
+        **dict.fromkeys(
+            ["POP_18_24", "POP_25_34", "POP_35_44", "POP_45_54", "POP_55_64", "POP_65PLUS"], "100"
+        ),
+    }
+    client = client_for(operator)
+    bad = client.post(url, {**counts, "POP_18_24": "-1"})
+    assert bad.status_code == 400 and "Nothing was saved" in bad.content.decode()
+    assert client.post(url, counts).status_code == 302
+    page = client.get(f"/surveys/{survey.pk}/results/{unit_a.teryt}/").content.decode()
+    # Nobody gave a sex or age band: raking cannot place anyone, said on the page.
+    assert "no respondent gave both sex and age band" in page
+    assert client_for(participant_a).post(url, counts).status_code == 403
