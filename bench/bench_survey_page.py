@@ -16,8 +16,8 @@ The flood guards would refuse such robots (a page sent back sooner than
 starts of one link in an hour). The benchmark's server alone runs with them lifted,
 through the settings' own environment variables: ``BENCHLEARN_SURVEY_MIN_SECONDS=0``
 and ``BENCHLEARN_SURVEY_LINK_STARTS_PER_HOUR=1000000`` (the defaults, 3 s and 300, are
-unchanged). The guards' checks still run on every post (the honeypot, the signature
-of the time, the count in the cache).
+unchanged). The guards' checks still run (the honeypot and the signed time on every post,
+the count in the cache on every start).
 
 Every worker's first request imports the pages' libraries (seconds): the workers are
 warmed up first with intro pages, as a running server's are, and the warm-up's requests
