@@ -18,9 +18,11 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from benchlearn.accounts.access import roles_of
 from benchlearn.accounts.models import User
@@ -60,6 +62,7 @@ from benchlearn.meetings.models import (
     MinutesState,
 )
 from benchlearn.notifications.models import Notification
+from benchlearn.notifications.tasks import notification_task
 from benchlearn.plans.effects import plan_effects
 from benchlearn.plans.models import (
     ActionIndicator,
@@ -76,7 +79,19 @@ from benchlearn.results.models import (
     EfficiencyScore,
     Result,
 )
-from benchlearn.surveys.models import Questionnaire, QuestionnaireVersion
+from benchlearn.surveys.answering import choice_codes, is_shown
+from benchlearn.surveys.margins import MARGIN_CODES, MARGIN_VARIABLES
+from benchlearn.surveys.models import (
+    DONT_KNOW,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireVersion,
+    QuestionRole,
+    Response,
+    Survey,
+    SurveyState,
+)
+from benchlearn.surveys.results import survey_results
 from benchlearn.units.models import ContextValue, ContextValueChange, Level, Unit, UnitMembership
 from tests.conftest import client_for
 from tests.notifications.test_start_links import links
@@ -85,7 +100,9 @@ from tests.notifications.test_start_links import links
 @pytest.fixture(scope="module")
 def printed(django_db_setup, django_db_blocker):
     """What `benchlearn demo` printed; the demo stays in the database for the module."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    # Built as `make demo` builds it: tasks go to the database queue its worker reads.
+    queue = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_db_blocker.unblock(), override_settings(TASKS=queue), transaction.atomic():
         out = StringIO()
         call_command("demo", stdout=out)
         yield out.getvalue()
@@ -589,7 +606,6 @@ def test_the_other_group_is_at_the_end_of_year_one_with_drafts_and_plans_in_revi
 
 
 def test_the_demo_has_a_closed_survey_per_group_and_an_open_one_with_a_link(db, printed):
-    from benchlearn.surveys.models import Response, Survey, SurveyState
     from benchlearn.surveys.office import open_link
 
     closed = Survey.objects.filter(state=SurveyState.CLOSED, period=OPEN_YEAR)
@@ -631,3 +647,106 @@ def test_the_demos_satisfaction_indicators_have_values_from_the_surveys(db, prin
         )
         assert computed.exists(), code
         assert all(0 < result.value < 100 for result in computed)
+    # The indicator is the survey's weighted share of satisfied users.
+    for survey in Survey.objects.filter(state=SurveyState.CLOSED, period=OPEN_YEAR):
+        code = survey.questionnaire_version.questionnaire.domain.code
+        for result in survey_results(survey):
+            stored = Result.objects.get(
+                indicator__code=f"{code}_SATISFACTION", unit=result.unit, period=OPEN_YEAR
+            )
+            assert stored.value == pytest.approx(100 * result.overall.share, abs=1e-3)
+
+
+def test_the_demo_surveys_ask_the_shipped_questionnaires_by_their_skip_logic(db, printed):
+    surveys = Survey.objects.select_related("questionnaire_version__questionnaire")
+    used = {s.questionnaire_version.questionnaire for s in surveys}
+    assert {q.code for q in used} == {"EDU_SATISFACTION", "WST_SATISFACTION"}
+    assert all(q.shipped for q in used)
+    for survey in surveys.filter(state=SurveyState.CLOSED):
+        questions = list(survey.questionnaire_version.questions.order_by("position", "pk"))
+        items = [q.code for q in questions if q.role == QuestionRole.ITEM]
+        assert len(items) == 6
+        answers = list(Response.objects.filter(survey=survey).values_list("answers", flat=True))
+        for given in answers:
+            # Only what the questionnaire asks of this respondent, in its own codes.
+            assert set(given) <= {q.code for q in questions if is_shown(q, given)}
+            for question in questions:
+                if question.code in given and question.kind != QuestionKind.TEXT:
+                    assert str(given[question.code]) in choice_codes(question), question.code
+        users = [a for a in answers if a["USE"] == "1"]
+        assert 0 < len(users) < len(answers)
+        assert all(set(items) <= set(a) for a in users)
+        assert any(a[code] == DONT_KNOW for a in users for code in items)
+        assert any(a.get("OPEN") for a in answers) and any(a.get("AREA") for a in answers)
+
+
+def _margins(unit: Unit, year: int) -> dict[str, float]:
+    rows = ContextValue.objects.filter(unit=unit, year=year, variable__code__in=MARGIN_CODES)
+    return dict(rows.values_list("variable__code", "value"))
+
+
+def test_the_demo_units_have_estimated_populations_by_sex_and_age_for_the_survey_years(db, printed):
+    structures = set()
+    for survey in Survey.objects.all():
+        for unit in survey.units.all():
+            population = ContextValue.objects.get(unit=unit, variable__code="POP", year=OPEN_YEAR)
+            for year in (OPEN_YEAR, OPEN_YEAR + 1):
+                margins = _margins(unit, year)
+                assert set(margins) == set(MARGIN_CODES), (unit.teryt, year)
+                by_sex = sum(margins[v.code] for v in MARGIN_VARIABLES if v.role == "sex")
+                by_age = sum(margins[v.code] for v in MARGIN_VARIABLES if v.role == "age")
+                assert by_sex == by_age
+                assert 0.78 * population.value < by_sex < 0.86 * population.value
+                assert 0.5 < margins["POP_F_18PLUS"] / by_sex < 0.56
+                assert 0.2 < margins["POP_65PLUS"] / by_age < 0.32
+            structures.add(round(margins["POP_65PLUS"] / by_age, 3))
+            # The demo's estimates say so, and were stored with their history.
+            stored = ContextValue.objects.filter(unit=unit, variable__code__in=MARGIN_CODES)
+            assert all(v.source.startswith("demo: oszacowanie") for v in stored)
+            assert (
+                ContextValueChange.objects.filter(context_value__in=stored, origin="demo").count()
+                == len(MARGIN_CODES) * 2
+            )
+    assert len(structures) > 5  # each unit its own structure
+
+
+def test_the_demo_surveys_results_are_weighted_to_the_population(db, printed):
+    differences = []
+    for survey in Survey.objects.filter(state=SurveyState.CLOSED, period=OPEN_YEAR):
+        for result in survey_results(survey):
+            assert result.weighted and result.margins_year == OPEN_YEAR, result.unit.teryt
+            assert result.design_effect > 1.05
+            answers = list(
+                Response.objects.filter(survey=survey, unit=result.unit).values_list(
+                    "answers", flat=True
+                )
+            )
+            # More women and more older people answered than live there.
+            margins = _margins(result.unit, OPEN_YEAR)
+            women = sum(a["SEX"] == "F" for a in answers) / len(answers)
+            assert women > margins["POP_F_18PLUS"] / sum(margins[c] for c in MARGIN_CODES[:2])
+            overall = [a["OVERALL"] for a in answers if a.get("OVERALL") in (1, 2, 3, 4, 5)]
+            raw = sum(1 for a in overall if a >= 4) / len(overall)
+            differences.append(abs(result.overall.share - raw))
+    assert max(differences) > 0.03
+    # The unit's page says how it is weighted.
+    unit = Unit.objects.get(teryt="2461011")
+    survey = Survey.objects.get(state=SurveyState.CLOSED, units=unit)
+    client = client_for(User.objects.get(email="prezydent@example.org"))
+    page = client.get(reverse("survey-results", args=[survey.pk, unit.teryt]))
+    assert page.status_code == 200
+    assert f"Weighted to the population by sex and age band of {OPEN_YEAR}" in page.text
+
+
+def test_the_demo_leaves_no_e_mail_for_the_worker_and_people_see_their_notifications(db, printed):
+    # `make demo` starts a worker: it must not e-mail what the build told people.
+    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    assert not ready.filter(task_path=notification_task.module_path).exists()
+    assert not ready.exists()
+    office = User.objects.get(email=OPERATOR.email)
+    mine = Notification.objects.filter(recipient=office, shown=True)
+    assert mine.filter(kind="submission_submitted").exists()
+    team = User.objects.get(email="prezydent@example.org")
+    assert Notification.objects.filter(recipient=team, kind="results_new", shown=True).count() == 1
+    page = client_for(team).get(reverse("notification-list"))
+    assert page.status_code == 200 and "results" in page.text.lower()

@@ -1,10 +1,11 @@
 """What the demo's people have been told, so that the pages of notifications,
 preferences and introductions have something true to show: a programme whose
 moderators review their groups' data, the waste group shown anonymised, an
-introduction asked from one of its gminas to another, the forms of the open rounds
-submitted (to their reviewers) and their deadline near, and the new results. Told
-through the real path (``notify``), its task run at once here so that it is stored
-without a worker."""
+introduction asked from one of its gminas to another, and the deadline of the open
+rounds near. Told through the real path (``notify``), its task run at once here (mail
+dropped) so that it is stored without a worker and e-mails nobody. The forms submitted
+and approved and the new results were told by the services that did them, in the build
+(``build.demo_build`` runs their tasks at once too)."""
 
 from __future__ import annotations
 
@@ -12,23 +13,19 @@ from django.test.utils import override_settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from benchlearn.accounts.access import unit_teams
 from benchlearn.accounts.models import User
-from benchlearn.collection.models import Round, RoundState, SubmissionState
-from benchlearn.collection.notices import deadline_near_notify, submission_submitted_notify
-from benchlearn.demo.cycle import cycle_first_year
+from benchlearn.collection.models import Round, RoundState
+from benchlearn.collection.notices import deadline_near_notify
+from benchlearn.demo.cycle import DROP_MAIL, RUN_AT_ONCE, cycle_first_year
 from benchlearn.groups.models import ExchangeGroup, Programme
 from benchlearn.groups.services import group_update, programme_create
-from benchlearn.notifications import kinds
 from benchlearn.notifications.introductions import anonymised_members
-from benchlearn.notifications.models import IntroductionRequest, Notification
-from benchlearn.notifications.services import introduction_request, notify
-from benchlearn.results.models import Computation, ComputationState
+from benchlearn.notifications.models import IntroductionRequest
+from benchlearn.notifications.services import introduction_request
 from benchlearn.results.pages import context_for
 from benchlearn.units.models import Unit
 
 PROGRAMME = "Program wymiany doświadczeń"
-RUN_AT_ONCE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def programme_build(*, operator: User, groups: list[ExchangeGroup], anonymised: str) -> None:
@@ -51,30 +48,13 @@ def programme_build(*, operator: User, groups: list[ExchangeGroup], anonymised: 
 
 def notices_build(*, asking: tuple[str, str], operator: User) -> None:
     """Once: the introduction ``asking`` = (e-mail of a participant, TERYT of the unit
-    they would meet), the deadline reminders of the open rounds and the new results."""
-    if Notification.objects.exists() or IntroductionRequest.objects.exists():
+    they would meet) and the deadline reminders of the open rounds."""
+    if IntroductionRequest.objects.exists():
         return
-    with override_settings(TASKS=RUN_AT_ONCE):
+    with override_settings(TASKS=RUN_AT_ONCE, EMAIL_BACKEND=DROP_MAIL):
         _introduction(*asking)
         for round_ in Round.objects.filter(state=RoundState.OPEN):
             deadline_near_notify(round_)
-            submitted = round_.submissions.filter(state=SubmissionState.SUBMITTED)
-            for submission in submitted.select_related("unit", "round", "submitted_by"):
-                if submission.submitted_by is not None:
-                    submission_submitted_notify(submission, by=submission.submitted_by)
-        computation = (
-            Computation.objects.filter(state=ComputationState.DONE).order_by("-pk").first()
-        )
-        if computation is not None and computation.last_period is not None:
-            acting = Unit.objects.filter(memberships__isnull=False).values_list("pk", flat=True)
-            participants = unit_teams(acting)
-            notify(
-                kind=kinds.RESULTS_NEW.code,
-                recipients=participants,
-                params={"year": computation.last_period},
-                link="/",
-                key=f"computation:{computation.pk}",
-            )
 
 
 def _introduction(email: str, target_teryt: str) -> None:

@@ -1,18 +1,25 @@
-"""The demo's residents' satisfaction surveys: a questionnaire per domain of the demo
-groups (the shipped one where loaded, else the demo's own), a CLOSED survey of last
-year for each group's members with 100–160 responses per unit (made up
-deterministically from the unit's TERYT code), and one OPEN survey with its open links
-(their QR codes on the office's unit pages).
+"""The demo's residents' satisfaction surveys, on the questionnaires shipped for the
+groups' domains (``EDU_SATISFACTION``, ``WST_SATISFACTION``, loaded by the build): a
+CLOSED survey of last year for each group's members with 100–160 responses per unit,
+and one OPEN survey with its open links (their QR codes on the office's unit pages).
+
+The answers are made up deterministically from the unit's TERYT code, every question
+of the questionnaire answered as a resident would (skip logic kept: the items only for
+users of the service; "don't know" now and then). The respondents lean the way real
+ones do: more women and more older people than live there, older people more
+satisfied; each unit has its adults by sex and age band (``population``), so the
+results are raked to them and the weighted shares differ from the raw ones.
 
 Closing a survey (``running.survey_close`` → ``close.survey_values_write``) writes
 each unit's satisfaction variables of last year (``<D>_SURVEY_RESP``,
-``<D>_SURVEY_SATISFIED``, ``<D>_SAT_SCORE``) into its open round, source "survey", so
-the satisfaction indicators compute like any other: built after the rounds."""
+``<D>_SURVEY_SATISFIED``, weighted) into its open round, source "survey", so the
+satisfaction indicators compute like any other: built after the rounds."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,15 +27,12 @@ from django.utils import timezone
 
 from benchlearn.accounts.models import User
 from benchlearn.catalogue.models import Domain
+from benchlearn.demo.population import margins_build
 from benchlearn.groups.models import ExchangeGroup
-from benchlearn.surveys.editing import (
-    QuestionInput,
-    question_save,
-    questionnaire_create,
-    version_publish,
-)
+from benchlearn.surveys.answering import choice_codes, is_shown
 from benchlearn.surveys.models import (
     DONT_KNOW,
+    Question,
     QuestionKind,
     Questionnaire,
     QuestionnaireVersion,
@@ -37,152 +41,162 @@ from benchlearn.surveys.models import (
     ResponseMode,
     Survey,
 )
+from benchlearn.surveys.questionnaires import questionnaires_load
 from benchlearn.surveys.running import SurveyInput, survey_close, survey_open, survey_save
 
-# Catalogue domain code → what the questionnaire asks about.
-SERVICES = {
-    "EDU": ("szkoły i przedszkola w gminie", "the gmina's schools and pre-schools"),
-    "WST": ("odbiór odpadów", "waste collection"),
-}
-ITEM = "Q1"
 FEWEST, MOST = 100, 160  # responses per unit
-_SEXES = [
-    {"code": "1", "label_pl": "kobieta", "label_en": "woman"},
-    {"code": "2", "label_pl": "mężczyzna", "label_en": "man"},
-]
-_AGES = [
-    {"code": str(n), "label_pl": label, "label_en": label}
-    for n, label in enumerate(["18–34", "35–49", "50–64", "65+"], start=1)
-]
 
 
-def _questions(domain: str) -> list[QuestionInput]:
-    pl, en = SERVICES[domain]
-    return [
-        QuestionInput(
-            code="USE",
-            kind=QuestionKind.SINGLE,
-            text_pl=f"Czy w ostatnim roku korzystał(a) Pan/Pani z usługi: {pl}?",
-            text_en=f"Have you used {en} in the last year?",
-            options=[
-                {"code": "1", "label_pl": "tak", "label_en": "yes"},
-                {"code": "2", "label_pl": "nie", "label_en": "no"},
-            ],
-            role=QuestionRole.FILTER,
-        ),
-        QuestionInput(
-            code=ITEM,
-            kind=QuestionKind.SCALE5,
-            text_pl=f"Jak ocenia Pan/Pani {pl}?",
-            text_en=f"How satisfied are you with {en}?",
-            dont_know=True,
-            show_if={"question": "USE", "in": ["1"]},
-            role=QuestionRole.ITEM,
-        ),
-        QuestionInput(
-            code="OVERALL",
-            kind=QuestionKind.SCALE5,
-            text_pl="Ogólnie, jak ocenia Pan/Pani życie w gminie?",
-            text_en="Overall, how satisfied are you with living in the gmina?",
-            role=QuestionRole.OVERALL,
-        ),
-        QuestionInput(
-            code="NPS",
-            kind=QuestionKind.NPS,
-            text_pl="Czy poleciłby Pan/Pani gminę jako miejsce do życia (0–10)?",
-            text_en="Would you recommend the gmina as a place to live (0–10)?",
-            role=QuestionRole.RECOMMEND,
-        ),
-        QuestionInput(
-            code="OPEN",
-            kind=QuestionKind.TEXT,
-            text_pl="Co należałoby poprawić?",
-            text_en="What should be improved?",
-            role=QuestionRole.OPEN,
-        ),
-        QuestionInput(
-            code="SEX",
-            kind=QuestionKind.SINGLE,
-            text_pl="Płeć",
-            text_en="Sex",
-            options=_SEXES,
-            role=QuestionRole.SEX,
-        ),
-        QuestionInput(
-            code="AGE",
-            kind=QuestionKind.SINGLE,
-            text_pl="Wiek",
-            text_en="Age",
-            options=_AGES,
-            role=QuestionRole.AGE,
-        ),
-    ]
+@dataclass(frozen=True)
+class Respondents:
+    """Who answers a domain's survey: the share of women, the weights of the age bands
+    (youngest first), and per band the chance of using the service."""
+
+    women: float
+    ages: Sequence[float]
+    uses: Sequence[float]
+
+
+# Adults are about 53 % women and a quarter 65 or older; the respondents are more often
+# women and (but for the parents asked about schools) older. Using schools is a matter
+# of age (parents of pupils), using waste collection nearly everyone's.
+RESPONDENTS = {
+    "EDU": Respondents(0.68, (5, 14, 24, 22, 18, 17), (0.35, 0.65, 0.85, 0.6, 0.3, 0.15)),
+    "WST": Respondents(0.62, (4, 9, 14, 18, 24, 31), (0.85, 0.9, 0.93, 0.93, 0.94, 0.94)),
+}
+# Older people are more satisfied (by the age band, youngest first); men a little more.
+AGE_EFFECT = (-0.12, -0.08, -0.04, 0.0, 0.06, 0.12)
+SEX_EFFECT = {"F": -0.03, "M": 0.03}
+REMARKS = {
+    "EDU": [
+        "Więcej miejsc w przedszkolach.",
+        "Lepsze dowozy do szkoły.",
+        "Remont sali gimnastycznej.",
+        "Więcej zajęć dodatkowych po lekcjach.",
+        "Szybsza informacja od szkoły przez dziennik elektroniczny.",
+    ],
+    "WST": [
+        "Częstszy odbiór odpadów bio latem.",
+        "Dłuższe godziny otwarcia PSZOK.",
+        "Opłata jest za wysoka.",
+        "Harmonogram odbioru wcześniej na stronie gminy.",
+        "Porządek przy altanach śmietnikowych.",
+    ],
+}
 
 
 def _questionnaire(domain: Domain, operator: User) -> QuestionnaireVersion:
-    """The domain's shipped questionnaire if one is loaded, else the demo's own."""
-    candidates = [
-        Questionnaire.objects.filter(domain=domain, shipped=True).first(),
-        Questionnaire.objects.filter(code=f"demo-{domain.code.lower()}").first(),
-    ]
-    # The shipped questionnaire is used only where it asks ITEM (the demo's answers are
-    # made up for it); else the demo's own, made once.
-    for found in candidates:
-        if found is None:
-            continue
-        version = found.versions.filter(published_at__isnull=False).order_by("-number").first()
-        if version is not None and version.questions.filter(code=ITEM).exists():
-            return version
-    pl, en = SERVICES[domain.code]
-    version = questionnaire_create(
-        code=f"demo-{domain.code.lower()}",
-        name_pl=f"Zadowolenie mieszkańców: {pl}",
-        name_en=f"Residents' satisfaction: {en}",
-        by=operator,
-    )
-    version.questionnaire.domain = domain
-    version.questionnaire.save(update_fields=["domain"])
-    for data in _questions(domain.code):
-        question_save(version=version, data=data, by=operator, base_token=None)
-    return version_publish(version=version, by=operator, base_token=None)
-
-
-def _answers(rng: random.Random, satisfied: float) -> dict[str, Any]:
-    """One made-up respondent of a unit whose users are ``satisfied`` on average."""
-    answers: dict[str, Any] = {
-        "SEX": rng.choice("12"),
-        "AGE": rng.choices("1234", weights=[26, 25, 26, 23])[0],
-    }
-    uses = rng.random() < 0.85
-    answers["USE"] = "1" if uses else "2"
-    if uses:
-        if rng.random() < 0.05:
-            answers[ITEM] = DONT_KNOW
-        elif rng.random() < satisfied:
-            answers[ITEM] = rng.choice([4, 4, 5])
-        else:
-            answers[ITEM] = rng.choice([1, 2, 3, 3])
-    answers["OVERALL"] = (
-        rng.choice([4, 4, 5]) if rng.random() < satisfied else rng.choice([1, 2, 3, 3])
-    )
-    answers["NPS"] = min(10, max(0, round(rng.gauss(4 + 5 * satisfied, 2))))
-    if rng.random() < 0.1:
-        answers["OPEN"] = rng.choice(
-            ["Więcej informacji na stronie gminy.", "Dziękuję, jest dobrze.", "Szybsza obsługa."]
+    """The latest published version of the domain's shipped questionnaire (loaded
+    here if the build has not yet)."""
+    for attempt in range(2):
+        shipped = Questionnaire.objects.filter(domain=domain, shipped=True).order_by("code")
+        version = (
+            QuestionnaireVersion.objects.filter(
+                questionnaire__in=shipped, published_at__isnull=False
+            )
+            .order_by("questionnaire__code", "-number")
+            .first()
         )
+        if version is not None:
+            return version
+        if attempt == 0:
+            questionnaires_load(by=operator)
+    raise RuntimeError(f"No questionnaire is shipped for the domain {domain.code}.")
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """What a unit's made-up respondents share: the domain's respondents, how satisfied
+    its users are, how each item differs from that, and where its residents live."""
+
+    respondents: Respondents
+    satisfied: float
+    items: Mapping[str, float]
+    town: float  # the share living in the town (for the part of the gmina)
+    remarks: Sequence[str]
+
+
+def _unit_traits(rng: random.Random, domain: str, teryt: str, items: Sequence[str]) -> _Unit:
+    kind = teryt[-1]  # 1: town, 2: rural gmina, 3: a town with villages around it
+    return _Unit(
+        respondents=RESPONDENTS[domain],
+        satisfied=rng.uniform(0.45, 0.8),
+        items={code: rng.uniform(-0.15, 0.1) for code in items},
+        town={"1": 1.0, "2": 0.0}.get(kind, 0.45),
+        remarks=REMARKS[domain],
+    )
+
+
+def _chance(value: float) -> float:
+    return min(0.95, max(0.05, value))
+
+
+def _scale(rng: random.Random, satisfied: float, dont_know: float) -> int:
+    """A 5-point answer of someone satisfied with chance ``satisfied`` (or 9)."""
+    if rng.random() < dont_know:
+        return DONT_KNOW
+    if rng.random() < _chance(satisfied):
+        return rng.choice([4, 4, 5])
+    return rng.choice([1, 2, 2, 3, 3, 3])
+
+
+def _answers(
+    rng: random.Random, questions: Sequence[Question], unit: _Unit, age: int | None = None
+) -> dict[str, Any]:
+    """One made-up respondent's answers to ``questions`` in their order, those the
+    skip logic does not ask left out. ``age``: the band (index) if it is set."""
+    who = unit.respondents
+    women = rng.random() < who.women
+    band = age if age is not None else rng.choices(range(len(who.ages)), weights=who.ages)[0]
+    satisfied = unit.satisfied + AGE_EFFECT[band] + SEX_EFFECT["F" if women else "M"]
+    answers: dict[str, Any] = {}
+    for question in questions:
+        if not is_shown(question, answers):
+            continue
+        codes = choice_codes(question)
+        role = question.role
+        value: Any = None
+        if role == QuestionRole.SEX:
+            value = codes[0] if women else codes[1]  # the shipped order: F, M
+        elif role == QuestionRole.AGE:
+            value = codes[min(band, len(codes) - 1)]
+        elif role == QuestionRole.AREA:
+            town = rng.random() < unit.town
+            value = codes[0] if town else codes[1]  # the shipped order: town, village
+            value = value if rng.random() < 0.92 else None  # some leave it out
+        elif role == QuestionRole.FILTER:
+            value = codes[0] if rng.random() < who.uses[band] else codes[1]  # yes, no
+        elif role == QuestionRole.ITEM and question.kind == QuestionKind.SCALE5:
+            offset = unit.items.get(question.code, 0.0)
+            value = _scale(rng, satisfied + offset, 0.04 + max(0.0, -offset) / 2)
+        elif role == QuestionRole.OVERALL and question.kind == QuestionKind.SCALE5:
+            value = _scale(rng, satisfied, 0.02)
+        elif question.kind == QuestionKind.NPS:
+            value = min(10, max(0, round(rng.gauss(2 + 8 * satisfied, 1.8))))
+        elif question.kind == QuestionKind.TEXT and rng.random() < 0.12:
+            value = rng.choice(unit.remarks)
+        if value is not None:
+            answers[question.code] = value
     return answers
 
 
 def _respond(survey: Survey, year: int) -> None:
     """Each unit's made-up responses stored (submitted during the survey's dates)."""
     moment = timezone.make_aware(datetime(year, 10, 15, 12, 0))
+    version = survey.questionnaire_version
+    questions = list(version.questions.order_by("position", "pk"))
+    domain = version.questionnaire.domain
+    code = domain.code if domain is not None else ""
+    items = [q.code for q in questions if q.role == QuestionRole.ITEM]
     rows = []
     for survey_unit in survey.survey_units.select_related("unit").order_by("unit__teryt"):
         teryt = survey_unit.unit.teryt
-        seed = f"survey-{survey.questionnaire_version.questionnaire.code}-{teryt}"
-        rng = random.Random(seed)  # noqa: S311 - made-up answers, no secret
-        satisfied = rng.uniform(0.45, 0.85)
-        answered = [_answers(rng, satisfied) for _ in range(rng.randint(FEWEST, MOST))]
+        rng = random.Random(f"survey-{version.questionnaire.code}-{year}-{teryt}")  # noqa: S311
+        unit = _unit_traits(rng, code, teryt, items)
+        count = rng.randint(FEWEST, MOST)
+        bands = len(unit.respondents.ages)
+        # Every age band answers at least once, so that the unit can be raked.
+        answered = [_answers(rng, questions, unit, n if n < bands else None) for n in range(count)]
         rows += [
             Response(
                 survey=survey,
@@ -200,7 +214,9 @@ def _respond(survey: Survey, year: int) -> None:
 def surveys_build(*, operator: User, groups: Mapping[str, ExchangeGroup], year: int) -> int:
     """The demo's surveys not made yet (by name), the closed ones of ``year`` by the
     groups' catalogue domain code; how many closed surveys were made (their values are
-    new: the results are due)."""
+    new: the results are due). The units' margins come first: the closing weights by them."""
+    for group in groups.values():
+        margins_build(units=group.units.order_by("teryt"), years=(year, year + 1), by=operator)
     made = 0
     for code, group in groups.items():
         domain = Domain.objects.get(code=code)

@@ -44,9 +44,18 @@ class MarginsError(ValueError):
 
 
 @transaction.atomic
-def margins_store(*, unit: Unit, year: int, counts: Mapping[str, float], by: User | None) -> None:
+def margins_store(
+    *,
+    unit: Unit,
+    year: int,
+    counts: Mapping[str, float],
+    by: User | None,
+    source: str | None = None,
+    origin: str = "survey margins entered",
+) -> None:
     """Enter a unit's population by sex and age band for a year (code → people), kept
-    as context values with their history. Every margin variable is needed, none negative."""
+    as context values with their history. Every margin variable is needed, none negative.
+    ``source`` says where the figures come from (default: entered by the office)."""
     missing = [code for code in MARGIN_CODES if counts.get(code) is None]
     if missing:
         raise MarginsError(_("Missing: %(codes)s.") % {"codes": ", ".join(missing)})
@@ -57,7 +66,7 @@ def margins_store(*, unit: Unit, year: int, counts: Mapping[str, float], by: Use
         context_values_store(
             variable=variables[code],
             values=[(unit, year, float(counts[code]))],
-            source=_("entered by the office"),
-            origin="survey margins entered",
+            source=source if source is not None else _("entered by the office"),
+            origin=origin,
             by=by,
         )
