@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "benchlearn.delivery",
     "benchlearn.plans",
     "benchlearn.surveys",
+    "benchlearn.practices",
     "benchlearn.api",
     "benchlearn.demo",
     "benchlearn.compute",

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("benchlearn.meetings.urls")),
     path("groups/", include("benchlearn.board.urls")),
     path("", include("benchlearn.plans.urls")),
+    path("", include("benchlearn.practices.urls")),
     path("catalogue/", include("benchlearn.catalogue.urls")),
     path("rounds/", include("benchlearn.collection.urls")),
     path("surveys/", include("benchlearn.surveys.urls_office")),
@@ -42,6 +43,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Residents answering surveys: short links for letters and posters.
     path("s/", include("benchlearn.surveys.urls_public")),
+    # Good practices published to everyone, on the public portal.
+    path("portal/practices/", include("benchlearn.practices.urls_public")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", views.healthz, name="healthz"),

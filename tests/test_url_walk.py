@@ -49,6 +49,7 @@ from tests.board.walk import board_parameters
 from tests.catalogue.conftest import SMALL_YAML
 from tests.conftest import client_for, make_user
 from tests.plans.walk import plans_parameters
+from tests.practices.walk import practices_parameters
 from tests.surveys.office_walk import surveys_parameters
 from tests.surveys.walk import public_survey_parameters
 
@@ -172,6 +173,40 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "plan-progress": GROUP,
     "plan-progress-file": GROUP,
     "plan-overview": {**GROUP, "participant_a": DENIED, "participant_b": DENIED},
+    # Good practices (tests/practices/walk.py): Gmina A's, published to the members,
+    # read by everyone with a role in the programme; its team and the office change it;
+    # an account without a role is answered as if it did not exist. Whoever acts for a
+    # unit starts one; every step is a POST.
+    "practice-list": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "practice-new": members_only(
+        {**dict.fromkeys(LOGGED_IN, OK), "moderator": DENIED, "nobody": DENIED}
+    ),
+    "practice-review-list": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "practice-detail": members_only({**dict.fromkeys(LOGGED_IN, OK), "nobody": HIDDEN}),
+    "practice-edit": members_only(
+        {
+            **dict.fromkeys(LOGGED_IN, DENIED),
+            "operator": OK,
+            "participant_a": OK,
+            "nobody": HIDDEN,
+        }
+    ),
+    "practice-step": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "practice-comment": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "practice-file-add": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "practice-file": members_only({**dict.fromkeys(LOGGED_IN, OK), "nobody": HIDDEN}),
+    "practice-file-delete": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "practice-versions": members_only({**dict.fromkeys(LOGGED_IN, OK), "nobody": HIDDEN}),
+    "practice-version": members_only({**dict.fromkeys(LOGGED_IN, OK), "nobody": HIDDEN}),
+    "practice-from-action": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "practice-from-meeting": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    # The portal: practices published to everyone, without an account; the walk's is
+    # the members' and answers as one that does not exist, to everyone.
+    "portal-practice-list": everyone(OK),
+    "portal-practice-detail": everyone(NOT_FOUND),
+    "portal-practice-file": everyone(NOT_FOUND),
+    "api:public_practices": everyone(OK),
+    "api:public_practice": everyone(NOT_FOUND),
     # Programmes and their settings (who may review data): operators only.
     "programme-list": OPERATOR_ONLY,
     "programme-create": OPERATOR_ONLY,
@@ -519,6 +554,7 @@ def _parameters(programme, group) -> dict[str, str]:
         ),
         **board_parameters(group, user),
         **plans_parameters(group, submission.unit, user, programme["moderator"]),
+        **practices_parameters(submission.unit, user, programme["moderator"]),
         **surveys_parameters(group, operator),
         **public_survey_parameters(submission.unit),
     }
@@ -661,6 +697,7 @@ _ABSENT = {
     "job_id": "987653",
     "request_id": "987654",
     "plan_id": "987655",
+    "practice_id": "987656",
 }
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|"csrfToken": "[^"]*"')
 

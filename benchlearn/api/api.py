@@ -22,6 +22,7 @@ from benchlearn.api.meetings import router as meetings_router
 from benchlearn.api.pagination import BoundedPages
 from benchlearn.api.plans import router as plans_router
 from benchlearn.api.programmes import router as programmes_router
+from benchlearn.api.public_practices import router as public_practices_router
 from benchlearn.api.schemas import (
     Error,
     IndicatorOut,
@@ -288,3 +289,4 @@ api.add_router("/", delivery_router)
 api.add_router("/", meetings_router)
 api.add_router("/", programmes_router)
 api.add_router("/", plans_router)
+api.add_router("/", public_practices_router)

@@ -53,6 +53,7 @@ from benchlearn.meetings.services import (
     minutes_save,
     plan_proposal,
 )
+from benchlearn.practices.access import may_start_practice
 
 
 def _detail(meeting: Meeting) -> HttpResponse:
@@ -116,6 +117,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, group_id: int, number: int
         "page": page,
         "action_form": ActionForm(people=page.people) if page.can_plan else None,
         "attachment_form": AttachmentForm() if page.can_plan else None,
+        "can_share_practice": may_start_practice(request.user, meeting.host),
     }
     return render(request, "meetings/meeting_detail.html", context)
 

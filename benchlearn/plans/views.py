@@ -101,17 +101,20 @@ def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
         item.indicator_name = names.get(item.indicator_code, "")  # type: ignore[attr-defined]
     for target in targets:
         target.indicator_name = names.get(target.indicator_code, "")  # type: ignore[attr-defined]
+    team = may_edit_plan(request.user, plan)
     context = {
         "plan": plan,
         "diagnosis": diagnosis,
         "diagnosis_withheld": diagnosis_withheld(plan.group),
         "actions": actions,
-        "can_edit": may_edit_plan(request.user, plan) and (plan.is_editable or plan.is_adopted),
-        "can_submit": may_edit_plan(request.user, plan) and plan.is_editable,
+        "can_edit": team and (plan.is_editable or plan.is_adopted),
+        "can_submit": team and plan.is_editable,
         "can_confirm": may_confirm_plan(request.user, plan)
         and plan.state == PlanState.AWAITING_CONFIRMATION,
         "can_review": may_review_plan(request.user, plan) and plan.state == PlanState.IN_REVIEW,
-        "can_set_privacy": may_edit_plan(request.user, plan),
+        "can_set_privacy": team,
+        # The unit's team (the same people) shares a completed action as a good practice.
+        "can_share": team,
         "versions": plan_versions(plan),
         "effects": plan_effects(request.user, plan),
         **progress_context(request.user, plan, actions),

@@ -14,7 +14,8 @@ from benchlearn.units.models import Level
 from tests.conftest import client_for, make_user
 from tests.notifications.conftest import deliver, forget
 
-LIST_QUERIES, DETAIL_QUERIES = 11, 16
+# The detail page asks once more whether the reader may write the host's practice up.
+LIST_QUERIES, DETAIL_QUERIES = 11, 17
 
 
 def url(meeting, tail=""):

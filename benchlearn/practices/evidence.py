@@ -1,0 +1,221 @@
+"""Did it work? A practice's indicators measured on the stored results, as the plans'
+"Did it work?" measures an action (``plans.effects``): the unit's value before and
+after, its change, beside the median change of its exchange group over the same years
+and the difference between the two (``benchlearn.engine.effects``).
+
+The group's figures follow the programme's minimum group size for the reader
+(``group_figures_withheld``): where it withholds them, only the unit's own figures are
+shown, with the reason. The unit's own figures are its to publish: the practice shows
+them to whoever may read it."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from benchlearn.charts import Chart, EffectYear, effect_chart, number_formatter
+from benchlearn.engine.effects import BETTER, NO_BASELINE, NO_LATEST, NOT_LATER, SAME, Effect
+from benchlearn.engine.effects import effect as measure_effect
+from benchlearn.groups.models import ExchangeGroup
+from benchlearn.plans.effects import exchange_comparison, signed
+from benchlearn.practices.models import Practice, PracticeIndicator
+from benchlearn.results.effects import keyed, series_of
+from benchlearn.results.models import ComparisonGroup, Computation, GroupStat
+from benchlearn.results.selectors import IndicatorInfo, computed_indicators
+from benchlearn.results.selectors.computations import current_computation
+from benchlearn.results.selectors.minimum import group_figures_withheld
+
+if TYPE_CHECKING:
+    from benchlearn.accounts.access import AnyUser
+
+_GROUP_FIELDS = {
+    "group_median_change": None,
+    "group_q1_change": None,
+    "group_q3_change": None,
+    "group_median_change_pct": None,
+    "difference": None,
+    "difference_pct": None,
+    "within_normal": None,
+    "verdict": None,
+}
+
+
+@dataclass(frozen=True)
+class IndicatorEvidence:
+    row: PracticeIndicator
+    info: IndicatorInfo | None = None
+    effect: Effect | None = None
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    chart: Chart | None = None
+    note: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.row.indicator.code
+
+    @property
+    def measured(self) -> bool:
+        return bool(self.facts)
+
+
+@dataclass
+class PracticeEvidence:
+    group: ExchangeGroup | None = None
+    no_results: str = ""
+    withheld: str = ""
+    indicators: list[IndicatorEvidence] = field(default_factory=list)
+
+
+def _comparison(
+    practice: Practice, computation: Computation | None
+) -> tuple[ExchangeGroup | None, ComparisonGroup | None]:
+    """The practice's exchange group (else the first of the unit's groups with stored
+    results) and its stored comparison group."""
+    if practice.group is not None:
+        return practice.group, exchange_comparison(practice.group, computation)
+    for group in practice.unit.exchange_groups.order_by("pk"):
+        comparison = exchange_comparison(group, computation)
+        if comparison is not None:
+            return group, comparison
+    return None, None
+
+
+def practice_evidence(
+    user: AnyUser, practice: Practice, *, charts: bool = True
+) -> PracticeEvidence:
+    """Each indicator of ``practice`` measured for ``user`` (who may read it)."""
+    rows = list(practice.indicators.select_related("indicator"))
+    computation = current_computation()
+    group, comparison = _comparison(practice, computation)
+    if computation is None or comparison is None:
+        return PracticeEvidence(
+            group=group,
+            no_results=_("There are no stored results to measure the practice by yet."),
+            indicators=[IndicatorEvidence(row) for row in rows],
+        )
+    withheld = group_figures_withheld(user, comparison, computation)
+    infos = computed_indicators(computation, language=get_language() or "pl")
+    members = set(comparison.members.values_list("pk", flat=True))
+    found = PracticeEvidence(group=group, withheld=withheld)
+    for row in rows:
+        info = infos.get(row.indicator.code)
+        if info is None:
+            note = _("The current results do not include this indicator.")
+            found.indicators.append(IndicatorEvidence(row, note=note))
+            continue
+        measured = _measured(
+            practice, row, info, computation, comparison, members, withheld=bool(withheld),
+            chart=charts,
+        )  # fmt: skip
+        found.indicators.append(measured)
+    return found
+
+
+def _measured(
+    practice: Practice,
+    row: PracticeIndicator,
+    info: IndicatorInfo,
+    computation: Computation,
+    comparison: ComparisonGroup,
+    members: set[int],
+    *,
+    withheld: bool,
+    chart: bool,
+) -> IndicatorEvidence:
+    series = series_of(computation, info.pk, members | {practice.unit_id})
+    own = series.get(practice.unit_id, {})
+    later = [y for y, v in own.items() if v is not None and y > row.before_year]
+    after = row.after_year or max(later, default=row.before_year)
+    in_group = {pk: values for pk, values in series.items() if pk in members}
+    in_group[practice.unit_id] = own
+    found = measure_effect(
+        own, keyed(in_group), baseline_year=row.before_year, latest_year=after,
+        polarity=info.polarity,
+    )  # fmt: skip
+    if withheld:
+        found = dataclasses.replace(found, **_GROUP_FIELDS)  # type: ignore[arg-type]
+    drawn = _chart(practice, info, own, comparison, row, withheld=withheld) if chart else None
+    if found.reason in (NOT_LATER, NO_BASELINE, NO_LATEST):
+        note = _("The stored results have no value of the unit in %(years)s.") % {
+            "years": f"{row.before_year}–{after}" if after > row.before_year else row.before_year
+        }
+        if found.reason == NOT_LATER:
+            note = _("No result after %(year)s yet.") % {"year": row.before_year}
+        return IndicatorEvidence(row, info, found, chart=drawn, note=note)
+    return IndicatorEvidence(row, info, found, facts=evidence_facts(found, info), chart=drawn)
+
+
+def _chart(
+    practice: Practice,
+    info: IndicatorInfo,
+    own: dict[int, float | None],
+    comparison: ComparisonGroup,
+    row: PracticeIndicator,
+    *,
+    withheld: bool,
+) -> Chart | None:
+    stats: dict[int, tuple[float | None, float | None, float | None]] = {}
+    if not withheld:
+        rows = GroupStat.objects.filter(group=comparison, indicator_id=info.pk)
+        stats = {
+            p: (m, q1, q3) for p, m, q1, q3 in rows.values_list("period", "median", "q1", "q3")
+        }
+    periods = sorted({*(p for p, v in own.items() if v is not None), *stats})
+    if not any(own.get(p) is not None for p in periods):
+        return None
+    years = [EffectYear(p, own.get(p), *stats.get(p, (None, None, None))) for p in periods]
+    return effect_chart(
+        title=f"{info.name} ({info.unit})" if info.unit else info.name,
+        years=years,
+        decimals=info.decimals,
+        unit_of_measure=info.unit,
+        baseline_year=row.before_year,
+        unit_label=practice.unit.name,
+    )
+
+
+def _better_or_worse(verdict: str | None) -> str:
+    if verdict is None:
+        return ""
+    if verdict == SAME:
+        return _("the same")
+    return _("better") if verdict == BETTER else _("worse")
+
+
+def evidence_facts(found: Effect, info: IndicatorInfo) -> list[tuple[str, str]]:
+    """Before, after, the change and the group's, as (label, value) lines."""
+    number = number_formatter()
+    places = info.decimals
+    change = signed(found.change, places)
+    if found.improved is not None:
+        change += f" ({_better_or_worse(found.improved)})"
+    facts = [
+        (_("Before"), f"{number(found.baseline, places)} ({found.baseline_year})"),
+        (_("After"), f"{number(found.latest, places)} ({found.latest_year})"),
+        (_("Own change"), change),
+    ]
+    if found.group_median_change is None:
+        return facts
+    years = {"from": found.baseline_year, "to": found.latest_year}
+    facts.append(
+        (
+            _("The group's median change, %(from)s–%(to)s") % years,
+            _("%(change)s (%(count)s units with both years)")
+            % {"change": signed(found.group_median_change, places), "count": found.members},
+        )
+    )
+    difference = signed(found.difference, places)
+    if found.verdict is not None:
+        difference += ": " + (
+            _("the same as the group")
+            if found.verdict == SAME
+            else _("better than the group")
+            if found.verdict == BETTER
+            else _("worse than the group")
+        )
+    facts.append((_("Difference (own change − the group's median change)"), difference))
+    return facts
