@@ -1,7 +1,8 @@
+import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -54,4 +55,49 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated:
             response.headers["Cache-Control"] = "private, no-store"
             response.headers.pop("Expires", None)
+        return response
+
+
+PUBLIC_API_PREFIX = "/api/v1/public/"
+
+
+class PublicApiMiddleware:
+    """The open data endpoints (``/api/v1/public/``) for any site's scripts: CORS for
+    GET (preflights answered here), and on a 200 a strong ETag of the body, a 304 when
+    the client already holds it, and ``Cache-Control: public`` for a few minutes. Runs
+    inside SecurityHeadersMiddleware, which still makes answers to a logged-in session
+    private."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(PUBLIC_API_PREFIX):
+            return self.get_response(request)
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response["Access-Control-Allow-Headers"] = "If-None-Match, Accept, Accept-Language"
+            response["Access-Control-Max-Age"] = "86400"
+        else:
+            response = self.get_response(request)
+            if request.method in ("GET", "HEAD") and response.status_code == 200:
+                response = self._conditional(request, response)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = "ETag, Retry-After, Content-Language"
+        return response
+
+    def _conditional(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.streaming:
+            return response
+        language = response.headers.get("Content-Language", "")
+        digest = hashlib.sha256(response.content + language.encode()).hexdigest()[:32]
+        etag = f'"{digest}"'
+        cache_control = f"public, max-age={settings.PUBLIC_API_MAX_AGE}"
+        wanted = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+        if etag in wanted or "*" in wanted:
+            response = HttpResponseNotModified()
+        response["ETag"] = etag
+        response["Cache-Control"] = cache_control
+        patch_vary_headers(response, ("Cookie",))
         return response

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "benchlearn.plans",
     "benchlearn.surveys",
     "benchlearn.practices",
+    "benchlearn.public",
     "benchlearn.api",
     "benchlearn.demo",
     "benchlearn.compute",
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     # After WhiteNoise: public static files are answered before these run.
     "csp.middleware.CSPMiddleware",
     "benchlearn.middleware.SecurityHeadersMiddleware",
+    # Inside the one above: a logged-in session's answers stay private.
+    "benchlearn.middleware.PublicApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "benchlearn.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -188,6 +191,10 @@ AXES_CLIENT_IP_CALLABLE = "benchlearn.accounts.throttling.client_ip"
 # address; more requests get the same answer and no e-mail.
 PASSWORD_RESET_EMAIL_LIMIT = env_int("BENCHLEARN_PASSWORD_RESET_EMAIL_LIMIT", 3)
 PASSWORD_RESET_ADDRESS_LIMIT = env_int("BENCHLEARN_PASSWORD_RESET_ADDRESS_LIMIT", 10)
+# Open data (/api/v1/public/): requests per network address, and how long browsers and
+# proxies may keep an answer (seconds).
+PUBLIC_API_RATE = env_str("BENCHLEARN_PUBLIC_API_RATE", "120/min")
+PUBLIC_API_MAX_AGE = env_int("BENCHLEARN_PUBLIC_API_MAX_AGE", 300)
 # Residents' survey pages, without third-party services: a page sent back sooner than
 # this many seconds after it was shown is a bot's (the person is asked to check and
 # send it again); an open link starts at most so many responses an hour and the code

@@ -19,6 +19,16 @@ urlpatterns = [
     path("units/", include("benchlearn.delivery.urls")),
     path("", include("benchlearn.reports.urls")),
     path("results/", results_views.computations, name="computations"),
+    path(
+        "results/<int:computation_id>/publish/",
+        results_views.computation_publish_view,
+        name="computation-publish",
+    ),
+    path(
+        "results/<int:computation_id>/unpublish/",
+        results_views.computation_unpublish_view,
+        name="computation-unpublish",
+    ),
     path("results/efficiency/", results_views.efficiency_models, name="efficiency-models"),
     path(
         "results/efficiency/<str:model_code>/",
@@ -41,6 +51,8 @@ urlpatterns = [
     path("surveys/", include("benchlearn.surveys.urls_results")),
     path("notifications/", include("benchlearn.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The public portal: published indicators and averaged results, without an account.
+    path("portal/", include("benchlearn.public.urls")),
     # Residents answering surveys: short links for letters and posters.
     path("s/", include("benchlearn.surveys.urls_public")),
     # Good practices published to everyone, on the public portal.

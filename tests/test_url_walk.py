@@ -50,6 +50,7 @@ from tests.catalogue.conftest import SMALL_YAML
 from tests.conftest import client_for, make_user
 from tests.plans.walk import plans_parameters
 from tests.practices.walk import practices_parameters
+from tests.public.walk import public_parameters
 from tests.surveys.office_walk import surveys_parameters
 from tests.surveys.walk import public_survey_parameters
 
@@ -119,6 +120,17 @@ MEETINGS_CHANGE = {**GROUP, "participant_a": DENIED, "participant_b": DENIED}
 
 EXPECTED: dict[str, dict[str, int | str]] = {
     "start": everyone(OK),
+    # The public portal and its open data: for everyone, without an account. Publishing
+    # is the office's (POST only).
+    "portal-start": everyone(OK),
+    "portal-indicators": everyone(OK),
+    "portal-indicator": everyone(OK),
+    "portal-results": everyone(OK),
+    "api:public_indicator_list": everyone(OK),
+    # Without its indicator and year: 422 naming them.
+    "api:public_results": everyone(422),
+    "computation-publish": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "computation-unpublish": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     # Residents answer surveys without an account: the open link, the code page, the
     # thanks and the privacy notice are for everyone.
     "survey-answer": everyone(OK),
@@ -557,6 +569,7 @@ def _parameters(programme, group) -> dict[str, str]:
         **practices_parameters(submission.unit, user, programme["moderator"]),
         **surveys_parameters(group, operator),
         **public_survey_parameters(submission.unit),
+        **public_parameters(operator),
     }
 
 

@@ -23,6 +23,7 @@ from benchlearn.api.pagination import BoundedPages
 from benchlearn.api.plans import router as plans_router
 from benchlearn.api.programmes import router as programmes_router
 from benchlearn.api.public_practices import router as public_practices_router
+from benchlearn.api.public_results import router as public_results_router
 from benchlearn.api.schemas import (
     Error,
     IndicatorOut,
@@ -290,3 +291,4 @@ api.add_router("/", meetings_router)
 api.add_router("/", programmes_router)
 api.add_router("/", plans_router)
 api.add_router("/", public_practices_router)
+api.add_router("/", public_results_router)

@@ -34,10 +34,23 @@ class ProgrammeAdmin(admin.ModelAdmin[Programme]):
     search_fields = ["name", "associations"]
     exclude = ["updated_at"]
 
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Programme | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[ModelForm[Programme]]:
+        form = super().get_form(request, obj, change, **kwargs)
+        # Left empty: the programme keeps its setting (a new one gets the default).
+        for name in ("public_min_units", "public_max_share"):
+            form.base_fields[name].required = False
+        return form
+
     def save_model(
         self, request: HttpRequest, obj: Programme, form: ModelForm[Programme], change: bool
     ) -> None:
-        fields = {field: getattr(obj, field) for field in SETTINGS}
+        fields = {f: getattr(obj, f) for f in SETTINGS if getattr(obj, f) is not None}
         if not change:
             created = programme_create(**fields, by=_by(request))
             obj.pk = created.pk

@@ -35,7 +35,18 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             "moderators_review",
             "anonymised_default",
             "min_group_size",
+            "public_names",
+            "public_min_units",
+            "public_max_share",
         ]
+        # A share typed with the decimal comma in Polish ("0,5").
+        localized_fields = ["public_max_share"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty: the programme keeps its setting (a new one gets the default).
+        for name in ("public_min_units", "public_max_share"):
+            self.fields[name].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -9,6 +9,10 @@ from benchlearn.units.models import Level, Unit
 
 # A figure of a group smaller than this is not published, unless its programme says.
 MIN_GROUP_SIZE_DEFAULT = 3
+# The public portal: a figure rests on at least this many units, and no unit makes up
+# more than this share of an aggregate's numerator, unless the programme says.
+PUBLIC_MIN_UNITS_DEFAULT = 5
+PUBLIC_MAX_SHARE_DEFAULT = 0.5
 
 
 class Programme(models.Model):
@@ -44,6 +48,30 @@ class Programme(models.Model):
         help_text=_(
             "Figures of a group with fewer units than this are not published where "
             "names are hidden: so small a group would reveal its members."
+        ),
+    )
+    public_names = models.BooleanField(
+        _("members agreed to be named on the public portal"),
+        default=False,
+        help_text=_(
+            "The member units of the programme's groups appear by name, with their own "
+            "values, in the published results. Otherwise only averages are published."
+        ),
+    )
+    public_min_units = models.PositiveSmallIntegerField(
+        _("minimum units behind a public figure"),
+        default=PUBLIC_MIN_UNITS_DEFAULT,
+        help_text=_(
+            "An average on the public portal is shown only when at least this many units "
+            "stand behind it."
+        ),
+    )
+    public_max_share = models.FloatField(
+        _("largest share of one unit in a public aggregate"),
+        default=PUBLIC_MAX_SHARE_DEFAULT,
+        help_text=_(
+            "A public aggregate (ratio of sums) is hidden when one unit makes up more than "
+            "this share of its numerator, e.g. 0.5 for half."
         ),
     )
     # The edit token: a form carries it to detect someone else's save meanwhile.

@@ -63,6 +63,17 @@ class Computation(models.Model):
     last_period = models.PositiveSmallIntegerField(_("last period"), null=True, blank=True)
     units = models.PositiveIntegerField(_("units"), default=0)
     results = models.PositiveIntegerField(_("results"), default=0)
+    # Public only once the office publishes it (the portal and the open data read the
+    # newest published computation, nothing else); None: not public.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("computation")
@@ -84,6 +95,45 @@ class Computation(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+class PublicationAction(models.TextChoices):
+    PUBLISHED = "published", _("published")
+    UNPUBLISHED = "unpublished", _("withdrawn from publication")
+    REPLACED = "replaced", _("replaced by a newer publication")
+
+
+class PublicationChange(models.Model):
+    """One publication or withdrawal of a computation: who, when, and why."""
+
+    # Kept when the computation itself is discarded (SET_NULL): the log of what was out.
+    computation = models.ForeignKey(
+        Computation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="publication_changes",
+    )
+    computation_number = models.PositiveIntegerField(_("computation"))
+    action = models.CharField(_("action"), max_length=12, choices=PublicationAction.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("change of publication")
+        verbose_name_plural = _("changes of publication")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.computation_number} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
 class Result(models.Model):

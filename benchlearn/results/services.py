@@ -167,10 +167,13 @@ def _discard_rows(computation: Computation) -> None:
 
 
 def _older_discard(computation: Computation) -> None:
-    """Earlier finished computations are replaced by this one: their rows go."""
+    """Earlier finished computations are replaced by this one: their rows go (not the
+    published one's)."""
+    # The published one stays until another is published: the portal reads it.
     for older in Computation.objects.filter(
         state__in=[ComputationState.DONE, ComputationState.FAILED],
         created_at__lte=computation.created_at,
+        published_at__isnull=True,
     ).exclude(pk=computation.pk):
         _discard_rows(older)
         older.delete()

@@ -23,13 +23,20 @@ from benchlearn.accounts.access import (
 )
 from benchlearn.delivery.selectors import unit_deliveries
 from benchlearn.results.forms import EfficiencyModelForm, efficiency_models_listed
-from benchlearn.results.models import EfficiencyModel
+from benchlearn.results.models import Computation, EfficiencyModel
 from benchlearn.results.pages import (
     SORTS,
     dashboard_for,
     domain_profile_for,
     efficiency_page_for,
     indicator_page_for,
+)
+from benchlearn.results.publication import (
+    PublicationError,
+    computation_publish,
+    computation_unpublish,
+    publication_history,
+    published_computation,
 )
 from benchlearn.results.selectors import computation_latest, current_computation
 from benchlearn.results.services import (
@@ -91,10 +98,58 @@ def computations(request: AuthenticatedHttpRequest) -> HttpResponse:
         computation_request(user=request.user, reason=_("asked for on the results page"))
         messages.success(request, _("The computation is queued; this page shows its progress."))
         return redirect("computations")
-    context = {"current": current_computation(), "latest": computation_latest()}
+    context: dict[str, object] = {
+        "current": current_computation(),
+        "latest": computation_latest(),
+    }
     if request.headers.get("HX-Request") == "true":
         return render(request, "results/partials/progress.html", context)
+    context["published"] = published_computation()
+    context["publications"] = publication_history()
     return render(request, "results/computations.html", context)
+
+
+def _computation_or_404(computation_id: int) -> Computation:
+    computation = Computation.objects.filter(pk=computation_id).first()
+    if computation is None:
+        raise Http404(_("There is no computation number %(id)s.") % {"id": computation_id})
+    return computation
+
+
+@login_required
+@require_POST
+def computation_publish_view(
+    request: AuthenticatedHttpRequest, computation_id: int
+) -> HttpResponse:
+    """The office publishes a finished computation on the public portal."""
+    require(request.user, Perm.COLLECTION_MANAGE)
+    try:
+        computation_publish(computation=_computation_or_404(computation_id), by=request.user)
+    except PublicationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The results are published on the public portal."))
+    return redirect("computations")
+
+
+@login_required
+@require_POST
+def computation_unpublish_view(
+    request: AuthenticatedHttpRequest, computation_id: int
+) -> HttpResponse:
+    """The office withdraws the published computation: the portal shows no results."""
+    require(request.user, Perm.COLLECTION_MANAGE)
+    try:
+        computation_unpublish(
+            computation=_computation_or_404(computation_id),
+            by=request.user,
+            note=request.POST.get("note", ""),
+        )
+    except PublicationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The results are withdrawn from the public portal."))
+    return redirect("computations")
 
 
 @login_required

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from benchlearn.accounts.models import User
 from benchlearn.groups.models import (
     MIN_GROUP_SIZE_DEFAULT,
+    PUBLIC_MAX_SHARE_DEFAULT,
+    PUBLIC_MIN_UNITS_DEFAULT,
     ExchangeGroup,
     GroupChange,
     Programme,
@@ -36,11 +38,30 @@ SETTINGS = (
     "moderators_review",
     "anonymised_default",
     "min_group_size",
+    "public_names",
+    "public_min_units",
+    "public_max_share",
 )
+# Below this a public average gives a unit away to each of the others.
+PUBLIC_MIN_UNITS_FLOOR = 3
 
 
 class ProgrammeError(GroupError):
     """A programme that cannot be stored as asked; nothing was stored."""
+
+
+def _public_check(*, public_min_units: int, public_max_share: float) -> None:
+    if public_min_units < PUBLIC_MIN_UNITS_FLOOR:
+        raise ProgrammeError(
+            _("A public figure rests on at least %(floor)s units.")
+            % {"floor": PUBLIC_MIN_UNITS_FLOOR},
+            "public_min_units",
+        )
+    if not 0 < public_max_share <= 1:
+        raise ProgrammeError(
+            _("The largest share of one unit is a fraction above 0 and at most 1, e.g. 0.5."),
+            "public_max_share",
+        )
 
 
 def _check(*, name: str, first_year: int, last_year: int, min_group_size: int) -> None:
@@ -96,10 +117,14 @@ def programme_create(
     anonymised_default: bool = False,
     associations: str = "",
     min_group_size: int = MIN_GROUP_SIZE_DEFAULT,
+    public_names: bool = False,
+    public_min_units: int = PUBLIC_MIN_UNITS_DEFAULT,
+    public_max_share: float = PUBLIC_MAX_SHARE_DEFAULT,
     groups: Iterable[ExchangeGroup] = (),
     by: User | None = None,
 ) -> Programme:
     _check(name=name, first_year=first_year, last_year=last_year, min_group_size=min_group_size)
+    _public_check(public_min_units=public_min_units, public_max_share=public_max_share)
     programme = Programme.objects.create(
         name=name.strip(),
         first_year=first_year,
@@ -108,6 +133,9 @@ def programme_create(
         anonymised_default=anonymised_default,
         associations=associations.strip(),
         min_group_size=min_group_size,
+        public_names=public_names,
+        public_min_units=public_min_units,
+        public_max_share=public_max_share,
     )
     groups = list(groups)
     _groups_move(programme, groups, by=by, at=programme.updated_at)
@@ -134,6 +162,9 @@ def programme_update(
     groups: Iterable[ExchangeGroup],
     associations: str | None = None,
     min_group_size: int | None = None,
+    public_names: bool | None = None,
+    public_min_units: int | None = None,
+    public_max_share: float | None = None,
     by: User | None = None,
     base_token: str | None = None,
 ) -> Programme:
@@ -145,6 +176,14 @@ def programme_update(
     stale_check(ProgrammeChange.objects.filter(programme=programme), base_token, current.updated_at)
     size = current.min_group_size if min_group_size is None else min_group_size
     _check(name=name, first_year=first_year, last_year=last_year, min_group_size=size)
+    min_units = current.public_min_units if public_min_units is None else public_min_units
+    max_share = current.public_max_share if public_max_share is None else public_max_share
+    _public_check(public_min_units=min_units, public_max_share=max_share)
+    public = {
+        "public_names": current.public_names if public_names is None else public_names,
+        "public_min_units": min_units,
+        "public_max_share": max_share,
+    }
     wanted: dict[str, Any] = {
         "name": name.strip(),
         "associations": current.associations if associations is None else associations.strip(),
@@ -153,6 +192,7 @@ def programme_update(
         "moderators_review": moderators_review,
         "anonymised_default": anonymised_default,
         "min_group_size": size,
+        **public,
     }
     groups = list(groups)
     before_groups = _group_names(current.groups.all())

@@ -26,6 +26,9 @@ FIELDS = (
     "moderators_review",
     "anonymised_default",
     "min_group_size",
+    "public_names",
+    "public_min_units",
+    "public_max_share",
 )
 
 
@@ -65,7 +68,8 @@ def programme_edit(
     }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fields = {key: data[key] for key in FIELDS}
+        # A setting the form left out (an older form, a script) keeps its value.
+        fields = {key: data[key] for key in FIELDS if data.get(key) is not None}
         try:
             if programme is None:
                 programme_create(**fields, groups=data["groups"], by=request.user)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from benchlearn.public import views
+
+urlpatterns = [
+    path("", views.start, name="portal-start"),
+    path("indicators/", views.indicators, name="portal-indicators"),
+    path("indicators/<str:indicator_code>/", views.indicator, name="portal-indicator"),
+    path("indicators/<str:indicator_code>/<int:year>/", views.results, name="portal-results"),
+]
