@@ -125,6 +125,23 @@ class SurveySummary:
     questions: int
     respondents: int
     design_effects: tuple[float, float] | None  # lowest and highest, when weighted
+    unweighted: int = 0  # raked, but no value in a margin's column: weight 1
+
+
+def _no_answer_as_empty(
+    answers: pl.DataFrame, margins: pl.DataFrame, exclude: list[float]
+) -> pl.DataFrame:
+    """An ``--exclude`` code (9: no answer) in a margin's column that the margins do not
+    name is no answer, like an empty cell: that respondent keeps weight 1."""
+    if not exclude:
+        return answers
+    changed = []
+    for variable in margins["variable"].unique(maintain_order=True).to_list():
+        named = margins.filter(pl.col("variable") == variable)["category"].to_list()
+        value = pl.col(variable)
+        excluded = value.cast(pl.Float64, strict=False).is_in(exclude) & ~value.is_in(named)
+        changed.append(pl.when(excluded).then(None).otherwise(value).alias(variable))
+    return answers.with_columns(changed)
 
 
 def survey_stats_files(
@@ -140,7 +157,10 @@ def survey_stats_files(
     cap: float | None = None,
 ) -> SurveySummary:
     """Share satisfied (with Wilson intervals), mean and effective size per group and
-    question from a CSV of respondents, weighted by a column or raked to margins."""
+    question from a CSV of respondents, weighted by a column or raked to margins
+    (respondents with an empty cell or an ``exclude`` code in a margin's column keep
+    weight 1 and are counted in ``unweighted``; another value no margin names is an
+    error)."""
     problems = []
     if not questions:
         problems.append("give at least one question column (--question)")
@@ -167,15 +187,18 @@ def survey_stats_files(
         responses_path, questions=questions, by=by, weight=weight, text_columns=list(variables)
     )
     weights = None if weight is None else answers[weight].to_numpy()
+    unweighted = 0
     if margins is not None:
+        answers = _no_answer_as_empty(answers, margins, exclude)
         try:
-            weights = rake(answers, margins, group=by, cap=cap, first_line=2).weights
+            raked = rake(answers, margins, group=by, cap=cap, first_line=2)
         except RakingError as exc:
             # A respondent's problem has its line in the responses; the others are the
             # margins' (a category nobody is in, a cap they cannot live with).
             raise InputError(
                 [f"{responses_path if p.line else margins_path}: {p.located()}" for p in exc.found]
             ) from exc
+        weights, unweighted = raked.weights, raked.unweighted_count
     stats = survey_stats(
         answers,
         questions=questions,
@@ -194,4 +217,5 @@ def survey_stats_files(
         questions=len(questions),
         respondents=answers.height,
         design_effects=effects,
+        unweighted=unweighted,
     )

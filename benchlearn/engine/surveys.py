@@ -24,6 +24,15 @@ Definitions:
   to a mean of 1 within the group. A margin of a category with no respondent in the
   group cannot be met: that is reported before iterating; anything else that does not
   converge in ``max_iterations`` sweeps raises :class:`RakingError` too.
+- **Respondents without a weighting answer** (no value, null or empty, in a raking
+  variable: they did not give their sex or age band) are not raked: they keep weight 1,
+  the mean weight, so they count as an average respondent and their answers stay in
+  every figure; the margins are met among the respondents who gave every raking
+  answer (``RakeResult.unweighted`` says who was not raked). Leaving them out would
+  drop valid answers from people less willing to say their age; weighting them as
+  if they were in some category would be a guess. A value the margins do not name
+  (a typing or coding mistake such as ``K`` for ``F``) is an error, not a missing
+  answer.
 - **Trimming** (optional ``cap`` = k): after each sweep, weights above k × the group's
   mean weight are set to that limit and raking goes on, until the margins are met *and*
   no weight exceeds k × the mean (both within ``tolerance``). A cap too low for the
@@ -85,7 +94,6 @@ NOT_CONVERGED = gettext_noop(
     "raking did not meet the margins within %(tolerance)s after %(iterations)d iterations "
     "(largest gap %(gap)s in group %(group)s); check the margins or raise the cap"
 )
-EMPTY_VALUE = gettext_noop("(empty)")
 BAD_CAP = gettext_noop("the cap on weights must be more than 1 (times the mean), not %(cap)s")
 
 
@@ -265,10 +273,16 @@ def weight_summary(
 @dataclass(frozen=True)
 class RakeResult:
     """Raking's outcome: ``weights`` aligned with the respondents' rows (mean 1 within
-    each group) and the number of sweeps it took."""
+    each group), the number of sweeps it took, and which respondents were not raked
+    (``unweighted``: no value in a raking variable; their weight is 1)."""
 
     weights: Floats
     iterations: int
+    unweighted: NDArray[np.bool_]
+
+    @property
+    def unweighted_count(self) -> int:
+        return int(self.unweighted.sum())
 
 
 @dataclass(frozen=True)
@@ -277,6 +291,21 @@ class _Variable:
     cells: NDArray[np.intp]  # each respondent's cell: group × categories + category
     targets: Floats  # target share per cell (groups × categories, flattened)
     listed: NDArray[np.bool_]  # whether the margins name the cell
+    categories: list[str]
+    missing: NDArray[np.bool_]  # respondents with no value (null or empty)
+    unlisted: NDArray[np.bool_]  # respondents with a value the margins do not name
+
+    def placed(self, rows: NDArray[np.bool_]) -> _Variable:
+        """The variable of the respondents ``rows`` only."""
+        return _Variable(
+            self.name,
+            self.cells[rows],
+            self.targets,
+            self.listed,
+            self.categories,
+            self.missing[rows],
+            self.unlisted[rows],
+        )
 
 
 def _margin_groups(margins: pl.DataFrame, labels: list[str], grouped: bool) -> pl.DataFrame:
@@ -340,27 +369,33 @@ def _variable(
     targets[cell] = own["share"].to_numpy() / totals[own["_g"].to_numpy()]
     listed[cell] = True
     values = respondents[name].cast(pl.String).str.strip_chars()
+    missing = (values.is_null() | (values == "")).to_numpy()
     category = values.replace_strict(
         categories, list(range(width)), default=-1, return_dtype=pl.Int64
     )
     found = category.to_numpy().astype(np.intp)
     cells = codes * width + np.maximum(found, 0)
-    unlisted = (found < 0) | ~listed[cells]
+    unlisted = ((found < 0) | ~listed[cells]) & ~missing
     problems: list[Message | Problem] = []
     for row in np.flatnonzero(unlisted)[:10]:
-        text = values[int(row)]
-        params: dict[str, str | int | Message] = {"variable": name}
-        params["value"] = Message(EMPTY_VALUE) if text is None else text
+        params: dict[str, str | int | Message] = {"variable": name, "value": values[int(row)]}
         message = Message(NO_CATEGORY, params | {"group": labels[codes[row]]})
         problems.append(Problem(message, code=name, line=int(row) + first_line))
     if unlisted.sum() > 10:
         problems.append(Message.verbatim(f"… and {unlisted.sum() - 10} more respondents"))
-    counts = np.bincount(cells[~unlisted], minlength=len(labels) * width)
-    for empty in np.flatnonzero(listed & (targets > 0) & (counts == 0)):
-        params = {"group": labels[empty // width], "variable": name}
-        params |= {"category": categories[empty % width], "share": f"{targets[empty]:g}"}
-        problems.append(Message(EMPTY_CATEGORY, params))
-    return _Variable(name, cells, targets, listed), problems
+    return _Variable(name, cells, targets, listed, categories, missing, unlisted), problems
+
+
+def _empty_categories(variable: _Variable, labels: list[str]) -> list[Message]:
+    """Margins no (placed) respondent can meet: a category nobody in the group is in."""
+    width = len(variable.categories)
+    counts = np.bincount(variable.cells, minlength=len(labels) * width)
+    problems = []
+    for empty in np.flatnonzero(variable.listed & (variable.targets > 0) & (counts == 0)):
+        params: dict[str, str | int | Message] = {"group": labels[empty // width]}
+        params |= {"variable": variable.name, "category": variable.categories[empty % width]}
+        problems.append(Message(EMPTY_CATEGORY, params | {"share": f"{variable.targets[empty]:g}"}))
+    return problems
 
 
 def rake(
@@ -380,10 +415,12 @@ def rake(
     for margins per group (then every group of the respondents needs them, for the
     same variables); without it the same margins hold in every group. Each ``variable``
     is a column of ``respondents``, whose values are compared with the categories as
-    text (stripped). Every respondent needs a category that has a margin in their
-    group. ``cap`` (k > 1) trims weights to at most k × the group's mean weight (see
-    the module's notes). Problems raise :class:`RakingError`, respondents named by row
-    number counted from ``first_line`` (2 for a CSV file with a header line)."""
+    text (stripped). A value needs a category that has a margin in its group; a
+    respondent with no value (null or empty) in some variable is not raked and keeps
+    weight 1 (see the module's notes). ``cap`` (k > 1) trims weights to at most k × the
+    group's mean weight (see the module's notes). Problems raise :class:`RakingError`,
+    respondents named by row number counted from ``first_line`` (2 for a CSV file with
+    a header line)."""
     if cap is not None and not cap > 1:
         raise RakingError([Message(BAD_CAP, {"cap": f"{cap:g}"})])
     codes, labels = group_codes(respondents, group)
@@ -412,10 +449,22 @@ def rake(
         variable, found = _variable(respondents, placed, name, codes, labels, first_line)
         variables.append(variable)
         problems += found
+    unweighted = np.zeros(respondents.height, dtype=bool)
+    wrong = np.zeros(respondents.height, dtype=bool)
+    for variable in variables:
+        unweighted |= variable.missing
+        wrong |= variable.unlisted
+    raked = ~unweighted
+    for variable in variables:
+        problems += _empty_categories(variable.placed(raked & ~wrong), labels)
     if problems:
         raise RakingError(problems)
-    weights, iterations = _fit(codes, labels, variables, cap, tolerance, max_iterations)
-    return RakeResult(weights, iterations)
+    variables = [variable.placed(raked) for variable in variables]
+    weights = np.ones(respondents.height)
+    weights[raked], iterations = _fit(
+        codes[raked], labels, variables, cap, tolerance, max_iterations
+    )
+    return RakeResult(weights, iterations, unweighted)
 
 
 def _fit(

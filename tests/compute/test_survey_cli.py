@@ -233,16 +233,75 @@ def test_san_diego_by_council_district(san_diego):
     assert round((out["mean"] * out["n"]).sum() / 2435, 2) == 3.22
 
 
-def test_san_diego_raking_names_respondents_without_a_gender_or_age_margin(san_diego):
-    """8 respondents said "other" gender (3) and 16 did not say (9); 109 gave no age:
-    raking cannot place them, and says where they are."""
+def test_san_diego_raking_names_respondents_outside_the_margins(san_diego):
+    """8 respondents said "other" gender (3), which has no margin: raking says where
+    they are. (16 did not say their gender and 109 their age, coded 9 = --exclude: no
+    answer, they would keep weight 1.)"""
     result = _run(
         san_diego,
         "--responses", str(SAN_DIEGO), "--question", "Q2_6", "--satisfied", "4,5",
         "--exclude", "9", "--by", "Q28", "--rake", "margins.csv", "--output", "out.csv",
     )  # fmt: skip
     assert result.returncode == 2
-    assert "Q27 is 3, which has no margin in group" in result.stderr
-    assert "Q20_code is 9, which has no margin in group" in result.stderr
-    assert "more respondents" in result.stderr
+    assert result.stderr.count("Q27 is 3, which has no margin in group") == 8
+    assert "Q20_code is 9" not in result.stderr and "more respondents" not in result.stderr
     assert not (san_diego / "out.csv").exists()
+
+
+def test_san_diego_raked_with_the_unknown_at_weight_one(san_diego, tmp_path):
+    """ "Other" gender blanked: every respondent without gender or age band (an empty
+    cell or 9) keeps weight 1 and the output says how many."""
+    frame = pl.read_csv(SAN_DIEGO, infer_schema=False)
+    frame.with_columns(Q27=pl.when(pl.col("Q27") != "3").then(pl.col("Q27"))).write_csv(
+        tmp_path / "responses.csv"
+    )
+    result = _run(
+        san_diego,
+        "--responses", str(tmp_path / "responses.csv"), "--question", "Q2_6",
+        "--satisfied", "4,5", "--exclude", "9", "--by", "Q28", "--rake", "margins.csv",
+        "--output", "out.csv",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    known = frame.filter(pl.col("Q27").is_in(["1", "2"]) & pl.col("Q20_code").is_in(list("12345")))
+    unknown = frame.height - known.height
+    assert unknown > 109
+    assert f"{unknown} respondents could not be weighted" in result.stdout
+
+
+# One unit: two women (5, 5), a man (1), one who gave no sex (4), one who said 9 (2).
+NO_SEX = "unit,sex,q1\nA,F,5\nA,F,5\nA,M,1\nA,,4\nA,9,2\n"
+
+
+def test_respondents_without_sex_keep_weight_one(folder):
+    """Raked among the three who gave their sex (half and half: the women weigh 3/4,
+    the man 3/2); the other two weigh 1 and count. Satisfied: (3/4 + 3/4 + 1) / 5;
+    mean (3/4·5·2 + 3/2·1 + 4 + 2) / 5 = 3; n_eff = 5² / (2·9/16 + 9/4 + 2)."""
+    (folder / "responses.csv").write_text(NO_SEX, encoding="utf-8")
+    (folder / "margins.csv").write_text(
+        "variable,category,share\nsex,F,0.5\nsex,M,0.5\n", encoding="utf-8"
+    )
+    result = _run(
+        folder,
+        "--responses", "responses.csv", "--question", "q1", "--satisfied", "4,5",
+        "--exclude", "9", "--rake", "margins.csv", "--output", "out.csv",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "2 respondents could not be weighted" in result.stdout
+    row = pl.read_csv(folder / "out.csv").row(0, named=True)
+    assert row["n"] == 5
+    assert row["share"] == pytest.approx(0.5)
+    assert row["mean"] == pytest.approx(3.0)
+    assert row["n_effective"] == pytest.approx(25 / (2 * 9 / 16 + 9 / 4 + 2))
+
+
+def test_without_exclude_a_9_for_sex_is_a_value_outside_the_margins(folder):
+    (folder / "responses.csv").write_text(NO_SEX, encoding="utf-8")
+    (folder / "margins.csv").write_text(
+        "variable,category,share\nsex,F,0.5\nsex,M,0.5\n", encoding="utf-8"
+    )
+    result = _run(
+        folder,
+        "--responses", "responses.csv", "--question", "q1", "--satisfied", "4,5",
+        "--rake", "margins.csv", "--output", "out.csv",
+    )  # fmt: skip
+    _refused(folder, result, "responses.csv: line 6: sex is 9, which has no margin in group all")

@@ -330,8 +330,46 @@ def test_a_respondent_without_a_margin_is_named_by_line():
         margins(sex={"M": 0.5, "F": 0.5}),
         first_line=2,
     )
-    assert "line 4: sex is (empty), which has no margin in group all" in found
-    assert "line 5: sex is X, which has no margin in group all" in found
+    assert found == "line 5: sex is X, which has no margin in group all"
+
+
+def test_respondents_without_a_weighting_answer_keep_weight_one():
+    """No sex or no age band (null or an empty cell): not raked, weight 1 (the mean);
+    the others are raked among themselves: two women and a man, half and half, weigh
+    3/4, 3/4 and 3/2 as if the others were not there."""
+    respondents = pl.DataFrame(
+        {"sex": ["F", "F", "M", None, "F", ""], "age": ["y", "y", "y", "y", None, "y"]}
+    )
+    found = rake(respondents, margins(sex={"F": 0.5, "M": 0.5}, age={"y": 1.0}))
+    assert found.weights == pytest.approx([0.75, 0.75, 1.5, 1, 1, 1])
+    assert found.unweighted.tolist() == [False, False, False, True, True, True]
+    assert found.unweighted_count == 3
+    assert found.weights.mean() == pytest.approx(1.0)
+
+
+def test_a_margin_only_the_unweighted_could_meet_is_named():
+    respondents = pl.DataFrame({"sex": ["F", "F", None], "age": ["y", "y", "y"]})
+    found = problems_of(respondents, margins(sex={"F": 0.5, "M": 0.5}, age={"y": 1.0}))
+    assert found == (
+        "group all: no respondent has sex = M, whose margin is 0.5: the margin cannot be met"
+    )
+
+
+def test_san_diego_with_unknown_gender_or_age_left_at_weight_one(san_diego, san_diego_known):
+    """Every respondent of the survey, "other" gender taken as no answer: those who
+    gave gender and age band get the weights of raking them alone (checked against
+    weightipy above), the others weight 1."""
+    frame = san_diego.with_columns(
+        Q27=pl.when(pl.col("Q27").is_in(list(SEX))).then(pl.col("Q27")),
+        Q20_code=pl.when(pl.col("Q20_code").is_in(list(AGE))).then(pl.col("Q20_code")),
+    )
+    given = margins(Q27=SEX, Q20_code=AGE)
+    found = rake(frame, given, group="Q28")
+    alone = rake(san_diego_known, given, group="Q28").weights
+    known = (frame["Q27"].is_not_null() & frame["Q20_code"].is_not_null()).to_numpy()
+    assert found.unweighted_count == frame.height - san_diego_known.height > 0
+    assert found.weights[known] == pytest.approx(alone, abs=1e-9)
+    assert (found.weights[~known] == 1).all()
 
 
 def test_a_cap_the_margins_cannot_live_with_is_an_error():

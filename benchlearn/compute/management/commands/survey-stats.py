@@ -23,7 +23,9 @@ class Command(BaseCommand):
         "interval (on n_effective when weighted) and the mean, without the --exclude "
         "codes and empty answers. Weights from --weight or raked to --rake MARGINS.csv "
         "([group,]variable,category,share) within each group, optionally trimmed at --cap "
-        "× the mean. OUT.csv: group,question,n,n_effective,share,ci_low,ci_high,mean. "
+        "× the mean; a respondent with an empty cell or an --exclude code in a margin's "
+        "column keeps weight 1 (counted, and said on the output). "
+        "OUT.csv: group,question,n,n_effective,share,ci_low,ci_high,mean. "
         "Exit status 2 on invalid input; no output file is written then."
     )
 
@@ -61,3 +63,8 @@ class Command(BaseCommand):
         if summary.design_effects is not None:
             low, high = summary.design_effects
             self.stdout.write(f"Design effect of the weights: {low:.2f} to {high:.2f} per group.")
+        if summary.unweighted:
+            self.stdout.write(
+                f"{summary.unweighted} respondents could not be weighted (no answer in a "
+                "column of the margins): they keep weight 1 and their answers are counted."
+            )
