@@ -189,6 +189,21 @@ class SurveyForm(forms.Form):
         min_value=1,
         help_text=_("Below it a unit's results are flagged and feed no comparison."),
     )
+    # Localised: "2,5" as typed in Polish. The service checks the range.
+    weight_cap = forms.FloatField(
+        label=_("Trimming of extreme weights (cap × the mean weight)"),
+        required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
+        help_text=_(
+            "Empty: the weights are not trimmed. A number k (more than 1, at most 10, "
+            "e.g. 5): while a unit's answers are weighted to its population, no respondent "
+            "weighs more than k times the unit's mean weight. A few respondents from a "
+            "group that answered rarely then do not decide the result alone, and the "
+            "intervals are narrower; the population's shares may be met less exactly. "
+            "If a cap is too low for a unit, that unit is shown unweighted, with a note."
+        ),
+    )
     units = forms.CharField(
         label=_("Units (TERYT codes)"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -21,6 +21,10 @@ from benchlearn.units.models import Unit
 DONT_KNOW = 9
 # The default minimum number of responses before a unit's results feed comparisons.
 MIN_RESPONSES_DEFAULT = 100
+# Trimming of the raking weights: a cap of k × the unit's mean weight, k in (1, 10]. Above
+# 10 hardly any weight is trimmed (a cell would have to be a tenth as well represented as
+# in the population), so a larger k is taken for a typing mistake.
+WEIGHT_CAP_MAX = 10.0
 # Single-use codes: no 0/O, 1/I/L, 5/S, 2/Z, 8/B, so a code read off paper is typed right.
 CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 CODE_LENGTH = 8
@@ -220,6 +224,10 @@ class Survey(models.Model):
         _("minimum number of responses for comparisons"),
         default=MIN_RESPONSES_DEFAULT,
         help_text=_("Below it a unit's results are flagged and feed no comparison."),
+    )
+    # None: the raking weights are not trimmed.
+    weight_cap = models.FloatField(
+        _("cap on the weights (× the mean weight)"), null=True, blank=True
     )
     state = models.CharField(
         _("state"), max_length=8, choices=SurveyState.choices, default=SurveyState.DRAFT

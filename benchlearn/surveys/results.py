@@ -4,9 +4,17 @@ The figures are the engine's (``benchlearn.engine.surveys``): per question the v
 answers ``n`` ("don't know", 9, and missing left out), the share satisfied (the top
 two boxes of the 5-point scale) with its 95 % Wilson interval, on the Kish effective
 sample size when weighted, the mean and the design effect. Weights come from raking
-each unit's respondents to its population by sex and age band (``margins``); a unit
-without margins, or whose respondents cannot be raked to them, is unweighted and its
-results say why. Respondents who did not give their sex or age band keep weight 1.
+each unit's respondents to its population by sex and age band (``margins``),
+optionally trimmed at the survey's ``weight_cap`` × the unit's mean weight; a unit
+without margins, or whose respondents cannot be raked to them (a cap too low among
+others), is unweighted and its results say why.
+
+Respondents who did not give their sex or age band (or chose an answer the population
+statistics have no category for, e.g. an option "prefer not to say" added to the
+questionnaire) are not raked: they keep weight 1, the mean weight, their answers count
+in every figure, and the page says how many they are. This is the engine's policy
+(``engine.surveys``, "Respondents without a weighting answer"), which
+``benchlearn survey-stats --rake`` follows too.
 
 A unit with fewer submitted responses than the survey's minimum is flagged
 (``below_minimum``): its results are shown to it, never compared, never written to
@@ -102,6 +110,7 @@ class UnitResults:
     n_effective: float | None = None
     max_weight: float | None = None
     unweighted_respondents: int = 0  # weighted survey, but no sex or age band given
+    cap: float | None = None  # the weights trimmed at cap × the mean weight
     questions: list[QuestionResult] = field(default_factory=list)
 
     @property
@@ -147,7 +156,6 @@ def _weights(
 ) -> tuple[np.ndarray | None, str, int]:
     """Each respondent's weight (None: unweighted), what the page says of the
     weighting, and how many respondents kept weight 1 for want of their sex or age band."""
-    ones = np.ones(len(answers))
     if margins is None:
         return None, _("Unweighted: the unit has no population by sex and age band."), 0
     sex = next((q.code for q in questions if q.role == QuestionRole.SEX), None)
@@ -158,16 +166,14 @@ def _weights(
         role: set(margins.frame.filter(pl.col("variable") == role)["category"].to_list())
         for role in (SEX, AGE)
     }
-    rows = [
-        (str(a.get(sex)), str(a.get(age)))
-        if str(a.get(sex)) in known[SEX] and str(a.get(age)) in known[AGE]
-        else None
-        for a in answers
-    ]
-    placed = [i for i, row in enumerate(rows) if row is not None]
-    if not placed:
+    # An answer without a margin is no weighting answer: the engine keeps weight 1 for it.
+    columns = {
+        role: [str(a.get(code)) if str(a.get(code)) in known[role] else None for a in answers]
+        for role, code in ((SEX, sex), (AGE, age))
+    }
+    frame = pl.DataFrame(columns, schema={SEX: pl.String, AGE: pl.String})
+    if not (frame[SEX].is_not_null() & frame[AGE].is_not_null()).any():
         return None, _("Unweighted: no respondent gave both sex and age band."), 0
-    frame = pl.DataFrame([rows[i] for i in placed], schema=[SEX, AGE], orient="row")
     try:
         raked = engine.rake(frame, margins.frame, cap=cap)
     except engine.RakingError as error:
@@ -177,10 +183,8 @@ def _weights(
             _("Unweighted: the answers cannot be weighted (%(why)s).") % {"why": reasons},
             0,
         )
-    weights = ones.copy()
-    weights[placed] = raked.weights
     note = _("Weighted to the population by sex and age band of %(year)s.") % {"year": margins.year}
-    return weights, note, len(answers) - len(placed)
+    return raked.weights, note, raked.unweighted_count
 
 
 def _distribution(question: Question, values: list[Any], weights: np.ndarray) -> list[Bar]:
@@ -274,12 +278,11 @@ def _question_results(
     return results
 
 
-def survey_results(
-    survey: Survey, units: Iterable[Unit] | None = None, *, cap: float | None = None
-) -> list[UnitResults]:
-    """The results of ``units`` (default: all the survey's units, by name); ``cap``
-    (k > 1) trims the weights at k × the unit's mean weight while raking (a cap too
-    low for the margins leaves the unit unweighted, saying so)."""
+def survey_results(survey: Survey, units: Iterable[Unit] | None = None) -> list[UnitResults]:
+    """The results of ``units`` (default: all the survey's units, by name). The survey's
+    ``weight_cap`` (k > 1) trims the weights at k × the unit's mean weight while raking
+    (a cap too low for the margins leaves the unit unweighted, saying so)."""
+    cap = survey.weight_cap
     chosen = list(units) if units is not None else list(survey.units.order_by("name", "teryt"))
     questions = survey_questions(survey)
     answers = _answers(survey, chosen)
@@ -298,6 +301,7 @@ def survey_results(
             note,
             margins_year=margins[unit.pk].year if weighted else None,
             unweighted_respondents=unplaced,
+            cap=cap if weighted else None,
             questions=_question_results(questions, given, weights, weighted),
         )
         if given:
@@ -308,8 +312,8 @@ def survey_results(
     return found
 
 
-def unit_results(survey: Survey, unit: Unit, *, cap: float | None = None) -> UnitResults:
-    return survey_results(survey, [unit], cap=cap)[0]
+def unit_results(survey: Survey, unit: Unit) -> UnitResults:
+    return survey_results(survey, [unit])[0]
 
 
 @dataclass(frozen=True)

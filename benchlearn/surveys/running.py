@@ -22,6 +22,7 @@ from benchlearn.surveys.answering import choice_codes, is_shown
 from benchlearn.surveys.close import survey_values_write
 from benchlearn.surveys.editing import StaleEdit, SurveyError, check_token
 from benchlearn.surveys.models import (
+    WEIGHT_CAP_MAX,
     Question,
     QuestionKind,
     QuestionnaireVersion,
@@ -67,6 +68,7 @@ class SurveyInput:
     closes_on: datetime.date | None = None
     target_responses: int | None = None
     min_responses: int = 100
+    weight_cap: float | None = None  # trimming: k × the mean weight; None, no trimming
 
 
 def survey_events(survey: Survey) -> QuerySet[SurveyEvent]:
@@ -98,6 +100,16 @@ def _check(data: SurveyInput) -> None:
         raise SurveyError(
             _("The target number of responses must be at least 1."), "target_responses"
         )
+    cap = data.weight_cap
+    if cap is not None and not (math.isfinite(cap) and 1 < cap <= WEIGHT_CAP_MAX):
+        raise SurveyError(
+            _(
+                "The cap on the weights must be more than 1 and at most %(max)s (times the "
+                "mean weight), e.g. 5; leave it empty for no trimming."
+            )
+            % {"max": f"{WEIGHT_CAP_MAX:g}"},
+            "weight_cap",
+        )
 
 
 def _shown(data: SurveyInput) -> dict[str, Any]:
@@ -111,6 +123,7 @@ def _shown(data: SurveyInput) -> dict[str, Any]:
         "closes_on": data.closes_on.isoformat() if data.closes_on else None,
         "target_responses": data.target_responses,
         "min_responses": data.min_responses,
+        "weight_cap": data.weight_cap,
         "units": sorted(unit.teryt for unit in data.units),
     }
 
@@ -127,6 +140,7 @@ def _shown_survey(survey: Survey) -> dict[str, Any]:
             closes_on=survey.closes_on,
             target_responses=survey.target_responses,
             min_responses=survey.min_responses,
+            weight_cap=survey.weight_cap,
             units=list(survey.units.all()),
         )
     )
@@ -149,6 +163,7 @@ def survey_save(
         "closes_on": data.closes_on,
         "target_responses": data.target_responses,
         "min_responses": data.min_responses,
+        "weight_cap": data.weight_cap,
     }
     if survey is None:
         survey = Survey.objects.create(created_by=by, **fields)

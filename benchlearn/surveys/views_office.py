@@ -327,6 +327,7 @@ def _survey_initial(survey: Survey) -> dict[str, object]:
         "closes_on": survey.closes_on,
         "target_responses": survey.target_responses,
         "min_responses": survey.min_responses,
+        "weight_cap": survey.weight_cap,
         "units": "\n".join(survey.units.order_by("name").values_list("teryt", flat=True)),
     }
 
@@ -355,6 +356,7 @@ def _survey_form(request: AuthenticatedHttpRequest, survey: Survey | None) -> Ht
                     closes_on=data["closes_on"],
                     target_responses=data["target_responses"],
                     min_responses=data["min_responses"],
+                    weight_cap=data["weight_cap"],
                     units=data["unit_list"],
                 ),
                 by=request.user,

@@ -2,6 +2,7 @@
 a group, opening and closing with history, edits that never overwrite each other."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -67,6 +68,12 @@ def test_a_survey_is_created_with_the_units_of_a_group_and_typed_ones(
         ({}, "Choose at least one unit"),
         ({"modes": []}, "This field is required"),
         ({"min_responses": "0"}, "greater than or equal to 1"),
+        ({"weight_cap": "1"}, "must be more than 1 and at most 10"),
+        ({"weight_cap": "0.5"}, "must be more than 1 and at most 10"),
+        ({"weight_cap": "-3"}, "must be more than 1 and at most 10"),
+        ({"weight_cap": "1000"}, "must be more than 1 and at most 10"),
+        ({"weight_cap": "five"}, "Enter a number"),
+        ({"weight_cap": "inf"}, "Enter a number"),
     ],
 )
 def test_bad_surveys_are_refused_with_a_reason_and_nothing_is_stored(
@@ -197,3 +204,55 @@ def test_units_found_by_name_are_ticked_into_the_survey(version, unit_a, unit_b,
     )
     assert saved.status_code == 302
     assert set(Survey.objects.get().units.all()) == {unit_a, unit_b}
+
+
+def test_the_cap_on_the_weights_is_set_shown_and_recorded(survey, unit_a, operator):
+    client = client_for(operator)
+    url = f"/surveys/{survey.pk}/edit/"
+    assert "Trimming of extreme weights" in client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pl"  # typed the Polish way
+    saved = client.post(
+        url,
+        _post(
+            survey.questionnaire_version,
+            units=unit_a.teryt,
+            weight_cap="2,5",
+            base_token=_token(survey),
+        ),
+    )
+    assert saved.status_code == 302
+    survey.refresh_from_db()
+    assert survey.weight_cap == 2.5
+    assert "2,5 × średniej wagi" in client.get(f"/surveys/{survey.pk}/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/surveys/{survey.pk}/").content.decode()
+    assert "at 2.5 × the mean weight" in page
+    assert SurveyEvent.objects.filter(survey=survey, new__weight_cap=2.5).exists()
+    # Emptied: no trimming.
+    cleared = client.post(
+        url,
+        _post(survey.questionnaire_version, units=unit_a.teryt, base_token=_token(survey)),
+    )
+    assert cleared.status_code == 302
+    survey.refresh_from_db()
+    assert survey.weight_cap is None
+
+
+def test_a_bad_cap_on_an_existing_survey_changes_nothing(survey, unit_a, operator):
+    Survey.objects.filter(pk=survey.pk).update(weight_cap=4)
+    events = SurveyEvent.objects.count()
+    refused = client_for(operator).post(
+        f"/surveys/{survey.pk}/edit/",
+        _post(
+            survey.questionnaire_version,
+            name="Inna",
+            units=unit_a.teryt,
+            weight_cap="1",
+            base_token=_token(survey),
+        ),
+    )
+    assert refused.status_code == 400
+    assert "must be more than 1 and at most 10" in refused.content.decode()
+    survey.refresh_from_db()
+    assert (survey.weight_cap, survey.name) == (4, "Odpady 2026")
+    assert SurveyEvent.objects.count() == events

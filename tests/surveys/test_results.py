@@ -5,11 +5,13 @@ and source, or nothing at all."""
 import numpy as np
 import polars as pl
 import pytest
+from django.utils import timezone
 
 from benchlearn.collection.models import Value, ValueChange
 from benchlearn.engine import surveys as engine
 from benchlearn.surveys.editing import SurveyError
-from benchlearn.surveys.models import SurveyEvent, SurveyState
+from benchlearn.surveys.margins_entry import margins_store
+from benchlearn.surveys.models import Response, Survey, SurveyEvent, SurveyState
 from benchlearn.surveys.results import unit_results
 from benchlearn.surveys.running import survey_close, survey_open
 from tests.surveys.results_setup import (
@@ -189,8 +191,90 @@ def test_trimming_caps_the_weights_or_says_the_cap_is_too_low(version, unit_a, o
         answer(survey, unit_a, operator, OVERALL=value, SEX="F", AGE="18-24")
     answer(survey, unit_a, operator, OVERALL="4", SEX="M", AGE="18-24")
     # The man's weight is 2 × the mean: a cap of 3 leaves the weights as they are...
-    assert unit_results(survey, unit_a, cap=3).overall.share == pytest.approx(5 / 6)
+    Survey.objects.filter(pk=survey.pk).update(weight_cap=3)
+    assert unit_results(survey_again(survey), unit_a).overall.share == pytest.approx(5 / 6)
     # ... a cap of 1.5 cannot meet the margins (one man must stand for half).
-    trimmed = unit_results(survey, unit_a, cap=1.5)
+    Survey.objects.filter(pk=survey.pk).update(weight_cap=1.5)
+    trimmed = unit_results(survey_again(survey), unit_a)
     assert not trimmed.weighted and "raise the cap" in trimmed.weighting_note
     assert trimmed.overall.share == pytest.approx(3 / 4)
+
+
+def survey_again(survey):
+    return Survey.objects.get(pk=survey.pk)
+
+
+def test_a_binding_cap_trims_the_weights_as_worked_by_hand(version, unit_a, operator):
+    """Half women, half men; half 18–24, half 25–34. Four women of each band, one man
+    18–24 (5: satisfied), three men 25–34. Untrimmed the man 18–24 weighs 2.196 × the
+    mean; at a cap of 2 the margins are still met, with weights worked by hand: women
+    18–24 1, women 25–34 1/2, the man 18–24 2, men 25–34 4/3 (each margin 6 of 12)."""
+    survey = open_survey(version, [unit_a], operator, minimum=1)
+    counts = dict.fromkeys(["POP_35_44", "POP_45_54", "POP_55_64", "POP_65PLUS"], 0.0)
+    margins_store(
+        unit=unit_a,
+        year=PERIOD,
+        counts={
+            "POP_F_18PLUS": 500,
+            "POP_M_18PLUS": 500,
+            "POP_18_24": 500,
+            "POP_25_34": 500,
+            **counts,
+        },
+        by=operator,
+    )
+    people = [("F", "18-24", "1")] * 4 + [("F", "25-34", "1")] * 4
+    people += [("M", "18-24", "5")] + [("M", "25-34", "1")] * 3
+    for sex, age, overall in people:
+        answer(survey, unit_a, operator, OVERALL=overall, SEX=sex, AGE=age)
+    plain = unit_results(survey, unit_a)
+    Survey.objects.filter(pk=survey.pk).update(weight_cap=2)
+    trimmed = unit_results(survey_again(survey), unit_a)
+    assert plain.weighted and plain.cap is None
+    assert trimmed.weighted and trimmed.cap == 2
+    by_hand = np.array([1.0] * 4 + [0.5] * 4 + [2.0] + [4 / 3] * 3)
+    assert trimmed.max_weight == pytest.approx(2.0)
+    assert trimmed.overall.share == pytest.approx(2 / 12, abs=1e-6)
+    assert trimmed.design_effect == pytest.approx(12 * (by_hand**2).sum() / 144, abs=1e-5)
+    assert trimmed.design_effect == pytest.approx(engine.design_effect(by_hand), abs=1e-5)
+    assert trimmed.overall.n_effective == pytest.approx(engine.kish_effective_n(by_hand), abs=1e-4)
+    # Untrimmed: the engine's raking of the same respondents, and a larger design effect.
+    frame = pl.DataFrame({"sex": [p[0] for p in people], "age": [p[1] for p in people]})
+    margins = pl.DataFrame(
+        {
+            "variable": ["sex", "sex", "age", "age"],
+            "category": ["F", "M", "18-24", "25-34"],
+            "share": [0.5, 0.5, 0.5, 0.5],
+        }
+    )
+    untrimmed = engine.rake(frame, margins).weights
+    assert plain.max_weight == pytest.approx(untrimmed.max()) and plain.max_weight > 2.1
+    assert plain.overall.share == pytest.approx(untrimmed[8] / 12)
+    assert plain.design_effect == pytest.approx(engine.design_effect(untrimmed))
+    assert plain.design_effect > trimmed.design_effect
+    assert engine.rake(frame, margins, cap=2).weights == pytest.approx(by_hand, abs=1e-5)
+
+
+def test_no_age_band_or_an_answer_outside_the_population_counts_as_no_answer(
+    version, unit_a, operator
+):
+    """A respondent with no age band, and one whose sex code the population statistics
+    have no category for (an option such as "prefer not to say" added to the
+    questionnaire), keep weight 1; the page says how many could not be weighted."""
+    survey = open_survey(version, [unit_a], operator, minimum=1)
+    even_margins(unit_a, operator)
+    answer(survey, unit_a, operator, OVERALL="5", SEX="F", AGE="18-24")
+    answer(survey, unit_a, operator, OVERALL="5", SEX="F", AGE="18-24")
+    answer(survey, unit_a, operator, OVERALL="1", SEX="M", AGE="18-24")
+    answer(survey, unit_a, operator, OVERALL="1", SEX="M")  # no age band
+    Response.objects.create(
+        survey=survey,
+        unit=unit_a,
+        mode="open",
+        answers={"OVERALL": 4, "SEX": "X", "AGE": "18-24"},
+        submitted_at=timezone.now(),
+    )
+    result = unit_results(survey, unit_a)
+    # Raked among the three: the women weigh 3/4, the man 3/2; the other two weigh 1.
+    assert result.weighted and result.unweighted_respondents == 2
+    assert result.overall.share == pytest.approx((0.75 + 0.75 + 1) / 5)

@@ -107,3 +107,45 @@ def test_the_office_enters_the_population_and_the_results_are_weighted(
     # Nobody gave a sex or age band: raking cannot place anyone, said on the page.
     assert "no respondent gave both sex and age band" in page
     assert client_for(participant_a).post(url, counts).status_code == 403
+
+
+def test_the_page_gives_the_trimming_the_design_effect_and_who_was_not_weighted(
+    survey, unit_a, operator, participant_a
+):
+    from benchlearn.surveys.models import Survey
+    from tests.surveys.results_setup import even_margins
+
+    even_margins(unit_a, operator)
+    # Unit A so far: four answers without sex or age band; three women and a man 18–24.
+    for value in ["5", "5", "1"]:
+        answer(survey, unit_a, operator, OVERALL=value, SEX="F", AGE="18-24")
+    answer(survey, unit_a, operator, OVERALL="4", SEX="M", AGE="18-24")
+    Survey.objects.filter(pk=survey.pk).update(weight_cap=2.5)
+    client = client_for(participant_a)
+    page = client.get(f"/surveys/{survey.pk}/results/{unit_a.teryt}/").content.decode()
+    assert "Design effect of the weights" in page
+    # The man weighs 2 of the 4 raked (mean 1 over all eight): under the cap of 2.5.
+    assert "Weights trimmed at 2.5 × the unit's mean weight (the largest is 2.00" in page
+    assert "4 respondents could not be weighted (no sex or age band given)" in page
+    comparison = client.get(f"/surveys/{survey.pk}/results/").content.decode()
+    assert "Weights trimmed at 2.5 × each unit" in comparison
+
+
+def test_the_office_moves_between_the_survey_and_its_results(survey, unit_a, unit_b, operator):
+    client = client_for(operator)
+    detail = client.get(f"/surveys/{survey.pk}/").content.decode()
+    assert f'href="/surveys/{survey.pk}/results/"' in detail
+    for unit in (unit_a, unit_b):  # B is below the minimum: reached from here only
+        assert f'href="/surveys/{survey.pk}/results/{unit.teryt}/"' in detail
+    office_unit = client.get(f"/surveys/{survey.pk}/units/{unit_a.teryt}/").content.decode()
+    assert f'href="/surveys/{survey.pk}/results/{unit_a.teryt}/"' in office_unit
+    results = client.get(f"/surveys/{survey.pk}/results/{unit_a.teryt}/").content.decode()
+    assert f'href="/surveys/{survey.pk}/"' in results
+    assert f'href="/surveys/{survey.pk}/units/{unit_a.teryt}/"' in results
+    comparison = client.get(f"/surveys/{survey.pk}/results/").content.decode()
+    assert f'href="/surveys/{survey.pk}/"' in comparison
+
+
+def test_the_office_links_are_not_shown_to_a_unit(survey, unit_a, participant_a):
+    page = client_for(participant_a).get(f"/surveys/{survey.pk}/results/{unit_a.teryt}/")
+    assert f'href="/surveys/{survey.pk}/"' not in page.content.decode()

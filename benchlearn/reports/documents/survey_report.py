@@ -6,9 +6,11 @@ call, asked again when the document is made."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from benchlearn.charts import Table, TableRow, number_formatter
 from benchlearn.charts.intervals import IntervalItem, interval_chart
@@ -71,6 +73,35 @@ def _figures_table(result: UnitResults) -> Table:
     )
 
 
+def _weighting_lines(result: UnitResults, number: Callable[[float | None, int], str]) -> list[str]:
+    """The design effect, the trimming and who could not be weighted (as on the page)."""
+    lines = [
+        _("Design effect of the weights: %(deff)s.") % {"deff": number(result.design_effect, 2)}
+    ]
+    if result.cap:
+        decimals = next(d for d in (0, 1, 2) if round(result.cap, d) == result.cap or d == 2)
+        lines.append(
+            _(
+                "Weights trimmed at %(cap)s × the unit's mean weight (the largest is "
+                "%(largest)s × the mean)."
+            )
+            % {"cap": number(result.cap, decimals), "largest": number(result.max_weight, 2)}
+        )
+    if result.unweighted_respondents:
+        count = result.unweighted_respondents
+        lines.append(
+            ngettext(
+                "%(counter)s respondent could not be weighted (no sex or age band given): "
+                "weight 1, the mean weight, and the answers counted.",
+                "%(counter)s respondents could not be weighted (no sex or age band given): "
+                "weight 1, the mean weight, and their answers counted.",
+                count,
+            )
+            % {"counter": count}
+        )
+    return lines
+
+
 def survey_unit_pdf(survey: Survey, unit: Unit) -> bytes:
     """A unit's results; the caller checked that the reader may see them."""
     result = unit_results(survey, unit)
@@ -113,14 +144,7 @@ def survey_unit_pdf(survey: Survey, unit: Unit) -> bytes:
                 "minimum": result.minimum,
             },
         ]
-        + (
-            [
-                _("Design effect of the weights: %(deff)s.")
-                % {"deff": number(result.design_effect, 2)}
-            ]
-            if result.weighted
-            else []
-        ),
+        + (_weighting_lines(result, number) if result.weighted else []),
         "flags": flags,
         "sections": sections,
         "charts": [],
