@@ -7,6 +7,7 @@ column. Operators only."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -36,10 +37,31 @@ from benchlearn.surveys.models import QuestionKind, Survey, SurveyMode
 from benchlearn.surveys.office import survey_get_for_office
 
 _KEY = re.compile(r"^[0-9a-f]{32}$")
+# An upload whose mapping screen was left without importing is removed by the next
+# upload once it is this old (a day: nobody maps a file for longer).
+STALE_UPLOAD_SECONDS = 24 * 60 * 60
 
 
 def _folder() -> Path:
     return Path(settings.COLLECTION_IMPORT_DIR) / "surveys"
+
+
+def stale_uploads_remove(now: float | None = None) -> int:
+    """Remove the uploaded files (and their names) kept longer than a day for a mapping
+    screen that was never finished; how many files went."""
+    limit = (now if now is not None else time.time()) - STALE_UPLOAD_SECONDS
+    removed = 0
+    folder = _folder()
+    if not folder.is_dir():
+        return 0
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another server removed it meanwhile
+            continue
+    return removed
 
 
 def _stored(survey: Survey, key: str) -> tuple[Path, str, str]:
@@ -103,6 +125,7 @@ def import_upload(request: AuthenticatedHttpRequest, survey_id: int) -> HttpResp
         read_table(data, name)
     except ImportRefused as refused:
         return _upload_page(request, survey, refused.problems, 400)
+    stale_uploads_remove()
     key = uuid.uuid4().hex
     _folder().mkdir(parents=True, exist_ok=True)
     path = _folder() / f"{survey.pk}-{key}-{fmt}.csv"

@@ -1,7 +1,9 @@
 """The office's import screen: upload, map columns and answer codes with a preview,
 check or import all or nothing; refused to everyone but the office."""
 
+import os
 import re
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -94,3 +96,23 @@ def test_only_the_office_imports(survey, operator, role, request):
     assert client.post(screen, {"col-2": "USE", "import": "1"}).status_code == 403
     assert client_for(None).get(screen).status_code == 302
     assert not Response.objects.exists()
+
+
+def test_an_upload_left_on_the_mapping_screen_is_removed_a_day_later(settings, survey, operator):
+    """An abandoned mapping screen's file stays a day (someone may come back to it);
+    the next upload after that removes it, and a younger one stays."""
+    client = client_for(operator)
+    folder = settings.COLLECTION_IMPORT_DIR / "surveys"
+    abandoned = client.get(_upload(client, survey, _limesurvey())["Location"])
+    assert abandoned.status_code == 200
+    old = sorted(folder.iterdir())
+    assert len(old) == 2  # the file and its name
+    two_days_ago = time.time() - 2 * 24 * 60 * 60
+    for path in old:
+        os.utime(path, (two_days_ago, two_days_ago))
+    younger = _upload(client, survey, _limesurvey(), name="second.csv")["Location"]
+    left = sorted(folder.iterdir())
+    assert len(left) == 2 and not set(old) & set(left)
+    assert client.get(younger).status_code == 200  # the new upload is untouched
+    gone = old[0].name.split("-")[1]
+    assert client.get(f"/surveys/{survey.pk}/import/{gone}/").status_code == 404
