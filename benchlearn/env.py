@@ -45,3 +45,33 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_cache(name: str, default: str, folder: str) -> dict[str, object]:
+    """Django's default cache from one word: ``locmem`` (each process its own),
+    ``file`` or ``file:/path`` (files in ``folder`` or the path: shared by the
+    processes of one machine), ``redis://…`` or ``memcached://host:port`` (shared by
+    several machines; the server's Python client installed beside benchlearn)."""
+    raw = os.environ.get(name, "").strip() or default
+    if raw == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if raw == "file" or raw.startswith("file:"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": raw.removeprefix("file:") if raw != "file" else folder,
+            # Django's file cache resets an entry's life to this default when it counts
+            # (incr): an hour and a minute, the rate limits' window. Culling past
+            # MAX_ENTRIES drops entries at random, so room for every open link's count.
+            "TIMEOUT": 61 * 60,
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    if raw.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    if raw.startswith("memcached://"):
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": raw.removeprefix("memcached://"),
+        }
+    raise EnvError(
+        f"{name} must be locmem, file, file:/path, redis://… or memcached://host:port; got {raw!r}"
+    )

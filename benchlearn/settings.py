@@ -15,7 +15,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from benchlearn.env import env_bool, env_int, env_list, env_str
+from benchlearn.env import env_bool, env_cache, env_int, env_list, env_str
 
 # Lets classes such as admin.ModelAdmin[Unit] be written with their type arguments.
 django_stubs_ext.monkeypatch()
@@ -202,6 +202,16 @@ PUBLIC_API_MAX_AGE = env_int("BENCHLEARN_PUBLIC_API_MAX_AGE", 300)
 SURVEY_MIN_SECONDS = env_int("BENCHLEARN_SURVEY_MIN_SECONDS", 3)
 SURVEY_LINK_STARTS_PER_HOUR = env_int("BENCHLEARN_SURVEY_LINK_STARTS_PER_HOUR", 300)
 SURVEY_CODE_FAILURES_PER_HOUR = env_int("BENCHLEARN_SURVEY_CODE_FAILURES_PER_HOUR", 300)
+# Those counts (and the peers' stats of the validation) are kept in Django's cache, which
+# every server process must share, or each process counts apart and a limit is
+# multiplied by their number: in production files in the data folder (every process of
+# the machine), redis:// or memcached:// for servers on several machines; in
+# development and tests each process its own memory (runserver is one process).
+CACHES = {
+    "default": env_cache(
+        "BENCHLEARN_CACHE", "file" if PRODUCTION else "locmem", str(DATA_DIR / "cache")
+    )
+}
 # Counted per e-mail in lower case, so changing the case of letters does not buy more
 # guesses.
 AXES_USERNAME_CALLABLE = "benchlearn.accounts.backends.login_attempt_username"

@@ -111,3 +111,34 @@ def test_database_url_selects_postgresql(tmp_path):
         check=True,
     )
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def _cache_backend(tmp_path, **env: str) -> str:
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'benchlearn.settings'\n"
+        "from django.conf import settings; c = settings.CACHES['default']\n"
+        "print(c['BACKEND'].rsplit('.', 1)[1], c.get('LOCATION', ''))"
+    )
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("BENCHLEARN_")}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "BENCHLEARN_DATA_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0 or env.get("BENCHLEARN_CACHE") == "nonsense", result.stderr
+    return result.stdout.strip() or result.stderr
+
+
+def test_the_rate_limits_cache_is_shared_by_a_productions_processes(tmp_path):
+    """The residents' pages count their limits in the cache: in production every server
+    process of the machine shares files in the data folder; in development one process
+    keeps them in memory; several machines name a shared server."""
+    assert _cache_backend(tmp_path, **PRODUCTION_ENV) == f"FileBasedCache {tmp_path / 'cache'}"
+    assert _cache_backend(tmp_path) == "LocMemCache"
+    shared = _cache_backend(tmp_path, **PRODUCTION_ENV, BENCHLEARN_CACHE="redis://cache:6379/0")
+    assert shared == "RedisCache redis://cache:6379/0"
+    assert "BENCHLEARN_CACHE must be locmem" in _cache_backend(
+        tmp_path, BENCHLEARN_CACHE="nonsense"
+    )
