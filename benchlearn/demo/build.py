@@ -29,6 +29,7 @@ from benchlearn.demo.history import (
 )
 from benchlearn.demo.notices import notices_build, programme_build
 from benchlearn.demo.plans import plans_build
+from benchlearn.demo.practices import practices_build
 from benchlearn.demo.surveys import surveys_build
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.groups.services import group_create
@@ -206,6 +207,7 @@ def demo_build() -> list[AccountShown]:
             notices_build(asking=("wojt@example.org", "2402052"), operator=operator)
     cycle_build(operator=operator, password=DEMO_PASSWORD)  # seats, forms, meetings
     plans_build(operator=operator)  # after the meetings, which the actions refer to
+    practices_build(operator=operator)  # after the results, which measure them
     return accounts_shown()
 
 

@@ -4,8 +4,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from benchlearn.groups.services import group_create
 from benchlearn.practices.models import Audience, Practice, PracticeState
 from benchlearn.practices.services import (
+    IndicatorInput,
     PracticeError,
     practice_comment_add,
     practice_create,
@@ -46,8 +48,6 @@ def test_the_office_publishes_too(draft, participant_a, operator):
 
 
 def test_a_moderator_of_another_group_does_not_review(draft, participant_a, nobody, unit_c):
-    from benchlearn.groups.services import group_create
-
     group_create(name="Inna", service="Drogi", cycle_start=2025, moderator=nobody, units=[unit_c])
     practice_submit(practice=draft, by=participant_a)
     with pytest.raises(PermissionDenied):
@@ -127,8 +127,6 @@ def test_bad_input_is_refused_and_nothing_stored(
 
 
 def test_unknown_indicators_and_years_are_refused(results, unit_a, participant_a):
-    from benchlearn.practices.services import IndicatorInput
-
     for rows, message in (
         ([IndicatorInput("NOPE", 2023)], "no indicator NOPE"),
         ([IndicatorInput("COST", 2024, 2023)], "after the year before"),
