@@ -7,12 +7,14 @@ from __future__ import annotations
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from benchlearn.practices.evidence import practice_evidence
 from benchlearn.practices.models import Practice
 from benchlearn.practices.selectors import practices_public
 from benchlearn.practices.views import attachment_of, file_response, searched
+from benchlearn.public.views import PUBLIC_MAX_AGE
 
 
 def public_practice_get(practice_id: int) -> Practice:
@@ -23,6 +25,7 @@ def public_practice_get(practice_id: int) -> Practice:
 
 
 @require_GET
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def public_practice_list(request: HttpRequest) -> HttpResponse:
     form, page = searched(request, practices_public())
     context = {
@@ -35,6 +38,7 @@ def public_practice_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def public_practice_detail(request: HttpRequest, practice_id: int) -> HttpResponse:
     practice = public_practice_get(practice_id)
     context = {
@@ -47,6 +51,7 @@ def public_practice_detail(request: HttpRequest, practice_id: int) -> HttpRespon
 
 
 @require_GET
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def public_practice_file(
     request: HttpRequest, practice_id: int, practice_file_id: int
 ) -> FileResponse:
