@@ -59,21 +59,27 @@ lint: install
 	@# A module past ~500 lines becomes a package split by concern; 600 is the limit.
 	@find benchlearn -name '*.py' -not -path '*/migrations/*' -exec wc -l {} + | awk '$$2 != "total" && $$1 > 600 { print "over 600 lines, split it by concern: " $$2; bad = 1 } END { exit bad }'
 
+# Each run keeps its files (uploads, exports) in its own directory, so that the two
+# can run side by side (`make test`).
 pytest-sqlite: install node_modules/.installed system
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL BENCHLEARN_DATA_DIR=$(CURDIR)/var/test-sqlite $(BIN)/pytest
 
 # Runs when a PostgreSQL server answers (CI makes sure one does and sets
 # BENCHLEARN_REQUIRE_POSTGRES=1 so that a missing server fails instead of skipping).
 pytest-postgres: install node_modules/.installed system
 	@if $(BIN)/python -c 'import psycopg, sys; psycopg.connect("$(PG_TEST_URL)".rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()' 2>/dev/null; then \
-	  echo "== PostgreSQL =="; DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest; \
+	  echo "== PostgreSQL =="; DATABASE_URL=$(PG_TEST_URL) BENCHLEARN_DATA_DIR=$(CURDIR)/var/test-postgres $(BIN)/pytest -p no:cacheprovider; \
 	elif [ -n "$$BENCHLEARN_REQUIRE_POSTGRES" ]; then \
 	  echo "PostgreSQL is required but not reachable at $(PG_TEST_URL)"; exit 1; \
 	else \
 	  echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL run"; \
 	fi
 
-test: lint pytest-sqlite pytest-postgres
+# The SQLite and PostgreSQL runs go side by side (half the wall time on two cores);
+# each run's report is printed whole when it ends.
+test: lint install node_modules/.installed system
+	@echo "Running the suite on SQLite and on PostgreSQL side by side; each report follows when its run ends."
+	@$(MAKE) --no-print-directory -j2 --output-sync=target pytest-sqlite pytest-postgres
 
 bench: install
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
