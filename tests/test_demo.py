@@ -750,3 +750,30 @@ def test_the_demo_leaves_no_e_mail_for_the_worker_and_people_see_their_notificat
     assert Notification.objects.filter(recipient=team, kind="results_new", shown=True).count() == 1
     page = client_for(team).get(reverse("notification-list"))
     assert page.status_code == 200 and "results" in page.text.lower()
+
+
+def test_the_demo_publishes_its_results_and_names_only_units_that_agreed(db, printed):
+    from django.test import Client
+
+    from benchlearn.results.publication import published_computation
+
+    published = published_computation()
+    assert published is not None
+    indicators = Client().get("/api/v1/public/indicators", {"page_size": 500}).json()["items"]
+    education = next(i for i in indicators if i["domain"] == "EDU" and i["years"])
+    year = education["years"][-1]
+    page = Client().get(f"/portal/indicators/{education['code']}/{year}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    # The education group's cities agreed through their programme; the waste group
+    # shows its gminas by letters, so they are not named in public either.
+    assert "Units that publish their results" in text
+    education_group = ExchangeGroup.objects.get(name__startswith="GWD Oświata")
+    named = [u.name for u in education_group.units.all() if u.name in text]
+    assert named
+    waste_group = ExchangeGroup.objects.get(name__startswith="GWD Gospodarka odpadami")
+    waste = next(i for i in indicators if i["domain"] == "WST" and i["years"])
+    waste_text = Client().get(f"/portal/indicators/{waste['code']}/{waste['years'][-1]}/")
+    assert waste_text.status_code == 200
+    for unit in waste_group.units.all():
+        assert f'<th scope="row">{unit.name}</th>' not in waste_text.content.decode()

@@ -126,6 +126,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "portal-indicators": everyone(OK),
     "portal-indicator": everyone(OK),
     "portal-results": everyone(OK),
+    "portal-data": everyone(OK),
+    "portal-download": everyone(OK),
     "api:public_indicator_list": everyone(OK),
     # Without its indicator and year: 422 naming them.
     "api:public_results": everyone(422),

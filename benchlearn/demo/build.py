@@ -29,6 +29,7 @@ from benchlearn.demo.history import (
 )
 from benchlearn.demo.notices import notices_build, programme_build
 from benchlearn.demo.plans import plans_build
+from benchlearn.demo.portal import portal_build
 from benchlearn.demo.practices import practices_build
 from benchlearn.demo.surveys import surveys_build
 from benchlearn.groups.models import ExchangeGroup
@@ -205,6 +206,7 @@ def demo_build() -> list[AccountShown]:
         with transaction.atomic():
             # Wójt of Bestwina asks to meet Jasienica, shown to her by a letter.
             notices_build(asking=("wojt@example.org", "2402052"), operator=operator)
+    portal_build(operator=operator)  # its names agreed, the results published
     cycle_build(operator=operator, password=DEMO_PASSWORD)  # seats, forms, meetings
     plans_build(operator=operator)  # after the meetings, which the actions refer to
     practices_build(operator=operator)  # after the results, which measure them

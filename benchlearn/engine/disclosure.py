@@ -28,9 +28,11 @@ The rules, so that the office can explain every hidden figure:
    Where one fails, one more cell is hidden: the smallest shown class of the pair or
    the dimension (smallest n, then code), and everything is checked again.
 5. **Audit.** Finally no unit outside ``known`` may be recoverable from any linear
-   combination of shown sums: its indicator vector must lie outside the row space of
-   the shown cells (restricted to the unknown units), checked by its leverage. Where
-   one is, the smallest shown class holding it is hidden, and all is checked again.
+   combination of shown sums: units in the same cells (an *atom*) can only be summed
+   together, and an atom whose indicator vector lies in the row space of the shown
+   cells has a derivable sum, which must pass like the others.
+   Where one does not, the smallest shown class holding it is hidden, and all is
+   checked again.
 6. Without the total nothing is shown: a total that fails the rules leaves every class
    derivable from the others.
 
@@ -39,14 +41,16 @@ Counts of units are not treated as sensitive; values and sums are.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-# A unit's leverage at or above this is taken as 1: its value is recoverable.
-_LEVERAGE_TOLERANCE = 1e-9
+# Below this an entry of the reduced matrix is zero (entries are sums of 0s and 1s).
+_TOLERANCE = 1e-9
+_SEPARATOR = "\x1f"
 
 Mask = npt.NDArray[np.bool_]
 
@@ -55,32 +59,38 @@ Mask = npt.NDArray[np.bool_]
 class _Cell:
     code: str
     dimension: str
-    mask: Mask
+    mask: Mask  # over atoms
+    n: int
 
-    @property
-    def n(self) -> int:
-        return int(self.mask.sum())
+
+@dataclass(frozen=True)
+class Atoms:
+    """Units with the same cells are alike to every sum a reader can form, so the sets
+    are worked out over these atoms (a few hundred, not thousands of units): for each,
+    its units, its units not named, and their weights' sum and largest."""
+
+    count: npt.NDArray[np.int64]
+    unknown: npt.NDArray[np.int64]
+    weight_sum: npt.NDArray[np.float64]
+    weight_max: npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
 class _Rule:
-    known: Mask
-    weight: npt.NDArray[np.float64]
+    atoms: Atoms
     min_units: int
     max_share: float
 
     def derivable_ok(self, mask: Mask) -> bool:
         """A set a reader can learn the sum of: its unknown units none, or enough and
         none of them dominant."""
-        unknown = mask & ~self.known
-        count = int(unknown.sum())
+        count = int(self.atoms.unknown[mask].sum())
         if count == 0:
             return True
         if count < self.min_units:
             return False
-        weights = self.weight[unknown]
-        total = float(weights.sum())
-        return total <= 0 or float(weights.max()) <= self.max_share * total
+        total = float(self.atoms.weight_sum[mask].sum())
+        return total <= 0 or float(self.atoms.weight_max[mask].max()) <= self.max_share * total
 
     def shown_ok(self, cell: _Cell) -> bool:
         return cell.n >= self.min_units and self.derivable_ok(cell.mask)
@@ -99,28 +109,27 @@ def disclosure_control(
     ``members`` has ``cell``, ``dimension`` and ``unit`` (strings): one row per unit with a
     value in each cell; the ``total`` cell holds every unit of every class, and the cells
     of one dimension do not overlap. ``units`` has ``unit``, ``weight`` (|numerator|,
-    null when unknown) and ``known`` (the unit publishes its own value). Returns one row
-    per cell: ``cell``, ``dimension``, ``n`` and ``shown``, sorted by dimension and cell.
-    Raises ValueError when a rule's parameter is out of range or ``total`` is missing.
+    null when unknown) and ``known`` (the unit publishes its own value); a unit missing
+    there is not known and has no weight. Returns one row per cell: ``cell``,
+    ``dimension``, ``n`` and ``shown``, sorted by dimension and cell. Raises ValueError
+    when a rule's parameter is out of range or ``total`` is missing.
     """
     if min_units < 1:
         raise ValueError("min_units must be at least 1")
     if not 0 < max_share <= 1:
         raise ValueError("max_share must be in (0, 1]")
-    codes = sorted(set(members["unit"].to_list()) | set(units["unit"].to_list()))
-    index = {code: i for i, code in enumerate(codes)}
-    known = np.zeros(len(codes), dtype=bool)
-    weight = np.zeros(len(codes), dtype=np.float64)
-    for code, unit_weight, is_known in units.select("unit", "weight", "known").iter_rows():
-        known[index[code]] = bool(is_known)
-        if unit_weight is not None and np.isfinite(unit_weight):
-            weight[index[code]] = abs(unit_weight)
-    cells = _cells(members, index, len(codes))
-    by_code = {cell.code: cell for cell in cells}
-    if total not in by_code:
+    if total not in set(members["cell"].to_list()):
         raise ValueError(f"the total cell {total!r} is not among the cells")
-    rule = _Rule(known=known, weight=weight, min_units=min_units, max_share=max_share)
-    shown = _suppress(cells, by_code[total], rule)
+    atoms, signatures = _atoms(members, units)
+    dimensions = dict(members.select("cell", "dimension").unique().iter_rows())
+    masks = atom_masks(signatures)
+    cells = [
+        _Cell(code, dimensions[code], mask, int(atoms.count[mask].sum()))
+        for code, mask in sorted(masks.items(), key=lambda item: (dimensions[item[0]], item[0]))
+    ]
+    shown = _suppress(
+        cells, next(c for c in cells if c.code == total), _rule(atoms, min_units, max_share)
+    )
     return pl.DataFrame(
         {
             "cell": [cell.code for cell in cells],
@@ -132,19 +141,79 @@ def disclosure_control(
     ).sort("dimension", "cell")
 
 
-def _cells(members: pl.DataFrame, index: dict[str, int], size: int) -> list[_Cell]:
-    positions = members.select(
-        "cell",
-        "dimension",
-        pl.col("unit").replace_strict(index, return_dtype=pl.Int64).alias("position"),
+def _atoms(members: pl.DataFrame, units: pl.DataFrame) -> tuple[Atoms, list[list[str]]]:
+    signed = members.group_by("unit").agg(
+        pl.col("cell").unique().sort().str.join(_SEPARATOR).alias("signature")
     )
-    grouped = positions.group_by("cell", "dimension").agg("position").sort("cell", "dimension")
-    cells = []
-    for code, dimension, where in grouped.iter_rows():
-        mask = np.zeros(size, dtype=bool)
-        mask[np.asarray(where, dtype=np.int64)] = True
-        cells.append(_Cell(code, dimension, mask))
-    return cells
+    facts = units.select(
+        pl.col("unit").cast(pl.String),
+        pl.col("known").cast(pl.Boolean).fill_null(False),
+        pl.col("weight").cast(pl.Float64).abs(),
+    )
+    joined = signed.join(facts, on="unit", how="left").with_columns(
+        pl.col("known").fill_null(False),
+        pl.when(pl.col("weight").is_finite()).then(pl.col("weight")).otherwise(0.0),
+    )
+    unknown_weight = pl.when(~pl.col("known")).then(pl.col("weight")).otherwise(0.0)
+    grouped = (
+        joined.group_by("signature")
+        .agg(
+            pl.len().alias("count"),
+            (~pl.col("known")).sum().alias("unknown"),
+            unknown_weight.sum().alias("weight_sum"),
+            unknown_weight.max().alias("weight_max"),
+        )
+        .sort("signature")
+    )
+    atoms = Atoms(
+        count=grouped["count"].to_numpy().astype(np.int64),
+        unknown=grouped["unknown"].to_numpy().astype(np.int64),
+        weight_sum=grouped["weight_sum"].fill_null(0.0).to_numpy().astype(np.float64),
+        weight_max=grouped["weight_max"].fill_null(0.0).to_numpy().astype(np.float64),
+    )
+    return atoms, [signature.split(_SEPARATOR) for signature in grouped["signature"]]
+
+
+def atom_masks(signatures: Sequence[Sequence[str]]) -> dict[str, Mask]:
+    """Each cell's atoms, from each atom's cells."""
+    masks: dict[str, Mask] = {}
+    size = len(signatures)
+    for atom, cells in enumerate(signatures):
+        for code in cells:
+            masks.setdefault(code, np.zeros(size, dtype=bool))[atom] = True
+    return masks
+
+
+def _rule(atoms: Atoms, min_units: int, max_share: float) -> _Rule:
+    if min_units < 1:
+        raise ValueError("min_units must be at least 1")
+    if not 0 < max_share <= 1:
+        raise ValueError("max_share must be in (0, 1]")
+    return _Rule(atoms=atoms, min_units=min_units, max_share=max_share)
+
+
+def cells_shown(
+    masks: Mapping[str, Mask],
+    dimensions: Mapping[str, str],
+    atoms: Atoms,
+    *,
+    total: str,
+    min_units: int,
+    max_share: float,
+) -> set[str]:
+    """``disclosure_control`` on atoms laid out by the caller: ``masks`` gives each cell's
+    atoms (``atom_masks``), ``dimensions`` each cell's dimension, ``atoms`` the units of
+    each atom that have a value. For callers deciding many indicators over the same
+    classification (the atoms stay, only their counts and weights change). Returns the
+    codes of the cells that may be shown."""
+    if total not in masks:
+        raise ValueError(f"the total cell {total!r} is not among the cells")
+    cells = [
+        _Cell(code, dimensions[code], mask, int(atoms.count[mask].sum()))
+        for code, mask in sorted(masks.items(), key=lambda item: (dimensions[item[0]], item[0]))
+    ]
+    total_cell = next(c for c in cells if c.code == total)
+    return _suppress(cells, total_cell, _rule(atoms, min_units, max_share))
 
 
 def _suppress(cells: list[_Cell], total: _Cell, rule: _Rule) -> set[str]:
@@ -214,31 +283,51 @@ def _inside(inner: Mask, outer: Mask) -> bool:
 
 
 def _audit_victim(visible: list[_Cell], total: _Cell, rule: _Rule) -> str | None:
-    unknown = ~rule.known
+    """A cell to hide when some atom's sum follows from the shown sums and fails the
+    rules (one unit alone, or fewer than the threshold, or a dominant one)."""
+    atoms = rule.atoms
+    unknown = atoms.unknown > 0
     if not unknown.any():
         return None
     recoverable = recoverable_units([total.mask, *(c.mask for c in visible)], unknown)
-    if not recoverable.any():
-        return None
-    unit = int(np.flatnonzero(recoverable)[0])
-    holding = [cell for cell in visible if cell.mask[unit]]
-    return _smallest(holding) or total.code
+    for atom in np.flatnonzero(recoverable):
+        alone = np.zeros(len(unknown), dtype=bool)
+        alone[atom] = True
+        if not rule.derivable_ok(alone):
+            holding = [cell for cell in visible if cell.mask[atom]]
+            return _smallest(holding) or total.code
+    return None
 
 
 def recoverable_units(sums: list[Mask], unknown: Mask) -> Mask:
-    """Which unknown units' values follow from published sums over these sets (the known
-    units' values subtracted): those whose indicator vector lies in the sums' row space,
-    i.e. whose leverage is 1."""
+    """Which of the ``unknown`` columns' values follow from published sums over these
+    sets (the other columns' values known and subtracted): those whose indicator
+    vector lies in the sums' row space. Columns are units, or atoms of alike units
+    (then it is their sum that follows)."""
     matrix = np.array([mask[unknown] for mask in sums], dtype=np.float64)
     result = np.zeros(unknown.shape, dtype=bool)
     if matrix.size == 0:
         return result
-    # Through the small Gram matrix (cells × cells): an SVD of the wide matrix costs a
-    # hundred times more for the same row space.
-    gram = matrix @ matrix.T
-    eigenvalues, vectors = np.linalg.eigh(gram)
-    keep = eigenvalues > max(float(eigenvalues.max()), 1.0) * len(gram) * 1e-12
-    basis = (vectors[:, keep] / np.sqrt(eigenvalues[keep])).T @ matrix
-    leverage = (basis**2).sum(axis=0)
-    result[np.flatnonzero(unknown)] = leverage >= 1 - _LEVERAGE_TOLERANCE
+    # A column's value follows from the sums exactly when a row of the matrix's reduced
+    # echelon form is that column's unit vector (it is then orthogonal to the null
+    # space). Reduced by hand: LAPACK's threads cost a hundred times more than the
+    # arithmetic on matrices of a few dozen rows.
+    rank = 0
+    rows, columns = matrix.shape
+    for column in range(columns):
+        if rank == rows:
+            break
+        pivot = rank + int(np.argmax(np.abs(matrix[rank:, column])))
+        if abs(matrix[pivot, column]) < _TOLERANCE:
+            continue
+        matrix[[rank, pivot]] = matrix[[pivot, rank]]
+        matrix[rank] /= matrix[rank, column]
+        others = np.abs(matrix[:, column]) > _TOLERANCE
+        others[rank] = False
+        matrix[others] -= matrix[others, column][:, np.newaxis] * matrix[rank]
+        rank += 1
+    nonzero = np.abs(matrix[:rank]) > _TOLERANCE
+    alone = nonzero.sum(axis=1) == 1
+    found = np.flatnonzero(unknown)[np.argmax(nonzero[alone], axis=1)]
+    result[found] = True
     return result

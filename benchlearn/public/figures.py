@@ -15,11 +15,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import polars as pl
 from django.db.models import Max
 
 from benchlearn.engine.catalogue import Polarity
-from benchlearn.engine.disclosure import disclosure_control
+from benchlearn.engine.disclosure import Atoms, atom_masks, cells_shown
 from benchlearn.engine.stats import group_stats
 from benchlearn.groups.models import (
     PUBLIC_MAX_SHARE_DEFAULT,
@@ -65,7 +66,8 @@ class Rules:
 
     min_units: int
     max_share: float
-    named: frozenset[int]  # units whose every programme agreed to publish names
+    named: frozenset[int]  # units whose every programme agreed to publish names, in no
+    # group that anonymises its members
     fingerprint: tuple[Any, ...] = field(compare=False)
 
 
@@ -84,10 +86,12 @@ def public_rules() -> Rules:
     max_share = min([p[3] for p in programmes], default=PUBLIC_MAX_SHARE_DEFAULT)
     agreed: set[int] = set()
     refused: set[int] = set()
-    for unit_id, names in ExchangeGroup.units.through.objects.filter(
+    # A unit of a group that shows its members by letters is not named in public
+    # either, whatever its programme says.
+    for unit_id, names, anonymised in ExchangeGroup.units.through.objects.filter(
         exchangegroup__programme__isnull=False
-    ).values_list("unit_id", "exchangegroup__programme__public_names"):
-        (agreed if names else refused).add(unit_id)
+    ).values_list("unit_id", "exchangegroup__programme__public_names", "exchangegroup__anonymised"):
+        (agreed if names and not anonymised else refused).add(unit_id)
     rules = Rules(min_units, max_share, frozenset(agreed - refused), fingerprint)
     kept.put(("public-rules", fingerprint), rules, 64 * len(agreed) + 1000)
     return rules
@@ -140,12 +144,59 @@ class _Place:
     voivodeship: str
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Every unit with results in the classes it had at the computation, laid out once
+    per publication: each unit's atom (its combination of classes), each cell's atoms,
+    and the (cell, unit) pairs the statistics are computed over."""
+
+    places: dict[int, _Place]
+    atom_of: dict[int, int]  # unit id -> atom
+    masks: dict[str, Any]  # cell -> atoms (engine.disclosure.atom_masks)
+    dimensions: dict[str, str]  # cell -> dimension
+    pairs: pl.DataFrame  # group (cell), unit (id as text)
+
+
+def _cells_of(place: _Place) -> list[str]:
+    cells = [TOTAL, f"{KIND}:{place.kind}"]
+    if place.band:
+        cells.append(f"{BAND}:{place.band}")
+    if place.voivodeship:
+        cells.append(f"{VOIVODESHIP}:{place.voivodeship}")
+    return cells
+
+
+def _layout(pub: Publication) -> _Layout:
+    key = (*pub.key, "layout")
+    found = kept.get(key)
+    if isinstance(found, _Layout):
+        return found
+    places = _places(pub)
+    signatures: dict[tuple[str, ...], int] = {}
+    atom_of = {}
+    pairs: list[tuple[str, str]] = []
+    for unit_id, place in places.items():
+        cells = tuple(_cells_of(place))
+        atom_of[unit_id] = signatures.setdefault(cells, len(signatures))
+        pairs += [(cell, str(unit_id)) for cell in cells]
+    dimensions = {
+        cell: cell.split(":", 1)[0] if cell != TOTAL else ""
+        for cells in signatures
+        for cell in cells
+    }
+    layout = _Layout(
+        places,
+        atom_of,
+        atom_masks(list(signatures)),
+        dimensions,
+        pl.DataFrame(pairs, schema={"group": pl.String, "unit": pl.String}, orient="row"),
+    )
+    kept.put(key, layout, 400 * len(places) + 100 * len(signatures) + 1000)
+    return layout
+
+
 def _places(pub: Publication) -> dict[int, _Place]:
     """Every unit with results, in the classes it had at the computation."""
-    key = (*pub.key, "places")
-    found = kept.get(key)
-    if isinstance(found, dict):
-        return found
     bands: dict[int, str] = {}
     voivodeships: dict[int, str] = {}
     through = ComparisonGroup.members.through
@@ -160,31 +211,38 @@ def _places(pub: Publication) -> dict[int, _Place]:
     members = through.objects.filter(
         comparisongroup__computation=pub.computation, comparisongroup__kind=ComparisonKind.ALL
     ).values("unit_id")
-    places = {
+    return {
         pk: _Place(teryt, name, kind, bands.get(pk, ""), voivodeships.get(pk, ""))
         for pk, teryt, name, kind in Unit.objects.filter(pk__in=members).values_list(
             "pk", "teryt", "name", "kind"
         )
     }
-    kept.put(key, places, 300 * len(places) + 1000)
-    return places
 
 
 def result_years(pub: Publication, indicator_id: int) -> list[int]:
     """The years the published computation has values of the indicator in."""
-    key = (*pub.key, "years", indicator_id)
+    return published_years(pub).get(indicator_id, [])
+
+
+def published_years(pub: Publication) -> dict[int, list[int]]:
+    """indicator id -> the years the published computation has its values in."""
+    key = (*pub.key, "years")
     found = kept.get(key)
-    if isinstance(found, list):
+    if isinstance(found, dict):
         return found
-    years = sorted(
-        Result.objects.filter(
-            computation=pub.computation, indicator_id=indicator_id, value__isnull=False
-        )
-        .values_list("period", flat=True)
+    years: dict[int, list[int]] = {}
+    for indicator_id, period in (
+        Result.objects.filter(computation=pub.computation, value__isnull=False)
+        .values_list("indicator_id", "period")
         .distinct()
-    )
-    kept.put(key, years, 64 * len(years) + 100)
+        .order_by("indicator_id", "period")
+    ):
+        years.setdefault(indicator_id, []).append(period)
+    kept.put(key, years, 100 * sum(len(y) + 1 for y in years.values()) + 100)
     return years
+
+
+_Row = tuple[int, float, float | None, float | None]  # unit id, value, numerator, denominator
 
 
 def year_figures(pub: Publication, indicator_id: int, code: str, year: int) -> YearFigures:
@@ -194,23 +252,54 @@ def year_figures(pub: Publication, indicator_id: int, code: str, year: int) -> Y
     found = kept.get(key)
     if isinstance(found, YearFigures):
         return found
-    figures = _figures(pub, indicator_id, code, year, rules)
-    kept.put(key, figures, 400 * (len(figures.named) + 40) + 2000)
+    layout = _layout(pub)
+    rows = _usable(
+        layout,
+        Result.objects.filter(
+            computation=pub.computation, indicator_id=indicator_id, period=year
+        ).values_list("unit_id", "value", "numerator", "denominator"),
+    )
+    figures = _decide(
+        layout, rules, code, year, rows, _stats(_frame(rows, code, year), layout).get(code, {})
+    )
+    kept.put(key, figures, _size(figures))
     return figures
 
 
-def _figures(
-    pub: Publication, indicator_id: int, code: str, year: int, rules: Rules
-) -> YearFigures:
-    places = _places(pub)
-    rows = [
-        (unit_id, value, numerator, denominator)
-        for unit_id, value, numerator, denominator in Result.objects.filter(
-            computation=pub.computation, indicator_id=indicator_id, period=year
-        ).values_list("unit_id", "value", "numerator", "denominator")
-        if value is not None and math.isfinite(value) and unit_id in places
+def year_all_figures(pub: Publication, year: int, codes: dict[int, str]) -> list[YearFigures]:
+    """The published figures of every indicator (id -> code) in one year, read and
+    summarised together (the bulk downloads), in the order of ``codes``."""
+    rules = public_rules()
+    layout = _layout(pub)
+    by_indicator: dict[int, list[_Row]] = {indicator_id: [] for indicator_id in codes}
+    for indicator_id, *row in Result.objects.filter(
+        computation=pub.computation, period=year, indicator_id__in=list(codes)
+    ).values_list("indicator_id", "unit_id", "value", "numerator", "denominator"):
+        by_indicator[indicator_id].append(tuple(row))  # type: ignore[arg-type]
+    usable = {i: _usable(layout, rows) for i, rows in by_indicator.items()}
+    frames = [_frame(rows, codes[i], year) for i, rows in usable.items() if rows]
+    stats = _stats(pl.concat(frames), layout) if frames else {}
+    return [
+        _decide(layout, rules, codes[i], year, rows, stats.get(codes[i], {}))
+        for i, rows in usable.items()
+        if rows
     ]
-    results = pl.DataFrame(
+
+
+def _usable(layout: _Layout, rows: Any) -> list[_Row]:
+    return [
+        (unit_id, value, numerator, denominator)
+        for unit_id, value, numerator, denominator in rows
+        if value is not None and math.isfinite(value) and unit_id in layout.places
+    ]
+
+
+def _size(figures: YearFigures) -> int:
+    return 400 * (len(figures.named) + 40) + 2000
+
+
+def _frame(rows: list[_Row], code: str, year: int) -> pl.DataFrame:
+    return pl.DataFrame(
         {
             "unit": [str(r[0]) for r in rows],
             "period": [year] * len(rows),
@@ -228,16 +317,38 @@ def _figures(
             "denominator": pl.Float64,
         },
     )
-    members = _members(rows, places)
-    shown = _shown(rows, members, rules)
-    stats = _stats(results, members, code)
+
+
+def _stats(results: pl.DataFrame, layout: _Layout) -> dict[str, dict[str, dict[str, Any]]]:
+    """indicator code -> cell -> its statistics (``engine.stats.group_stats``)."""
+    if results.height == 0:
+        return {}
+    codes = results["indicator"].unique().to_list()
+    stats = group_stats(results, layout.pairs, dict.fromkeys(codes, Polarity.NEUTRAL))
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in stats.filter(pl.col("n") > 0).iter_rows(named=True):
+        found.setdefault(row["indicator"], {})[row["group"]] = row
+    return found
+
+
+def _decide(
+    layout: _Layout,
+    rules: Rules,
+    code: str,
+    year: int,
+    rows: list[_Row],
+    stats: dict[str, dict[str, Any]],
+) -> YearFigures:
+    shown = _shown(layout, rows, rules)
     total = _figure("", TOTAL, stats, shown)
     classes: dict[str, list[Figure]] = {}
-    for cell, dimension in members.select("cell", "dimension").unique().iter_rows():
+    for cell in stats:
+        dimension = layout.dimensions.get(cell, "")
         if dimension:
             classes.setdefault(dimension, []).append(
                 _figure(dimension, cell.split(":", 1)[1], stats, shown)
             )
+    places = layout.places
     named = sorted(
         (
             NamedValue(places[u].teryt, places[u].name, places[u].kind, v)
@@ -258,46 +369,38 @@ def _figures(
     )
 
 
-def _members(rows: list[tuple[int, float, Any, Any]], places: dict[int, _Place]) -> pl.DataFrame:
-    cells: list[tuple[str, str, str]] = []
-    for unit_id, *_rest in rows:
-        place, unit = places[unit_id], str(unit_id)
-        cells.append((TOTAL, "", unit))
-        for dimension, value in ((KIND, place.kind), (BAND, place.band)):
-            if value:
-                cells.append((f"{dimension}:{value}", dimension, unit))
-        if place.voivodeship:
-            cells.append((f"{VOIVODESHIP}:{place.voivodeship}", VOIVODESHIP, unit))
-    schema = {"cell": pl.String, "dimension": pl.String, "unit": pl.String}
-    return pl.DataFrame(cells, schema=schema, orient="row")
-
-
-def _shown(
-    rows: list[tuple[int, float, Any, Any]], members: pl.DataFrame, rules: Rules
-) -> set[str]:
+def _shown(layout: _Layout, rows: list[_Row], rules: Rules) -> set[str]:
     if not rows:
         return set()
-    units = pl.DataFrame(
-        {
-            "unit": [str(r[0]) for r in rows],
-            "weight": [r[2] if r[2] is not None and r[3] is not None else None for r in rows],
-            "known": [r[0] in rules.named for r in rows],
-        },
-        schema={"unit": pl.String, "weight": pl.Float64, "known": pl.Boolean},
+    size = len(next(iter(layout.masks.values())))
+    atom = np.array([layout.atom_of[r[0]] for r in rows], dtype=np.int64)
+    known = np.array([r[0] in rules.named for r in rows], dtype=bool)
+    weight = np.array(
+        [
+            abs(r[2]) if r[2] is not None and r[3] is not None and math.isfinite(r[2]) else 0.0
+            for r in rows
+        ],
+        dtype=np.float64,
     )
-    decided = disclosure_control(
-        members, units, total=TOTAL, min_units=rules.min_units, max_share=rules.max_share
+    hidden_atoms, hidden_weight = atom[~known], weight[~known]
+    weight_max = np.zeros(size, dtype=np.float64)
+    np.maximum.at(weight_max, hidden_atoms, hidden_weight)
+    atoms = Atoms(
+        count=np.bincount(atom, minlength=size).astype(np.int64),
+        unknown=np.bincount(hidden_atoms, minlength=size).astype(np.int64),
+        weight_sum=np.bincount(hidden_atoms, weights=hidden_weight, minlength=size).astype(
+            np.float64
+        ),
+        weight_max=weight_max,
     )
-    return set(decided.filter(pl.col("shown"))["cell"].to_list())
-
-
-def _stats(results: pl.DataFrame, members: pl.DataFrame, code: str) -> dict[str, dict[str, Any]]:
-    if results.height == 0:
-        return {}
-    stats = group_stats(
-        results, members.select(pl.col("cell").alias("group"), "unit"), {code: Polarity.NEUTRAL}
+    return cells_shown(
+        layout.masks,
+        layout.dimensions,
+        atoms,
+        total=TOTAL,
+        min_units=rules.min_units,
+        max_share=rules.max_share,
     )
-    return {row["group"]: row for row in stats.iter_rows(named=True)}
 
 
 def _figure(dimension: str, key: str, stats: dict[str, dict[str, Any]], shown: set[str]) -> Figure:

@@ -9,6 +9,14 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from benchlearn.public.catalogue import public_indicator_get, public_indicators, public_sets
+from benchlearn.public.downloads import (
+    FORMATS,
+    LICENCE,
+    LICENCE_URL,
+    bulk_file,
+    dictionary,
+    download_years,
+)
 from benchlearn.public.figures import publication, result_years
 from benchlearn.public.pages import results_page, withheld_note
 
@@ -55,3 +63,29 @@ def results(request: HttpRequest, indicator_code: str, year: int) -> HttpRespons
     page = results_page(indicator_code, year)
     context = {"page": page, "withheld": withheld_note(page.min_units, page.max_share)}
     return render(request, "public/results.html", context)
+
+
+@require_GET
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def data(request: HttpRequest) -> HttpResponse:
+    """Open data: the years to download, the formats, the dictionary and the licence."""
+    pub, years = download_years()
+    context = {
+        "publication": pub,
+        "years": years,
+        "formats": list(FORMATS),
+        "dictionary": dictionary(),
+        "licence": LICENCE,
+        "licence_url": LICENCE_URL,
+    }
+    return render(request, "public/data.html", context)
+
+
+@require_GET
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    content = bulk_file(year, fmt)
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="benchlearn-{year}.{fmt}"'
+    response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    return response

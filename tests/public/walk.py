@@ -8,4 +8,8 @@ def public_parameters(operator) -> dict[str, str]:
     computation = Computation.objects.filter(state="done").order_by("-pk").first()
     assert computation is not None, "the walk computes results first"
     computation_publish(computation=computation, by=operator)
-    return {"year": str(computation.last_period), "computation_id": str(computation.pk)}
+    return {
+        "year": str(computation.last_period),
+        "computation_id": str(computation.pk),
+        "fmt": "xlsx",
+    }
