@@ -43,7 +43,7 @@ class ProgrammeAdmin(admin.ModelAdmin[Programme]):
     ) -> type[ModelForm[Programme]]:
         form = super().get_form(request, obj, change, **kwargs)
         # Left empty: the programme keeps its setting (a new one gets the default).
-        for name in ("public_min_units", "public_max_share"):
+        for name in ("public_min_units", "public_max_share", "survey_min_responses"):
             form.base_fields[name].required = False
         return form
 

@@ -38,6 +38,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             "public_names",
             "public_min_units",
             "public_max_share",
+            "survey_min_responses",
         ]
         # A share typed with the decimal comma in Polish ("0,5").
         localized_fields = ["public_max_share"]
@@ -45,7 +46,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Left empty: the programme keeps its setting (a new one gets the default).
-        for name in ("public_min_units", "public_max_share"):
+        for name in ("public_min_units", "public_max_share", "survey_min_responses"):
             self.fields[name].required = False
 
     def clean(self) -> dict[str, Any]:

@@ -13,6 +13,8 @@ MIN_GROUP_SIZE_DEFAULT = 3
 # more than this share of an aggregate's numerator, unless the programme says.
 PUBLIC_MIN_UNITS_DEFAULT = 5
 PUBLIC_MAX_SHARE_DEFAULT = 0.5
+# A unit's resident-survey results need this many responses, unless the programme says.
+SURVEY_MIN_RESPONSES_DEFAULT = 100
 
 
 class Programme(models.Model):
@@ -72,6 +74,14 @@ class Programme(models.Model):
         help_text=_(
             "A public aggregate (ratio of sums) is hidden when one unit makes up more than "
             "this share of its numerator, e.g. 0.5 for half."
+        ),
+    )
+    survey_min_responses = models.PositiveIntegerField(
+        _("minimum responses of a unit's survey results"),
+        default=SURVEY_MIN_RESPONSES_DEFAULT,
+        help_text=_(
+            "In the programme's resident surveys, a unit with fewer responses sees its "
+            "results flagged, and they feed no comparison (a survey may set its own)."
         ),
     )
     # The edit token: a form carries it to detect someone else's save meanwhile.

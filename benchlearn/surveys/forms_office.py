@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from benchlearn.groups.models import ExchangeGroup, Programme
@@ -185,9 +186,15 @@ class SurveyForm(forms.Form):
     )
     min_responses = forms.IntegerField(
         label=_("Minimum number of responses for comparisons"),
-        initial=MIN_RESPONSES_DEFAULT,
+        required=False,
         min_value=1,
-        help_text=_("Below it a unit's results are flagged and feed no comparison."),
+        help_text=format_lazy(
+            _(
+                "Below it a unit's results are flagged and feed no comparison. Empty: the "
+                "programme's minimum ({default} without a programme)."
+            ),
+            default=MIN_RESPONSES_DEFAULT,
+        ),
     )
     # Localised: "2,5" as typed in Polish. The service checks the range.
     weight_cap = forms.FloatField(

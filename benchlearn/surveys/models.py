@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from benchlearn.catalogue.models import Domain
-from benchlearn.groups.models import Programme
+from benchlearn.groups.models import SURVEY_MIN_RESPONSES_DEFAULT, Programme
 from benchlearn.units.models import Unit
 
 # The answer "nie wiem / nie korzystam" where a question offers it.
 DONT_KNOW = 9
-# The default minimum number of responses before a unit's results feed comparisons.
-MIN_RESPONSES_DEFAULT = 100
+# The default minimum number of responses before a unit's results feed comparisons (a
+# programme sets its own: Programme.survey_min_responses).
+MIN_RESPONSES_DEFAULT = SURVEY_MIN_RESPONSES_DEFAULT
 # Trimming of the raking weights: a cap of k × the unit's mean weight, k in (1, 10]. Above
 # 10 hardly any weight is trimmed (a cell would have to be a tenth as well represented as
 # in the population), so a larger k is taken for a typing mistake.

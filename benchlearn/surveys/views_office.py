@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, require
 from benchlearn.groups.forms import units_found
+from benchlearn.groups.models import Programme
 from benchlearn.surveys import editing, running
 from benchlearn.surveys.editing import StaleEdit, SurveyError, events_token
 from benchlearn.surveys.forms_office import (
@@ -26,6 +27,7 @@ from benchlearn.surveys.forms_office import (
     question_initial,
 )
 from benchlearn.surveys.models import (
+    MIN_RESPONSES_DEFAULT,
     Question,
     Questionnaire,
     QuestionnaireVersion,
@@ -332,6 +334,13 @@ def _survey_initial(survey: Survey) -> dict[str, object]:
     }
 
 
+def _min_responses(typed: int | None, programme: Programme | None) -> int:
+    """The minimum the office typed, else its programme's, else the default."""
+    if typed is not None:
+        return typed
+    return programme.survey_min_responses if programme is not None else MIN_RESPONSES_DEFAULT
+
+
 def _survey_form(request: AuthenticatedHttpRequest, survey: Survey | None) -> HttpResponse:
     form = SurveyForm(request.POST or None, initial=_survey_initial(survey) if survey else {})
     context: dict[str, object] = {"form": form, "survey": survey, "stale": None}
@@ -355,7 +364,7 @@ def _survey_form(request: AuthenticatedHttpRequest, survey: Survey | None) -> Ht
                     opens_on=data["opens_on"],
                     closes_on=data["closes_on"],
                     target_responses=data["target_responses"],
-                    min_responses=data["min_responses"],
+                    min_responses=_min_responses(data["min_responses"], data["programme"]),
                     weight_cap=data["weight_cap"],
                     units=data["unit_list"],
                 ),

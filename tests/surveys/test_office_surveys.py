@@ -256,3 +256,71 @@ def test_a_bad_cap_on_an_existing_survey_changes_nothing(survey, unit_a, operato
     survey.refresh_from_db()
     assert (survey.weight_cap, survey.name) == (4, "Odpady 2026")
     assert SurveyEvent.objects.count() == events
+
+
+def _programme_form(programme, **changes):
+    from benchlearn.groups.services import edit_token
+
+    return {
+        "name": programme.name,
+        "first_year": str(programme.first_year),
+        "last_year": str(programme.last_year),
+        "min_group_size": "3",
+        "base_token": edit_token(programme.updated_at),
+        **changes,
+    }
+
+
+def test_the_programme_sets_the_minimum_of_responses_its_surveys_start_with(
+    version, unit_a, operator
+):
+    from benchlearn.groups.services import programme_create
+
+    programme = programme_create(name="Doskonalenie", first_year=2026, last_year=2027)
+    assert programme.survey_min_responses == 100
+    client = client_for(operator)
+    response = client.post(
+        f"/groups/programmes/{programme.pk}/",
+        _programme_form(programme, survey_min_responses="60"),
+    )
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.survey_min_responses == 60
+    assert programme.changes.get(kind="updated").changes["survey_min_responses"] == [100, 60]
+    # A survey of the programme left without its own minimum takes the programme's; one
+    # typed on the survey is kept; without a programme, the default.
+    for name, change, expected in [
+        ("Programu", {"programme": str(programme.pk), "min_responses": ""}, 60),
+        ("Własne", {"programme": str(programme.pk), "min_responses": "150"}, 150),
+        ("Bez programu", {"min_responses": ""}, 100),
+    ]:
+        posted = client.post(
+            "/surveys/new/", _post(version, name=name, units=unit_a.teryt, **change)
+        )
+        assert posted.status_code == 302, posted.content.decode()[:2000]
+        assert Survey.objects.get(name=name).min_responses == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", "The minimum number of survey responses is a whole number, at least 1."),
+        ("-5", "greater than or equal to 0"),
+        ("many", "Enter a whole number"),
+    ],
+)
+def test_a_bad_minimum_of_responses_for_the_programme_is_refused_and_nothing_stored(
+    value, message, operator
+):
+    from benchlearn.groups.services import programme_create
+
+    programme = programme_create(name="Doskonalenie", first_year=2026, last_year=2027)
+    response = client_for(operator).post(
+        f"/groups/programmes/{programme.pk}/",
+        _programme_form(programme, survey_min_responses=value),
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    programme.refresh_from_db()
+    assert programme.survey_min_responses == 100
+    assert not programme.changes.filter(kind="updated").exists()

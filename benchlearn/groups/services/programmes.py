@@ -15,6 +15,7 @@ from benchlearn.groups.models import (
     MIN_GROUP_SIZE_DEFAULT,
     PUBLIC_MAX_SHARE_DEFAULT,
     PUBLIC_MIN_UNITS_DEFAULT,
+    SURVEY_MIN_RESPONSES_DEFAULT,
     ExchangeGroup,
     GroupChange,
     Programme,
@@ -41,6 +42,7 @@ SETTINGS = (
     "public_names",
     "public_min_units",
     "public_max_share",
+    "survey_min_responses",
 )
 # Below this a public average gives a unit away to each of the others.
 PUBLIC_MIN_UNITS_FLOOR = 3
@@ -72,6 +74,14 @@ def _check(*, name: str, first_year: int, last_year: int, min_group_size: int) -
     if min_group_size < 1:
         raise ProgrammeError(
             _("The minimum group size is a whole number of units, at least 1."), "min_group_size"
+        )
+
+
+def _survey_check(survey_min_responses: int) -> None:
+    if survey_min_responses < 1:
+        raise ProgrammeError(
+            _("The minimum number of survey responses is a whole number, at least 1."),
+            "survey_min_responses",
         )
 
 
@@ -120,11 +130,13 @@ def programme_create(
     public_names: bool = False,
     public_min_units: int = PUBLIC_MIN_UNITS_DEFAULT,
     public_max_share: float = PUBLIC_MAX_SHARE_DEFAULT,
+    survey_min_responses: int = SURVEY_MIN_RESPONSES_DEFAULT,
     groups: Iterable[ExchangeGroup] = (),
     by: User | None = None,
 ) -> Programme:
     _check(name=name, first_year=first_year, last_year=last_year, min_group_size=min_group_size)
     _public_check(public_min_units=public_min_units, public_max_share=public_max_share)
+    _survey_check(survey_min_responses)
     programme = Programme.objects.create(
         name=name.strip(),
         first_year=first_year,
@@ -136,6 +148,7 @@ def programme_create(
         public_names=public_names,
         public_min_units=public_min_units,
         public_max_share=public_max_share,
+        survey_min_responses=survey_min_responses,
     )
     groups = list(groups)
     _groups_move(programme, groups, by=by, at=programme.updated_at)
@@ -165,6 +178,7 @@ def programme_update(
     public_names: bool | None = None,
     public_min_units: int | None = None,
     public_max_share: float | None = None,
+    survey_min_responses: int | None = None,
     by: User | None = None,
     base_token: str | None = None,
 ) -> Programme:
@@ -179,6 +193,9 @@ def programme_update(
     min_units = current.public_min_units if public_min_units is None else public_min_units
     max_share = current.public_max_share if public_max_share is None else public_max_share
     _public_check(public_min_units=min_units, public_max_share=max_share)
+    if survey_min_responses is None:
+        survey_min_responses = current.survey_min_responses
+    _survey_check(survey_min_responses)
     public = {
         "public_names": current.public_names if public_names is None else public_names,
         "public_min_units": min_units,
@@ -193,6 +210,7 @@ def programme_update(
         "anonymised_default": anonymised_default,
         "min_group_size": size,
         **public,
+        "survey_min_responses": survey_min_responses,
     }
     groups = list(groups)
     before_groups = _group_names(current.groups.all())

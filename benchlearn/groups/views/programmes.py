@@ -29,6 +29,7 @@ FIELDS = (
     "public_names",
     "public_min_units",
     "public_max_share",
+    "survey_min_responses",
 )
 
 
