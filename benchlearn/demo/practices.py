@@ -6,8 +6,9 @@ members only; in the waste group one more waits in the moderator's review.
 Each practice is measured on the indicators of the group's sets on which its unit
 improved most between its two latest years of stored results (the "before" and
 "after"), so that its "Did it work?" figures have something to show. Everything goes
-through the services, with who would do it: the unit's people where the demo has them,
-the office for the units it has none for. Running it again adds nothing."""
+through the services (notifications stored, e-mails dropped, as in ``cycle``), with who
+would do it: the unit's people where the demo has them, the office for the units it has
+none for. Running it again adds nothing."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.test.utils import override_settings
 
 from benchlearn.accounts.models import User
 from benchlearn.delivery.models import DeliveryForm
+from benchlearn.demo.cycle import DROP_MAIL, RUN_AT_ONCE
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.plans.selectors import group_indicator_codes, indicator_polarities
 from benchlearn.practices.models import Audience, Practice
@@ -206,7 +209,7 @@ def _written(
 
 def practices_build(*, operator: User) -> None:
     """Both demo groups' practices (see the module's description), once."""
-    with transaction.atomic():
+    with override_settings(TASKS=RUN_AT_ONCE, EMAIL_BACKEND=DROP_MAIL), transaction.atomic():
         for name, stories in STORIES.items():
             group = ExchangeGroup.objects.filter(name=name).first()
             if group is None or Practice.objects.filter(group=group).exists():

@@ -6,3 +6,7 @@ class PracticesConfig(AppConfig):
     name = "benchlearn.practices"
     label = "practices"
     verbose_name = _("Good practices")
+
+    def ready(self) -> None:
+        # Registers the practices' kinds of notification (the steps of the review).
+        from benchlearn.practices import notices  # noqa: F401

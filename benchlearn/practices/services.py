@@ -36,6 +36,11 @@ from benchlearn.practices.models import (
     PracticeState,
     PracticeVersion,
 )
+from benchlearn.practices.notices import (
+    practice_published_notify,
+    practice_returned_notify,
+    practice_submitted_notify,
+)
 from benchlearn.practices.search import search_texts
 from benchlearn.results.services import latest_context, population_band
 from benchlearn.units.models import Unit
@@ -263,7 +268,9 @@ def practice_submit(*, practice: Practice, by: User) -> Practice:
         raise PracticeError(
             _("Describe the problem and what was done before sending the practice for review.")
         )
-    return _move(practice, PracticeState.REVIEW, "submitted", by)
+    _move(practice, PracticeState.REVIEW, "submitted", by)
+    practice_submitted_notify(practice, by=by)
+    return practice
 
 
 def _move(practice: Practice, state: str, kind: str, by: User, **details: object) -> Practice:
@@ -309,7 +316,9 @@ def practice_return(*, practice: Practice, by: User, comment: str = "") -> Pract
     since = submitted.at if submitted else practice.created_at
     if not practice.comments.filter(created_at__gte=since).exists():
         raise PracticeError(_("Say what the team should change: write a comment."))
-    return _move(practice, PracticeState.DRAFT, "returned", by)
+    _move(practice, PracticeState.DRAFT, "returned", by)
+    practice_returned_notify(practice, by=by, comment=comment)
+    return practice
 
 
 @transaction.atomic
@@ -324,6 +333,7 @@ def practice_publish(*, practice: Practice, by: User, audience: str) -> Practice
     practice.save(update_fields=["audience", "published_at"])
     _move(practice, PracticeState.PUBLISHED, "published", by, audience=audience)
     new_version(practice, by)
+    practice_published_notify(practice, by=by)
     return practice
 
 
