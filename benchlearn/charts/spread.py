@@ -64,6 +64,9 @@ def spread_chart(
         "type": "quantitative",
         "title": unit_of_measure or gettext("Value"),
         "axis": {"format": vega_format(decimals), "grid": True},
+        # The classes differ by a few per cent of their level: an axis from zero would
+        # squeeze them into a corner.
+        "scale": {"zero": False},
     }
     layers: list[dict[str, Any]] = [
         {

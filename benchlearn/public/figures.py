@@ -28,6 +28,7 @@ from benchlearn.groups.models import (
     ExchangeGroup,
     Programme,
 )
+from benchlearn.public.keeping import remembered
 from benchlearn.results.cache import kept
 from benchlearn.results.models import ComparisonGroup, ComparisonKind, Computation, Result
 from benchlearn.results.publication import published_computation
@@ -167,10 +168,14 @@ def _cells_of(place: _Place) -> list[str]:
 
 
 def _layout(pub: Publication) -> _Layout:
-    key = (*pub.key, "layout")
-    found = kept.get(key)
-    if isinstance(found, _Layout):
-        return found
+    return remembered(
+        (*pub.key, "layout"),
+        lambda: _layout_make(pub),
+        lambda layout: 400 * len(layout.places) + 1000,
+    )
+
+
+def _layout_make(pub: Publication) -> _Layout:
     places = _places(pub)
     signatures: dict[tuple[str, ...], int] = {}
     atom_of = {}
@@ -184,15 +189,13 @@ def _layout(pub: Publication) -> _Layout:
         for cells in signatures
         for cell in cells
     }
-    layout = _Layout(
+    return _Layout(
         places,
         atom_of,
         atom_masks(list(signatures)),
         dimensions,
         pl.DataFrame(pairs, schema={"group": pl.String, "unit": pl.String}, orient="row"),
     )
-    kept.put(key, layout, 400 * len(places) + 100 * len(signatures) + 1000)
-    return layout
 
 
 def _places(pub: Publication) -> dict[int, _Place]:
@@ -226,10 +229,14 @@ def result_years(pub: Publication, indicator_id: int) -> list[int]:
 
 def published_years(pub: Publication) -> dict[int, list[int]]:
     """indicator id -> the years the published computation has its values in."""
-    key = (*pub.key, "years")
-    found = kept.get(key)
-    if isinstance(found, dict):
-        return found
+    return remembered(
+        (*pub.key, "years"),
+        lambda: _years_make(pub),
+        lambda years: 100 * sum(len(y) + 1 for y in years.values()) + 100,
+    )
+
+
+def _years_make(pub: Publication) -> dict[int, list[int]]:
     years: dict[int, list[int]] = {}
     for indicator_id, period in (
         Result.objects.filter(computation=pub.computation, value__isnull=False)
@@ -238,7 +245,6 @@ def published_years(pub: Publication) -> dict[int, list[int]]:
         .order_by("indicator_id", "period")
     ):
         years.setdefault(indicator_id, []).append(period)
-    kept.put(key, years, 100 * sum(len(y) + 1 for y in years.values()) + 100)
     return years
 
 
@@ -248,10 +254,16 @@ _Row = tuple[int, float, float | None, float | None]  # unit id, value, numerato
 def year_figures(pub: Publication, indicator_id: int, code: str, year: int) -> YearFigures:
     """The published figures of one indicator in one year (see the module docstring)."""
     rules = public_rules()
-    key = (*pub.key, "figures", rules.fingerprint, indicator_id, year)
-    found = kept.get(key)
-    if isinstance(found, YearFigures):
-        return found
+    return remembered(
+        (*pub.key, "figures", rules.fingerprint, indicator_id, year),
+        lambda: _figures_make(pub, rules, indicator_id, code, year),
+        _size,
+    )
+
+
+def _figures_make(
+    pub: Publication, rules: Rules, indicator_id: int, code: str, year: int
+) -> YearFigures:
     layout = _layout(pub)
     rows = _usable(
         layout,
@@ -259,11 +271,8 @@ def year_figures(pub: Publication, indicator_id: int, code: str, year: int) -> Y
             computation=pub.computation, indicator_id=indicator_id, period=year
         ).values_list("unit_id", "value", "numerator", "denominator"),
     )
-    figures = _decide(
-        layout, rules, code, year, rows, _stats(_frame(rows, code, year), layout).get(code, {})
-    )
-    kept.put(key, figures, _size(figures))
-    return figures
+    stats = _stats(_frame(rows, code, year), layout).get(code, {})
+    return _decide(layout, rules, code, year, rows, stats)
 
 
 def year_all_figures(pub: Publication, year: int, codes: dict[int, str]) -> list[YearFigures]:

@@ -31,8 +31,8 @@ from benchlearn.public.figures import (
     result_years,
     year_figures,
 )
+from benchlearn.public.keeping import remembered
 from benchlearn.reports._svg import svg
-from benchlearn.results.cache import kept
 from benchlearn.units.models import UnitKind
 from benchlearn.units.selectors import POPULATION_BANDS, VOIVODESHIPS
 
@@ -182,10 +182,20 @@ def _chart(
     """The section's chart as a data URI and its text alternative, drawn once per
     publication, figures and language."""
     language = (get_language() or "pl")[:2]
-    key = (*pub.key, "chart", indicator.code, figures.year, dimension, language, figures.rules_key)
-    found = kept.get(key)
-    if isinstance(found, tuple):
-        return found
+    return remembered(
+        (*pub.key, "chart", indicator.code, figures.year, dimension, language, figures.rules_key),
+        lambda: _chart_make(figures, indicator, dimension, classes, language),
+        lambda drawn: len(drawn[0]) + len(drawn[1]) + 200,
+    )
+
+
+def _chart_make(
+    figures: YearFigures,
+    indicator: PublicIndicator,
+    dimension: str,
+    classes: list[Figure],
+    language: str,
+) -> tuple[str, str]:
     chart = spread_chart(
         title=f"{indicator.name} ({figures.year}) — {dimension_label(dimension).lower()}",
         classes=[
@@ -196,13 +206,12 @@ def _chart(
         unit_of_measure=indicator.version.unit,
     )
     if not any(f.shown for f in classes):
-        drawn = ("", chart.description)
-    else:
-        image = svg(chart.spec, format_locale(language)).encode()
-        src = "data:image/svg+xml;base64," + base64.b64encode(image).decode("ascii")
-        drawn = (src, chart.description)
-    kept.put(key, drawn, len(drawn[0]) + len(drawn[1]) + 200)
-    return drawn
+        return ("", chart.description)
+    image = svg(chart.spec, format_locale(language)).encode()
+    return (
+        "data:image/svg+xml;base64," + base64.b64encode(image).decode("ascii"),
+        chart.description,
+    )
 
 
 def withheld_note(min_units: int, max_share: float) -> str:
