@@ -182,7 +182,7 @@ def public_practice(
     practice = practices_public().filter(pk=practice_id).first()
     if practice is None:
         raise Http404(_("There is no published good practice number %(id)s.") % {"id": practice_id})
-    evidence = practice_evidence(request.user, practice, charts=False)
+    evidence = practice_evidence(request.user, practice, charts=False, public=True)
     _open(response)
     return PracticeDetailOut(
         **_practice_out(request, practice).dict(),

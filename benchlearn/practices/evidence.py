@@ -5,8 +5,12 @@ and the difference between the two (``benchlearn.engine.effects``).
 
 The group's figures follow the programme's minimum group size for the reader
 (``group_figures_withheld``): where it withholds them, only the unit's own figures are
-shown, with the reason. The unit's own figures are its to publish: the practice shows
-them to whoever may read it."""
+shown, with the reason. On the public portal and in the open data (``public``) the
+group's change is shown only where at least the programme's minimum of units behind a
+public figure have results in both years (``Programme.public_min_units``), and its chart
+draws the group's median and quartiles only for the years with as many. The unit's own
+figures are its to publish: the practice, reviewed before publication, shows them to
+whoever may read it."""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from django.utils.translation import gettext as _
 from benchlearn.charts import Chart, EffectYear, effect_chart, number_formatter
 from benchlearn.engine.effects import BETTER, NO_BASELINE, NO_LATEST, NOT_LATER, SAME, Effect
 from benchlearn.engine.effects import effect as measure_effect
-from benchlearn.groups.models import ExchangeGroup
+from benchlearn.groups.models import PUBLIC_MIN_UNITS_DEFAULT, ExchangeGroup
 from benchlearn.plans.effects import exchange_comparison, signed
 from benchlearn.practices.models import Practice, PracticeIndicator
 from benchlearn.results.effects import keyed, series_of
@@ -84,10 +88,17 @@ def _comparison(
     return None, None
 
 
+def public_minimum(group: ExchangeGroup | None) -> int:
+    """How many units must stand behind a group's figure shown to the public."""
+    programme = group.programme if group is not None else None
+    return programme.public_min_units if programme is not None else PUBLIC_MIN_UNITS_DEFAULT
+
+
 def practice_evidence(
-    user: AnyUser, practice: Practice, *, charts: bool = True
+    user: AnyUser, practice: Practice, *, charts: bool = True, public: bool = False
 ) -> PracticeEvidence:
-    """Each indicator of ``practice`` measured for ``user`` (who may read it)."""
+    """Each indicator of ``practice`` measured for ``user`` (who may read it); for the
+    public (``public``) with the group's figures under the public minimum left out."""
     rows = list(practice.indicators.select_related("indicator"))
     computation = current_computation()
     group, comparison = _comparison(practice, computation)
@@ -98,6 +109,7 @@ def practice_evidence(
             indicators=[IndicatorEvidence(row) for row in rows],
         )
     withheld = group_figures_withheld(user, comparison, computation)
+    minimum = public_minimum(group) if public else 0
     infos = computed_indicators(computation, language=get_language() or "pl")
     members = set(comparison.members.values_list("pk", flat=True))
     found = PracticeEvidence(group=group, withheld=withheld)
@@ -109,7 +121,7 @@ def practice_evidence(
             continue
         measured = _measured(
             practice, row, info, computation, comparison, members, withheld=bool(withheld),
-            chart=charts,
+            chart=charts, minimum=minimum,
         )  # fmt: skip
         found.indicators.append(measured)
     return found
@@ -125,6 +137,7 @@ def _measured(
     *,
     withheld: bool,
     chart: bool,
+    minimum: int,
 ) -> IndicatorEvidence:
     series = series_of(computation, info.pk, members | {practice.unit_id})
     own = series.get(practice.unit_id, {})
@@ -136,9 +149,14 @@ def _measured(
         own, keyed(in_group), baseline_year=row.before_year, latest_year=after,
         polarity=info.polarity,
     )  # fmt: skip
-    if withheld:
+    below_minimum = found.members < minimum
+    if withheld or below_minimum:
         found = dataclasses.replace(found, **_GROUP_FIELDS)  # type: ignore[arg-type]
-    drawn = _chart(practice, info, own, comparison, row, withheld=withheld) if chart else None
+    drawn = (
+        _chart(practice, info, own, comparison, row, withheld=withheld, minimum=minimum)
+        if chart
+        else None
+    )
     if found.reason in (NOT_LATER, NO_BASELINE, NO_LATEST):
         note = _("The stored results have no value of the unit in %(years)s.") % {
             "years": f"{row.before_year}–{after}" if after > row.before_year else row.before_year
@@ -146,7 +164,14 @@ def _measured(
         if found.reason == NOT_LATER:
             note = _("No result after %(year)s yet.") % {"year": row.before_year}
         return IndicatorEvidence(row, info, found, chart=drawn, note=note)
-    return IndicatorEvidence(row, info, found, facts=evidence_facts(found, info), chart=drawn)
+    note = ""
+    if below_minimum and not withheld and found.members:
+        note = _(
+            "The group's change is not published: %(count)s units have results in both "
+            "years, and a public figure rests on at least %(minimum)s."
+        ) % {"count": found.members, "minimum": minimum}
+    facts = evidence_facts(found, info)
+    return IndicatorEvidence(row, info, found, facts=facts, chart=drawn, note=note)
 
 
 def _chart(
@@ -157,10 +182,11 @@ def _chart(
     row: PracticeIndicator,
     *,
     withheld: bool,
+    minimum: int,
 ) -> Chart | None:
     stats: dict[int, tuple[float | None, float | None, float | None]] = {}
     if not withheld:
-        rows = GroupStat.objects.filter(group=comparison, indicator_id=info.pk)
+        rows = GroupStat.objects.filter(group=comparison, indicator_id=info.pk, n__gte=minimum)
         stats = {
             p: (m, q1, q3) for p, m, q1, q3 in rows.values_list("period", "median", "q1", "q3")
         }

@@ -95,14 +95,18 @@ def practice_from_meeting(*, meeting: Meeting, by: User) -> Practice:
     )
     practice = practice_create(unit=meeting.host, data=data, by=by, source_meeting=meeting)
     for attachment in meeting.attachments.filter(kind=AttachmentKind.PRACTICE)[:MAX_ATTACHMENTS]:
+        try:
+            with attachment.file.open("rb") as handle:
+                content = handle.read()
+        except FileNotFoundError:
+            continue  # a file gone from storage: the meeting's page says so on download
         extension = attachment.name.rsplit(".", 1)[-1].lower()
-        with attachment.file.open("rb") as handle:
-            copy = PracticeAttachment(
-                practice=practice,
-                name=attachment.name,
-                size=attachment.size,
-                content_type=TYPES[extension].content_type if extension in TYPES else "",
-                uploaded_by=by,
-            )
-            save_with_file(copy, "file", attachment.name, ContentFile(handle.read()))  # type: ignore[arg-type]
+        copy = PracticeAttachment(
+            practice=practice,
+            name=attachment.name,
+            size=len(content),
+            content_type=TYPES[extension].content_type if extension in TYPES else "",
+            uploaded_by=by,
+        )
+        save_with_file(copy, "file", attachment.name, ContentFile(content))  # type: ignore[arg-type]
     return practice

@@ -43,7 +43,7 @@ def public_practice_detail(request: HttpRequest, practice_id: int) -> HttpRespon
     practice = public_practice_get(practice_id)
     context = {
         "practice": practice,
-        "evidence": practice_evidence(request.user, practice),
+        "evidence": practice_evidence(request.user, practice, public=True),
         "attachments": practice.attachments.all(),
         "file_url": "portal-practice-file",
     }
