@@ -23,6 +23,13 @@ def _reference(context: Context, topic: str, member: int) -> str:
     return salted_hmac("benchlearn.notifications.introduction", scope).hexdigest()[:32]
 
 
+def member_reference(context: Context, indicator: IndicatorInfo | None, member: int) -> str:
+    """The reference of ``member`` on the form of ``anonymised_members`` for the same
+    comparison and indicator (a link that chooses the unit in advance)."""
+    topic = "" if indicator is None else f"{indicator.code}:{context.year}"
+    return _reference(context, topic, member)
+
+
 def anonymised_members(
     context: Context, indicator: IndicatorInfo | None
 ) -> dict[str, tuple[int, str]]:

@@ -60,7 +60,8 @@ def introduction_new(request: AuthenticatedHttpRequest, teryt: str) -> HttpRespo
     )
     indicator = context.indicators.get(query.get("indicator", ""))
     members = anonymised_members(context, indicator)
-    form = IntroductionForm(request.POST or None)
+    # A link from "who to learn from" chooses the unit in advance (its reference).
+    form = IntroductionForm(request.POST or None, initial={"member": request.GET.get("member")})
     member_field = form.fields["member"]
     assert isinstance(member_field, forms.ChoiceField)
     member_field.choices = [(ref, letter) for ref, (_pk, letter) in members.items()]

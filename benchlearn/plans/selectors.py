@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from benchlearn.accounts.access import may_read_plan
+from benchlearn.accounts.access import active_account, may_read_plan
 from benchlearn.catalogue.models import IndicatorSetEntry, IndicatorVersion
 from benchlearn.groups.models import ExchangeGroup
-from benchlearn.plans.models import Plan, PlanVersion
+from benchlearn.plans.models import Action, ActionStatus, Plan, PlanState, PlanVersion
 from benchlearn.results.models import Result
 from benchlearn.results.selectors.computations import current_computation
 from benchlearn.units.models import Unit
@@ -90,3 +91,32 @@ def plans_of_group(user: AnyUser, group: ExchangeGroup) -> list[Plan]:
 
 def plan_versions(plan: Plan) -> QuerySet[PlanVersion]:
     return plan.versions.select_related("created_by").order_by("-number")
+
+
+def adopted_actions_readable(
+    user: AnyUser, *, unit_ids: Iterable[int], codes: Iterable[str]
+) -> QuerySet[Action]:
+    """The actions aimed at any of the indicators ``codes`` in the adopted plans of
+    ``unit_ids`` that ``user`` reads (``may_read_plan`` as one filter: the unit's team,
+    the group's moderator and the office; the group's other members unless private),
+    with their indicators."""
+    account = active_account(user)
+    plans = Plan.objects.filter(unit_id__in=list(unit_ids), state=PlanState.ADOPTED)
+    if account is None:
+        return Action.objects.none()
+    if not account.is_operator:
+        # A subquery, not a join: the memberships would repeat the rows.
+        readable = Plan.objects.filter(
+            Q(unit__memberships__user_id=account.pk)
+            | Q(group__moderator_id=account.pk)
+            | Q(private=False, group__units__memberships__user_id=account.pk)
+        )
+        plans = plans.filter(pk__in=readable.values("pk"))
+    aimed = Action.objects.filter(indicators__indicator_code__in=list(codes)).values("pk")
+    return (
+        Action.objects.filter(plan__in=plans, pk__in=aimed)
+        .exclude(status=ActionStatus.DROPPED)
+        .select_related("plan")
+        .prefetch_related("indicators")
+        .order_by("plan__unit_id", "position", "pk")
+    )
