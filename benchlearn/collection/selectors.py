@@ -152,13 +152,22 @@ def round_variables(round_: Round) -> list[Variable]:
     filled from public statistics or surveys; in form order: by domain, then by code
     (variables of no domain last).
     """
+    # An opened round's set versions are pinned: its variables are kept on the round
+    # object for the rest of its life (one request or task), since submitting checks a
+    # submission three times (before sending, then frozen in each language).
+    remembered: tuple[Variable, ...] | None = getattr(round_, "_variables", None)
+    if remembered is not None and round_.state != RoundState.DRAFT:
+        return list(remembered)
     codes = _round_variable_codes(round_indicator_versions(round_))
-    return list(
+    variables = list(
         Variable.objects.filter(code__in=codes)
         .exclude(source__in=NOT_ENTERED)
         .select_related("domain")
         .order_by(F("domain__position").asc(nulls_last=True), "domain__code", "code")
     )
+    if round_.state != RoundState.DRAFT:
+        round_._variables = tuple(variables)  # type: ignore[attr-defined]
+    return variables
 
 
 # --- choosing units for a round ---------------------------------------------------------

@@ -9,19 +9,27 @@ from django.utils import timezone, translation
 
 from benchlearn.collection.models import FrozenCheck, Submission
 from benchlearn.collection.rule_findings import live_rule_findings
-from benchlearn.collection.validation import submission_check
+from benchlearn.collection.validation import Check, submission_check
 
 LANGUAGES = ("pl", "en")
 
 
 @transaction.atomic
-def submission_checks_freeze(*, submission: Submission) -> list[FrozenCheck]:
+def submission_checks_freeze(
+    *, submission: Submission, checked: Check | None = None
+) -> list[FrozenCheck]:
     """Store what the checks say of every value of ``submission`` now, in each language,
     and the rules it breaks with what they computed, replacing what an earlier
     submission of it stored. Called by ``submission_submit``:
-    from then on the submission shows these warnings, whatever changes later."""
+    from then on the submission shows these warnings, whatever changes later.
+    ``checked``: the live check of the submission as it is now, made in the active
+    language (the submit's own), which need not be made again."""
+    active = "en" if (translation.get_language() or "pl").startswith("en") else "pl"
     checks = {}
     for language in LANGUAGES:
+        if checked is not None and language == active:
+            checks[language] = checked
+            continue
         with translation.override(language):
             checks[language] = submission_check(submission, live=True)
     findings = live_rule_findings(submission)

@@ -52,7 +52,7 @@ from benchlearn.collection.services.writer import (
     stored_of,
     values_write,
 )
-from benchlearn.collection.validation import submission_check
+from benchlearn.collection.validation import Check, submission_check
 
 
 def _step(
@@ -79,10 +79,13 @@ def _require_revision(submission: Submission, base_revision: int) -> None:
         )
 
 
-def _require_complete(submission: Submission) -> None:
-    check = submission_check(submission)
+def _require_complete(submission: Submission) -> Check:
+    """The submission's check (live: a submission being sent has no frozen checks), or
+    SubmissionBlocked while it cannot be sent."""
+    check = submission_check(submission, live=True)
     if not check.can_submit:
         raise SubmissionBlocked(check)
+    return check
 
 
 def _require_send(user: User, submission: Submission) -> None:
@@ -95,9 +98,9 @@ def _require_send(user: User, submission: Submission) -> None:
         )
 
 
-def _send(submission: Submission, user: User, kind: str) -> Submission:
+def _send(submission: Submission, user: User, kind: str, checked: Check) -> Submission:
     """The one place where a unit's data go to the office (state ``submitted``)."""
-    submission_checks_freeze(submission=submission)
+    submission_checks_freeze(submission=submission, checked=checked)
     now = timezone.now()
     submission.submitted_at, submission.submitted_by = now, user
     submission.return_comments.filter(resolved_at__isnull=True).update(resolved_at=now)
@@ -122,10 +125,10 @@ def submission_submit(*, submission: Submission, user: User, base_revision: int)
     _require_send(user, submission)
     require_editable(submission)
     _require_revision(submission, base_revision)
-    _require_complete(submission)
+    checked = _require_complete(submission)
     internal = submission.round.internal_signoff
     kind = SubmissionEvent.Kind.SIGNED_OFF if internal else SubmissionEvent.Kind.SUBMITTED
-    return _send(submission, user, kind)
+    return _send(submission, user, kind, checked)
 
 
 def _require_signoff_round(submission: Submission) -> None:
@@ -180,8 +183,8 @@ def submission_signoff_confirm(
     if submission.state != SubmissionState.SIGNOFF:
         raise CollectionError(_("Only data awaiting sign-off can be confirmed."))
     _require_revision(submission, base_revision)
-    _require_complete(submission)
-    return _send(submission, user, SubmissionEvent.Kind.SIGNED_OFF)
+    checked = _require_complete(submission)
+    return _send(submission, user, SubmissionEvent.Kind.SIGNED_OFF, checked)
 
 
 @transaction.atomic
