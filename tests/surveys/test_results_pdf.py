@@ -64,3 +64,20 @@ def test_a_stranger_gets_no_pdf(survey, unit_a, stranger):
     client = client_for(stranger)
     assert client.get(f"/surveys/{survey.pk}/results/{unit_a.teryt}/report.pdf").status_code == 404
     assert client.get(f"/surveys/{survey.pk}/results/comparison.pdf").status_code == 404
+
+
+def test_the_reports_speak_polish_with_polish_numbers(survey, unit_a, unit_b, operator, settings):
+    from django.utils import translation
+
+    from benchlearn.reports.documents import survey_comparison_pdf
+
+    settings.LANGUAGE_CODE = "pl"
+    with translation.override("pl"):
+        unit_text = _text(survey_unit_pdf(survey, unit_a))
+        low_text = _text(survey_unit_pdf(survey, unit_b))
+        comparison = _text(survey_comparison_pdf(operator, survey))
+    # 3 of 4 satisfied: 75,0 % with the Polish decimal comma, Wilson 30,1–95,4.
+    assert "75,0" in unit_text and "30,1–95,4" in unit_text and "4,00" in unit_text
+    assert "Zadowoleni" in unit_text and "Satisfied" not in unit_text
+    assert "Za mało odpowiedzi" in low_text
+    assert unit_a.name in comparison and "75,0" in comparison
