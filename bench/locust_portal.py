@@ -1,6 +1,6 @@
 """Locust readers of the public portal for ``bench_portal``, read by ``locust -f``: each
-opens a random indicator's averaged results in a random year, without an account, one
-page after another."""
+opens a random indicator's averaged results in a random year, without an account, and
+its three charts, as a browser does, one page after another."""
 
 import json
 import os
@@ -14,4 +14,7 @@ _PATHS: list[str] = json.loads(os.environ["BENCH_PORTAL_PATHS"])
 class PortalReader(HttpUser):
     @task
     def results(self) -> None:
-        self.client.get(random.choice(_PATHS), name="results")  # noqa: S311
+        path = random.choice(_PATHS)  # noqa: S311 - a benchmark's choice
+        self.client.get(path, name="results")
+        for dimension in ("kind", "band", "voivodeship"):
+            self.client.get(f"{path}{dimension}.svg", name="chart")

@@ -126,11 +126,13 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "portal-indicators": everyone(OK),
     "portal-indicator": everyone(OK),
     "portal-results": everyone(OK),
+    "portal-chart": everyone(OK),
     "portal-data": everyone(OK),
     "portal-download": everyone(OK),
     "api:public_indicator_list": everyone(OK),
     # Without its indicator and year: 422 naming them.
     "api:public_results": everyone(422),
+    "api:public_unit_values": everyone(422),
     "computation-publish": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "computation-unpublish": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     # Residents answer surveys without an account: the open link, the code page, the

@@ -57,6 +57,9 @@ class ProgrammeOut(Schema):
     moderators_review: bool = Field(description="moderators may return and approve data")
     anonymised_default: bool
     min_group_size: int = Field(description="smallest group whose figures are published")
+    public_names: bool = Field(description="its units are named on the public portal")
+    public_min_units: int = Field(description="fewest units behind a public figure")
+    public_max_share: float = Field(description="largest share of one unit in a public aggregate")
     groups: list[int] = Field(description="the ids of its groups the reader may see")
 
 
@@ -150,6 +153,9 @@ def _programme_out(programme: Programme, visible: set[int]) -> ProgrammeOut:
         moderators_review=programme.moderators_review,
         anonymised_default=programme.anonymised_default,
         min_group_size=programme.min_group_size,
+        public_names=programme.public_names,
+        public_min_units=programme.public_min_units,
+        public_max_share=programme.public_max_share,
         groups=sorted(g.pk for g in programme.groups.all() if g.pk in visible),
     )
 

@@ -21,7 +21,14 @@ from benchlearn.accounts.throttling import client_ip
 from benchlearn.api.pagination import BoundedPages
 from benchlearn.api.schemas import Error, InvalidRequest
 from benchlearn.public.catalogue import PublicIndicator, public_indicator_get, public_indicators
-from benchlearn.public.figures import TOTAL, Figure, publication, result_years, year_figures
+from benchlearn.public.figures import (
+    TOTAL,
+    Figure,
+    YearFigures,
+    publication,
+    result_years,
+    year_figures,
+)
 from benchlearn.public.pages import class_label, ordered
 
 
@@ -115,6 +122,18 @@ class ResultRowOut(Schema):
     withheld: bool = Field(description="hidden by disclosure control")
 
 
+class UnitValuesQuery(Schema):
+    indicator: str = Field(description="an indicator's code", max_length=64)
+    year: int = Field(description="a year with published results", ge=1900, le=2200)
+
+
+class UnitValueOut(Schema):
+    teryt: str
+    name: str
+    kind: str = Field(description="the kind's code: gm, gw, gmw, mnpp, pow, woj")
+    value: float
+
+
 def _indicator_out(item: PublicIndicator, years: list[int]) -> PublicIndicatorOut:
     version, indicator = item.version, item.indicator
     return PublicIndicatorOut(
@@ -164,25 +183,11 @@ def public_results(request: HttpRequest, query: Query[ResultsQuery]) -> list[dic
     figure null (at least N units behind each figure, no dominant unit, no figure
     derivable from others). An unknown indicator or a year without published results
     is a 404 saying so."""
-    item, _versions = public_indicator_get(query.indicator)
-    pub = publication()
-    if pub is None:
-        raise Http404(_("The office has not published any results yet."))
-    if query.computation is not None and query.computation != pub.computation.pk:
-        raise Http404(
-            _("Computation %(number)s is not the published one (%(published)s).")
-            % {"number": query.computation, "published": pub.computation.pk}
-        )
-    if query.year not in result_years(pub, item.indicator.pk):
-        raise Http404(
-            _("The published results have no values of %(code)s for %(year)s.")
-            % {"code": item.code, "year": query.year}
-        )
-    figures = year_figures(pub, item.indicator.pk, item.code, query.year)
+    figures = _published(query.indicator, query.year, query.computation)
 
     def row(figure: Figure) -> dict[str, Any]:
         return {
-            "indicator": item.code,
+            "indicator": figures.indicator,
             "year": query.year,
             "by": query.by,
             "class": figure.key,
@@ -197,3 +202,38 @@ def public_results(request: HttpRequest, query: Query[ResultsQuery]) -> list[dic
 
     assert figures.total.key == TOTAL
     return [row(figures.total), *(row(f) for f in ordered(figures, query.by))]
+
+
+def _published(code: str, year: int, computation: int | None = None) -> YearFigures:
+    """The published figures, or a 404 saying what is not published."""
+    item, _versions = public_indicator_get(code)
+    pub = publication()
+    if pub is None:
+        raise Http404(_("The office has not published any results yet."))
+    if computation is not None and computation != pub.computation.pk:
+        raise Http404(
+            _("Computation %(number)s is not the published one (%(published)s).")
+            % {"number": computation, "published": pub.computation.pk}
+        )
+    if year not in result_years(pub, item.indicator.pk):
+        raise Http404(
+            _("The published results have no values of %(code)s for %(year)s.")
+            % {"code": item.code, "year": year}
+        )
+    return year_figures(pub, item.indicator.pk, item.code, year)
+
+
+@router.get(
+    "/public/unit-values",
+    response={200: list[UnitValueOut], **ERRORS},
+    summary="Values of the units whose programme agreed to name them",
+)
+@paginate(PublicPages, page_size=100)
+def public_unit_values(request: HttpRequest, query: Query[UnitValuesQuery]) -> list[UnitValueOut]:
+    """Each unit named by agreement (its programmes agreed, and none of its groups shows
+    its members by letters) with its value of the indicator in the year, by name. Other
+    units are never listed: their values stay inside the averages."""
+    figures = _published(query.indicator, query.year)
+    return [
+        UnitValueOut(teryt=n.teryt, name=n.name, kind=n.kind, value=n.value) for n in figures.named
+    ]

@@ -8,14 +8,14 @@ indicator or a year without published results, never a 500.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext as _
 
-from benchlearn.charts import number_formatter
+from benchlearn.charts import Chart, number_formatter
 from benchlearn.charts.common import format_locale
 from benchlearn.charts.spread import ClassSpread, spread_chart
 from benchlearn.public.catalogue import PublicIndicator, public_indicator_get
@@ -85,7 +85,7 @@ class Section:
     dimension: str
     title: str
     rows: list[Row]
-    chart_src: str  # a data: URI of the SVG, "" when nothing is drawn
+    chart_src: str  # the chart's address (``chart_svg``), "" when nothing is drawn
     chart_alt: str
     hidden: int
 
@@ -118,8 +118,7 @@ def publication_or_404() -> Publication:
     return found
 
 
-def results_page(code: str, year: int) -> ResultsPage:
-    """The results page of an indicator in a year (404 with a sentence otherwise)."""
+def _published_year(code: str, year: int) -> tuple[PublicIndicator, Publication, list[int]]:
     indicator, _versions = public_indicator_get(code)
     pub = publication_or_404()
     years = result_years(pub, indicator.indicator.pk)
@@ -128,6 +127,14 @@ def results_page(code: str, year: int) -> ResultsPage:
             _("The published results have no values of %(code)s for %(year)s.")
             % {"code": indicator.code, "year": str(year)[:6]}
         )
+    return indicator, pub, years
+
+
+def results_page(code: str, year: int) -> ResultsPage:
+    """The results page of an indicator in a year (404 with a sentence otherwise). Its
+    charts are images of their own (``chart_svg``): drawing one costs more than the
+    whole page, and the browser asks for them side by side and keeps them."""
+    indicator, pub, years = _published_year(code, year)
     figures = year_figures(pub, indicator.indicator.pk, indicator.code, year)
     decimals = indicator.version.decimals
     number = number_formatter()
@@ -144,14 +151,16 @@ def results_page(code: str, year: int) -> ResultsPage:
         classes = ordered(figures, dimension)
         if not classes:
             continue
-        src, alt = _chart(pub, figures, indicator, dimension, classes)
+        chart = _spread(figures, indicator, dimension, classes)
+        drawn = any(f.shown for f in classes)
+        src = reverse("portal-chart", args=[indicator.code, year, dimension]) if drawn else ""
         sections.append(
             Section(
                 dimension,
                 dimension_label(dimension),
                 [row(f) for f in classes],
                 src,
-                alt,
+                chart.description,
                 sum(1 for f in classes if not f.shown),
             )
         )
@@ -172,31 +181,35 @@ def results_page(code: str, year: int) -> ResultsPage:
     )
 
 
-def _chart(
-    pub: Publication,
-    figures: YearFigures,
-    indicator: PublicIndicator,
-    dimension: str,
-    classes: list[Figure],
-) -> tuple[str, str]:
-    """The section's chart as a data URI and its text alternative, drawn once per
-    publication, figures and language."""
+def chart_svg(code: str, year: int, dimension: str) -> bytes:
+    """The chart of one section of the results page, as an SVG document, drawn once per
+    publication, settings and language (404 with a sentence for what is not there)."""
+    if dimension not in DIMENSIONS:
+        raise Http404(
+            _("There is no chart “%(name)s”: choose kind, band or voivodeship.")
+            % {"name": dimension[:20]}
+        )
+    indicator, pub, _years = _published_year(code, year)
+    figures = year_figures(pub, indicator.indicator.pk, indicator.code, year)
     language = (get_language() or "pl")[:2]
     return remembered(
-        (*pub.key, "chart", indicator.code, figures.year, dimension, language, figures.rules_key),
-        lambda: _chart_make(figures, indicator, dimension, classes, language),
-        lambda drawn: len(drawn[0]) + len(drawn[1]) + 200,
+        (*pub.key, "chart", indicator.code, year, dimension, language, figures.rules_key),
+        lambda: _drawn(figures, indicator, dimension, language),
+        lambda image: len(image) + 100,
     )
 
 
-def _chart_make(
-    figures: YearFigures,
-    indicator: PublicIndicator,
-    dimension: str,
-    classes: list[Figure],
-    language: str,
-) -> tuple[str, str]:
-    chart = spread_chart(
+def _drawn(
+    figures: YearFigures, indicator: PublicIndicator, dimension: str, language: str
+) -> bytes:
+    chart = _spread(figures, indicator, dimension, ordered(figures, dimension))
+    return svg(chart.spec, format_locale(language)).encode()
+
+
+def _spread(
+    figures: YearFigures, indicator: PublicIndicator, dimension: str, classes: list[Figure]
+) -> Chart:
+    return spread_chart(
         title=f"{indicator.name} ({figures.year}) — {dimension_label(dimension).lower()}",
         classes=[
             ClassSpread(class_label(f.dimension, f.key), f.n, f.q1, f.median, f.q3, f.aggregate)
@@ -204,13 +217,6 @@ def _chart_make(
         ],
         decimals=indicator.version.decimals,
         unit_of_measure=indicator.version.unit,
-    )
-    if not any(f.shown for f in classes):
-        return ("", chart.description)
-    image = svg(chart.spec, format_locale(language)).encode()
-    return (
-        "data:image/svg+xml;base64," + base64.b64encode(image).decode("ascii"),
-        chart.description,
     )
 
 

@@ -18,7 +18,7 @@ from benchlearn.public.downloads import (
     download_years,
 )
 from benchlearn.public.figures import publication, result_years
-from benchlearn.public.pages import results_page, withheld_note
+from benchlearn.public.pages import chart_svg, results_page, withheld_note
 
 # Public pages may be kept by browsers and proxies for a few minutes; the language is
 # chosen by a cookie, so they vary by it (LanguageMiddleware adds Vary: Cookie).
@@ -63,6 +63,12 @@ def results(request: HttpRequest, indicator_code: str, year: int) -> HttpRespons
     page = results_page(indicator_code, year)
     context = {"page": page, "withheld": withheld_note(page.min_units, page.max_share)}
     return render(request, "public/results.html", context)
+
+
+@require_GET
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def chart(request: HttpRequest, indicator_code: str, year: int, dimension: str) -> HttpResponse:
+    return HttpResponse(chart_svg(indicator_code, year, dimension), content_type="image/svg+xml")
 
 
 @require_GET

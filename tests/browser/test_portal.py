@@ -35,6 +35,8 @@ def test_the_public_reads_an_indicators_results_and_the_open_data(
     charts = page.locator("main figure.chart img")
     assert charts.count() == 3
     assert all(charts.nth(i).get_attribute("alt") for i in range(3))
+    charts.nth(0).scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('main figure.chart img').naturalWidth > 0")
     assert page.locator("main tr.withheld").count() >= 2
     axe_check(page)
     switch_language(page, "EN – English")

@@ -61,8 +61,13 @@ def test_the_results_page_shows_figures_by_class_and_withholds_small_ones(publis
     assert response["Cache-Control"].startswith("public")
     page = _text(response)
     assert "<title>Current expenditure per pupil in 2024: averaged results" in page
-    # Three tables, each with a chart drawn on the server.
-    assert page.count('<img src="data:image/svg+xml;base64,') == 3
+    # Three tables, each with a chart drawn on the server, an image of its own.
+    for dimension in ("kind", "band", "voivodeship"):
+        src = f"/portal/indicators/EDU_COST_PUPIL/{YEAR}/{dimension}.svg"
+        assert f'<img src="{src}" alt="Median by class: ' in page
+        chart = Client().get(src)
+        assert chart.status_code == 200 and chart["Content-Type"] == "image/svg+xml"
+        assert chart.content.startswith(b"<svg") and b"<script" not in chart.content
     # The two gminas of 50,000–100,000 residents are below 5: their row is withheld,
     # and so is one more, so that they cannot be worked out from the total.
     band = page[page.index('id="section-band"') : page.index('id="section-voivodeship"')]
@@ -90,3 +95,11 @@ def test_the_pages_name_years_without_separators(published, language, settings):
     settings.LANGUAGE_CODE = language
     page = _text(Client().get("/portal/indicators/EDU_COST_PUPIL/"))
     assert "2\u00a0024" not in page and "2,024" not in page and "2 024" not in page
+
+
+def test_a_chart_of_nothing_known_is_not_found_with_a_sentence(published):
+    bad = Client().get(f"/portal/indicators/EDU_COST_PUPIL/{YEAR}/gender.svg")
+    assert bad.status_code == 404
+    assert "There is no chart “gender”: choose kind, band or voivodeship." in _text(bad)
+    assert Client().get("/portal/indicators/EDU_COST_PUPIL/1999/kind.svg").status_code == 404
+    assert Client().get(f"/portal/indicators/NOPE/{YEAR}/kind.svg").status_code == 404

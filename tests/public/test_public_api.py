@@ -1,11 +1,14 @@
 """Open data: /api/v1/public/ without an account, under the portal's disclosure control."""
 
+import random
+
 import pytest
 from django.test import Client
 
-from benchlearn.results.publication import computation_unpublish
+from benchlearn.groups.services import programme_create
+from benchlearn.results.publication import computation_publish, computation_unpublish
 from tests.conftest import client_for
-from tests.public.conftest import YEAR, sample_values
+from tests.public.conftest import YEAR, computation_of, sample_values
 
 RESULTS = "/api/v1/public/results"
 
@@ -126,3 +129,50 @@ def test_the_open_data_is_in_the_openapi_description(db):
     assert "/api/v1/public/results" in paths
     assert "/api/v1/public/indicators" in paths
     assert paths["/api/v1/public/results"]["get"].get("security") in (None, [])
+
+
+def test_unit_values_list_only_the_units_named_by_agreement(published, group):
+    path = "/api/v1/public/unit-values"
+    assert _get(path, indicator="EDU_COST_PUPIL", year=YEAR).json()["items"] == []
+    unit = published.result_rows.first().unit
+    group.units.add(unit)
+    group.save(update_fields=["updated_at"])
+    programme_create(
+        name="Jawny", first_year=2024, last_year=2025, groups=[group], public_names=True
+    )
+    items = _get(path, indicator="EDU_COST_PUPIL", year=YEAR).json()["items"]
+    assert [(i["teryt"], i["name"]) for i in items] == [(unit.teryt, unit.name)]
+    # A group showing its members by letters: not named in public either.
+    group.anonymised = True
+    group.save(update_fields=["anonymised", "updated_at"])
+    assert _get(path, indicator="EDU_COST_PUPIL", year=YEAR).json()["items"] == []
+    assert _get(path, indicator="NOPE", year=YEAR).status_code == 404
+    assert _get(path, indicator="EDU_COST_PUPIL", year=1999).status_code == 404
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_no_published_row_rests_on_fewer_units_than_the_strictest_programme(
+    catalogue, portal_units, operator, group, seed
+):
+    """Random values and weights, a random programme minimum: whatever is published
+    through the API has at least that many units behind it."""
+    rng = random.Random(seed)
+    values = {}
+    for unit in portal_units:
+        if rng.random() < 0.8:
+            pupils = rng.uniform(100, 5000)
+            spending = pupils * rng.lognormvariate(9, 0.3) * (20 if rng.random() < 0.05 else 1)
+            values[unit.teryt] = (spending / pupils, spending, pupils)
+    computation = computation_of(values)
+    computation_publish(computation=computation, by=operator)
+    minimum = rng.randint(3, 9)
+    programme_create(
+        name="P", first_year=2024, last_year=2025, groups=[group], public_min_units=minimum
+    )
+    for by in ("kind", "band", "voivodeship"):
+        rows = _get(RESULTS, indicator="EDU_COST_PUPIL", year=YEAR, by=by).json()["items"]
+        for row in rows:
+            if row["withheld"]:
+                assert row["n"] is None and row["median"] is None
+            else:
+                assert row["n"] >= minimum, (by, row)

@@ -12,4 +12,5 @@ def public_parameters(operator) -> dict[str, str]:
         "year": str(computation.last_period),
         "computation_id": str(computation.pk),
         "fmt": "xlsx",
+        "dimension": "kind",
     }
