@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from benchlearn.accounts.models import User
 from benchlearn.catalogue.models import Domain
+from benchlearn.surveys.margins_entry import margin_variables_ensure
 from benchlearn.surveys.models import (
     Question,
     QuestionKind,
@@ -176,7 +177,11 @@ def version_content(version: QuestionnaireVersion) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def questionnaires_load(*, path: Path = SHIPPED, by: User | None = None) -> LoadReport:
-    """Load the questionnaires of a file (the shipped ones by default)."""
+    """Load the questionnaires of a file (the shipped ones by default), and add the
+    population variables their answers are weighted to (the margins) to the catalogue,
+    so that they can be fetched from GUS BDL (``bdl-fetch --code POP_18_24 …``) or
+    entered."""
+    margin_variables_ensure()
     report = LoadReport()
     domains = {domain.code: domain for domain in Domain.objects.all()}
     for spec in read_questionnaires(path):

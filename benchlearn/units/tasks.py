@@ -28,7 +28,12 @@ def bdl_variable_for(code: str) -> Variable:
 
 @task()
 def context_fetch_bdl_task(
-    *, code: str, bdl_variable: int, years: list[int], unit_levels: list[int], refresh: bool
+    *,
+    code: str,
+    bdl_variable: int | list[int],
+    years: list[int],
+    unit_levels: list[int],
+    refresh: bool,
 ) -> dict[str, int]:
     """What was stored (kept as the task's result); a BDL error fails the task with its
     message and changes nothing."""

@@ -278,3 +278,68 @@ def test_bundled_context_covers_every_unit_and_loads_once(db):
     )
     density = ContextValue.objects.get(unit__teryt="1465011", variable__code="DENSITY")
     assert density.value == 3437.4
+
+
+def _by_variable(figures: dict[int, dict[str, float]]):
+    """A BDL answering each variable's figures (BDL unit id → value in 2023), one page."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        variable_id = int(request.url.path.rsplit("/", 1)[-1])
+        results = [
+            {"id": unit_id, "name": "", "values": [{"year": "2023", "val": value, "attrId": 1}]}
+            for unit_id, value in figures.get(variable_id, {}).items()
+        ]
+        body = {"totalRecords": len(results), "page": 0, "pageSize": 100, "results": results}
+        return httpx.Response(200, json=body)
+
+    return answer
+
+
+BIELSKO, BESTWINA = "012415561011", "012415502022"  # BDL ids of units A and C
+
+
+def test_several_bdl_variables_are_added_up_into_a_survey_margin(tmp_path, units, settings):
+    from benchlearn.surveys.questionnaires import questionnaires_load
+
+    questionnaires_load()  # adds the margin variables (POP_18_24…) to the catalogue
+    figures = {
+        101: {BIELSKO: 2100, BESTWINA: 150},  # aged 18–19
+        102: {BIELSKO: 6400, BESTWINA: 480},  # 20–24
+        103: {BIELSKO: 1000},  # a third part Bestwina has no figure for
+    }
+    bdl_client = BdlClient(
+        config(tmp_path, page_size=100), transport=httpx.MockTransport(_by_variable(figures))
+    )
+    result = context_fetch_bdl(
+        client=bdl_client,
+        bdl_variable=[101, 102, 103],
+        variable=Variable.objects.get(code="POP_18_24"),
+        years=[2023],
+    )
+    stored = dict(
+        ContextValue.objects.filter(variable__code="POP_18_24").values_list("unit__teryt", "value")
+    )
+    # Bestwina lacks one of the three parts: no sum rather than too small a one.
+    assert stored == {"2461011": 9500}
+    assert (result.records, result.stored.created) == (5, 1)
+    value = ContextValue.objects.get(variable__code="POP_18_24")
+    assert value.source == "BDL 101+102+103"
+    assert value.changes.get().origin == "bdl-fetch 101+102+103"
+
+
+def test_the_command_takes_the_bdl_variables_to_add_up(tmp_path, units, settings, monkeypatch):
+    from benchlearn.surveys.questionnaires import questionnaires_load
+
+    questionnaires_load()
+    settings.BDL_CACHE_DIR = tmp_path / "cache"
+    figures = {201: {BIELSKO: 70000}, 202: {BIELSKO: 6000}}  # women 18–64, 65+
+    monkeypatch.setattr(bdl, "default_transport", httpx.MockTransport(_by_variable(figures)))
+    out = io.StringIO()
+    call_command(
+        "bdl-fetch",
+        *("--bdl-variable", "201", "--bdl-variable", "202", "--code", "POP_F_18PLUS"),
+        *("--years", "2023"),
+        stdout=out,
+    )
+    assert "POP_F_18PLUS from BDL variable 201+202: 2 values, 1 new" in out.getvalue()
+    assert ContextValue.objects.get(variable__code="POP_F_18PLUS").value == 76000

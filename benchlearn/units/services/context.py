@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benchlearn.accounts.models import User
 from benchlearn.catalogue.models import Source, Variable
@@ -233,7 +234,7 @@ class BdlFetchResult:
 def context_fetch_bdl(
     *,
     client: BdlClient,
-    bdl_variable: int,
+    bdl_variable: int | Sequence[int],
     variable: Variable,
     years: Sequence[int],
     unit_levels: Sequence[int] = (6,),
@@ -241,21 +242,29 @@ def context_fetch_bdl(
 ) -> BdlFetchResult:
     """Fetch a BDL variable for the years and store it as ``variable``'s context values.
 
-    Every page is read before anything is written, so an error on any page (offline,
-    malformed answer) leaves the database as it was.
+    Several BDL variables are added up (e.g. the single years of age 18 to 24 into one
+    age band of a survey's population margins); a unit and year gets a value only where
+    BDL has every one of them. Every page is read before anything is written, so an
+    error on any page (offline, malformed answer) leaves the database as it was.
     """
+    ids = [bdl_variable] if isinstance(bdl_variable, int) else list(dict.fromkeys(bdl_variable))
+    if not ids:
+        raise BdlError(_("Name at least one BDL variable."))
     units = {unit.teryt: unit for unit in Unit.objects.all()}
     # BDL's county level names a city with county rights by its county code.
     for city in [unit for unit in units.values() if unit.kind == UnitKind.CITY_COUNTY]:
         units.setdefault(city.teryt[:4], city)
     records = [
-        record
+        (bdl_id, record)
+        for bdl_id in ids
         for level in unit_levels
-        for record in client.data_by_variable(bdl_variable, years=years, unit_level=level)
+        for record in client.data_by_variable(bdl_id, years=years, unit_level=level)
     ]
-    values: list[tuple[Unit, int, float]] = []
+    # Per unit and year: the BDL variables' values (a unit may come at two levels: keep
+    # one value per variable).
+    parts: dict[tuple[Unit, int], dict[int, float]] = {}
     skipped: list[str] = []
-    for record in records:
+    for bdl_id, record in records:
         try:
             found = units.get(bdl_unit_to_teryt(record.unit_id))
         except BdlError:
@@ -263,12 +272,18 @@ def context_fetch_bdl(
         if found is None:
             skipped.append(record.unit_id)
         else:
-            values.append((found, record.year, record.value))
+            parts.setdefault((found, record.year), {})[bdl_id] = record.value
+    values = [
+        (unit, year, float(sum(found.values())))
+        for (unit, year), found in parts.items()
+        if len(found) == len(ids)
+    ]
+    named = "+".join(str(bdl_id) for bdl_id in ids)
     stored = context_values_store(
         variable=variable,
         values=values,
-        source=f"BDL {bdl_variable}",
-        origin=f"bdl-fetch {bdl_variable}",
+        source=f"BDL {named}",
+        origin=f"bdl-fetch {named}",
         by=by,
     )
     return BdlFetchResult(

@@ -31,7 +31,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--bdl-variable", type=int, required=True, metavar="ID")
+        parser.add_argument(
+            "--bdl-variable",
+            type=int,
+            action="append",
+            required=True,
+            metavar="ID",
+            help="repeatable: several BDL variables are added up (e.g. the single years of "
+            "age 18 to 24 into POP_18_24, a survey's population margin)",
+        )
         parser.add_argument("--code", required=True, help="catalogue variable code, e.g. POP")
         parser.add_argument("--years", type=_years, required=True, metavar="2019-2023")
         parser.add_argument(
@@ -77,13 +85,13 @@ class Command(BaseCommand):
                 raise CommandError(str(exc), returncode=2) from exc
         self.stdout.write(
             _(
-                "%(code)s from BDL variable %(bdl)d: %(records)d values, %(created)d new, "
+                "%(code)s from BDL variable %(bdl)s: %(records)d values, %(created)d new, "
                 "%(changed)d changed, %(unchanged)d unchanged; %(skipped)d BDL units not in "
                 "the registry skipped; %(requests)d requests to BDL."
             )
             % {
                 "code": code,
-                "bdl": options["bdl_variable"],
+                "bdl": "+".join(str(bdl_id) for bdl_id in options["bdl_variable"]),
                 "records": result.records,
                 "created": result.stored.created,
                 "changed": result.stored.changed,
