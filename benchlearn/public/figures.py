@@ -11,7 +11,6 @@ request, and nothing can answer for another publication.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -248,84 +247,76 @@ def _years_make(pub: Publication) -> dict[int, list[int]]:
     return years
 
 
-_Row = tuple[int, float, float | None, float | None]  # unit id, value, numerator, denominator
-
-
 def year_figures(pub: Publication, indicator_id: int, code: str, year: int) -> YearFigures:
     """The published figures of one indicator in one year (see the module docstring)."""
     rules = public_rules()
     return remembered(
         (*pub.key, "figures", rules.fingerprint, indicator_id, year),
-        lambda: _figures_make(pub, rules, indicator_id, code, year),
+        lambda: _computed(pub, rules, year, {indicator_id: code})[0],
         _size,
     )
 
 
-def _figures_make(
-    pub: Publication, rules: Rules, indicator_id: int, code: str, year: int
-) -> YearFigures:
-    layout = _layout(pub)
-    rows = _usable(
-        layout,
-        Result.objects.filter(
-            computation=pub.computation, indicator_id=indicator_id, period=year
-        ).values_list("unit_id", "value", "numerator", "denominator"),
-    )
-    stats = _stats(_frame(rows, code, year), layout).get(code, {})
-    return _decide(layout, rules, code, year, rows, stats)
-
-
 def year_all_figures(pub: Publication, year: int, codes: dict[int, str]) -> list[YearFigures]:
     """The published figures of every indicator (id -> code) in one year, read and
-    summarised together (the bulk downloads), in the order of ``codes``."""
-    rules = public_rules()
-    layout = _layout(pub)
-    by_indicator: dict[int, list[_Row]] = {indicator_id: [] for indicator_id in codes}
-    for indicator_id, *row in Result.objects.filter(
-        computation=pub.computation, period=year, indicator_id__in=list(codes)
-    ).values_list("indicator_id", "unit_id", "value", "numerator", "denominator"):
-        by_indicator[indicator_id].append(tuple(row))  # type: ignore[arg-type]
-    usable = {i: _usable(layout, rows) for i, rows in by_indicator.items()}
-    frames = [_frame(rows, codes[i], year) for i, rows in usable.items() if rows]
-    stats = _stats(pl.concat(frames), layout) if frames else {}
+    summarised together (the bulk downloads), in the order of ``codes``; indicators
+    without a value that year are left out."""
     return [
-        _decide(layout, rules, codes[i], year, rows, stats.get(codes[i], {}))
-        for i, rows in usable.items()
-        if rows
+        f for f in _computed(pub, public_rules(), year, codes) if f.total.n is not None or f.classes
     ]
 
 
-def _usable(layout: _Layout, rows: Any) -> list[_Row]:
+_SCHEMA = {
+    "indicator": pl.Int64,
+    "unit_id": pl.Int64,
+    "value": pl.Float64,
+    "numerator": pl.Float64,
+    "denominator": pl.Float64,
+}
+
+
+def _computed(
+    pub: Publication, rules: Rules, year: int, codes: dict[int, str]
+) -> list[YearFigures]:
+    """One read of the year's results of these indicators, their statistics in one
+    ``group_stats`` and each indicator's disclosure decided on arrays (no loop over
+    units in Python: a year of a national programme is 200,000 results)."""
+    layout = _layout(pub)
+    rows = Result.objects.filter(
+        computation=pub.computation, period=year, indicator_id__in=list(codes)
+    ).values_list("indicator_id", "unit_id", "value", "numerator", "denominator")
+    frame = (
+        pl.DataFrame(list(rows), schema=_SCHEMA, orient="row")
+        .filter(pl.col("value").is_finite() & pl.col("unit_id").is_in(list(layout.atom_of)))
+        .with_columns(
+            pl.col("indicator").replace_strict(codes, return_dtype=pl.String),
+            pl.col("unit_id").replace_strict(layout.atom_of, return_dtype=pl.Int64).alias("atom"),
+            pl.col("unit_id").is_in(list(rules.named)).alias("known"),
+            pl.when(pl.col("numerator").is_finite() & pl.col("denominator").is_not_null())
+            .then(pl.col("numerator").abs())
+            .otherwise(0.0)
+            .alias("weight"),
+        )
+    )
+    results = frame.select(
+        pl.col("unit_id").cast(pl.String).alias("unit"),
+        pl.lit(year, dtype=pl.Int64).alias("period"),
+        "indicator",
+        "value",
+        "numerator",
+        "denominator",
+    )
+    stats = _stats(results, layout)
+    parts = {key[0]: part for key, part in frame.partition_by(["indicator"], as_dict=True).items()}
+    empty = frame.clear()
     return [
-        (unit_id, value, numerator, denominator)
-        for unit_id, value, numerator, denominator in rows
-        if value is not None and math.isfinite(value) and unit_id in layout.places
+        _decide(layout, rules, code, year, parts.get(code, empty), stats.get(code, {}))
+        for code in codes.values()
     ]
 
 
 def _size(figures: YearFigures) -> int:
     return 400 * (len(figures.named) + 40) + 2000
-
-
-def _frame(rows: list[_Row], code: str, year: int) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "unit": [str(r[0]) for r in rows],
-            "period": [year] * len(rows),
-            "indicator": [code] * len(rows),
-            "value": [r[1] for r in rows],
-            "numerator": [r[2] for r in rows],
-            "denominator": [r[3] for r in rows],
-        },
-        schema={
-            "unit": pl.String,
-            "period": pl.Int64,
-            "indicator": pl.String,
-            "value": pl.Float64,
-            "numerator": pl.Float64,
-            "denominator": pl.Float64,
-        },
-    )
 
 
 def _stats(results: pl.DataFrame, layout: _Layout) -> dict[str, dict[str, dict[str, Any]]]:
@@ -345,10 +336,10 @@ def _decide(
     rules: Rules,
     code: str,
     year: int,
-    rows: list[_Row],
+    part: pl.DataFrame,
     stats: dict[str, dict[str, Any]],
 ) -> YearFigures:
-    shown = _shown(layout, rows, rules)
+    shown = _shown(layout, part, rules)
     total = _figure("", TOTAL, stats, shown)
     classes: dict[str, list[Figure]] = {}
     for cell in stats:
@@ -361,8 +352,7 @@ def _decide(
     named = sorted(
         (
             NamedValue(places[u].teryt, places[u].name, places[u].kind, v)
-            for u, v, _n, _d in rows
-            if u in rules.named
+            for u, v in part.filter(pl.col("known")).select("unit_id", "value").iter_rows()
         ),
         key=lambda named: (named.name, named.teryt),
     )
@@ -378,19 +368,13 @@ def _decide(
     )
 
 
-def _shown(layout: _Layout, rows: list[_Row], rules: Rules) -> set[str]:
-    if not rows:
+def _shown(layout: _Layout, part: pl.DataFrame, rules: Rules) -> set[str]:
+    if part.height == 0:
         return set()
     size = len(next(iter(layout.masks.values())))
-    atom = np.array([layout.atom_of[r[0]] for r in rows], dtype=np.int64)
-    known = np.array([r[0] in rules.named for r in rows], dtype=bool)
-    weight = np.array(
-        [
-            abs(r[2]) if r[2] is not None and r[3] is not None and math.isfinite(r[2]) else 0.0
-            for r in rows
-        ],
-        dtype=np.float64,
-    )
+    atom = part["atom"].to_numpy()
+    known = part["known"].to_numpy()
+    weight = part["weight"].to_numpy()
     hidden_atoms, hidden_weight = atom[~known], weight[~known]
     weight_max = np.zeros(size, dtype=np.float64)
     np.maximum.at(weight_max, hidden_atoms, hidden_weight)
