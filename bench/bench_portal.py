@@ -12,9 +12,10 @@ default catalogue in three years (log-normal values, numerators and denominators
 the indicator has them), stored by the results' own ``computation_store`` (groups,
 statistics, neighbours) and published; one programme names 30 of its units.
 
-Every results page is asked for once before the load, several at a time (the first
-view of a page computes and draws it, once for every worker through the shared cache):
-those first views are reported apart, for information, as the pages' cold time."""
+Every results page and chart is asked for once before the load, several at a time (the
+first view of a page computes its figures, of a chart draws it, once for every worker
+through the shared cache): those first views are reported apart, for information, as
+the cold times."""
 
 from __future__ import annotations
 
@@ -135,8 +136,8 @@ def _load(env: dict[str, str], setup: dict[str, object], folder: Path) -> list[B
             True,
         ),
         BenchRow(
-            f"public results page, first view of each of {len(cold)} pages (computed, three "
-            f"charts drawn), median / p95, {2 * WORKERS} at a time, {cold_seconds:.0f} s",
+            f"public results page, first view of each of {len(cold)} pages (figures computed; "
+            f"charts apart), median / p95, {2 * WORKERS} at a time, {cold_seconds:.0f} s",
             f"{cold_median:.0f} / {cold_p95:.0f} ms",
             "for information",
             True,
