@@ -38,6 +38,7 @@ from benchlearn.api.schemas import (
     VariableOut,
 )
 from benchlearn.api.submissions import router as submissions_router
+from benchlearn.api.unit_results import router as unit_results_router
 from benchlearn.catalogue.models import IndicatorVersion, ValidationRule, Variable
 from benchlearn.catalogue.selectors import (
     current_versions,
@@ -287,6 +288,7 @@ def token_revoke_current(request: HttpRequest) -> Status[None]:
 # Registered last: the router's endpoints use the handlers above.
 api.add_router("/", submissions_router)
 api.add_router("/", delivery_router)
+api.add_router("/", unit_results_router)
 api.add_router("/", meetings_router)
 api.add_router("/", programmes_router)
 api.add_router("/", plans_router)

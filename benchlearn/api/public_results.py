@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from ninja.throttling import SimpleRateThrottle
 
 from benchlearn.accounts.throttling import client_ip
-from benchlearn.api.pagination import BoundedPages
+from benchlearn.api.pagination import EndedPages
 from benchlearn.api.schemas import Error, InvalidRequest
 from benchlearn.public.catalogue import PublicIndicator, public_indicator_get, public_indicators
 from benchlearn.public.figures import (
@@ -48,24 +48,6 @@ class PublicRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
         return f"throttle_public_{client_ip(request)}"
-
-
-class PublicPages(BoundedPages):
-    """A page past the last is a 404 saying how many pages there are: a script walking
-    the pages learns where they end, not an empty list that reads as "no data"."""
-
-    def paginate_queryset(
-        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
-    ) -> Any:
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        size = self._get_page_size(pagination.page_size)
-        last = max(1, -(-page["count"] // size))
-        if pagination.page > last:
-            raise Http404(
-                _("Page %(page)s is past the last page, %(last)s.")
-                % {"page": pagination.page, "last": last}
-            )
-        return page
 
 
 router = Router(auth=None, tags=["open data"], throttle=[PublicRateThrottle()])
@@ -161,7 +143,7 @@ def _indicator_out(item: PublicIndicator, years: list[int]) -> PublicIndicatorOu
     response={200: list[PublicIndicatorOut], **ERRORS},
     summary="Published indicators, with the years of their published results",
 )
-@paginate(PublicPages, page_size=100)
+@paginate(EndedPages, page_size=100)
 def public_indicator_list(request: HttpRequest) -> list[PublicIndicatorOut]:
     pub = publication()
     return [
@@ -176,7 +158,7 @@ def public_indicator_list(request: HttpRequest) -> list[PublicIndicatorOut]:
     summary="Averaged results of an indicator in a year, one row per class",
     by_alias=True,
 )
-@paginate(PublicPages, page_size=50)
+@paginate(EndedPages, page_size=50)
 def public_results(request: HttpRequest, query: Query[ResultsQuery]) -> list[dict[str, Any]]:
     """All units first, then one row per class of ``by``: n, median, quartiles and the
     ratio-of-sums aggregate of the published computation. A withheld class has every
@@ -228,7 +210,7 @@ def _published(code: str, year: int, computation: int | None = None) -> YearFigu
     response={200: list[UnitValueOut], **ERRORS},
     summary="Values of the units whose programme agreed to name them",
 )
-@paginate(PublicPages, page_size=100)
+@paginate(EndedPages, page_size=100)
 def public_unit_values(request: HttpRequest, query: Query[UnitValuesQuery]) -> list[UnitValueOut]:
     """Each unit named by agreement (its programmes agreed, and none of its groups shows
     its members by letters) with its value of the indicator in the year, by name. Other

@@ -41,6 +41,12 @@ from benchlearn.results.selectors.statistics import (
     place,
     unit_results,
 )
+from benchlearn.results.selectors.unit_rows import (
+    Placing,
+    UnitResultRow,
+    UnitResultRows,
+    unit_result_rows,
+)
 
 __all__ = [
     "IN_LIST_LIMIT",
@@ -48,7 +54,10 @@ __all__ = [
     "Coverage",
     "GroupResults",
     "IndicatorInfo",
+    "Placing",
     "Stat",
+    "UnitResultRow",
+    "UnitResultRows",
     "comparison_get",
     "comparison_stats",
     "comparisons_for",
@@ -69,5 +78,6 @@ __all__ = [
     "result_periods",
     "unit_indicator_codes",
     "unit_names",
+    "unit_result_rows",
     "unit_results",
 ]
