@@ -167,17 +167,31 @@ def record_event(practice: Practice, kind: str, by: User | None, **details: obje
     )
 
 
-def _require_revision(practice: Practice, base_revision: int | None) -> None:
-    if base_revision is None or base_revision == practice.revision:
+# The steps that change what a reader of the practice sees (a comment does not).
+CONTENT_CHANGES = frozenset(
+    {"created", "edited", "attachment_added", "attachment_removed", "submitted", "returned",
+     "published", "withdrawn"}
+)  # fmt: skip
+
+
+def _require_revision(practice: Practice, base_revision: int | None, by: User) -> None:
+    """PracticeStale when someone else changed the practice's content after the page
+    of ``by`` showed ``base_revision`` (None: not checked)."""
+    if base_revision is None or base_revision >= practice.revision:
         return
-    later = practice.events.filter(revision__gt=base_revision).select_related("by")
-    who = sorted({str(event.by) if event.by else _("someone") for event in later})
+    later = practice.events.filter(revision__gt=base_revision, kind__in=CONTENT_CHANGES)
+    later = later.exclude(by=by)
+    who = sorted(
+        {str(event.by) if event.by else _("someone") for event in later.select_related("by")}
+    )
+    if not who:
+        return
     raise PracticeStale(
         _(
             "%(who)s changed this practice after you opened it. Nothing of yours was "
             "saved: open it again, check the changes and make yours."
         )
-        % {"who": ", ".join(who) or _("Someone")}
+        % {"who": ", ".join(who)}
     )
 
 
@@ -244,7 +258,7 @@ def practice_update(
         raise PracticeError(
             _("The practice is in review: it can be changed once returned or published.")
         )
-    _require_revision(practice, base_revision)
+    _require_revision(practice, base_revision, by)
     errors = _check(practice.unit, data)
     if errors:
         raise PracticeError(" ".join(errors))
@@ -307,9 +321,13 @@ def practice_comment_add(*, practice: Practice, by: User, text: str) -> Practice
 
 
 @transaction.atomic
-def practice_return(*, practice: Practice, by: User, comment: str = "") -> Practice:
-    """A reviewer returns the practice to its team as a draft, saying what to change."""
+def practice_return(
+    *, practice: Practice, by: User, comment: str = "", base_revision: int | None = None
+) -> Practice:
+    """A reviewer returns the practice to its team as a draft, saying what to change
+    (refused when it changed after the reviewer's page showed ``base_revision``)."""
     _require_review(practice, by)
+    _require_revision(practice, base_revision, by)
     if comment.strip():
         PracticeComment.objects.create(practice=practice, author=by, text=comment.strip())
     submitted = practice.events.filter(kind="submitted").order_by("-pk").first()
@@ -322,10 +340,14 @@ def practice_return(*, practice: Practice, by: User, comment: str = "") -> Pract
 
 
 @transaction.atomic
-def practice_publish(*, practice: Practice, by: User, audience: str) -> Practice:
+def practice_publish(
+    *, practice: Practice, by: User, audience: str, base_revision: int | None = None
+) -> Practice:
     """A reviewer publishes the practice to the programme's members or to everyone; it
-    is kept as a new version."""
+    is kept as a new version. Refused when it changed after the reviewer's page showed
+    ``base_revision``: nobody publishes what they have not read."""
     _require_review(practice, by)
+    _require_revision(practice, base_revision, by)
     if audience not in Audience.values:
         raise PracticeError(_("Choose who reads the practice: members or everyone."))
     practice.audience = audience

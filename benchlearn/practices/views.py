@@ -188,17 +188,19 @@ def practice_step(request: AuthenticatedHttpRequest, practice_id: int) -> HttpRe
     practice = practice_get_for_user(request.user, practice_id)
     step = request.POST.get("step", "")
     comment = request.POST.get("comment", "")
+    # The revision the page showed: a reviewer never publishes what they have not read.
+    shown = request.POST.get("revision", "")
+    base = int(shown) if shown.isdigit() and len(shown) < 10 else None
     by = request.user
     try:
         match step:
             case "submit":
                 practice_submit(practice=practice, by=by)
             case "return":
-                practice_return(practice=practice, by=by, comment=comment)
+                practice_return(practice=practice, by=by, comment=comment, base_revision=base)
             case "publish":
-                practice_publish(
-                    practice=practice, by=by, audience=request.POST.get("audience", "")
-                )
+                audience = request.POST.get("audience", "")
+                practice_publish(practice=practice, by=by, audience=audience, base_revision=base)
             case "withdraw":
                 practice_withdraw(practice=practice, by=by, reason=comment)
             case _:

@@ -7,6 +7,7 @@ import pytest
 from benchlearn.practices.models import Audience, PracticeState
 from benchlearn.practices.services import (
     PracticeStale,
+    practice_comment_add,
     practice_publish,
     practice_submit,
     practice_update,
@@ -90,3 +91,36 @@ def test_the_versions_pages(public, participant_b):
     page = client.get(f"/practices/{public.pk}/versions/1/")
     assert page.status_code == 200 and "Dowóz uczniów na żądanie" in page.content.decode()
     assert client.get(f"/practices/{public.pk}/versions/2/").status_code == 404
+
+
+def test_a_reviewer_never_publishes_what_they_have_not_read(draft, participant_a, moderator):
+    practice_submit(practice=draft, by=participant_a)
+    shown = draft.revision  # the moderator opens the practice in review
+    client_for(moderator).post(
+        f"/practices/{draft.pk}/step/", {"step": "return", "comment": "Dodajcie koszt."}
+    )
+    draft.refresh_from_db()
+    practice_update(
+        practice=draft, data=practice_input(title="Zmieniony"), by=participant_a,
+        base_revision=draft.revision,
+    )  # fmt: skip
+    practice_submit(practice=draft, by=participant_a)
+    # The moderator's old page (a second tab) publishes: refused, nothing published.
+    response = client_for(moderator).post(
+        f"/practices/{draft.pk}/step/",
+        {"step": "publish", "audience": "public", "revision": str(shown)},
+        follow=True,
+    )
+    assert "Anna Uczestniczka changed this practice after you opened it" in (
+        response.content.decode()
+    )
+    draft.refresh_from_db()
+    assert draft.state == PracticeState.REVIEW and not draft.versions.exists()
+
+
+def test_a_comment_is_not_a_change_that_stops_a_step(draft, participant_a, moderator):
+    practice_submit(practice=draft, by=participant_a)
+    shown = draft.revision
+    practice_comment_add(practice=draft, by=participant_a, text="Koszt dopiszemy.")
+    practice_publish(practice=draft, by=moderator, audience=Audience.MEMBERS, base_revision=shown)
+    assert draft.state == PracticeState.PUBLISHED
