@@ -405,6 +405,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "calendar-feed": members_only(dict.fromkeys(LOGGED_IN, OK)),
     "calendar-feed-ics": everyone(OK),
     "api:meeting_list": {**GROUP, "anonymous": UNAUTHORISED},
+    # A unit's own results (52f697c): its people, its groups' moderator and the office.
+    "api:unit_results_api": {**UNIT_A, "anonymous": UNAUTHORISED},
     # A group's improvement plans (each filtered as the plan list filters them).
     "api:group_plans": {**GROUP, "anonymous": UNAUTHORISED},
     # The same address as the list: a GET there reads the meetings.
