@@ -777,3 +777,16 @@ def test_the_demo_publishes_its_results_and_names_only_units_that_agreed(db, pri
     assert waste_text.status_code == 200
     for unit in waste_group.units.all():
         assert f'<th scope="row">{unit.name}</th>' not in waste_text.content.decode()
+
+
+def test_each_demo_account_has_only_its_latest_notifications_unread(db, printed):
+    from benchlearn.demo.build import UNREAD_KEPT
+    from benchlearn.notifications.models import Notification
+
+    office = User.objects.get(email=OPERATOR.email)
+    assert Notification.objects.filter(recipient=office).count() > 50  # the past years
+    for user in User.objects.filter(notifications__isnull=False).distinct():
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        assert 1 <= unread.count() <= UNREAD_KEPT, user.email
+        newest = Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")[0]
+        assert newest.read_at is None, user.email

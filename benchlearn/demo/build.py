@@ -34,6 +34,7 @@ from benchlearn.demo.practices import practices_build
 from benchlearn.demo.surveys import surveys_build
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.groups.services import group_create
+from benchlearn.notifications.models import Notification
 from benchlearn.results.models import Computation, ComputationState, EfficiencyModel
 from benchlearn.results.services import (
     computation_request,
@@ -210,7 +211,27 @@ def demo_build() -> list[AccountShown]:
     cycle_build(operator=operator, password=DEMO_PASSWORD)  # seats, forms, meetings
     plans_build(operator=operator)  # after the meetings, which the actions refer to
     practices_build(operator=operator)  # after the results, which measure them
+    _past_notifications_read()
     return accounts_shown()
+
+
+# What each demo account has not read yet: the latest; the years before were read as
+# they came (else the office would open the demo to some 300 unread messages).
+UNREAD_KEPT = 5
+
+
+def _past_notifications_read() -> None:
+    now = timezone.now()
+    for recipient in (
+        Notification.objects.filter(read_at__isnull=True)
+        .values_list("recipient", flat=True)
+        .distinct()
+    ):
+        unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+        kept = list(
+            unread.order_by("-created_at", "-pk").values_list("pk", flat=True)[:UNREAD_KEPT]
+        )
+        unread.exclude(pk__in=kept).update(read_at=now)
 
 
 def accounts_shown() -> list[AccountShown]:
