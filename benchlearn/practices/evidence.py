@@ -6,7 +6,8 @@ and the difference between the two (``benchlearn.engine.effects``).
 The group's figures follow the programme's minimum group size for the reader
 (``group_figures_withheld``): where it withholds them, only the unit's own figures are
 shown, with the reason. On the public portal and in the open data (``public``) the
-group's change is shown only where at least the programme's minimum of units behind a
+figures are those of the computation the office published (none before it publishes),
+and the group's change is shown only where at least the programme's minimum of units behind a
 public figure have results in both years (``Programme.public_min_units``), and its chart
 draws the group's median and quartiles only for the years with as many. The unit's own
 figures are its to publish: the practice, reviewed before publication, shows them to
@@ -29,6 +30,7 @@ from benchlearn.plans.effects import exchange_comparison, signed
 from benchlearn.practices.models import Practice, PracticeIndicator
 from benchlearn.results.effects import keyed, series_of
 from benchlearn.results.models import ComparisonGroup, Computation, GroupStat
+from benchlearn.results.publication import published_computation
 from benchlearn.results.selectors import IndicatorInfo, computed_indicators
 from benchlearn.results.selectors.computations import current_computation
 from benchlearn.results.selectors.minimum import group_figures_withheld
@@ -100,13 +102,15 @@ def practice_evidence(
     """Each indicator of ``practice`` measured for ``user`` (who may read it); for the
     public (``public``) with the group's figures under the public minimum left out."""
     rows = list(practice.indicators.select_related("indicator"))
-    computation = current_computation()
+    # The public reads only what the office has published: nothing of a newer run.
+    computation = published_computation() if public else current_computation()
     group, comparison = _comparison(practice, computation)
     if computation is None or comparison is None:
+        no_results = _("There are no stored results to measure the practice by yet.")
+        if public:
+            no_results = _("There are no published results to measure the practice by yet.")
         return PracticeEvidence(
-            group=group,
-            no_results=_("There are no stored results to measure the practice by yet."),
-            indicators=[IndicatorEvidence(row) for row in rows],
+            group=group, no_results=no_results, indicators=[IndicatorEvidence(row) for row in rows]
         )
     withheld = group_figures_withheld(user, comparison, computation)
     minimum = public_minimum(group) if public else 0

@@ -5,6 +5,7 @@ import pytest
 
 from benchlearn.practices.models import Audience
 from benchlearn.practices.services import IndicatorInput, practice_submit
+from benchlearn.results.publication import computation_publish
 from tests.conftest import client_for
 from tests.practices.conftest import published
 
@@ -47,8 +48,13 @@ def test_searched_and_paginated(practices):
     assert second["count"] == 2 and second["pages"] == 2 and len(second["items"]) == 1
 
 
-def test_one_practice_with_its_evidence(practices):
+def test_one_practice_with_its_evidence_once_the_results_are_published(
+    practices, results, operator
+):
     practice = practices[0]
+    [before] = client_for(None).get(f"{LIST}/{practice.pk}").json()["evidence"]
+    assert before["before"] is None and before["after"] is None  # nothing published yet
+    computation_publish(computation=results, by=operator)
     body = client_for(None).get(f"{LIST}/{practice.pk}").json()
     assert body["title"] == "Odpady w szkołach"
     [evidence] = body["evidence"]

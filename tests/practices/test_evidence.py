@@ -8,6 +8,7 @@ from benchlearn.groups.services import programme_create
 from benchlearn.practices.evidence import practice_evidence
 from benchlearn.practices.models import PracticeIndicator
 from benchlearn.results.models import ComparisonGroup, Result
+from benchlearn.results.publication import computation_publish
 from tests.conftest import client_for
 
 
@@ -54,9 +55,21 @@ def _programme(group, minimum):
     group.save(update_fields=["programme"])
 
 
+def test_the_public_sees_only_published_results(draft, results, operator):
+    [row] = practice_evidence(None, draft, public=True).indicators
+    assert row.facts == [] and row.effect is None
+    assert practice_evidence(None, draft, public=True).no_results == (
+        "There are no published results to measure the practice by yet."
+    )
+    computation_publish(computation=results, by=operator)
+    [row] = practice_evidence(None, draft, public=True).indicators
+    assert dict(row.facts)["After"] == "120.00 (2024)"
+
+
 def test_the_public_sees_the_groups_change_only_above_the_public_minimum(
-    draft, three_members, group, participant_a
+    draft, three_members, group, participant_a, results, operator
 ):
+    computation_publish(computation=results, by=operator)
     _programme(group, 5)
     [members] = practice_evidence(participant_a, draft).indicators
     assert members.effect.group_median_change == -5.0  # changes +20, −10, −5: the median
