@@ -273,7 +273,8 @@ def signed(value: float | None, decimals: int) -> str:
     return ("+" if value > 0 else "\u2212") + text
 
 
-def _verdict_word(verdict: str | None) -> str:
+def verdict_word(verdict: str | None) -> str:
+    """Better, worse or the same, in words ("" without a verdict)."""
     if verdict is None:
         return ""
     if verdict == SAME:
@@ -297,10 +298,26 @@ def effect_facts(
     facts.append((_("Target"), goal))
     change = signed(found.change, places)
     if found.improved is not None:
-        change += f" ({_verdict_word(found.improved)})"
+        change += f" ({verdict_word(found.improved)})"
     facts.append((_("Own change"), change))
     if found.group_median_change is None:
         return facts
+    facts += group_change_facts(found, places)
+    band = _("%(q1)s to %(q3)s") % {
+        "q1": signed(found.group_q1_change, places),
+        "q3": signed(found.group_q3_change, places),
+    }
+    band += ": " + (
+        _("within normal variation") if found.within_normal else _("outside normal variation")
+    )
+    facts.append((_("Band of normal variation (the group's interquartile range of changes)"), band))
+    return facts
+
+
+def group_change_facts(found: Effect, places: int) -> list[tuple[str, str]]:
+    """The group's median change over the same years and the difference from the own
+    change, in words, as (label, value) lines: for a plan's action and a practice."""
+    facts: list[tuple[str, str]] = []
     years = {"from": found.baseline_year, "to": found.latest_year}
     facts.append(
         (
@@ -319,12 +336,4 @@ def effect_facts(
             else _("worse than the group")
         )
     facts.append((_("Difference (own change − the group's median change)"), difference))
-    band = _("%(q1)s to %(q3)s") % {
-        "q1": signed(found.group_q1_change, places),
-        "q3": signed(found.group_q3_change, places),
-    }
-    band += ": " + (
-        _("within normal variation") if found.within_normal else _("outside normal variation")
-    )
-    facts.append((_("Band of normal variation (the group's interquartile range of changes)"), band))
     return facts

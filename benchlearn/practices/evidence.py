@@ -23,10 +23,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from benchlearn.charts import Chart, EffectYear, effect_chart, number_formatter
-from benchlearn.engine.effects import BETTER, NO_BASELINE, NO_LATEST, NOT_LATER, SAME, Effect
+from benchlearn.engine.effects import NO_BASELINE, NO_LATEST, NOT_LATER, Effect
 from benchlearn.engine.effects import effect as measure_effect
 from benchlearn.groups.models import PUBLIC_MIN_UNITS_DEFAULT, ExchangeGroup
-from benchlearn.plans.effects import exchange_comparison, signed
+from benchlearn.plans.effects import exchange_comparison, group_change_facts, signed, verdict_word
 from benchlearn.practices.models import Practice, PracticeIndicator
 from benchlearn.results.effects import keyed, series_of
 from benchlearn.results.models import ComparisonGroup, Computation, GroupStat
@@ -208,21 +208,13 @@ def _chart(
     )
 
 
-def _better_or_worse(verdict: str | None) -> str:
-    if verdict is None:
-        return ""
-    if verdict == SAME:
-        return _("the same")
-    return _("better") if verdict == BETTER else _("worse")
-
-
 def evidence_facts(found: Effect, info: IndicatorInfo) -> list[tuple[str, str]]:
     """Before, after, the change and the group's, as (label, value) lines."""
     number = number_formatter()
     places = info.decimals
     change = signed(found.change, places)
     if found.improved is not None:
-        change += f" ({_better_or_worse(found.improved)})"
+        change += f" ({verdict_word(found.improved)})"
     facts = [
         (_("Before"), f"{number(found.baseline, places)} ({found.baseline_year})"),
         (_("After"), f"{number(found.latest, places)} ({found.latest_year})"),
@@ -230,22 +222,4 @@ def evidence_facts(found: Effect, info: IndicatorInfo) -> list[tuple[str, str]]:
     ]
     if found.group_median_change is None:
         return facts
-    years = {"from": found.baseline_year, "to": found.latest_year}
-    facts.append(
-        (
-            _("The group's median change, %(from)s–%(to)s") % years,
-            _("%(change)s (%(count)s units with both years)")
-            % {"change": signed(found.group_median_change, places), "count": found.members},
-        )
-    )
-    difference = signed(found.difference, places)
-    if found.verdict is not None:
-        difference += ": " + (
-            _("the same as the group")
-            if found.verdict == SAME
-            else _("better than the group")
-            if found.verdict == BETTER
-            else _("worse than the group")
-        )
-    facts.append((_("Difference (own change − the group's median change)"), difference))
-    return facts
+    return facts + group_change_facts(found, places)
