@@ -254,14 +254,18 @@ def _values(
 
 
 def _named_units(user: AnyUser, context: Context, found: set[int]) -> set[int]:
-    """The units the reader sees by name: every one for the office; else those of an
-    exchange group of the reader's unit that shows names and the reader may open (the
-    results pages' rule, ``access.names_shown``)."""
+    """The units the reader sees by name: every one for the office; else, where the
+    page's comparison shows names, those of an exchange group of the reader's unit that
+    shows names and the reader may open (the results pages' rule, ``access.names_shown``)."""
     account = active_account(user)
     if account is None or not found:
         return set()
     if account.is_operator:
         return set(found)
+    # On a comparison whose units are letters to the reader (programme-wide ones, an
+    # anonymised group), a name beside a letter of the same page would tell who it is.
+    if not context.comparison.names_shown:
+        return set()
     groups = ExchangeGroup.objects.filter(units=context.unit, anonymised=False).filter(
         Q(moderator_id=account.pk) | Q(units__memberships__user_id=account.pk)
     )

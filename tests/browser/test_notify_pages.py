@@ -74,7 +74,8 @@ def test_request_an_introduction_and_the_office_decides(
         f"{live_server.url}/units/{unit_a.teryt}/results/EDU_NET_COST/"
         f"?group=exchange-{anonymised.pk}"
     )
-    asking.get_by_role("link", name=re.compile("Poproś o kontakt")).click()
+    # The link under the letters (the page also offers one per unit to learn from).
+    asking.get_by_role("link", name=re.compile("Chcesz poznać jednostkę")).click()
     assert unit_b.name not in asking.content()
     axe_check(asking)
     asking.locator("input[name=member]").first.check()
