@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "benchlearn.plans",
     "benchlearn.surveys",
     "benchlearn.practices",
+    "benchlearn.competencies",
     "benchlearn.public",
     "benchlearn.api",
     "benchlearn.demo",

@@ -47,6 +47,9 @@ from benchlearn.results.models import (
 from benchlearn.units.models import Level
 from tests.board.walk import board_parameters
 from tests.catalogue.conftest import SMALL_YAML
+from tests.competencies.walk_assess import competencies_assess_parameters
+from tests.competencies.walk_office import competencies_office_parameters
+from tests.competencies.walk_training import competencies_training_parameters
 from tests.conftest import client_for, make_user
 from tests.plans.walk import plans_parameters
 from tests.practices.walk import practices_parameters
@@ -468,6 +471,9 @@ EXPECTED: dict[str, dict[str, int | str]] = {
         **GROUP,
         **dict.fromkeys(["operator", "moderator", "participant_a", "participant_b"], REDIRECT),
     },
+    # Competencies, the scheme and the learning suggestions (tests/competencies/walk_office.py).
+    # Competencies, a person's assessments, profile and goals (tests/competencies/walk_assess.py).
+    # Competencies, aggregates, trainings, exports (tests/competencies/walk_training.py).
 }
 
 
@@ -576,6 +582,9 @@ def _parameters(programme, group) -> dict[str, str]:
         **surveys_parameters(group, operator),
         **public_survey_parameters(submission.unit),
         **public_parameters(operator),
+        **competencies_office_parameters(operator),
+        **competencies_assess_parameters(group, user),
+        **competencies_training_parameters(group, operator),
     }
 
 

@@ -84,6 +84,15 @@ class Programme(models.Model):
             "results flagged, and they feed no comparison (a survey may set its own)."
         ),
     )
+    competency_office_sees = models.BooleanField(
+        _("the office reads individual competency assessments"),
+        default=False,
+        help_text=_(
+            "People are told before they start a self-assessment; an assessment started "
+            "while this was off stays the person's own. Aggregates of at least five people "
+            "are shown either way."
+        ),
+    )
     # The edit token: a form carries it to detect someone else's save meanwhile.
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
