@@ -45,6 +45,11 @@ urlpatterns = [
     path("groups/", include("benchlearn.board.urls")),
     path("", include("benchlearn.plans.urls")),
     path("", include("benchlearn.practices.urls")),
+    # The competency scheme: a person's assessments and profile, the office's scheme,
+    # suggestions, aggregates and trainings.
+    path("competencies/", include("benchlearn.competencies.urls")),
+    path("competencies/", include("benchlearn.competencies.urls_office")),
+    path("competencies/", include("benchlearn.competencies.urls_training")),
     path("catalogue/", include("benchlearn.catalogue.urls")),
     path("rounds/", include("benchlearn.collection.urls")),
     path("surveys/", include("benchlearn.surveys.urls_office")),

@@ -1,0 +1,5 @@
+"""The competency pages' URLs (urls): filled by their pages' author."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
