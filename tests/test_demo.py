@@ -37,6 +37,16 @@ from benchlearn.collection.models import (
     Value,
     ValueChange,
 )
+from benchlearn.competencies.models import (
+    MIN_PEOPLE,
+    Assessment,
+    CompetencyScheme,
+    DevelopmentGoal,
+    Rating,
+    Role,
+    Stage,
+    Training,
+)
 from benchlearn.delivery.models import Delivery, DeliveryChange
 from benchlearn.demo.build import (
     DEMO_PASSWORD,
@@ -50,6 +60,7 @@ from benchlearn.demo.cycle import meeting_dates
 from benchlearn.demo.cycle_stories import INVITED, LEFT, SEAT_PEOPLE
 from benchlearn.demo.history import FIRST_YEAR, OPEN_YEAR
 from benchlearn.demo.plans import ADOPTED_GROUP, YEAR_ONE_GROUP
+from benchlearn.engine.competencies import RatingRow, summarise
 from benchlearn.engine.dea import min_units
 from benchlearn.groups.models import ExchangeGroup, SeatEnd, SeatHolding, SeatInvitation
 from benchlearn.meetings.models import (
@@ -272,6 +283,10 @@ def test_demo_runs_twice_without_duplicates(db, printed):
             ActionIndicator.objects.count(),
             ProgressReport.objects.count(),
             QuestionnaireVersion.objects.count(),
+            Assessment.objects.count(),
+            Rating.objects.count(),
+            DevelopmentGoal.objects.count(),
+            Training.objects.count(),
         )
 
     before = counts()
@@ -790,3 +805,43 @@ def test_each_demo_account_has_only_its_latest_notifications_unread(db, printed)
         assert 1 <= unread.count() <= UNREAD_KEPT, user.email
         newest = Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")[0]
         assert newest.read_at is None, user.email
+
+
+def test_the_demo_groups_assess_their_competencies_enough_for_the_aggregates(db, printed):
+    scheme = CompetencyScheme.objects.get()
+    assert scheme.is_published and scheme.competencies.count() == 7
+    for group in ExchangeGroup.objects.all():
+        # Every open seat has its person's submitted start-of-cycle self-assessment.
+        for holding in SeatHolding.objects.filter(group=group, ended_at__isnull=True):
+            assert Assessment.objects.filter(
+                person=holding.user,
+                group=group,
+                stage=Stage.START,
+                role=Role.SELF,
+                submitted_at__isnull=False,
+            ).exists(), holding
+        rows = [
+            RatingRow(
+                person=r.assessment.person_id,
+                seat=r.assessment.seat,
+                competency=r.competency.code,
+                stage=r.assessment.stage,
+                level=r.level,
+                expected=r.competency.expected_for(r.assessment.seat),
+            )
+            for r in Rating.objects.filter(
+                assessment__group=group, assessment__role=Role.SELF
+            ).select_related("assessment", "competency")
+        ]
+        cells = summarise(rows, min_people=MIN_PEOPLE)
+        # Each seat of each group has at least five people: its figures are shown.
+        assert {cell.seat for cell in cells} == {level.value for level in Level}
+        assert all(cell.mean_start is not None and cell.mean_gap is not None for cell in cells)
+    # Some have assessed themselves again at the end, with a change to show; the
+    # second view by a strategic person exists; one training was planned from the gaps.
+    assert Assessment.objects.filter(stage=Stage.END).count() >= MIN_PEOPLE
+    assert Assessment.objects.filter(role=Role.SUPERIOR).exists()
+    training = Training.objects.get()
+    assert training.competency_codes and training.invitees.count() >= MIN_PEOPLE
+    # The demo accounts have development goals on their largest gaps.
+    assert DevelopmentGoal.objects.filter(person__email="prezydent@example.org").exists()

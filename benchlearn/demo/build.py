@@ -17,6 +17,7 @@ from benchlearn.accounts.models import User
 from benchlearn.accounts.services import user_create
 from benchlearn.catalogue.models import Domain, Indicator
 from benchlearn.catalogue.services import catalogue_load_default, catalogue_publish
+from benchlearn.demo.competencies import competencies_build
 from benchlearn.demo.cycle import DROP_MAIL, RUN_AT_ONCE, cycle_build, cycle_first_year, seat_people
 from benchlearn.demo.cycle_stories import DOMAINS
 from benchlearn.demo.history import (
@@ -211,6 +212,7 @@ def demo_build() -> list[AccountShown]:
     cycle_build(operator=operator, password=DEMO_PASSWORD)  # seats, forms, meetings
     plans_build(operator=operator)  # after the meetings, which the actions refer to
     practices_build(operator=operator)  # after the results, which measure them
+    competencies_build(operator=operator)  # after the meetings: new people missed none
     _past_notifications_read()
     return accounts_shown()
 
