@@ -98,7 +98,7 @@ def _seated_after(group: ExchangeGroup) -> datetime.datetime:
 def _seats_complete(group: ExchangeGroup, operator: User) -> None:
     """People in the three seats of each member unit that has none seated yet."""
     since = _seated_after(group)
-    filled = []
+    filled: list[int] = []
     for unit in group.units.order_by("teryt"):
         if SeatHolding.objects.filter(group=group, unit=unit).exists():
             continue
