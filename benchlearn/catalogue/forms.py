@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from benchlearn.catalogue.models import (
+    UNIT_KIND_LABELS,
     Basis,
     Category,
     Domain,
@@ -259,12 +260,21 @@ class IndicatorSetForm(_ItemForm):
     description_en = forms.CharField(
         label=_("Description (English)"), required=False, widget=forms.Textarea({"rows": 3})
     )
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds of unit"),
+        choices=list(UNIT_KIND_LABELS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A round asks a unit only for the sets of its kind. None chosen: every kind."),
+    )
     base_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def set_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         names = ("name_pl", "name_en", "description_pl", "description_en")
-        return {name: data[name] for name in names}
+        chosen = set(data["kinds"])
+        kinds = [kind for kind in UNIT_KIND_LABELS if kind in chosen]
+        return {name: data[name] for name in names} | {"kinds": kinds}
 
 
 class SetMembersForm(forms.Form):

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from benchlearn.engine.catalogue import applies_to
 from benchlearn.engine.formula_text import printed
 
 
@@ -48,6 +49,19 @@ class Operator(models.TextChoices):
     GE = ">=", "≥"
     GT = ">", ">"
     BETWEEN = "between", _("between")
+
+
+# The kinds of unit a set may apply to, named as the register names them (the same
+# words as benchlearn.units.models.UnitKind, which the catalogue may not import; a test
+# checks both lists agree).
+UNIT_KIND_LABELS = {
+    "gm": _("urban gmina"),
+    "gw": _("rural gmina"),
+    "gmw": _("urban-rural gmina"),
+    "mnpp": _("city with county rights"),
+    "pow": _("county"),
+    "woj": _("voivodeship"),
+}
 
 
 class Category(models.TextChoices):
@@ -218,6 +232,9 @@ class IndicatorSet(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     description_pl = models.TextField(_("description (Polish)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
+    # The kinds of unit (UNIT_KINDS codes, in that order) the set applies to: a round
+    # asks a unit only for the sets of its kind. Empty: every kind.
+    kinds = models.JSONField(_("kinds of unit"), default=list, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     # Bumped by every edit of the set or its membership: the token of its edit forms.
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
@@ -229,6 +246,14 @@ class IndicatorSet(models.Model):
 
     def __str__(self) -> str:
         return self.name_pl or self.code
+
+    def applies_to(self, kind: str) -> bool:
+        """Whether the set applies to a unit of ``kind`` (a set of no kinds: to all)."""
+        return applies_to(self.kinds, kind)
+
+    @property
+    def kind_labels(self) -> list[str]:
+        return [str(UNIT_KIND_LABELS[kind]) for kind in self.kinds if kind in UNIT_KIND_LABELS]
 
 
 class IndicatorSetVersion(models.Model):

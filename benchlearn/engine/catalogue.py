@@ -31,6 +31,18 @@ class Source(StrEnum):
     PUBLIC_STATISTICS = "public_statistics"
 
 
+# The kinds of local-government unit a set may apply to: the codes of the register
+# (benchlearn.units.models.UnitKind, checked equal by a test), kept here as plain data
+# because the catalogue and the engine know nothing of the register.
+UNIT_KINDS = ("gm", "gw", "gmw", "mnpp", "pow", "woj")
+
+
+def applies_to(kinds: tuple[str, ...] | list[str], kind: str) -> bool:
+    """Whether a set of ``kinds`` applies to a unit of ``kind``: a set declaring no kinds
+    applies to every unit (as every set did before sets declared them)."""
+    return not kinds or kind in kinds
+
+
 class Basis(StrEnum):
     """The quantity a raw variable is compared by between units of different size."""
 
@@ -134,6 +146,8 @@ class IndicatorSet:
     indicators: tuple[str, ...] = ()
     description_pl: str = ""
     description_en: str = ""
+    # The kinds of unit (UNIT_KINDS) the set applies to, in UNIT_KINDS order; none: all.
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,7 @@ def _engine_set(indicator_set: IndicatorSet) -> engine.IndicatorSet:
         indicators=tuple(set_indicator_codes(indicator_set)),
         description_pl=indicator_set.description_pl,
         description_en=indicator_set.description_en,
+        kinds=tuple(indicator_set.kinds),
     )
 
 

@@ -36,7 +36,7 @@ COMPUTATIONAL_FIELDS = ("formula", "numerator", "denominator", "polarity", "cate
 TEXT_FIELDS = ("name_pl", "name_en", "unit", "notes_pl", "notes_en")
 VERSION_FIELDS = COMPUTATIONAL_FIELDS + TEXT_FIELDS
 DOMAIN_FIELDS = ("name_pl", "name_en", "description_pl", "description_en", "position")
-SET_FIELDS = ("name_pl", "name_en", "description_pl", "description_en")
+SET_FIELDS = ("name_pl", "name_en", "description_pl", "description_en", "kinds")
 VARIABLE_FIELDS = (
     "name_pl",
     "name_en",

@@ -215,6 +215,7 @@ def _import_set(
             "name_en": s.name_en,
             "description_pl": s.description_pl,
             "description_en": s.description_en,
+            "kinds": list(s.kinds),
         },
     )
     if s.domain != old_domain:

@@ -33,6 +33,7 @@ from benchlearn.catalogue.services.common import (
     next_position,
     record_change,
 )
+from benchlearn.engine.catalogue import UNIT_KINDS
 
 
 @transaction.atomic
@@ -45,8 +46,10 @@ def indicator_set_create(
     name_en: str = "",
     description_pl: str = "",
     description_en: str = "",
+    kinds: list[str] | None = None,
 ) -> IndicatorSet:
     """Create an empty indicator set; its first version appears with its first member."""
+    _check_kinds(kinds or [])
     if IndicatorSet.objects.filter(code=code).exists():
         raise CatalogueProblems(
             [_("An indicator set with code %(code)s already exists.") % {"code": code}]
@@ -60,6 +63,7 @@ def indicator_set_create(
         name_en=name_en,
         description_pl=description_pl,
         description_en=description_en,
+        kinds=list(kinds or []),
         position=next_position(IndicatorSet),
     )
     record_change(
@@ -70,6 +74,18 @@ def indicator_set_create(
         at=indicator_set.updated_at,
     )
     return indicator_set
+
+
+def _check_kinds(kinds: list[str]) -> None:
+    unknown = [kind for kind in kinds if kind not in UNIT_KINDS]
+    if unknown:
+        raise CatalogueProblems(
+            [
+                _("There is no kind of unit %(kind)s (known: %(known)s).")
+                % {"kind": kind, "known": ", ".join(UNIT_KINDS)}
+                for kind in unknown
+            ]
+        )
 
 
 def _locked_set(indicator_set: IndicatorSet, base_token: str | None) -> IndicatorSet:
@@ -98,6 +114,7 @@ def indicator_set_update(
     values = {name: fields[name] for name in SET_FIELDS if name in fields}
     if "name_pl" in values and not str(values["name_pl"]).strip():
         raise CatalogueProblems([_("The Polish name is required.")])
+    _check_kinds(values.get("kinds", []))
     changes = differences(indicator_set, values)
     old_domain = indicator_set.domain.code if indicator_set.domain else ""
     if domain is not None and domain != old_domain:

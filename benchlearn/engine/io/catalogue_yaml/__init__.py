@@ -37,6 +37,8 @@ optional; names, descriptions, definitions and notes may be a plain string or
         name: {pl: Modelowy zestaw wskaźników – oświata, en: Model indicator set – education}
         domain: EDU
         indicators: [EDU_COST_PUPIL]
+        kinds: [gm, gw, gmw, mnpp]  # the kinds of unit it applies to (register codes:
+                                    # gm gw gmw mnpp pow woj); omitted: every kind
     rules:                      # see rule_items.py: also compare/compare_per/plausible
       - code: EDU_CHECK_COST    # on variables
         left: EDU_EXP / PUPILS
@@ -46,7 +48,8 @@ optional; names, descriptions, definitions and notes may be a plain string or
 
 Reading checks the structure and reports every problem with its line: unknown keys,
 values of the wrong kind, domain and set codes given twice, a set naming a domain or an
-indicator the file does not declare or listing an indicator twice, and (when the file
+indicator the file does not declare or listing an indicator twice, a set naming an
+unknown kind of unit or one twice, and (when the file
 declares domains) a variable or indicator in an undeclared domain. Formulas are checked
 afterwards by the evaluator, against the codes the file declares.
 """

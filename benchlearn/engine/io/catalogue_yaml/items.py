@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from benchlearn.engine.catalogue import (
+    UNIT_KINDS,
     Catalogue,
     Category,
     Domain,
@@ -299,7 +300,32 @@ class ItemReader:
             indicators=tuple(member for member, _ in members),
             description_pl=description_pl,
             description_en=description_en,
+            kinds=self.unit_kinds(fields.get("kinds"), what),
         )
+
+    def unit_kinds(self, node: yaml.Node | None, what: Message) -> tuple[str, ...]:
+        """The kinds of unit a set applies to, in the register's order; each unknown or
+        repeated kind is a problem of the set."""
+        found: list[str] = []
+        for kind, child in self.codes(node, key_phrase(what, "kinds")):
+            if kind not in UNIT_KINDS:
+                self.fail(
+                    child,
+                    gettext_noop("%(what)s: unknown kind of unit '%(kind)s' (known: %(known)s)"),
+                    what=what,
+                    kind=kind,
+                    known=", ".join(UNIT_KINDS),
+                )
+            elif kind in found:
+                self.fail(
+                    child,
+                    gettext_noop("%(what)s lists kind of unit %(kind)s twice"),
+                    what=what,
+                    kind=kind,
+                )
+            else:
+                found.append(kind)
+        return tuple(kind for kind in UNIT_KINDS if kind in found)
 
     def check_references(self, catalogue: Catalogue) -> None:
         """Codes declared twice and references to codes the file does not declare."""

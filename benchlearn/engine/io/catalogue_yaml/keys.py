@@ -19,7 +19,7 @@ INDICATOR_KEYS = {
     "code", "name", "formula", "unit", "polarity", "category", "decimals",
     "numerator", "denominator", "domain", "notes",
 }  # fmt: skip
-SET_KEYS = {"code", "name", "domain", "description", "indicators"}
+SET_KEYS = {"code", "name", "domain", "description", "indicators", "kinds"}
 RULE_KEYS = {"code", "domain", "left", "operator", "right", "between", "severity", "message"}
 
 

@@ -115,6 +115,7 @@ def catalogue_to_yaml(catalogue: Catalogue) -> str:
                 "domain": s.domain or None,
                 "description": _text(s.description_pl, s.description_en),
                 "indicators": list(s.indicators),
+                "kinds": list(s.kinds) or None,
             }
         )
         for s in catalogue.sets
