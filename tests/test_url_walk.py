@@ -473,6 +473,17 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     },
     # Competencies, the scheme and the learning suggestions (tests/competencies/walk_office.py).
     # Competencies, a person's assessments, profile and goals (tests/competencies/walk_assess.py).
+    # Every account opens "My competencies" (someone without a seat is told so); an
+    # assessment, a profile and goals are their person's own: hidden from everyone else
+    # (the office reads an assessment only where the programme said so at its start).
+    "competency-home": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "competency-start": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "competency-assessment": members_only(
+        {**dict.fromkeys(LOGGED_IN, HIDDEN), "participant_a": OK}
+    ),
+    "competency-profile": members_only({**dict.fromkeys(LOGGED_IN, HIDDEN), "participant_a": OK}),
+    "competency-goal-add": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "competency-goal-edit": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     # Competencies, aggregates, trainings, exports (tests/competencies/walk_training.py).
 }
 
