@@ -121,6 +121,9 @@ ROUND_OPERATOR_ONLY = {
 # A group's meetings: read by its people, changed by its moderator and the office.
 MEETINGS_CHANGE = {**GROUP, "participant_a": DENIED, "participant_b": DENIED}
 
+# A draft of the competency scheme: the office's alone (tests/competencies/walk_office.py).
+SCHEME_DRAFT = members_only({**dict.fromkeys(LOGGED_IN, HIDDEN), "operator": OK})
+
 EXPECTED: dict[str, dict[str, int | str]] = {
     "start": everyone(OK),
     # The public portal and its open data: for everyone, without an account. Publishing
@@ -472,6 +475,20 @@ EXPECTED: dict[str, dict[str, int | str]] = {
         **dict.fromkeys(["operator", "moderator", "participant_a", "participant_b"], REDIRECT),
     },
     # Competencies, the scheme and the learning suggestions (tests/competencies/walk_office.py).
+    # Every account reads the scheme in force; a draft of a new version (the walk's
+    # scheme_id) is the office's alone, hidden from everyone else with its pages.
+    "competency-scheme": members_only(dict.fromkeys(LOGGED_IN, OK)),
+    "competency-scheme-version": SCHEME_DRAFT,
+    "competency-scheme-copy": SCHEME_DRAFT,
+    "competency-scheme-edit": SCHEME_DRAFT,
+    "competency-scheme-publish": SCHEME_DRAFT,
+    "competency-scheme-add": SCHEME_DRAFT,
+    "competency-scheme-competency": SCHEME_DRAFT,
+    "competency-scheme-remove": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
+    "competency-suggestions": OPERATOR_ONLY,
+    "competency-suggestion-add": OPERATOR_ONLY,
+    "competency-suggestion-edit": OPERATOR_ONLY,
+    "competency-suggestion-delete": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     # Competencies, a person's assessments, profile and goals (tests/competencies/walk_assess.py).
     # Every account opens "My competencies" (someone without a seat is told so); an
     # assessment, a profile and goals are their person's own: hidden from everyone else

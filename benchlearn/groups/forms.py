@@ -39,6 +39,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             "public_min_units",
             "public_max_share",
             "survey_min_responses",
+            "competency_office_sees",
         ]
         # A share typed with the decimal comma in Polish ("0,5").
         localized_fields = ["public_max_share"]

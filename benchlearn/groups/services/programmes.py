@@ -43,6 +43,7 @@ SETTINGS = (
     "public_min_units",
     "public_max_share",
     "survey_min_responses",
+    "competency_office_sees",
 )
 # Below this a public average gives a unit away to each of the others.
 PUBLIC_MIN_UNITS_FLOOR = 3
@@ -131,6 +132,7 @@ def programme_create(
     public_min_units: int = PUBLIC_MIN_UNITS_DEFAULT,
     public_max_share: float = PUBLIC_MAX_SHARE_DEFAULT,
     survey_min_responses: int = SURVEY_MIN_RESPONSES_DEFAULT,
+    competency_office_sees: bool = False,
     groups: Iterable[ExchangeGroup] = (),
     by: User | None = None,
 ) -> Programme:
@@ -149,6 +151,7 @@ def programme_create(
         public_min_units=public_min_units,
         public_max_share=public_max_share,
         survey_min_responses=survey_min_responses,
+        competency_office_sees=competency_office_sees,
     )
     groups = list(groups)
     _groups_move(programme, groups, by=by, at=programme.updated_at)
@@ -179,6 +182,7 @@ def programme_update(
     public_min_units: int | None = None,
     public_max_share: float | None = None,
     survey_min_responses: int | None = None,
+    competency_office_sees: bool | None = None,
     by: User | None = None,
     base_token: str | None = None,
 ) -> Programme:
@@ -211,6 +215,11 @@ def programme_update(
         "min_group_size": size,
         **public,
         "survey_min_responses": survey_min_responses,
+        "competency_office_sees": (
+            current.competency_office_sees
+            if competency_office_sees is None
+            else competency_office_sees
+        ),
     }
     groups = list(groups)
     before_groups = _group_names(current.groups.all())

@@ -30,6 +30,7 @@ FIELDS = (
     "public_min_units",
     "public_max_share",
     "survey_min_responses",
+    "competency_office_sees",
 )
 
 
