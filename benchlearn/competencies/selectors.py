@@ -110,6 +110,11 @@ class GroupCard:
     end: Assessment | None
     goals: list[DevelopmentGoal]
     second_views: list[SecondView] = field(default_factory=list)
+    scheme: CompetencyScheme | None = None
+
+    @property
+    def scheme_label(self) -> str:
+        return "" if self.scheme is None else f"{scheme_name(self.scheme)} {self.scheme.version}"
 
     @property
     def end_allowed(self) -> bool:
@@ -142,16 +147,19 @@ def my_groups(user: User) -> list[GroupCard]:
         for a in Assessment.objects.filter(assessor=user, role=Role.SUPERIOR)
     }
     goals = list(DevelopmentGoal.objects.filter(person=user))
+    in_force = current_scheme()
     cards = []
     for group in groups:
         seats = open_seats(user.pk, group)
+        start = own.get((group.pk, Stage.START))
         cards.append(
             GroupCard(
                 group=group,
                 seat=seats[0] if seats else None,
                 office_sees=office_sees(group),
-                start=own.get((group.pk, Stage.START)),
+                start=start,
                 end=own.get((group.pk, Stage.END)),
+                scheme=start.scheme if start is not None else in_force,
                 goals=[goal for goal in goals if goal.group_id == group.pk],
                 second_views=[
                     SecondView(

@@ -183,6 +183,7 @@ def test_my_competencies_tells_who_will_read_before_starting(seats, group, progr
     assert page.status_code == 200
     text = page.content.decode()
     assert "will not read your individual answers" in text
+    assert "Scheme: Competency scheme for managing public services 2026.1." in text
     assert "at least 5 people" in text
     programme_of_group.competency_office_sees = True
     programme_of_group.save()
@@ -289,6 +290,9 @@ def test_profile_shows_the_chart_gaps_change_and_second_view(seats, group, schem
     assert all(row.line.superior == 3 for row in profile.rows)
     text = page.content.decode()
     assert "data-chart" in text and "Change from the start" in text and "Second view" in text
+    # The person reads the submitted second view itself, evidence and all.
+    second = client_for(maria).get(reverse("competency-assessment", args=[profile.superior.pk]))
+    assert second.status_code == 200 and "Read the second view with its evidence" in text
 
 
 def test_the_profile_says_no_gap_where_at_or_above(seats, group, scheme):
@@ -317,3 +321,12 @@ def test_a_second_view_is_written_from_the_strategic_persons_page(seats, group, 
     )
     assert response.status_code == 404
     assert Assessment.objects.filter(role=Role.SUPERIOR).count() == 1
+
+
+def test_the_menu_offers_competencies_to_participants_not_to_the_office(seats, operator):
+    link = f'href="{reverse("competency-home")}"'
+    participant = client_for(seats["maria"]).get(reverse("start")).content.decode()
+    nav = participant.split('<ul class="links">')[1].split("</ul>")[0]
+    assert link in nav
+    office = client_for(operator).get(reverse("start")).content.decode()
+    assert link not in office.split('<ul class="links">')[1].split("</ul>")[0]
