@@ -128,6 +128,10 @@ class Variable(models.Model):
     )
     plausible_min = models.FloatField(_("plausible from"), null=True, blank=True)
     plausible_max = models.FloatField(_("plausible to"), null=True, blank=True)
+    # The data years the definition holds for (inclusive; empty: open-ended): a round
+    # of another year does not ask for the variable.
+    valid_from = models.PositiveSmallIntegerField(_("valid from data year"), null=True, blank=True)
+    valid_to = models.PositiveSmallIntegerField(_("valid to data year"), null=True, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
@@ -186,6 +190,10 @@ class IndicatorVersion(models.Model):
     decimals = models.PositiveSmallIntegerField(_("decimal places"), default=2)
     notes_pl = models.TextField(_("methodology notes (Polish)"), blank=True)
     notes_en = models.TextField(_("methodology notes (English)"), blank=True)
+    # The data years this definition computes (inclusive; empty: open-ended). Each year
+    # is computed with the highest-numbered version valid in it.
+    valid_from = models.PositiveSmallIntegerField(_("valid from data year"), null=True, blank=True)
+    valid_to = models.PositiveSmallIntegerField(_("valid to data year"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -358,6 +366,34 @@ class ValidationRule(models.Model):
                 "high": printed(self.upper),
             }
         return f"{left} {Operator(self.operator).label} {right}"
+
+
+class ChangeAction(models.TextChoices):
+    """What a catalogue version did about an item, in its change log."""
+
+    FIXED = "fixed", _("fixed")
+    KEPT = "kept", _("kept as it was")
+    ADDED = "added", _("added")
+    RETIRED = "retired", _("retired")
+
+
+class CatalogueRelease(models.Model):
+    """A catalogue version's change log as imported: its summary and entries (each a
+    mapping of ref, codes, action, pl, en as in the YAML file)."""
+
+    version = models.CharField(_("catalogue version"), max_length=32, unique=True)
+    summary_pl = models.TextField(_("summary (Polish)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    entries = models.JSONField(_("entries"), default=list, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("catalogue change log")
+        verbose_name_plural = _("catalogue change logs")
+        ordering = ["-version"]  # "2026.1" after "2025.1"; selectors sort numerically
+
+    def __str__(self) -> str:
+        return self.version
 
 
 class CatalogueChange(models.Model):

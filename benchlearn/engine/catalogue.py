@@ -89,6 +89,12 @@ class Variable:
     # when the basis says so): outside it a value gets a warning.
     plausible_min: float | None = None
     plausible_max: float | None = None
+    # The data years the definition holds for (inclusive); None is open-ended.
+    valid_from: int | None = None
+    valid_to: int | None = None
+
+    def valid_in(self, year: int) -> bool:
+        return valid_in(self.valid_from, self.valid_to, year)
 
     @property
     def divisor(self) -> str | None:
@@ -133,6 +139,48 @@ class Indicator:
     domain: str = ""
     notes_pl: str = ""
     notes_en: str = ""
+    # The data years this definition holds for (inclusive); None is open-ended. A code
+    # may have several definitions whose ranges follow each other without a gap.
+    valid_from: int | None = None
+    valid_to: int | None = None
+
+    def valid_in(self, year: int) -> bool:
+        return valid_in(self.valid_from, self.valid_to, year)
+
+
+def valid_in(valid_from: int | None, valid_to: int | None, year: int) -> bool:
+    """Whether a definition valid from/to these data years (None: open) holds in ``year``."""
+    return (valid_from is None or valid_from <= year) and (valid_to is None or year <= valid_to)
+
+
+class ChangeAction(StrEnum):
+    """What a catalogue version did about an item (or a reviewer's finding)."""
+
+    FIXED = "fixed"
+    KEPT = "kept"  # kept as it was, the entry saying why
+    ADDED = "added"
+    RETIRED = "retired"
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    """One line of a catalogue version's change log: what happened to which codes, why."""
+
+    codes: tuple[str, ...]
+    action: ChangeAction
+    text_pl: str = ""
+    text_en: str = ""
+    ref: str = ""  # e.g. the reviewer's defect id (D03)
+
+
+@dataclass(frozen=True)
+class Release:
+    """A catalogue version's change log: a summary and its entries."""
+
+    version: str
+    summary_pl: str = ""
+    summary_en: str = ""
+    entries: tuple[ChangeEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,6 +228,7 @@ class Catalogue:
     domains: tuple[Domain, ...] = ()
     sets: tuple[IndicatorSet, ...] = ()
     rules: tuple[Rule, ...] = ()
+    changelog: tuple[Release, ...] = ()  # newest first, as files list them
 
     def variable_codes(self) -> set[str]:
         return {variable.code for variable in self.variables}

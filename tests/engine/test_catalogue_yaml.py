@@ -108,7 +108,12 @@ indicators:
         ("", "the file is empty"),
         ("- just\n- a list\n", "line 1: the catalogue must be a mapping of keys to values"),
         ("variables: 3\n", "line 1: 'variables' must be a list"),
-        ("version: 2\n", "line 1: this program reads version 1 files, not 2"),
+        (
+            "version: 3\n",
+            "line 1: format version 3 is newer than this Benchlearn reads (1..2); "
+            "upgrade Benchlearn",
+        ),
+        ("version: x\n", "line 1: format version must be a whole number from 1 to 2, not 'x'"),
         ("name: a\nname: b\n", "line 2: the catalogue: key 'name' appears twice"),
     ],
 )

@@ -4,6 +4,7 @@ Every logged-in user may read the catalogue; only operators edit it (see
 ``benchlearn.accounts.access``).
 """
 
+from benchlearn.catalogue.selectors.changelog import ChangeLine, ReleaseView, changelog_page
 from benchlearn.catalogue.selectors.engine_view import (
     engine_catalogue,
     engine_catalogue_for_set,
@@ -60,18 +61,21 @@ from benchlearn.catalogue.selectors.rules import (
 __all__ = [
     "PREVIEW_UNITS",
     "CataloguePage",
+    "ChangeLine",
     "DomainPage",
     "DomainSection",
     "FormulaCheck",
     "IndicatorPage",
     "PartCheck",
     "PreviewRow",
+    "ReleaseView",
     "RuleCheck",
     "SetPage",
     "SideCheck",
     "UnknownCode",
     "catalogue_history",
     "catalogue_page_for",
+    "changelog_page",
     "current_version",
     "current_versions",
     "domain_get_for_user",

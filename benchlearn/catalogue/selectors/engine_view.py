@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from benchlearn.catalogue.models import (
+    CatalogueRelease,
     Domain,
     Indicator,
     IndicatorSet,
@@ -86,6 +87,36 @@ def engine_catalogue() -> engine.Catalogue:
         indicators=tuple(engine_indicator(currents[i.pk]) for i in indicators),
         sets=tuple(_engine_set(s) for s in sets),
         rules=tuple(validation_rules()),
+        changelog=tuple(engine_release(r) for r in releases()),
+    )
+
+
+def releases() -> list[CatalogueRelease]:
+    """The stored change logs, newest catalogue version first ("2026.10" after "2026.9")."""
+    return sorted(
+        CatalogueRelease.objects.all(), key=lambda r: _version_key(r.version), reverse=True
+    )
+
+
+def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in version.split("."))
+
+
+def engine_release(release: CatalogueRelease) -> engine.Release:
+    return engine.Release(
+        version=release.version,
+        summary_pl=release.summary_pl,
+        summary_en=release.summary_en,
+        entries=tuple(
+            engine.ChangeEntry(
+                codes=tuple(entry.get("codes", ())),
+                action=engine.ChangeAction(entry["action"]),
+                text_pl=entry.get("pl", ""),
+                text_en=entry.get("en", ""),
+                ref=entry.get("ref", ""),
+            )
+            for entry in release.entries
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from benchlearn.accounts.models import User
 from benchlearn.catalogue.models import (
     CatalogueChange,
+    CatalogueRelease,
     Domain,
     Indicator,
     IndicatorSet,
@@ -68,6 +69,7 @@ class ImportSummary:
     sets_updated: int = 0
     rules_created: int = 0
     rules_updated: int = 0
+    changelogs: int = 0
     dry_run: bool = False
 
     def lines(self) -> list[str]:
@@ -78,6 +80,7 @@ class ImportSummary:
             f"{self.indicators_updated} (new versions: {self.new_versions})",
             f"sets created: {self.sets_created}, updated: {self.sets_updated}",
             f"validation rules created: {self.rules_created}, updated: {self.rules_updated}",
+            f"change logs created or updated: {self.changelogs}",
         ]
 
 
@@ -198,7 +201,38 @@ def _write_imported(imported: engine.Catalogue, user: User | None) -> ImportSumm
         created, updated = rule_import(r, position, user)
         summary.rules_created += created
         summary.rules_updated += updated
+    for release in imported.changelog:
+        summary.changelogs += _import_release(release, user)
     return summary
+
+
+def _import_release(release: engine.Release, user: User | None) -> bool:
+    """Store a catalogue version's change log (replacing an earlier import of the same
+    version); whether anything changed."""
+    values = {
+        "summary_pl": release.summary_pl,
+        "summary_en": release.summary_en,
+        "entries": [
+            {
+                "ref": entry.ref,
+                "codes": list(entry.codes),
+                "action": entry.action.value,
+                "pl": entry.text_pl,
+                "en": entry.text_en,
+            }
+            for entry in release.entries
+        ],
+    }
+    stored = CatalogueRelease.objects.filter(version=release.version).first()
+    if stored is not None and all(getattr(stored, k) == v for k, v in values.items()):
+        return False
+    now = timezone.now()
+    CatalogueRelease.objects.update_or_create(
+        version=release.version, defaults=values | {"imported_at": now}
+    )
+    kind = CatalogueChange.Kind.IMPORTED if stored is None else CatalogueChange.Kind.EDITED
+    record_change(object_type="changelog", code=release.version, kind=kind, user=user, at=now)
+    return True
 
 
 def _import_set(

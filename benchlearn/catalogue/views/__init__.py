@@ -41,6 +41,7 @@ def _index_context(request: AuthenticatedHttpRequest) -> dict[str, object]:
     filters = {key: request.GET.get(key, "").strip() for key in ("domain", "category", "q")}
     return {
         "page": selectors.catalogue_page_for(request.user, **filters),
+        "changelog": selectors.changelog_page(),
         "filters": filters,
         "categories": Category.choices,
         "import_form": ImportForm(),

@@ -3,12 +3,15 @@
 from benchlearn.engine.messages import Message, gettext_noop
 
 FORMAT = "benchlearn-catalogue"
-VERSION = 1
+# Version 2 added the change log and validity by data year (valid_from, valid_to);
+# version 1 files are version 2 files without them and are still read.
+VERSION = 2
+OLDEST_VERSION = 1
 DEFAULT_CATALOGUE = "default_catalogue.yaml"  # in benchlearn/engine/data/
 
 TOP_KEYS = {
     "format", "version", "name", "catalogue_version", "domains", "variables", "indicators",
-    "sets", "rules",
+    "sets", "rules", "changelog",
 }  # fmt: skip
 DOMAIN_KEYS = {"code", "name", "description"}
 VARIABLE_KEYS = {
@@ -20,6 +23,8 @@ INDICATOR_KEYS = {
     "numerator", "denominator", "domain", "notes",
 }  # fmt: skip
 SET_KEYS = {"code", "name", "domain", "description", "indicators", "kinds"}
+RELEASE_KEYS = {"version", "summary", "entries"}
+ENTRY_KEYS = {"ref", "codes", "action", "pl", "en"}
 RULE_KEYS = {"code", "domain", "left", "operator", "right", "between", "severity", "message"}
 
 

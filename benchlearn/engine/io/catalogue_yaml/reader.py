@@ -11,10 +11,12 @@ from benchlearn.engine.catalogue import (
     Catalogue,
 )
 from benchlearn.engine.io import InputError
+from benchlearn.engine.io.catalogue_yaml.changelog_items import read_changelog
 from benchlearn.engine.io.catalogue_yaml.items import THE_CATALOGUE, ItemReader
 from benchlearn.engine.io.catalogue_yaml.keys import (
     DEFAULT_CATALOGUE,
     FORMAT,
+    OLDEST_VERSION,
     TOP_KEYS,
     VERSION,
     key_phrase,
@@ -42,14 +44,7 @@ def catalogue_from_yaml(text: str) -> Catalogue:
             wanted=FORMAT,
             found=fmt,
         )
-    version = reader.scalar(top.get("version"), key_phrase(None, "version"))
-    if version is not None and version != str(VERSION):
-        reader.fail(
-            top["version"],
-            gettext_noop("this program reads version %(wanted)d files, not %(found)s"),
-            wanted=VERSION,
-            found=version,
-        )
+    _check_version(reader, top.get("version"))
     catalogue = Catalogue(
         variables=tuple(reader.items(top.get("variables"), "variables", reader.variable)),
         indicators=tuple(reader.items(top.get("indicators"), "indicators", reader.indicator)),
@@ -59,11 +54,45 @@ def catalogue_from_yaml(text: str) -> Catalogue:
         domains=tuple(reader.items(top.get("domains"), "domains", reader.domain)),
         sets=tuple(reader.items(top.get("sets"), "sets", reader.indicator_set)),
         rules=tuple(reader.items(top.get("rules"), "rules", lambda node: read_rule(reader, node))),
+        changelog=tuple(read_changelog(reader, top.get("changelog"))),
     )
     reader.check_references(catalogue)
     if reader.problems:
         raise InputError(reader.problems)
     return catalogue
+
+
+def _check_version(reader: ItemReader, node: yaml.Node | None) -> None:
+    """Versions up to ours are read (each adds keys only); a newer one is refused whole."""
+    version = reader.scalar(node, key_phrase(None, "version"))
+    if version is None or node is None:
+        return
+    try:
+        number = int(version)
+    except ValueError:
+        number = None
+    if number is not None and number > VERSION:
+        reader.fail(
+            node,
+            gettext_noop(
+                "format version %(found)d is newer than this Benchlearn reads "
+                "(%(oldest)d..%(newest)d); upgrade Benchlearn"
+            ),
+            found=number,
+            oldest=OLDEST_VERSION,
+            newest=VERSION,
+        )
+    elif number is None or number < OLDEST_VERSION:
+        reader.fail(
+            node,
+            gettext_noop(
+                "format version must be a whole number from %(oldest)d to %(newest)d, "
+                "not '%(found)s'"
+            ),
+            found=version,
+            oldest=OLDEST_VERSION,
+            newest=VERSION,
+        )
 
 
 def _not_yaml(exc: yaml.YAMLError) -> Problem:

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from benchlearn.engine.catalogue import Basis, Catalogue, Operator, Rule, Variable
+from benchlearn.engine.catalogue import Basis, Catalogue, Operator, Release, Rule, Variable
 from benchlearn.engine.io.catalogue_yaml.keys import FORMAT, VERSION
 
 
@@ -57,6 +57,28 @@ def _rule(r: Rule) -> dict[str, Any]:
             **comparison,
             "severity": r.severity.value,
             "message": _text(r.message_pl, r.message_en),
+        }
+    )
+
+
+def _release(release: Release) -> dict[str, Any]:
+    entries = [
+        _present(
+            {
+                "ref": entry.ref or None,
+                "codes": list(entry.codes),
+                "action": entry.action.value,
+                "pl": entry.text_pl or None,
+                "en": entry.text_en or None,
+            }
+        )
+        for entry in release.entries
+    ]
+    return _present(
+        {
+            "version": release.version,
+            "summary": _text(release.summary_pl, release.summary_en),
+            "entries": entries or None,
         }
     )
 
@@ -125,6 +147,8 @@ def catalogue_to_yaml(catalogue: Catalogue) -> str:
         document["name"] = catalogue.name
     if catalogue.version:
         document["catalogue_version"] = catalogue.version
+    if catalogue.changelog:
+        document["changelog"] = [_release(release) for release in catalogue.changelog]
     if domains:  # files without domains and sets stay as they were
         document["domains"] = domains
     document["variables"] = variables
