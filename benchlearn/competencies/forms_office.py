@@ -28,7 +28,6 @@ from benchlearn.practices.models import Practice, PracticeState
 from benchlearn.units.models import Level
 
 StrOrPromise = str | Promise
-LEVEL_CHOICES = [(level, str(level)) for level in LEVELS]
 
 
 def _text(
@@ -123,8 +122,19 @@ class CompetencyForm(forms.Form):
         label=gettext_lazy("Position in the scheme"), min_value=0, max_value=999, required=False
     )
 
-    def __init__(self, *args: Any, with_code: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        with_code: bool = False,
+        level_names: dict[int, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        names = level_names or {}
+        choices = [
+            (level, f"{level} — {names[level]}" if names.get(level) else str(level))
+            for level in LEVELS
+        ]
         if with_code:
             self.fields["code"] = forms.CharField(
                 label=gettext_lazy("Code"),
@@ -137,7 +147,7 @@ class CompetencyForm(forms.Form):
             self.order_fields(["code"])
         for seat in Level:
             self.fields[f"expected_{seat.value}"] = forms.TypedChoiceField(
-                label=seat.label, choices=LEVEL_CHOICES, coerce=int
+                label=seat.label, choices=choices, coerce=int
             )
         for level in LEVELS:
             self.fields[f"behaviour_{level}_pl"] = _text(

@@ -59,6 +59,7 @@ class LevelShown:
 class SeatShown:
     seat: str
     expected: int
+    level_name: str
 
 
 @dataclass
@@ -81,7 +82,14 @@ def _shown(scheme: CompetencyScheme) -> list[CompetencyShown]:
                 name=_in_language(competency.name_pl, competency.name_en),
                 description=_in_language(competency.description_pl, competency.description_en),
                 levels=[LevelShown(lv, names[lv], texts.get(lv, "")) for lv in LEVELS],
-                seats=[SeatShown(str(seat.label), competency.expected_for(seat)) for seat in Level],
+                seats=[
+                    SeatShown(
+                        str(seat.label),
+                        competency.expected_for(seat),
+                        names.get(competency.expected_for(seat), ""),
+                    )
+                    for seat in Level
+                ],
             )
         )
     return shown
@@ -219,7 +227,10 @@ def _competency_form(
         if competency
         else {"revision": scheme.revision}
     )
-    form = CompetencyForm(request.POST or None, initial=initial, with_code=competency is None)
+    names = {lv: level_name(scheme, lv) for lv in LEVELS}
+    form = CompetencyForm(
+        request.POST or None, initial=initial, with_code=competency is None, level_names=names
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -245,7 +256,6 @@ def _competency_form(
         "scheme": scheme,
         "competency": competency,
         "form": form,
-        "level_names": {lv: level_name(scheme, lv) for lv in LEVELS},
     }
     return render(request, "competencies/office/competency_form.html", context, status=status)
 

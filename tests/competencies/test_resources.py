@@ -2,6 +2,8 @@
 trainings), and the programme's privacy setting for competency assessments."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from benchlearn.competencies.models import LearningResource, ResourceKind
 from benchlearn.groups.services import edit_token, programme_create
@@ -200,3 +202,28 @@ def test_a_refused_programme_form_leaves_the_setting_unchanged(operator):
     programme.refresh_from_db()
     assert programme.competency_office_sees is False
     assert not programme.changes.filter(kind="updated").exists()
+
+
+def test_the_list_of_suggestions_makes_the_same_queries_for_more_rows(scheme, operator, practices):
+    published, _draft = practices
+    client = client_for(operator)
+    client.post("/competencies/suggestions/new/", _post())
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/competencies/suggestions/").status_code == 200
+        return len(queries)
+
+    before = count()
+    programme = programme_create(name="Doskonalenie", first_year=2026, last_year=2027)
+    for number in range(3):
+        client.post(
+            "/competencies/suggestions/new/",
+            _post(
+                title=f"Praktyka {number}",
+                kind="practice",
+                practice=str(published.pk),
+                programme=str(programme.pk),
+            ),
+        )
+    assert count() == before

@@ -4,6 +4,8 @@ published version (or one an assessment uses) is never changed; an incomplete dr
 not published, every problem listed; a stale form stores nothing."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benchlearn.competencies.editing import (
@@ -416,3 +418,29 @@ def test_publishing_records_who_and_when(draft, operator):
     before = timezone.now()
     published = scheme_publish(scheme=draft, by=operator, revision=draft.revision)
     assert published.published_by == operator and published.published_at >= before
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_scheme_page_s_queries_do_not_grow_with_competencies(draft, operator):
+    client = client_for(operator)
+    url = f"/competencies/scheme/{draft.pk}/"
+    before = _queries(client, url)
+    for code in ("EXTRA_A", "EXTRA_B", "EXTRA_C"):
+        competency_add(
+            scheme=draft,
+            by=operator,
+            code=code,
+            data=CompetencyInput(
+                name_pl=code,
+                expected={"strategic": 2, "middle": 2, "operational": 2},
+                behaviours={level: (f"Poziom {level}.", "") for level in range(1, 5)},
+            ),
+            revision=None,
+        )
+    assert _queries(client, url) == before
+    assert before <= 20
