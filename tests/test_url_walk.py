@@ -502,6 +502,23 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "competency-goal-add": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     "competency-goal-edit": members_only(dict.fromkeys(LOGGED_IN, NOT_ALLOWED)),
     # Competencies, aggregates, trainings, exports (tests/competencies/walk_training.py).
+    # The office's pages of a programme (aggregates, PDF and xlsx, trainings, attendance):
+    # refused to everyone else before any programme is looked up.
+    "competency-programme": OPERATOR_ONLY,
+    "competency-programme-xlsx": OPERATOR_ONLY,
+    "competency-programme-pdf": OPERATOR_ONLY,
+    "competency-trainings": OPERATOR_ONLY,
+    "competency-training-create": OPERATOR_ONLY,
+    "competency-training-edit": OPERATOR_ONLY,
+    "competency-training-attendance": OPERATOR_ONLY,
+    # A group's aggregates: its moderator and the office; its members see the group but
+    # are refused (in a small group they could tell one another apart).
+    "competency-group": {**GROUP, "participant_a": DENIED, "participant_b": DENIED},
+    # The API's summary: the office; the walk's programme has no group, so it is hidden
+    # from everyone else.
+    "api:programme_competency_summary": members_only(
+        {**dict.fromkeys(LOGGED_IN, HIDDEN), "operator": OK}, anonymous=UNAUTHORISED
+    ),
 }
 
 

@@ -17,6 +17,7 @@ from benchlearn.accounts.access import (
 from benchlearn.accounts.models import User
 from benchlearn.accounts.services import api_token_revoke
 from benchlearn.api.auth import session_auth, token_auth
+from benchlearn.api.competencies import router as competencies_router
 from benchlearn.api.delivery import router as delivery_router
 from benchlearn.api.meetings import router as meetings_router
 from benchlearn.api.pagination import BoundedPages
@@ -292,5 +293,6 @@ api.add_router("/", unit_results_router)
 api.add_router("/", meetings_router)
 api.add_router("/", programmes_router)
 api.add_router("/", plans_router)
+api.add_router("/", competencies_router)
 api.add_router("/", public_practices_router)
 api.add_router("/", public_results_router)
