@@ -330,3 +330,21 @@ def test_the_menu_offers_competencies_to_participants_not_to_the_office(seats, o
     assert link in nav
     office = client_for(operator).get(reverse("start")).content.decode()
     assert link not in office.split('<ul class="links">')[1].split("</ul>")[0]
+
+
+def test_the_heaviest_pages_make_a_bounded_number_of_queries(
+    seats, group, scheme, django_assert_max_num_queries
+):
+    maria, anna = seats["maria"], seats["anna"]
+    submitted(maria, group, scheme, level=1)
+    submitted(maria, group, scheme, stage=Stage.END, level=2)
+    submitted(anna, group, scheme, level=3, role=Role.SUPERIOR, subject=maria)
+    client = client_for(maria)
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse("competency-profile", args=[group.pk])).status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("competency-home")).status_code == 200
+    assessment = maria.competency_assessments.get(stage=Stage.END, role=Role.SELF)
+    with django_assert_max_num_queries(30):
+        response = client.get(reverse("competency-assessment", args=[assessment.pk]))
+        assert response.status_code == 200
