@@ -444,3 +444,34 @@ def test_the_scheme_page_s_queries_do_not_grow_with_competencies(draft, operator
         )
     assert _queries(client, url) == before
     assert before <= 20
+
+
+def test_a_removal_from_a_stale_page_is_refused(draft, operator):
+    lead = draft.competencies.get(code="LEAD")
+    opened_at = draft.revision
+    competency_update(
+        competency=draft.competencies.get(code="MEASURE"),
+        by=operator,
+        data=CompetencyInput(
+            name_pl="Pomiar", expected={"strategic": 3, "middle": 3, "operational": 2}
+        ),
+        revision=opened_at,
+    )
+    response = client_for(operator).post(
+        f"/competencies/scheme/{draft.pk}/competencies/{lead.pk}/remove/",
+        {"revision": str(opened_at)},
+    )
+    assert response.status_code == 409
+    assert "someone else saved this draft in the meantime" in response.content.decode()
+    assert draft.competencies.filter(pk=lead.pk).exists()
+
+
+def test_a_publication_from_a_stale_confirmation_is_refused(draft, operator):
+    opened_at = draft.revision
+    competency_remove(competency=draft.competencies.get(code="LEAD"), by=operator, revision=None)
+    response = client_for(operator).post(
+        f"/competencies/scheme/{draft.pk}/publish/", {"revision": str(opened_at)}
+    )
+    assert response.status_code == 409
+    draft.refresh_from_db()
+    assert draft.published_at is None
