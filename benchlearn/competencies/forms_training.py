@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from benchlearn.accounts.models import User
 from benchlearn.competencies.aggregates import competency_name
 from benchlearn.competencies.models import CompetencyScheme
 from benchlearn.competencies.trainings import TITLE_MAX, Eligible
@@ -61,6 +62,7 @@ class TrainingForm(forms.Form):
         scheme: CompetencyScheme | None,
         eligible: list[Eligible],
         known: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        former: list[User] = (),  # type: ignore[assignment]
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -76,5 +78,8 @@ class TrainingForm(forms.Form):
         invitees = self.fields["invitees"]
         assert isinstance(invitees, forms.TypedMultipleChoiceField)
         invitees.choices = list(
-            dict.fromkeys((entry.person.pk, str(entry.person)) for entry in eligible)
+            dict.fromkeys(
+                [(entry.person.pk, str(entry.person)) for entry in eligible]
+                + [(person.pk, str(person)) for person in former]
+            )
         )

@@ -60,6 +60,18 @@ def eligible_people(programme: Programme) -> list[Eligible]:
     return sorted(found, key=lambda e: (e.group.name, e.group.pk, e.unit.name, seat_order[e.seat]))
 
 
+def former_invitees(training: Training | None, eligible: list[Eligible]) -> list[User]:
+    """People invited to ``training`` who no longer hold a seat in the programme."""
+    if training is None:
+        return []
+    holders = {entry.person.pk for entry in eligible}
+    return [
+        invitee.person
+        for invitee in training.invitees.select_related("person")
+        if invitee.person_id not in holders
+    ]
+
+
 def known_codes() -> set[str]:
     """The competency codes of every scheme (a code stays across versions)."""
     return set(Competency.objects.values_list("code", flat=True))
@@ -84,6 +96,7 @@ def _checked(
     competency_codes: list[str],
     seats: list[str],
     invitee_ids: list[int],
+    invited: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[str, datetime.date, list[str], list[str], list[int]]:
     problems: list[str] = []
     title = title.strip()
@@ -106,7 +119,8 @@ def _checked(
     if wrong:
         problems.append(_("There is no seat %(seats)s.") % {"seats": ", ".join(wrong)})
     people = list(dict.fromkeys(invitee_ids))
-    holders = {entry.person.pk for entry in eligible_people(programme)}
+    # Those invited already stay invitable after leaving their seat (attendance kept).
+    holders = {entry.person.pk for entry in eligible_people(programme)} | invited
     outside = [pk for pk in people if pk not in holders]
     if outside:
         problems.append(
@@ -196,6 +210,7 @@ def training_update(
         competency_codes=competency_codes,
         seats=seats,
         invitee_ids=invitee_ids,
+        invited=set(current.invitees.values_list("person_id", flat=True)),
     )
     current.title = title
     current.date = day

@@ -35,6 +35,7 @@ from benchlearn.competencies.trainings import (
     TrainingError,
     attendance_record,
     eligible_people,
+    former_invitees,
     invitees_proposed,
     training_create,
     training_update,
@@ -164,11 +165,20 @@ def _training_form(
     request: AuthenticatedHttpRequest, programme: Programme, training: Training | None
 ) -> HttpResponse:
     eligible = eligible_people(programme)
+    former = former_invitees(training, eligible)
     scheme = current_scheme()
-    known = [(code, code) for code in (training.competency_codes if training else [])]
+    names = _names()
+    known = [
+        (code, names.get(code, code)) for code in (training.competency_codes if training else [])
+    ]
     data = request.POST if request.method == "POST" else None
     form = TrainingForm(
-        data, initial=_initial(training), scheme=scheme, eligible=eligible, known=known
+        data,
+        initial=_initial(training),
+        scheme=scheme,
+        eligible=eligible,
+        known=known,
+        former=former,
     )
     chosen: set[int] = set(_initial(training).get("invitees", []))  # type: ignore[call-overload]
     if data is not None:
@@ -188,6 +198,7 @@ def _training_form(
                 scheme=scheme,
                 eligible=eligible,
                 known=known,
+                former=former,
             )
         elif form.is_valid():
             saved = _save(request, form, programme, training)
@@ -201,6 +212,7 @@ def _training_form(
             "training": training,
             "form": form,
             "eligible": eligible,
+            "former": former,
             "chosen": chosen,
             "seat_labels": dict(Level.choices),
         },

@@ -3,8 +3,10 @@ moderator: figures behind five people shown, fewer said in words with n, never a
 the group's members are refused, others told it is missing."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from benchlearn.groups.services import programme_create
+from benchlearn.groups.services import group_create, programme_create
 from benchlearn.units.models import Level
 from tests.competencies.cohort import END, START, assess, extra_units, seat_holders
 from tests.conftest import client_for
@@ -82,3 +84,24 @@ def test_the_group_page_links_its_aggregates_for_its_moderator_only(
     link = f"/competencies/groups/{group.pk}/"
     assert link in client_for(moderator).get(f"/groups/{group.pk}/").content.decode()
     assert link not in client_for(participant_a).get(f"/groups/{group.pk}/").content.decode()
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_programme_page_reads_as_many_queries_whatever_the_groups(
+    scheme, shown, operator, unit_c
+):
+    client = client_for(operator)
+    url = f"/competencies/programmes/{shown.pk}/"
+    one_group = _queries(client, url)
+    other = group_create(
+        name="GWD Odpady", service="Odpady", cycle_start=2025, moderator=None, units=[unit_c]
+    )
+    shown.groups.add(other)
+    person = seat_holders(other, Level.STRATEGIC, 1, by=operator, tag="odp", units=[unit_c])[0]
+    assess(person, other, scheme, START, {"LEAD": 2})
+    assert _queries(client, url) == one_group

@@ -18,7 +18,8 @@ from benchlearn.competencies.trainings import (
     training_create,
     training_update,
 )
-from benchlearn.groups.services import programme_create
+from benchlearn.groups.models import SeatHolding
+from benchlearn.groups.services import programme_create, seat_vacate
 from benchlearn.units.models import Level
 from tests.competencies.cohort import END, START, assess, extra_units, seat_holders
 from tests.conftest import client_for
@@ -286,3 +287,27 @@ def test_trainings_are_the_offices(programme, planned, role):
     )
     assert answer.status_code == 403
     assert Training.objects.count() == 1
+
+
+def test_someone_who_left_their_seat_stays_invited_with_their_attendance(planned, operator):
+    training = _create(planned, operator)
+    first, second = planned["operational"][:2]
+    attendance_record(training=training, by=operator, marks={first.pk: True}, today=TODAY)
+    seat_vacate(holding=SeatHolding.objects.get(user=first, ended_at=None), by=operator)
+    client = client_for(operator)
+    page = client.get(f"/competencies/trainings/{training.pk}/").content.decode()
+    assert f'id="invitee-former-{first.pk}"' in page
+    response = client.post(
+        f"/competencies/trainings/{training.pk}/",
+        {
+            "title": "Pomiar wyników",
+            "date": "2026-12-07",
+            "invitees": [str(first.pk), str(second.pk)],
+            "revision": str(training.revision),
+        },
+    )
+    assert response.status_code == 302
+    assert dict(training.invitees.values_list("person_id", "attended")) == {
+        first.pk: True,
+        second.pk: None,
+    }
