@@ -34,6 +34,7 @@ from benchlearn.competencies.models import (
 from benchlearn.competencies.scheme import SEATS, current_scheme
 from benchlearn.groups.models import Programme
 from benchlearn.practices.models import Practice, PracticeState
+from benchlearn.units.models import Level
 
 if TYPE_CHECKING:
     from benchlearn.accounts.access import AnyUser
@@ -320,6 +321,57 @@ def scheme_publish(*, scheme: CompetencyScheme, by: User, revision: int | None) 
     current.revision += 1
     current.save(update_fields=["published_at", "published_by", "revision"])
     return current
+
+
+def previous_version(scheme: CompetencyScheme) -> CompetencyScheme | None:
+    """The published version ``scheme`` follows: the one in force before it was published
+    (for a draft, the one in force now)."""
+    earlier = CompetencyScheme.objects.filter(published_at__isnull=False).exclude(pk=scheme.pk)
+    if scheme.published_at is not None:
+        earlier = earlier.filter(published_at__lt=scheme.published_at)
+    return earlier.order_by("-published_at", "-pk").first()
+
+
+def _contents(scheme: CompetencyScheme) -> dict[str, dict[str, object]]:
+    return {
+        c.code: {
+            "name": c.name_pl,
+            "description": c.description_pl,
+            **{seat: c.expected_for(seat) for seat in SEATS},
+            **{f"level {b.level}": b.text_pl for b in c.behaviours.all()},
+        }
+        for c in scheme.competencies.prefetch_related("behaviours")
+    }
+
+
+def scheme_differences(old: CompetencyScheme, new: CompetencyScheme) -> list[str]:
+    """What ``new`` changes against ``old``, competency by competency (Polish texts)."""
+    before, after = _contents(old), _contents(new)
+    lines = [_("%(code)s: added.") % {"code": code} for code in after if code not in before]
+    lines += [_("%(code)s: removed.") % {"code": code} for code in before if code not in after]
+    for code in (c for c in after if c in before):
+        changed = []
+        for key in ("name", "description"):
+            if before[code].get(key) != after[code].get(key):
+                changed.append(_("name") if key == "name" else _("description"))
+        for seat in SEATS:
+            if before[code][seat] != after[code][seat]:
+                changed.append(
+                    _("expected level of %(seat)s %(old)s → %(new)s")
+                    % {
+                        "seat": Level(seat).label,
+                        "old": before[code][seat],
+                        "new": after[code][seat],
+                    }
+                )
+        for level in LEVELS:
+            if before[code].get(f"level {level}") != after[code].get(f"level {level}"):
+                changed.append(_("behaviours on level %(level)s") % {"level": level})
+        if changed:
+            lines.append(
+                _("%(code)s: changed %(what)s.") % {"code": code, "what": ", ".join(changed)}
+            )
+    return lines
 
 
 # --- competencies of a draft ----------------------------------------------------------

@@ -100,6 +100,7 @@ def _scheme_page(
 ) -> HttpResponse:
     office = editing.is_office(request.user)
     frozen = scheme is None or editing.is_frozen(scheme)
+    previous = editing.previous_version(scheme) if scheme else None
     context = {
         "scheme": scheme,
         "current": current_scheme(),
@@ -111,6 +112,8 @@ def _scheme_page(
         "level_names": [(lv, level_name(scheme, lv)) for lv in LEVELS] if scheme else [],
         "seats": [str(seat.label) for seat in Level],
         "versions": editing.schemes_visible_to(request.user),
+        "previous": previous,
+        "differences": editing.scheme_differences(previous, scheme) if previous and scheme else [],
         "office": office,
         "frozen": frozen,
         "problems": editing.scheme_problems(scheme) if office and scheme and not frozen else [],
