@@ -60,3 +60,9 @@ def test_the_office_publishes_a_new_version_and_a_participant_reads_it(
     assert "Doprecyzowane zachowania na poziomie 4." in text
     assert "Nowa wersja" not in text
     axe_check(page)
+    # On a phone the levels' table scrolls in its own box; the page does not scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert not page.evaluate(
+        "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )

@@ -181,6 +181,9 @@ def test_the_programme_says_whether_the_office_reads_individual_assessments(oper
     change = programme.changes.get(kind="updated")
     assert change.changes["competency_office_sees"] == [False, True]
     assert change.changed_by == operator
+    listed = client.get("/groups/programmes/").content.decode()
+    assert "The office reads individual competency assessments" in listed
+    assert "/competencies/scheme/" in listed and "/competencies/suggestions/" in listed
 
 
 def test_a_new_programme_may_start_with_the_office_reading(operator):
