@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -40,11 +41,11 @@ def _headers() -> list[str]:
     return [
         _("Code"),
         _("Competency"),
-        _("Seat"),
+        pgettext("a seat level in a group", "Seat"),
         _("People (n)"),
         _("Mean at the start"),
         _("Mean at the end"),
-        _("Change"),
+        pgettext("from the start to the end", "Change"),
         _("Mean gap"),
     ]
 
@@ -94,7 +95,13 @@ def aggregates_xlsx(programme: Programme, found: Aggregates) -> bytes:
     _sheet(sheet, _headers(), _rows(found.lines, found.seats, found.min_people))
     _sheet(
         book.create_sheet(_("Largest gaps")[:31]),
-        [_("Seat"), _("Code"), _("Competency"), _("People (n)"), _("Mean gap")],
+        [
+            pgettext("a seat level in a group", "Seat"),
+            _("Code"),
+            _("Competency"),
+            _("People (n)"),
+            _("Mean gap"),
+        ],
         [
             [label, cell.competency, name, cell.n, round(cell.mean_gap or 0.0, DECIMALS)]
             for _seat, label, cells in found.largest
@@ -154,7 +161,12 @@ def aggregates_pdf(programme: Programme, found: Aggregates) -> bytes:
             "heading": _("The largest gaps per seat"),
             "notes": [],
             "table": _table(
-                [_("Seat"), _("Competency"), _("People (n)"), _("Mean gap")],
+                [
+                    pgettext("a seat level in a group", "Seat"),
+                    _("Competency"),
+                    _("People (n)"),
+                    _("Mean gap"),
+                ],
                 [
                     [label, name, cell.n, cell.mean_gap]
                     for _seat, label, cells in found.largest
