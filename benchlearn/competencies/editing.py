@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -169,6 +169,20 @@ def _version_check(version: str, scheme: CompetencyScheme | None = None) -> str:
     return version
 
 
+def _save_version(scheme: CompetencyScheme) -> None:
+    """Save, refusing a version number someone took since it was checked (a savepoint:
+    the caller's transaction goes on to roll back cleanly)."""
+    try:
+        with transaction.atomic():
+            scheme.save()
+    except IntegrityError as error:
+        raise SchemeError(
+            _("Version %(version)s already exists: choose another number.")
+            % {"version": scheme.version},
+            "version",
+        ) from error
+
+
 def next_version(scheme: CompetencyScheme) -> str:
     """A free version number after ``scheme``'s: "2026.1" → "2026.2"."""
     year, _dot, number = scheme.version.partition(".")
@@ -194,7 +208,7 @@ def scheme_copy(
         raise SchemeError(
             _("Say in Polish what the new version changes (the change log)."), "change_note_pl"
         )
-    draft = CompetencyScheme.objects.create(
+    draft = CompetencyScheme(
         version=version,
         name_pl=scheme.name_pl,
         name_en=scheme.name_en,
@@ -203,6 +217,7 @@ def scheme_copy(
         change_note_en=change_note_en.strip(),
         created_by=by,
     )
+    _save_version(draft)
     for competency in scheme.competencies.prefetch_related("behaviours"):
         behaviours = list(competency.behaviours.all())
         competency.pk = None
@@ -252,7 +267,7 @@ def scheme_update(
         for level in LEVELS
     }
     current.revision += 1
-    current.save()
+    _save_version(current)
     return current
 
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from benchlearn.competencies import editing
 from benchlearn.competencies.editing import (
     CompetencyInput,
     SchemeError,
@@ -514,3 +515,12 @@ def test_a_version_lists_every_change_against_the_one_before(draft, operator, pa
     scheme_publish(scheme=draft, by=operator, revision=None)
     read = client_for(participant_a).get("/competencies/scheme/").content.decode()
     assert "DIGITAL: added." in read and "COOPERATE: removed." in read
+
+
+def test_a_version_number_taken_meanwhile_is_refused_not_an_error(scheme, operator, monkeypatch):
+    # Two copies made at once: both pass the check, the database keeps the number unique.
+    monkeypatch.setattr(editing, "_version_check", lambda version, scheme=None: version)
+    with pytest.raises(SchemeError, match=r"Version 2026\.1 already exists"):
+        scheme_copy(scheme=scheme, version="2026.1", by=operator, change_note_pl="Zmiana.")
+    assert CompetencyScheme.objects.count() == 1
+    assert Competency.objects.count() == scheme.competencies.count()
