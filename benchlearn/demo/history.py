@@ -226,6 +226,7 @@ def waste_entered(teryt: str, residents: float, year: int) -> Figures:
     arrears, declared = traits.uniform(0.02, 0.09), traits.uniform(0.80, 0.95)
     recycling = traits.uniform(28, 45)
     collected = residents * kilograms / 1000 * (1 + 0.02 * since) * wobble(0.02)
+    generated = collected * 1.03
     cost = residents * _of_year(WST_COST_PER_RESIDENT, year) * cost_level * wobble(0.02)
     revenue = cost * fee_coverage * wobble(0.02)
     due = revenue / (1 - arrears * wobble(0.04))
@@ -237,7 +238,12 @@ def waste_entered(teryt: str, residents: float, year: int) -> Figures:
         "WST_FEE_DUE": round(due, 2),
         "WST_FEE_ARREARS": round(due - revenue, 2),
         "WST_DECLARED_RESIDENTS": round(residents * declared * wobble(0.01)),
-        "WST_RECYCLING_RATE": round(min(100.0, recycling + 3 * since + 1.5 * (wobble(1) - 1)), 1),
+        # The report's Mwyt and Mpur (the rate is 100·Mpur/Mwyt): Mwyt a little above
+        # the mass collected, Mpur from the unit's rising rate.
+        "WST_GENERATED_T": round(generated, 1),
+        "WST_PREP_RECYCLED_T": round(
+            generated * min(100.0, recycling + 3 * since + 1.5 * (wobble(1) - 1)) / 100, 1
+        ),
         **_decisions("WST", residents * traits.uniform(0.004, 0.012), since, traits, wobble),
     }
 
