@@ -7,7 +7,7 @@ loads it."""
 import polars as pl
 import pytest
 
-from benchlearn.engine.catalogue import Catalogue, Severity, Variable
+from benchlearn.engine.catalogue import Catalogue, Category, Polarity, Severity, Variable
 from benchlearn.engine.evaluate import evaluate
 from benchlearn.engine.formula import parse, references
 from benchlearn.engine.io.catalogue_yaml import read_default_catalogue
@@ -139,3 +139,114 @@ def test_the_groups_recycling_rate_is_the_ratio_of_summed_masses(catalogue):
     assert result["small"] == pytest.approx(20)
     # the group as one big gmina: 6 200 t of 11 000 t, not the mean of 60 and 20
     assert result["aggregate"] == pytest.approx(100 * 6_200 / 11_000)
+
+
+# --- medium and low defects --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "polarity"),
+    [
+        ("SOC_OPS_COST_BENEFICIARY", Polarity.NEUTRAL),  # D09: the OPS's cost is its service
+        ("ROAD_MAINT_COST_KM", Polarity.NEUTRAL),  # D24: cheapest upkeep is not best
+        ("WAT_PRICE_TOTAL", Polarity.NEUTRAL),  # D26: a subsidised price is no better service
+        ("EDU_COST_PUPIL", Polarity.NEUTRAL),  # D20: kept neutral
+    ],
+)
+def test_polarity_follows_the_review(catalogue, code, polarity):
+    assert catalogue.indicator(code).polarity is polarity
+
+
+@pytest.mark.parametrize(
+    ("code", "category"),
+    [
+        ("WAT_WATER_COST_M3", Category.INPUT),  # D25: the two unit costs alike
+        ("WAT_SEWAGE_COST_M3", Category.INPUT),
+        ("WAT_PRICE_TOTAL", Category.INPUT),  # D26: a price is the residents' cost
+        ("WST_FEE_ARREARS_SHARE", Category.GOVERNANCE),  # D27: fee collection
+        ("WST_DECLARED_SHARE", Category.GOVERNANCE),
+    ],
+)
+def test_category_follows_the_review(catalogue, code, category):
+    assert catalogue.indicator(code).category is category
+
+
+def test_grant_returns_cite_art_252_not_169(catalogue):  # D02
+    for code in ("CUL_DEC_ALL", "EDU_DEC_ALL"):
+        found = variable(catalogue, code)
+        assert "art. 252 ustawy o finansach publicznych" in found.definition_pl, code
+        assert "art. 252 of the Public Finance Act" in found.definition_en, code
+        assert "art. 169" not in found.definition_pl + found.definition_en, code
+
+
+def test_waste_system_cost_counts_its_administration_wherever_booked(catalogue):  # D06
+    cost = variable(catalogue, "WST_COST")
+    assert "jeśli gmina je wyodrębnia" not in cost.definition_pl
+    assert "Obowiązkowo" in cost.definition_pl
+    for chapter in ("90002", "75023", "75085", "art. 9tb"):
+        assert chapter in cost.definition_pl
+
+
+def test_road_upkeep_adds_winter_maintenance_and_leaves_out_lighting(catalogue):  # D07
+    spending = variable(catalogue, "ROAD_MAINT_EXP")
+    assert "90003" in spending.definition_pl and "90015" in spending.definition_pl
+    assert "bez oświetlenia ulic (rozdział 90015" in spending.definition_pl
+    assert "jeśli ujęte w tym rozdziale" not in spending.definition_pl
+
+
+def test_road_condition_uses_the_four_classes_and_reports_class_d(catalogue):  # D08
+    good = variable(catalogue, "ROAD_GOOD_KM")
+    assert "klasie A (stan dobry) lub B (stan zadowalający)" in good.definition_pl
+    assert "niezadowalający" in good.definition_pl and "art. 20" in good.definition_pl
+    bad = catalogue.indicator("ROAD_BAD_SHARE")
+    assert bad.numerator == "100 * ROAD_BAD_KM" and bad.denominator == "ROAD_HARD_KM"
+    assert bad.polarity is Polarity.LOWER_BETTER
+    assert "ROAD_BAD_SHARE" in next(s for s in catalogue.sets if s.code == "SET_ROAD").indicators
+
+
+def test_water_costs_are_the_years_actual_costs_without_exported_water(catalogue):  # D10, D11
+    cost = variable(catalogue, "WAT_WATER_COST")
+    assert "Koszty rzeczywiste" in cost.definition_pl
+    assert "nie koszty planowane z wniosku taryfowego" in cost.definition_pl
+    assert "wodę przekazaną hurtowo" in cost.definition_pl
+    produced = variable(catalogue, "WAT_WATER_PRODUCED_M3")
+    assert "minus woda przekazana" in produced.definition_pl
+    assert catalogue.indicator("WAT_WATER_LOSS_SHARE").name_pl.startswith("Woda niedochodowa")
+
+
+def test_office_cost_and_staff_have_one_scope(catalogue):  # D14
+    spending, staff = variable(catalogue, "ADM_EXP"), variable(catalogue, "ADM_STAFF_FTE")
+    for text in (spending.definition_pl, staff.definition_pl):
+        assert "75023" in text and "75011" in text
+
+
+def test_overturned_decisions_leave_out_nullity_declared_outside_the_appeal(catalogue):  # D17
+    for code in ("EDU_DEC_OVERTURNED", "ADM_DEC_OVERTURNED"):
+        found = variable(catalogue, code)
+        assert "liczy się tak samo" not in found.definition_pl
+        assert "nie są tu liczone" in found.definition_pl
+
+
+def test_late_decisions_cite_the_tax_ordinance_deadlines_too(catalogue):  # D16
+    late = variable(catalogue, "WST_DEC_LATE")
+    assert "art. 139 Ordynacji podatkowej" in late.definition_pl
+    assert "art. 139 § 4" in late.definition_pl
+
+
+def test_pupils_leave_out_pre_school_classes(catalogue):  # D19
+    pupils = variable(catalogue, "EDU_PUPILS")
+    assert "bez dzieci w oddziałach przedszkolnych" in pupils.definition_pl
+
+
+def test_the_groups_waiting_time_is_weighted_by_tickets(catalogue):  # D35
+    values = {
+        "A": {"ADM_WAIT_MINUTES": 10, "ADM_TICKETS": 30_000},
+        "B": {"ADM_WAIT_MINUTES": 40, "ADM_TICKETS": 10_000},
+    }
+    result = computed(catalogue, values, "ADM_WAIT_TIME")
+    assert result["aggregate"] == pytest.approx((10 * 30_000 + 40 * 10_000) / 40_000)
+
+
+def test_no_definition_names_jrwa_as_a_register(catalogue):  # D15
+    for found in catalogue.variables:
+        assert "rejestr spraw (JRWA)" not in found.definition_pl, found.code
