@@ -250,3 +250,20 @@ def test_the_groups_waiting_time_is_weighted_by_tickets(catalogue):  # D35
 def test_no_definition_names_jrwa_as_a_register(catalogue):  # D15
     for found in catalogue.variables:
         assert "rejestr spraw (JRWA)" not in found.definition_pl, found.code
+
+
+# --- the change log answers every defect --------------------------------------------
+
+
+def test_the_change_log_answers_every_defect_d02_to_d38(catalogue):
+    release = next(r for r in catalogue.changelog if r.version == "2026.1")
+    answered = {e.ref: e for e in release.entries if e.action.value in ("fixed", "kept")}
+    assert {f"D{n:02}" for n in range(2, 39)} <= set(answered)
+    for ref, entry in answered.items():
+        assert entry.codes and entry.text_pl and entry.text_en, ref
+        assert entry.text_pl != entry.text_en, ref
+    retired = [e for e in release.entries if e.action.value == "retired"]
+    assert [e.codes for e in retired if e.ref == "D05"] == [("WST_RECYCLING_RATE",)]
+    added = {code for e in release.entries if e.action.value == "added" for code in e.codes}
+    assert {"SOC_EXP_EXCLUDED", "WST_PREP_RECYCLED_T", "WST_GENERATED_T"} <= added
+    assert added <= catalogue.variable_codes() | {i.code for i in catalogue.indicators}
