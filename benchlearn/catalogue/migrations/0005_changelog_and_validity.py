@@ -5,46 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0004_set_kinds'),
+        ("catalogue", "0004_set_kinds"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CatalogueRelease',
+            name="CatalogueRelease",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=32, unique=True, verbose_name='catalogue version')),
-                ('summary_pl', models.TextField(blank=True, verbose_name='summary (Polish)')),
-                ('summary_en', models.TextField(blank=True, verbose_name='summary (English)')),
-                ('entries', models.JSONField(blank=True, default=list, verbose_name='entries')),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='imported at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.CharField(max_length=32, unique=True, verbose_name="catalogue version"),
+                ),
+                ("summary_pl", models.TextField(blank=True, verbose_name="summary (Polish)")),
+                ("summary_en", models.TextField(blank=True, verbose_name="summary (English)")),
+                ("entries", models.JSONField(blank=True, default=list, verbose_name="entries")),
+                (
+                    "imported_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="imported at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'catalogue change log',
-                'verbose_name_plural': 'catalogue change logs',
-                'ordering': ['-version'],
+                "verbose_name": "catalogue change log",
+                "verbose_name_plural": "catalogue change logs",
+                "ordering": ["-version"],
             },
         ),
         migrations.AddField(
-            model_name='indicatorversion',
-            name='valid_from',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='valid from data year'),
+            model_name="indicatorversion",
+            name="valid_from",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="valid from data year"
+            ),
         ),
         migrations.AddField(
-            model_name='indicatorversion',
-            name='valid_to',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='valid to data year'),
+            model_name="indicatorversion",
+            name="valid_to",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="valid to data year"
+            ),
         ),
         migrations.AddField(
-            model_name='variable',
-            name='valid_from',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='valid from data year'),
+            model_name="variable",
+            name="valid_from",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="valid from data year"
+            ),
         ),
         migrations.AddField(
-            model_name='variable',
-            name='valid_to',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='valid to data year'),
+            model_name="variable",
+            name="valid_to",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="valid to data year"
+            ),
         ),
     ]
