@@ -256,3 +256,37 @@ class ResourceForm(forms.Form):
             programme=data["programme"],
             practice=data["practice"],
         )
+
+
+class ResourceFilter(forms.Form):
+    """The list of suggestions narrowed to a competency, a kind or a programme."""
+
+    competency = forms.ChoiceField(label=gettext_lazy("Competency"), required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=[("", gettext_lazy("all")), *ResourceKind.choices],
+        required=False,
+    )
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Programme"),
+        queryset=Programme.objects.order_by("-first_year", "name"),
+        required=False,
+        empty_label=gettext_lazy("all"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["competency"].choices = [("", gettext("all")), *competency_choices()]  # type: ignore[attr-defined]
+
+    def chosen(self, resources: list[LearningResource]) -> list[LearningResource]:
+        """``resources`` that match; all of them when the filter is empty or invalid."""
+        if not self.is_valid():
+            return resources
+        data = self.cleaned_data
+        return [
+            r
+            for r in resources
+            if (not data["competency"] or r.competency_code == data["competency"])
+            and (not data["kind"] or r.kind == data["kind"])
+            and (data["programme"] is None or r.programme_id == data["programme"].pk)
+        ]

@@ -21,6 +21,7 @@ from benchlearn.competencies.editing import SchemeError
 from benchlearn.competencies.forms_office import (
     CompetencyForm,
     CopyForm,
+    ResourceFilter,
     ResourceForm,
     SchemeForm,
 )
@@ -303,12 +304,14 @@ def competency_remove(
 
 @login_required
 def suggestion_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    resources = editing.resources_for_office(request.user)
+    chosen = ResourceFilter(request.GET or None)
+    resources = chosen.chosen(editing.resources_for_office(request.user))
     names = dict(editing.competency_choices())
     order = {code: position for position, code in enumerate(names)}
     resources.sort(key=lambda r: (order.get(r.competency_code, len(order)), r.kind, r.title))
     context = {
         "resources": [(names.get(r.competency_code, r.competency_code), r) for r in resources],
+        "filter": chosen,
         "scheme": current_scheme(),
     }
     return render(request, "competencies/office/suggestion_list.html", context)

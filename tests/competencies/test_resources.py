@@ -230,3 +230,26 @@ def test_the_list_of_suggestions_makes_the_same_queries_for_more_rows(scheme, op
             ),
         )
     assert count() == before
+
+
+def test_the_list_narrows_to_a_competency_and_a_programme(scheme, operator):
+    client = client_for(operator)
+    programme = programme_create(name="Doskonalenie", first_year=2026, last_year=2027)
+    client.post("/competencies/suggestions/new/", _post(title="Pomiar dla wszystkich"))
+    client.post(
+        "/competencies/suggestions/new/",
+        _post(title="Pomiar w programie", programme=str(programme.pk)),
+    )
+    client.post(
+        "/competencies/suggestions/new/", _post(title="Przywództwo", competency_code="LEAD")
+    )
+    measure = client.get("/competencies/suggestions/", {"competency": "MEASURE"}).content.decode()
+    assert "Pomiar dla wszystkich" in measure and "Pomiar w programie" in measure
+    assert "Przywództwo</" not in measure
+    only = client.get(
+        "/competencies/suggestions/", {"competency": "MEASURE", "programme": str(programme.pk)}
+    ).content.decode()
+    assert "Pomiar w programie" in only and "Pomiar dla wszystkich" not in only
+    # A filter naming nothing known shows every suggestion rather than an error.
+    every = client.get("/competencies/suggestions/", {"programme": "987654"})
+    assert every.status_code == 200 and "Przywództwo" in every.content.decode()
