@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from benchlearn.competencies.models import LearningResource, ResourceKind
-from benchlearn.groups.services import edit_token, programme_create
+from benchlearn.groups.services import edit_token, programme_create, programme_update
 from benchlearn.practices.models import Audience
 from benchlearn.practices.services import (
     PracticeInput,
@@ -253,3 +253,23 @@ def test_the_list_narrows_to_a_competency_and_a_programme(scheme, operator):
     # A filter naming nothing known shows every suggestion rather than an error.
     every = client.get("/competencies/suggestions/", {"programme": "987654"})
     assert every.status_code == 200 and "Przywództwo" in every.content.decode()
+
+
+def test_a_programme_update_that_leaves_the_setting_out_keeps_it(operator):
+    programme = programme_create(
+        name="Jawny", first_year=2026, last_year=2027, competency_office_sees=True
+    )
+    programme_update(
+        programme=programme,
+        name="Jawny II",
+        first_year=2026,
+        last_year=2027,
+        moderators_review=False,
+        anonymised_default=False,
+        groups=[],
+        by=operator,
+    )
+    programme.refresh_from_db()
+    assert programme.name == "Jawny II" and programme.competency_office_sees is True
+    change = programme.changes.get(kind="updated")
+    assert "competency_office_sees" not in change.changes
