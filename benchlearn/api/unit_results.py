@@ -25,7 +25,9 @@ ERRORS = {401: Error, 403: Error, 404: Error, 422: InvalidRequest}
 class PositionOut(Schema):
     comparison: str = Field(
         description='the comparison as the results pages name it in ``?group=``: "exchange-<id>", '
-        '"band", "neighbours", "voivodeship" or "all"'
+        '"band", "neighbours", "voivodeship" or "all"; for counties and cities with county '
+        'rights also "band-county" and "neighbours-county" (peers drawn from counties and '
+        "cities with county rights, for the county sets)"
     )
     kind: str = Field(description="exchange, band, neighbours, voivodeship or all")
     label: str = Field(description="the comparison named in the request's language")

@@ -32,6 +32,8 @@ from benchlearn.collection.models import (
 from benchlearn.collection.rule_findings import Remark
 from benchlearn.collection.selectors import (
     return_comments,
+    round_asks_by_kind,
+    round_variables,
     rounds_visible_to,
     submission_values,
     submissions_visible_to,
@@ -129,7 +131,9 @@ SORT_KEYS = {
 
 
 # What the table shows of a submission: thousands of them, so no more.
-PROGRESS_FIELDS = ("round_id", "state", "last_activity_at", "unit__name", "unit__teryt")
+PROGRESS_FIELDS = (
+    "round_id", "state", "last_activity_at", "unit__name", "unit__teryt", "unit__kind",
+)  # fmt: skip
 
 
 def round_rows(
@@ -148,11 +152,12 @@ def round_rows(
     """
     counts = round_check_counts(round_, variables)
     nothing = UnitCounts()
+    required = _required_by_kind(round_)
     rows = [
         ProgressRow(
             submission=submission,
             filled=(found := counts.get(submission.unit_id, nothing)).filled,
-            required=len(variables),
+            required=required.get(submission.unit.kind, len(variables)),
             errors=found.errors,
             warnings=found.warnings,
         )
@@ -166,7 +171,7 @@ def round_rows(
     totals = ProgressTotals(
         units=len(rows),
         filled=sum(row.filled for row in rows),
-        required=len(rows) * len(variables),
+        required=sum(row.required for row in rows),
         errors=sum(row.errors for row in rows),
         warnings=sum(row.warnings for row in rows),
         units_with_errors=sum(1 for row in rows if row.errors),
@@ -177,6 +182,14 @@ def round_rows(
         ],
     )
     return rows, totals
+
+
+def _required_by_kind(round_: Round) -> dict[str, int]:
+    """How many variables the round asks of a unit of each kind of its units."""
+    if not round_asks_by_kind(round_):
+        return {}  # every unit is asked for every variable
+    kinds = set(round_.units.values_list("kind", flat=True))
+    return {kind: len(round_variables(round_, kind)) for kind in kinds}
 
 
 def reminder_count(round_: Round) -> int:

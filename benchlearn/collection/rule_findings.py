@@ -22,7 +22,11 @@ from django.utils.translation import gettext as _
 
 from benchlearn.catalogue.selectors import rules_for_variables
 from benchlearn.collection.models import FrozenCheck, Submission
-from benchlearn.collection.selectors import last_known_values, round_variables, submission_values
+from benchlearn.collection.selectors import (
+    last_known_values,
+    submission_values,
+    submission_variables,
+)
 from benchlearn.collection.validation import FROZEN_STATES, VariableCheck
 from benchlearn.collection.validation.checks import left_codes
 from benchlearn.collection.validation.peers import unit_context
@@ -114,7 +118,7 @@ def submission_rule_findings(submission: Submission) -> dict[str, list[RuleFindi
 def live_rule_findings(submission: Submission) -> list[RuleFinding]:
     """The rules the submission's stored values break now (with the unit's public
     figures and last known values, as the checks evaluate them)."""
-    codes = [variable.code for variable in round_variables(submission.round)]
+    codes = [variable.code for variable in submission_variables(submission)]
     rules = rules_for_variables(codes)
     if not rules:
         return []

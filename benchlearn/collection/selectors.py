@@ -66,17 +66,25 @@ def set_published_version(indicator_set: IndicatorSet) -> IndicatorSetVersion | 
     return indicator_set.versions.filter(published_at__isnull=False).order_by("-number").first()
 
 
-def round_set_versions(round_: Round) -> list[IndicatorSetVersion]:
+def round_set_versions(round_: Round, kind: str | None = None) -> list[IndicatorSetVersion]:
     """The set versions a round asks for: those pinned when it was opened or, while it is
-    still in preparation, the sets' current published versions (a preview)."""
+    still in preparation, the sets' current published versions (a preview). With
+    ``kind``, only those of the sets that apply to units of that kind."""
     if round_.state != RoundState.DRAFT:
-        return list(
-            round_.set_versions.select_related("set").order_by("set__position", "set__code")
+        # Pinned when the round opened: kept on the round object, as its variables.
+        pinned: list[IndicatorSetVersion] | None = getattr(round_, "_set_versions", None)
+        if pinned is None:
+            pinned = list(
+                round_.set_versions.select_related("set").order_by("set__position", "set__code")
+            )
+            round_._set_versions = pinned  # type: ignore[attr-defined]
+        versions = list(pinned)
+    else:
+        published = (
+            set_published_version(s) for s in round_.indicator_sets.order_by("position", "code")
         )
-    versions = (
-        set_published_version(s) for s in round_.indicator_sets.order_by("position", "code")
-    )
-    return [v for v in versions if v is not None]
+        versions = [v for v in published if v is not None]
+    return [v for v in versions if kind is None or v.set.applies_to(kind)]
 
 
 def _published_versions_by_code() -> dict[str, IndicatorVersion]:
@@ -89,12 +97,15 @@ def _published_versions_by_code() -> dict[str, IndicatorVersion]:
     return chosen
 
 
-def round_indicator_versions(round_: Round) -> list[IndicatorVersion]:
+def round_indicator_versions(round_: Round, kind: str | None = None) -> list[IndicatorVersion]:
     """The indicator versions a round computes: the members pinned by its set versions,
     then the indicators their formulas use (transitively, including declared numerators
-    and denominators) in their newest published version."""
+    and denominators) in their newest published version. With ``kind``, only for the
+    sets that apply to units of that kind."""
     entries = (
-        IndicatorVersion.objects.filter(set_entries__set_version__in=round_set_versions(round_))
+        IndicatorVersion.objects.filter(
+            set_entries__set_version__in=round_set_versions(round_, kind)
+        )
         .select_related("indicator__domain")
         .order_by("set_entries__set_version__set__position", "set_entries__order")
     )
@@ -144,8 +155,10 @@ def _round_variable_codes(versions: Iterable[IndicatorVersion]) -> set[str]:
     return codes - indicator_codes
 
 
-def round_variables(round_: Round) -> list[Variable]:
-    """The variables each unit of the round must provide.
+def round_variables(round_: Round, kind: str | None = None) -> list[Variable]:
+    """The variables the units of the round must provide: with ``kind``, those a unit
+    of that kind must provide (the round's sets that apply to its kind); without, those
+    of every set of the round.
 
     All variables the formulas of the round's indicators use (through indicators that
     use other indicators, and declared numerators and denominators too), minus those
@@ -155,10 +168,12 @@ def round_variables(round_: Round) -> list[Variable]:
     # An opened round's set versions are pinned: its variables are kept on the round
     # object for the rest of its life (one request or task), since submitting checks a
     # submission three times (before sending, then frozen in each language).
-    remembered: tuple[Variable, ...] | None = getattr(round_, "_variables", None)
-    if remembered is not None and round_.state != RoundState.DRAFT:
-        return list(remembered)
-    codes = _round_variable_codes(round_indicator_versions(round_))
+    remembered: dict[str | None, tuple[Variable, ...]] = getattr(round_, "_variables", {})
+    if kind in remembered and round_.state != RoundState.DRAFT:
+        return list(remembered[kind])
+    if kind is not None and not round_asks_by_kind(round_):
+        return round_variables(round_)
+    codes = _round_variable_codes(round_indicator_versions(round_, kind))
     variables = list(
         Variable.objects.filter(code__in=codes)
         .exclude(source__in=NOT_ENTERED)
@@ -166,8 +181,28 @@ def round_variables(round_: Round) -> list[Variable]:
         .order_by(F("domain__position").asc(nulls_last=True), "domain__code", "code")
     )
     if round_.state != RoundState.DRAFT:
-        round_._variables = tuple(variables)  # type: ignore[attr-defined]
+        round_._variables = remembered | {kind: tuple(variables)}  # type: ignore[attr-defined]
     return variables
+
+
+def round_asks_by_kind(round_: Round) -> bool:
+    """Whether the round asks units of different kinds for different sets: one of its
+    sets declares the kinds of unit it applies to."""
+    return any(version.set.kinds for version in round_set_versions(round_))
+
+
+def submission_variables(submission: Submission) -> list[Variable]:
+    """The variables a unit provides in its submission: those of the round's sets that
+    apply to its kind (a county is not asked for a gmina set's)."""
+    return round_variables(submission.round, submission.unit.kind)
+
+
+def not_asked_message(code: str, unit: Unit) -> str:
+    """Why a variable the round asks of other kinds of unit is refused for ``unit``."""
+    return _(
+        "%(code)s is not asked of %(unit)s: the round's sets that need it do not apply "
+        "to a %(kind)s."
+    ) % {"code": code, "unit": unit.name, "kind": unit.get_kind_display()}
 
 
 # --- choosing units for a round ---------------------------------------------------------

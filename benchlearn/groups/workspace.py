@@ -146,12 +146,14 @@ def open_rounds_status(group: ExchangeGroup, units: list[Unit]) -> list[RoundSta
         for unit in units:
             submission = submissions.get((round_.pk, unit.pk))
             unit_counts = counts.get(unit.pk)
+            # A unit is asked only for the round's sets of its kind.
+            asked = round_variables(round_, unit.kind) if submission else []
             rows.append(
                 UnitStatus(
                     unit=unit,
                     submission=submission,
                     filled=unit_counts.filled if unit_counts else 0,
-                    required=len(variables) if submission else 0,
+                    required=len(asked),
                     errors=unit_counts.errors if unit_counts else 0,
                     warnings=unit_counts.warnings if unit_counts else 0,
                 )

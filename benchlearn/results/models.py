@@ -172,6 +172,14 @@ class ComparisonKind(models.TextChoices):
     ALL = "all", _("all units")
 
 
+# The pools a unit's size-band and nearest-neighbour peers are drawn from: units doing
+# the same tasks. Gminas among gminas and cities with county rights (which do the gmina
+# tasks), as before sets declared kinds; for the county sets, counties and cities with
+# county rights among themselves. A city with county rights with results of a county
+# set is in both (see ``results.services.peer_pools``).
+GMINA_POOL, COUNTY_POOL = "", "county"
+
+
 class ComparisonGroup(models.Model):
     """A standing comparison group as it was at a computation (neighbours are per unit:
     see ``Neighbour``)."""
@@ -180,7 +188,8 @@ class ComparisonGroup(models.Model):
         Computation, on_delete=models.CASCADE, related_name="comparison_groups"
     )
     kind = models.CharField(_("kind"), max_length=12, choices=ComparisonKind.choices)
-    # "all"; a voivodeship's name; "<unit kind>:<population band>"; an exchange group's id.
+    # "all"; a voivodeship's name; "<unit kind>:<population band>" (or "county:<band>",
+    # counties and cities with county rights); an exchange group's id.
     key = models.CharField(_("key"), max_length=80)
     exchange_group = models.ForeignKey(
         ExchangeGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -250,6 +259,9 @@ class Neighbour(models.Model):
     rank = models.PositiveSmallIntegerField(_("rank"))
     distance = models.FloatField(_("distance"))
     shares = models.JSONField(_("shares of the distance"), default=dict)
+    # The pool the neighbour was drawn from (GMINA_POOL, COUNTY_POOL): a city with
+    # county rights has neighbours in both.
+    pool = models.CharField(_("drawn from"), max_length=8, blank=True, default=GMINA_POOL)
 
     class Meta:
         verbose_name = _("neighbour")

@@ -27,11 +27,12 @@ from benchlearn.accounts.access import Perm, require, unit_teams
 from benchlearn.accounts.models import User
 from benchlearn.background.queue import enqueue, on_abandoned
 from benchlearn.bulk import frame_write, rows_write
-from benchlearn.catalogue.models import Indicator, IndicatorVersion, Variable
+from benchlearn.catalogue.models import Indicator, IndicatorSet, IndicatorVersion, Variable
 from benchlearn.catalogue.selectors import engine_indicator, engine_variable
 from benchlearn.collection.models import Value, ValueChange
 from benchlearn.collection.selectors import values_frame
 from benchlearn.engine import catalogue as engine
+from benchlearn.engine.catalogue import UNIT_KINDS
 from benchlearn.engine.evaluate import evaluate
 from benchlearn.engine.formula import FormulaError, parse, references
 from benchlearn.engine.peers import nearest_peers
@@ -44,6 +45,8 @@ from benchlearn.results.efficiency import efficiency_model_delete as efficiency_
 from benchlearn.results.efficiency import efficiency_model_save as efficiency_model_save
 from benchlearn.results.efficiency import efficiency_store
 from benchlearn.results.models import (
+    COUNTY_POOL,
+    GMINA_POOL,
     ComparisonGroup,
     ComparisonKind,
     Computation,
@@ -53,7 +56,7 @@ from benchlearn.results.models import (
     Neighbour,
     Result,
 )
-from benchlearn.units.models import ContextValue, ContextValueChange, Unit
+from benchlearn.units.models import ContextValue, ContextValueChange, Unit, UnitKind
 from benchlearn.units.selectors import POPULATION_BANDS
 
 logger = logging.getLogger(__name__)
@@ -231,6 +234,7 @@ def computation_store(
     results = results.with_columns(pl.col("unit", "indicator", "flag").cast(pl.String)).filter(
         pl.col("value").is_not_null() | pl.col("flag").is_not_null()
     )
+    results = _of_their_kinds(results, {unit.teryt: unit.kind for unit in units})
     progress.step(3)
     indicator_ids = dict(Indicator.objects.values_list("code", "pk"))
     by_teryt = {unit.teryt: unit for unit in units}
@@ -251,12 +255,13 @@ def computation_store(
     )
     progress.step(4)
     with_results = set(results["unit"].unique().to_list())
-    memberships = _memberships([by_teryt[t] for t in sorted(with_results)])
+    pools = peer_pools(results, by_teryt)
+    memberships = _memberships([by_teryt[t] for t in sorted(with_results)], pools)
     groups = _groups_store(computation, memberships, unit_ids)
     progress.step(5)
     _stats_store(results, memberships, polarity, groups, indicator_ids)
     progress.step(6)
-    _neighbours_store(computation, unit_ids, with_results)
+    _neighbours_store(computation, unit_ids, pools)
     progress.step(7)
     efficiency_store(
         computation, values, results, unit_ids, {unit.teryt: unit.kind for unit in units}
@@ -377,7 +382,65 @@ def latest_context(code: str) -> dict[int, float]:
     return latest
 
 
-def _memberships(units: list[Unit]) -> pl.DataFrame:
+def indicator_kinds() -> dict[str, set[str]]:
+    """The kinds of unit each indicator of a set applies to: those of its sets (a set
+    of no kinds applies to every kind; indicators of no set are left out)."""
+    found: dict[str, set[str]] = {}
+    for code, kinds in IndicatorVersion.objects.filter(set_entries__isnull=False).values_list(
+        "indicator__code", "set_entries__set_version__set__kinds"
+    ):
+        found.setdefault(code, set()).update(kinds or UNIT_KINDS)
+    return found
+
+
+def _of_their_kinds(results: pl.DataFrame, kinds: dict[str, str]) -> pl.DataFrame:
+    """The results of units on indicators of sets that apply to them: a county is not
+    shown on a gmina set, even where public statistics alone would give it a value."""
+    applies = indicator_kinds()
+    pairs = [(code, kind) for code, found in applies.items() for kind in found]
+    if not results.height or all(len(found) == len(UNIT_KINDS) for found in applies.values()):
+        return results
+    unit_kinds = pl.DataFrame(
+        list(kinds.items()), schema={"unit": pl.String, "kind": pl.String}, orient="row"
+    )
+    allowed = pl.DataFrame(
+        pairs, schema={"indicator": pl.String, "kind": pl.String}, orient="row"
+    ).with_columns(allowed=pl.lit(True))
+    joined = results.join(unit_kinds, on="unit", how="left").join(
+        allowed, on=["indicator", "kind"], how="left"
+    )
+    in_a_set = pl.col("indicator").is_in(sorted(applies))
+    return joined.filter(~in_a_set | pl.col("allowed").fill_null(False)).drop("kind", "allowed")
+
+
+def peer_pools(results: pl.DataFrame, units: dict[str, Unit]) -> dict[str, set[str]]:
+    """The units (TERYT codes) of each pool peers are drawn from (``GMINA_POOL``,
+    ``COUNTY_POOL``): every unit with results but counties among gminas and cities with
+    county rights, as before sets declared kinds; counties, and cities with county
+    rights with results of a county set (one whose kinds name counties), among
+    themselves, for the county sets."""
+    county_sets = [s for s in IndicatorSet.objects.all() if UnitKind.COUNTY in s.kinds]
+    county_codes = set(
+        IndicatorVersion.objects.filter(set_entries__set_version__set__in=county_sets).values_list(
+            "indicator__code", flat=True
+        )
+    )
+    with_results = set(results["unit"].unique().to_list())
+    with_county = set(
+        results.filter(pl.col("indicator").is_in(sorted(county_codes)))["unit"].unique().to_list()
+    )
+    kinds = {teryt: units[teryt].kind for teryt in with_results}
+    return {
+        GMINA_POOL: {t for t, kind in kinds.items() if kind != UnitKind.COUNTY},
+        COUNTY_POOL: {
+            t
+            for t, kind in kinds.items()
+            if kind == UnitKind.COUNTY or (kind == UnitKind.CITY_COUNTY and t in with_county)
+        },
+    }
+
+
+def _memberships(units: list[Unit], pools: dict[str, set[str]]) -> pl.DataFrame:
     """(group, kind, key, unit) for every standing comparison group of these units."""
     population = latest_context("POP")
     rows: list[tuple[str, str, str]] = []
@@ -386,8 +449,10 @@ def _memberships(units: list[Unit]) -> pl.DataFrame:
         if unit.voivodeship:
             rows.append((ComparisonKind.VOIVODESHIP, unit.voivodeship, unit.teryt))
         band = population_band(population.get(unit.pk))
-        if band:
+        if band and unit.teryt in pools[GMINA_POOL]:
             rows.append((ComparisonKind.BAND, f"{unit.kind}:{band}", unit.teryt))
+        if band and unit.teryt in pools[COUNTY_POOL]:
+            rows.append((ComparisonKind.BAND, f"{COUNTY_POOL}:{band}", unit.teryt))
     present = {u.teryt for u in units}
     for group_id, teryt in ExchangeGroup.units.through.objects.values_list(
         "exchangegroup_id", "unit__teryt"
@@ -464,24 +529,37 @@ def _bytes(values: list[float] | None) -> bytes:
     return np.asarray(values or [], dtype="<f8").tobytes()
 
 
-def _neighbours_store(computation: Computation, unit_ids: dict[str, int], units: set[str]) -> None:
+def _neighbours_store(
+    computation: Computation, unit_ids: dict[str, int], pools: dict[str, set[str]]
+) -> None:
+    """Each unit's nearest neighbours in each pool it is in (``peer_pools``: a gmina
+    among gminas, a county among counties and cities with county rights)."""
     weights = settings.NEIGHBOUR_WEIGHTS
     rows = []
+    units = set().union(*pools.values())
+    by_id = {pk: teryt for teryt, pk in unit_ids.items() if teryt in units}
     for code in weights:
         latest = latest_context(code)
-        by_id = {pk: teryt for teryt, pk in unit_ids.items() if teryt in units}
         rows += [(by_id[pk], code, value) for pk, value in latest.items() if pk in by_id]
     schema = {"unit": pl.String, "variable": pl.String, "value": pl.Float64}
     context = pl.DataFrame(rows, schema=schema, orient="row")
-    if context.height == 0:
-        return
+    for pool, members in pools.items():
+        pooled = context.filter(pl.col("unit").is_in(sorted(members)))
+        if pooled.height:
+            _pool_neighbours_store(computation, unit_ids, pooled, pool)
+
+
+def _pool_neighbours_store(
+    computation: Computation, unit_ids: dict[str, int], context: pl.DataFrame, pool: str
+) -> None:
+    weights = settings.NEIGHBOUR_WEIGHTS
     found = nearest_peers(
         context, weights=weights, k=settings.NEIGHBOURS, log=settings.NEIGHBOUR_LOG
     ).peers
     shares = [f"share_{code}" for code in weights]
     rows_write(
         Neighbour,
-        ("computation", "unit", "peer", "rank", "distance", "shares"),
+        ("computation", "unit", "peer", "rank", "distance", "shares", "pool"),
         (
             (
                 computation.pk,
@@ -490,6 +568,7 @@ def _neighbours_store(computation: Computation, unit_ids: dict[str, int], units:
                 rank,
                 distance,
                 _json({code: share for code, share in zip(weights, parts, strict=True)}),
+                pool,
             )
             for unit, peer, rank, distance, *parts in found.select(
                 "unit", "peer", "rank", "distance", *shares

@@ -8,7 +8,12 @@ from decimal import Decimal
 from benchlearn.collection.files.csv_io import write_csv
 from benchlearn.collection.files.xlsx_write import UnitRow, round_workbook, unit_workbook
 from benchlearn.collection.models import Round, Submission, Value
-from benchlearn.collection.selectors import previous_values, round_variables, submission_values
+from benchlearn.collection.selectors import (
+    previous_values,
+    round_variables,
+    submission_values,
+    submission_variables,
+)
 
 
 def unit_template(submission: Submission) -> bytes:
@@ -16,7 +21,7 @@ def unit_template(submission: Submission) -> bytes:
     stored = submission_values(submission)
     previous = previous_values(submission)
     rows = []
-    for variable in round_variables(submission.round):
+    for variable in submission_variables(submission):
         value = stored.get(variable.code)
         rows.append(
             UnitRow(

@@ -202,6 +202,15 @@ def _scope(round_: Round) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(v.code for v in round_variables(round_)), frozenset(teryts)
 
 
+def _kind_of(round_: Round, meta: dict[str, str]) -> str | None:
+    """The kind of the unit a unit's template is of (its template lists the variables
+    asked of its kind); None for the round's workbook, which lists every variable."""
+    if meta.get("layout") != layout.UNIT_LAYOUT:
+        return None
+    kinds = Submission.objects.filter(round=round_, unit__teryt=meta.get("unit") or "")
+    return kinds.values_list("unit__kind", flat=True).first()
+
+
 def _check_meta(meta: dict[str, str], round_: Round, unit: Unit | None) -> str:
     """The layout of a workbook whose template sheet matches the round and unit."""
     if meta.get("format") != layout.FORMAT:
@@ -229,7 +238,7 @@ def _check_meta(meta: dict[str, str], round_: Round, unit: Unit | None) -> str:
             )
             % {"found": meta.get("round") or "?", "expected": round_.pk, "name": round_}
         )
-    codes = [v.code for v in round_variables(round_)]
+    codes = [v.code for v in round_variables(round_, _kind_of(round_, meta))]
     if meta.get("variables") != layout.variables_checksum(codes):
         raise FileRefused(
             _(

@@ -24,7 +24,7 @@ from benchlearn.collection.models import (
     Value,
 )
 from benchlearn.collection.parsing import NumberError
-from benchlearn.collection.selectors import round_variables
+from benchlearn.collection.selectors import not_asked_message, round_variables
 from benchlearn.collection.services.common import (
     edit_refusal,
     parsed_number,
@@ -106,6 +106,8 @@ def values_import(
     meanwhile (the submissions' states) is checked again under lock in the transaction.
     """
     bounds = {v.code: _Bounds.of(v) for v in round_variables(round_)}
+    # A unit is asked only for the variables of the round's sets of its kind.
+    asked: dict[str, frozenset[str]] = {}
     submissions = _import_submissions(round_, list(entries))
     result = ImportResult(units=len(entries))
     parsed: dict[str, list[tuple[Variable, Decimal | None, str | None]]] = {}
@@ -121,7 +123,11 @@ def values_import(
                 _("You may not enter data for %(unit)s.") % {"unit": submission.unit.name}
             ]
             continue
-        parsed[teryt] = _import_parsed(teryt, values, bounds, result.errors)
+        kind = submission.unit.kind
+        if kind not in asked:
+            asked[kind] = frozenset(v.code for v in round_variables(round_, kind))
+        mine = _asked_of(submission, values, bounds, asked[kind], result.errors)
+        parsed[teryt] = _import_parsed(teryt, mine, bounds, result.errors)
         result.values += len(values)
         if progress is not None and (done % 100 == 0 or done == len(entries)):
             progress(done, len(entries))
@@ -137,6 +143,26 @@ def values_import(
         if result.errors:
             result.changed = {}
     return result
+
+
+def _asked_of(
+    submission: Submission,
+    values: Mapping[str, tuple[str | Decimal | None, str | None]],
+    bounds: Mapping[str, _Bounds],
+    asked: frozenset[str],
+    errors: ImportErrors,
+) -> dict[str, tuple[str | Decimal | None, str | None]]:
+    """The entries of variables asked of the submission's unit (and unknown codes, which
+    ``_import_parsed`` refuses); a value of a variable the round asks of other kinds of
+    unit only is an error. A round workbook has a column for every variable: the blank
+    cells of those not asked of a unit are no values, and are left out."""
+    mine = {}
+    for code, (raw, comment) in values.items():
+        if code in asked or code not in bounds:
+            mine[code] = (raw, comment)
+        elif (raw is not None and str(raw).strip()) or (comment and comment.strip()):
+            errors[(submission.unit.teryt, code)] = [not_asked_message(code, submission.unit)]
+    return mine
 
 
 def _import_submissions(round_: Round, teryts: list[str]) -> dict[str, Submission]:

@@ -18,7 +18,7 @@ from benchlearn.collection.models import (
     ValueSource,
 )
 from benchlearn.collection.parsing import NumberError
-from benchlearn.collection.selectors import round_variables
+from benchlearn.collection.selectors import not_asked_message, round_variables, submission_variables
 from benchlearn.collection.services.common import (
     locked_submission,
     parsed_number,
@@ -96,12 +96,12 @@ def submission_save(
     require(user, Perm.SUBMISSION_EDIT, submission.unit)
     submission = locked_submission(submission)
     require_editable(submission)
-    variables = {v.code: v for v in round_variables(submission.round)}
+    variables = {v.code: v for v in submission_variables(submission)}
     result = SaveResult(revision=submission.revision)
     parsed: dict[str, tuple[Decimal | None, str | None]] = {}
     for code, (raw, comment) in entries.items():
         if code not in variables:
-            result.errors[code] = _("The round does not ask for %(code)s.") % {"code": code}
+            result.errors[code] = _not_asked(submission, code)
             continue
         try:
             parsed[code] = (parsed_number(raw), comment.strip() if comment is not None else None)
@@ -155,3 +155,10 @@ def submission_save(
         touch(submission)
     result.revision = submission.revision
     return result
+
+
+def _not_asked(submission: Submission, code: str) -> str:
+    """Why ``code`` is refused: the round does not ask for it, or not of this unit's kind."""
+    if any(v.code == code for v in round_variables(submission.round)):
+        return not_asked_message(code, submission.unit)
+    return _("The round does not ask for %(code)s.") % {"code": code}

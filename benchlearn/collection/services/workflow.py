@@ -38,7 +38,7 @@ from benchlearn.collection.notices import (
     submission_signoff_notify,
     submission_submitted_notify,
 )
-from benchlearn.collection.selectors import round_variables
+from benchlearn.collection.selectors import submission_variables
 from benchlearn.collection.services.common import (
     CollectionError,
     SubmissionBlocked,
@@ -233,7 +233,7 @@ def submission_return(
         raise CollectionError(_("Only a submitted submission can be returned."))
     if submission.round.state != RoundState.OPEN:
         raise CollectionError(_("The round is not open: reopen it to return data."))
-    variables = {v.code: v for v in round_variables(submission.round)}
+    variables = {v.code: v for v in submission_variables(submission)}
     texts = {code: text.strip() for code, text in comments.items() if text.strip()}
     unknown = sorted(set(texts) - set(variables))
     if unknown:

@@ -29,7 +29,11 @@ from benchlearn.catalogue.models import Variable
 from benchlearn.catalogue.selectors import rules_for_variables
 from benchlearn.collection.models import FrozenCheck, Submission, SubmissionState, Value
 from benchlearn.collection.parsing import NumberError, parse_number
-from benchlearn.collection.selectors import last_known_values, round_variables, submission_values
+from benchlearn.collection.selectors import (
+    last_known_values,
+    submission_values,
+    submission_variables,
+)
 from benchlearn.collection.validation.peers import (
     PeerStats,
     bases_of,
@@ -167,7 +171,7 @@ def submission_check(
     """
     proposed = proposed or {}
     comments = comments or {}
-    variables = round_variables(submission.round)
+    variables = submission_variables(submission)
     stored = submission_values(submission)
     frozen = {} if live else _frozen_of(submission)
     if frozen:

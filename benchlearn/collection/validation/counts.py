@@ -15,6 +15,7 @@ from django.db.models.functions import Cast
 from benchlearn.catalogue.models import Variable
 from benchlearn.catalogue.selectors import rules_for_variables
 from benchlearn.collection.models import FrozenCheck, Round, Value
+from benchlearn.collection.selectors import round_asks_by_kind, round_variables
 from benchlearn.collection.validation.checks import (
     FROZEN_STATES,
     VariableCheck,
@@ -62,7 +63,7 @@ def round_check_counts(round_: Round, variables: list[Variable]) -> dict[int, Un
     as exact decimals, the few values whose change lies within rounding of the
     threshold or that equal a bound. Units without a value are left out.
     """
-    rows = _round_numbers(round_, variables)
+    rows = _asked_rows(round_, _round_numbers(round_, variables), variables)
     if rows.shape[0] == 0:
         return {}
     variable_ids = np.array(sorted(v.pk for v in variables), dtype=np.int64)
@@ -98,6 +99,34 @@ def round_check_counts(round_: Round, variables: list[Variable]) -> dict[int, Un
         if unit_id in counts:
             counts[unit_id] = UnitCounts(counts[unit_id].filled, 0, warned)
     return counts
+
+
+def _asked_rows(
+    round_: Round, rows: npt.NDArray[np.float64], variables: list[Variable]
+) -> npt.NDArray[np.float64]:
+    """The rows of values a unit is asked for: a unit's values of variables the round
+    asks of other kinds of unit only (a county's of a gmina set) are not counted."""
+    if rows.shape[0] == 0 or not round_asks_by_kind(round_):
+        return rows
+    unit_kinds = dict(
+        Round.units.through.objects.filter(round=round_).values_list("unit_id", "unit__kind")
+    )
+    every = {v.pk for v in variables}
+    asked = {
+        kind: {v.pk for v in round_variables(round_, kind)} & every
+        for kind in set(unit_kinds.values())
+    }
+    if all(ids == every for ids in asked.values()):
+        return rows
+    kinds = sorted(asked)
+    variable_ids = np.array(sorted(every), dtype=np.int64)
+    table = np.array([[int(pk) in asked[k] for pk in variable_ids] for k in kinds], dtype=bool)
+    unit_ids = np.array(sorted(unit_kinds), dtype=np.int64)
+    kind_of_unit = np.array([kinds.index(unit_kinds[int(u)]) for u in unit_ids], dtype=np.int64)
+    unit_at = np.searchsorted(unit_ids, rows[:, 0].astype(np.int64))
+    variable_at = np.searchsorted(variable_ids, rows[:, 1].astype(np.int64))
+    asked_rows: npt.NDArray[np.float64] = rows[table[kind_of_unit[unit_at], variable_at]]
+    return asked_rows
 
 
 def _frozen_counts(round_: Round) -> dict[int, int]:

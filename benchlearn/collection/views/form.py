@@ -21,12 +21,12 @@ from benchlearn.collection.models import Submission, SubmissionState
 from benchlearn.collection.parsing import NumberError, parse_number
 from benchlearn.collection.rule_findings import remarks, submission_rule_findings
 from benchlearn.collection.selectors import (
-    round_variables,
     submission_capabilities,
     submission_events,
     submission_of_unit_get_for_user,
     submission_signoff,
     submission_values,
+    submission_variables,
 )
 from benchlearn.collection.services import (
     CollectionError,
@@ -119,7 +119,7 @@ def submission_check_view(
     submission = submission_of_unit_get_for_user(
         request.user, round_id, teryt, Perm.SUBMISSION_EDIT
     )
-    form = ValuesForm(request.POST, variables=round_variables(submission.round))
+    form = ValuesForm(request.POST, variables=submission_variables(submission))
     proposed = {code: raw for code in form.codes if (raw := form.raw(code)) is not None}
     comments = {
         code: comment for code in form.codes if (comment := form.raw_comment(code)) is not None
@@ -173,7 +173,7 @@ def _save(
     submission = submission_of_unit_get_for_user(
         request.user, round_id, teryt, Perm.SUBMISSION_EDIT
     )
-    form = ValuesForm(request.POST, variables=round_variables(submission.round))
+    form = ValuesForm(request.POST, variables=submission_variables(submission))
     if not form.is_valid():
         errors = {
             name.split("-", 1)[1]: [str(m) for m in messages_]

@@ -13,11 +13,11 @@ from benchlearn.accounts.access import AuthenticatedHttpRequest, Perm, may, requ
 from benchlearn.collection import pages
 from benchlearn.collection.models import ValueChange
 from benchlearn.collection.selectors import (
-    round_variables,
     submission_events,
     submission_history,
     submission_of_unit_get_for_user,
     submission_values,
+    submission_variables,
     value_history,
 )
 from benchlearn.collection.services import (
@@ -43,7 +43,7 @@ def submission_history_view(
         "round": submission.round,
         "steps": steps,
         "can_restore": may(request.user, Perm.COLLECTION_MANAGE),
-        "names": {v.code: pages.variable_name(v) for v in round_variables(submission.round)},
+        "names": {v.code: pages.variable_name(v) for v in submission_variables(submission)},
     }
     return render(request, "collection/submission_history.html", context)
 
@@ -53,7 +53,7 @@ def value_history_view(
     request: AuthenticatedHttpRequest, round_id: int, teryt: str, code: str
 ) -> HttpResponse:
     submission = submission_of_unit_get_for_user(request.user, round_id, teryt)
-    variable = next((v for v in round_variables(submission.round) if v.code == code), None)
+    variable = next((v for v in submission_variables(submission) if v.code == code), None)
     if variable is None:
         raise Http404(_("The round does not ask for %(code)s.") % {"code": code})
     value = submission_values(submission).get(code)

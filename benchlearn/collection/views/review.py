@@ -17,10 +17,10 @@ from benchlearn.collection.forms import (
 )
 from benchlearn.collection.rule_findings import remarks, submission_rule_findings
 from benchlearn.collection.selectors import (
-    round_variables,
     submission_capabilities,
     submission_of_unit_get_for_user,
     submission_values,
+    submission_variables,
 )
 from benchlearn.collection.services import (
     CollectionError,
@@ -41,7 +41,7 @@ def submission_return_view(
 ) -> HttpResponse:
     submission = submission_of_unit_get_for_user(request.user, round_id, teryt)
     require_review(request.user, submission)
-    variables = round_variables(submission.round)
+    variables = submission_variables(submission)
     form = ReturnForm(request.POST or None, variables=variables)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():

@@ -65,7 +65,7 @@ def neighbours_for(user: AnyUser, context: Context) -> Neighbours | None:
         return None
     unit, computation = context.unit, context.computation
     stored = list(
-        Neighbour.objects.filter(computation=computation, unit=unit)
+        Neighbour.objects.filter(computation=computation, unit=unit, pool=context.comparison.pool)
         .select_related("peer")
         .order_by("rank")
     )

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from benchlearn.accounts.access import Perm, may, names_shown, pseudonym_order
 from benchlearn.results.cache import remembered
 from benchlearn.results.models import (
+    COUNTY_POOL,
+    GMINA_POOL,
     ComparisonGroup,
     ComparisonKind,
     Computation,
@@ -40,12 +42,14 @@ class Comparison:
     # Why the group's statistics are not shown to the viewer ("": they are; see
     # ``minimum.group_figures_withheld``): ``comparison_stats`` then gives none.
     withheld: str = ""
+    # The pool of the nearest neighbours (``results.models.peer_pools``).
+    pool: str = GMINA_POOL
 
 
 def _band_label(key: str) -> str:
     kind, _sep, band = key.partition(":")
     bands = {code: label for code, label, _low, _high in POPULATION_BANDS}
-    kinds = dict(UnitKind.choices)
+    kinds = dict(UnitKind.choices) | {COUNTY_POOL: _("counties and cities with county rights")}
     return _("%(kind)s, %(band)s residents") % {
         "kind": kinds.get(kind, kind),
         "band": bands.get(band, band),
@@ -77,14 +81,38 @@ def comparisons_for(user: AnyUser, unit: Unit, computation: Computation) -> list
                     group_figures_withheld(user, group, computation),
                 )
             )
-    by_kind = {g.kind: g for g in groups}
+    by_kind = {g.kind: g for g in groups if g.kind != ComparisonKind.BAND}
     public = names_shown(user, None)  # the programme-wide comparisons
-    if band := by_kind.get(ComparisonKind.BAND):
-        found.append(Comparison("band", band.kind, _band_label(band.key), band, public))
-    if Neighbour.objects.filter(computation=computation, unit=unit).exists():
+    # A city with county rights is in a band of gminas' and one of the county pool's
+    # (the county sets' peers: counties and cities with county rights).
+    bands = sorted(
+        (g for g in groups if g.kind == ComparisonKind.BAND),
+        key=lambda g: g.key.startswith(f"{COUNTY_POOL}:"),
+    )
+    for band in bands:
+        choice = "band-county" if band.key.startswith(f"{COUNTY_POOL}:") else "band"
+        found.append(Comparison(choice, band.kind, _band_label(band.key), band, public))
+    pools = set(
+        Neighbour.objects.filter(computation=computation, unit=unit)
+        .values_list("pool", flat=True)
+        .distinct()
+    )
+    if GMINA_POOL in pools:
         found.append(
             Comparison(
                 "neighbours", ComparisonKind.NEIGHBOURS, _("nearest neighbours"), None, public
+            )
+        )
+    if COUNTY_POOL in pools:
+        label = _("nearest counties and cities with county rights")
+        found.append(
+            Comparison(
+                "neighbours-county",
+                ComparisonKind.NEIGHBOURS,
+                label,
+                None,
+                public,
+                pool=COUNTY_POOL,
             )
         )
     if voivodeship := by_kind.get(ComparisonKind.VOIVODESHIP):
@@ -125,7 +153,9 @@ def member_ids(comparison: Comparison, unit: Unit, computation: Computation) -> 
             lambda: list(group.members.values_list("pk", flat=True)),
             lambda members: 40 * len(members) + 100,
         )
-    peers = Neighbour.objects.filter(computation=computation, unit=unit).order_by("rank")
+    peers = Neighbour.objects.filter(
+        computation=computation, unit=unit, pool=comparison.pool
+    ).order_by("rank")
     return [unit.pk, *peers.values_list("peer_id", flat=True)]
 
 

@@ -106,7 +106,7 @@ def comparison_stats(
         if comparison.withheld:
             return {key: _withheld(stat) for key, stat in found.items()}
         return found
-    return _neighbour_stats(unit, computation, indicators, periods)
+    return _neighbour_stats(unit, computation, indicators, periods, comparison.pool)
 
 
 def _withheld(stat: Stat) -> Stat:
@@ -148,13 +148,17 @@ def _array_size(values: np.ndarray) -> int:
 
 
 def _neighbour_stats(
-    unit: Unit, computation: Computation, indicators: dict[str, IndicatorInfo], periods: list[int]
+    unit: Unit,
+    computation: Computation,
+    indicators: dict[str, IndicatorInfo],
+    periods: list[int],
+    pool: str,
 ) -> dict[tuple[str, int], Stat]:
-    """The statistics of a unit with its nearest neighbours, from their stored results
-    (the engine's definitions, on a dozen values per indicator)."""
+    """The statistics of a unit with its nearest neighbours of ``pool``, from their
+    stored results (the engine's definitions, on a dozen values per indicator)."""
     members = [
         unit.pk,
-        *Neighbour.objects.filter(computation=computation, unit=unit).values_list(
+        *Neighbour.objects.filter(computation=computation, unit=unit, pool=pool).values_list(
             "peer_id", flat=True
         ),
     ]
