@@ -32,10 +32,20 @@ class UnitsChosenBy:
     FILTER = "filter"
 
 
+class _SetsField(forms.ModelMultipleChoiceField[IndicatorSet]):
+    """The sets a round asks for, each named with the kinds of unit it applies to: a
+    unit is asked only for the sets of its kind."""
+
+    def label_from_instance(self, obj: IndicatorSet) -> str:
+        if not obj.kinds:
+            return obj.name_pl
+        return f"{obj.name_pl} ({', '.join(obj.kind_labels)})"
+
+
 class RoundForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     period = forms.IntegerField(label=gettext_lazy("Year"), min_value=1990, max_value=2100)
-    indicator_sets = forms.ModelMultipleChoiceField(
+    indicator_sets = _SetsField(
         label=gettext_lazy("Indicator sets"),
         queryset=IndicatorSet.objects.order_by("position", "code"),
         widget=forms.CheckboxSelectMultiple,

@@ -124,3 +124,14 @@ def test_the_progress_table_counts_what_each_unit_is_asked_for(
     required = {row.submission.unit.teryt: row.required for row in rows}
     assert required == {units["a"].teryt: 5, units["c"].teryt: 4, county.teryt: 1}
     assert totals.required == 10
+
+
+def test_the_round_pages_say_which_kinds_each_set_is_for(kinds_round, operator):
+    client = client_for(operator)
+    page = client.get(f"/rounds/{kinds_round.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "version 1; city with county rights, county)" in page  # the waste set
+    assert "version 1; urban gmina, rural gmina, urban-rural gmina, city with county rights)" in (
+        page
+    )
+    form = client.get("/rounds/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Odpady (city with county rights, county)</label>" in form
