@@ -29,7 +29,7 @@ from benchlearn.competencies.models import (
     Stage,
 )
 from benchlearn.competencies.scheme import current_scheme
-from benchlearn.groups.models import ExchangeGroup, SeatHolding
+from benchlearn.groups.models import ExchangeGroup, Programme, SeatHolding
 
 if TYPE_CHECKING:
     from benchlearn.accounts.access import AnyUser
@@ -119,6 +119,18 @@ class GroupCard:
     @property
     def end_allowed(self) -> bool:
         return self.start is not None and self.start.is_submitted
+
+
+def office_readable(programme: Programme) -> list[Assessment]:
+    """The programme's submitted assessments the office may read one by one: those whose
+    person was told, before starting, that the office reads them (``office_may_see``)."""
+    return list(
+        Assessment.objects.filter(
+            group__programme=programme, office_may_see=True, submitted_at__isnull=False
+        )
+        .select_related("person", "assessor", "unit", "group")
+        .order_by("group__name", "unit__name", "person__full_name", "stage", "role", "pk")
+    )
 
 
 def office_sees(group: ExchangeGroup) -> bool:

@@ -31,6 +31,7 @@ from benchlearn.competencies.exports import (
 from benchlearn.competencies.forms_training import TrainingForm
 from benchlearn.competencies.models import MIN_PEOPLE, Competency, Training
 from benchlearn.competencies.scheme import current_scheme
+from benchlearn.competencies.selectors import office_readable
 from benchlearn.competencies.trainings import (
     TrainingError,
     attendance_record,
@@ -56,6 +57,7 @@ def programme_page(request: AuthenticatedHttpRequest, programme_id: int) -> Http
             "found": programme_aggregates(programme),
             "withheld": withheld_text(MIN_PEOPLE),
             "trainings": trainings_of(programme)[:5],
+            "readable": office_readable(programme),
         },
     )
 
