@@ -14,6 +14,7 @@ from benchlearn.collection.files.export import unit_template
 from benchlearn.collection.models import Submission, Value
 from benchlearn.collection.selectors import round_variables, submission_variables
 from benchlearn.collection.services import values_import
+from benchlearn.groups.workspace import open_rounds_status
 from benchlearn.units.models import Unit, UnitKind
 from tests.collection.conftest import dump, make_round, save
 from tests.conftest import client_for
@@ -135,3 +136,12 @@ def test_the_round_pages_say_which_kinds_each_set_is_for(kinds_round, operator):
     )
     form = client.get("/rounds/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Odpady (city with county rights, county)</label>" in form
+
+
+def test_the_group_workspace_counts_what_each_member_is_asked_for(
+    kinds_round, group, units, county, operator
+):
+    save(Submission.objects.get(round=kinds_round, unit=county), operator, {"WASTE_T": "9"})
+    (status,) = open_rounds_status(group, [units["a"], units["c"], county])
+    found = {row.unit.teryt: (row.filled, row.required) for row in status.rows}
+    assert found == {units["a"].teryt: (0, 5), units["c"].teryt: (0, 4), county.teryt: (1, 1)}
