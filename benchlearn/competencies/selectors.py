@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from benchlearn.competencies.models import (
     Competency,
     CompetencyScheme,
     DevelopmentGoal,
+    Invitee,
     Role,
     Stage,
 )
@@ -119,6 +121,17 @@ class GroupCard:
     @property
     def end_allowed(self) -> bool:
         return self.start is not None and self.start.is_submitted
+
+
+def trainings_invited(user: User) -> list[Invitee]:
+    """The trainings ``user`` is invited to, the coming ones first, then the past."""
+    today = timezone.localdate()
+    invitations = list(
+        Invitee.objects.filter(person=user).select_related("training").order_by("training__date")
+    )
+    coming = [i for i in invitations if i.training.date >= today]
+    past = [i for i in invitations if i.training.date < today]
+    return coming + past[::-1]
 
 
 def office_readable(programme: Programme) -> list[Assessment]:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from benchlearn.accounts.models import User
 from benchlearn.competencies.aggregates import seats_with_gaps
 from benchlearn.competencies.models import Competency, Invitee, Training
+from benchlearn.competencies.notices import training_invited_notify
 from benchlearn.groups.models import ExchangeGroup, Programme, SeatHolding
 from benchlearn.units.models import Level, Unit
 
@@ -173,6 +174,7 @@ def training_create(
         updated_at=now,
     )
     Invitee.objects.bulk_create(Invitee(training=training, person_id=pk) for pk in people)
+    training_invited_notify(training, people, by_id=by.pk)
     return training
 
 
@@ -237,6 +239,7 @@ def training_update(
     Invitee.objects.bulk_create(
         Invitee(training=current, person_id=pk) for pk in people if pk not in already
     )
+    training_invited_notify(current, [pk for pk in people if pk not in already], by_id=by.pk)
     return current
 
 

@@ -35,6 +35,7 @@ from benchlearn.competencies.selectors import (
     my_groups,
     scheme_for_goals,
     scheme_name,
+    trainings_invited,
 )
 from benchlearn.competencies.services import (
     AssessmentStale,
@@ -53,7 +54,11 @@ def _problems(error: ValidationError) -> dict[str, list[str]]:
 
 @login_required
 def competency_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "competencies/home.html", {"cards": my_groups(request.user)})
+    return render(
+        request,
+        "competencies/home.html",
+        {"cards": my_groups(request.user), "invitations": trainings_invited(request.user)},
+    )
 
 
 @login_required

@@ -54,7 +54,8 @@ def kind_get(code: str) -> Kind:
         raise ValueError(f"unknown notification kind {code!r}") from None
 
 
-def _date(iso: str) -> str:
+def date_shown(iso: str) -> str:
+    """An ISO date as the active language writes it (the recipient's, when told)."""
     try:
         return formats.date_format(datetime.date.fromisoformat(iso), "SHORT_DATE_FORMAT")
     except (TypeError, ValueError):
@@ -118,7 +119,7 @@ ROUND_OPENED = register(
                 "The collection round “%(round)s” is open: enter your unit's data by "
                 "%(deadline)s. The start page leads to the form."
             )
-            % {**_unit_round(p), "deadline": _date(p.get("deadline", ""))}
+            % {**_unit_round(p), "deadline": date_shown(p.get("deadline", ""))}
         ),
     )
 )
@@ -134,7 +135,7 @@ DEADLINE_NEAR = register(
                     "The data of %(unit)s for the collection round “%(round)s” are due by "
                     "%(deadline)s."
                 )
-                % {**_unit_round(p), "deadline": _date(p.get("deadline", ""))},
+                % {**_unit_round(p), "deadline": date_shown(p.get("deadline", ""))},
                 _("The submission was returned for correction: see the comments on the form.")
                 if p.get("returned")
                 else _("They have not been submitted yet."),
@@ -159,7 +160,7 @@ SIGNOFF_AWAITED = register(
                     "confirm and send them to the office, or send them back to be corrected."
                 )
                 % _unit_round(p),
-                _("They are due by %(deadline)s.") % {"deadline": _date(p["deadline"])}
+                _("They are due by %(deadline)s.") % {"deadline": date_shown(p["deadline"])}
                 if p.get("deadline")
                 else "",
             ]
@@ -292,11 +293,11 @@ BOARD_DIGEST = register(
         gettext_lazy(
             "Once a day, to those who chose it: the day's new posts on their groups' boards."
         ),
-        lambda p: _("New on your groups' boards, %(day)s") % {"day": _date(p.get("day", ""))},
+        lambda p: _("New on your groups' boards, %(day)s") % {"day": date_shown(p.get("day", ""))},
         lambda p: "\n\n".join(
             [
                 _("New posts on the boards of your groups, %(day)s:")
-                % {"day": _date(p.get("day", ""))},
+                % {"day": date_shown(p.get("day", ""))},
                 *(
                     "\n".join(
                         [
