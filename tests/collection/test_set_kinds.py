@@ -13,7 +13,7 @@ from benchlearn.collection import pages
 from benchlearn.collection.files.export import unit_template
 from benchlearn.collection.models import Submission, Value
 from benchlearn.collection.selectors import round_variables, submission_variables
-from benchlearn.collection.services import values_import
+from benchlearn.collection.services import CollectionError, values_import
 from benchlearn.groups.workspace import open_rounds_status
 from benchlearn.units.models import Unit, UnitKind
 from tests.collection.conftest import dump, make_round, save
@@ -145,3 +145,17 @@ def test_the_group_workspace_counts_what_each_member_is_asked_for(
     (status,) = open_rounds_status(group, [units["a"], units["c"], county])
     found = {row.unit.teryt: (row.filled, row.required) for row in status.rows}
     assert found == {units["a"].teryt: (0, 5), units["c"].teryt: (0, 4), county.teryt: (1, 1)}
+
+
+def test_a_round_of_sets_none_of_which_applies_to_a_unit_is_refused(
+    published, programme, units, county, operator
+):
+    set_kinds("SET_EDU", ["gm", "gw", "gmw", "mnpp"], operator)
+    before = dump()
+    with pytest.raises(CollectionError) as refused:
+        make_round(operator, [units["c"], county], sets=("SET_EDU",))
+    assert refused.value.problems == [
+        "None of the chosen sets applies to a county: powiat bielski would be asked for "
+        "nothing. Choose a set for them or leave them out."
+    ]
+    assert dump() == before

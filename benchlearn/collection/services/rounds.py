@@ -63,6 +63,8 @@ def round_create(
         problems.append(_("Choose at least one unit."))
     if warning_threshold <= 0:
         problems.append(_("The warning threshold must be a positive percentage."))
+    if sets:
+        problems += _units_without_sets(sets, chosen)
     if problems:
         raise CollectionError(problems)
     round_ = Round.objects.create(
@@ -76,6 +78,23 @@ def round_create(
     round_.indicator_sets.set(sets)
     round_.units.set(chosen)
     return round_
+
+
+def _units_without_sets(sets: list[IndicatorSet], units: list[Unit]) -> list[str]:
+    """A problem per kind of unit none of the chosen sets applies to: such a unit would
+    be asked for nothing."""
+    left_out: dict[str, list[Unit]] = {}
+    for unit in units:
+        if not any(indicator_set.applies_to(unit.kind) for indicator_set in sets):
+            left_out.setdefault(unit.kind, []).append(unit)
+    return [
+        _(
+            "None of the chosen sets applies to a %(kind)s: %(units)s would be asked for "
+            "nothing. Choose a set for them or leave them out."
+        )
+        % {"kind": found[0].get_kind_display(), "units": ", ".join(u.name for u in found)}
+        for found in left_out.values()
+    ]
 
 
 def _locked_round(round_: Round) -> Round:
