@@ -36,6 +36,7 @@ from benchlearn.catalogue.models import (
     Source,
     Variable,
 )
+from benchlearn.catalogue.selectors import version_for_year
 from benchlearn.collection.models import (
     OPEN_STATES,
     ReturnComment,
@@ -48,6 +49,7 @@ from benchlearn.collection.models import (
     Value,
     ValueChange,
 )
+from benchlearn.engine.catalogue import valid_in
 from benchlearn.engine.formula import FormulaError, parse, references
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.units.models import ContextValue, Level, Unit, UnitMembership
@@ -112,6 +114,7 @@ def round_indicator_versions(round_: Round, kind: str | None = None) -> list[Ind
     chosen: dict[str, IndicatorVersion] = {}
     for version in entries:
         chosen.setdefault(version.indicator.code, version)
+    chosen = _valid_in_period(chosen, round_.period)
     fallback: dict[str, IndicatorVersion] | None = None
     todo = list(chosen.values())
     while todo:
@@ -119,11 +122,38 @@ def round_indicator_versions(round_: Round, kind: str | None = None) -> list[Ind
             if code in chosen:
                 continue
             if fallback is None:
-                fallback = _published_versions_by_code()
+                fallback = _valid_in_period(_published_versions_by_code(), round_.period)
             if code in fallback:
                 chosen[code] = fallback[code]
                 todo.append(fallback[code])
     return list(chosen.values())
+
+
+def _valid_in_period(
+    chosen: dict[str, IndicatorVersion], period: int
+) -> dict[str, IndicatorVersion]:
+    """Each version, or where it does not hold for the round's data year the published
+    version of the same indicator that does (the highest-numbered valid in that year);
+    an indicator with none is left out: the round neither asks for nor computes it."""
+    if all(valid_in(v.valid_from, v.valid_to, period) for v in chosen.values()):
+        return chosen
+    others: dict[int, list[IndicatorVersion]] = {}
+    invalid = [
+        v.indicator_id for v in chosen.values() if not valid_in(v.valid_from, v.valid_to, period)
+    ]
+    for version in IndicatorVersion.objects.filter(
+        indicator_id__in=invalid, published_at__isnull=False
+    ).select_related("indicator__domain"):
+        others.setdefault(version.indicator_id, []).append(version)
+    found: dict[str, IndicatorVersion] = {}
+    for code, version in chosen.items():
+        if valid_in(version.valid_from, version.valid_to, period):
+            found[code] = version
+            continue
+        replacement = version_for_year(others.get(version.indicator_id, []), period)
+        if replacement is not None:
+            found[code] = replacement
+    return found
 
 
 def _codes_used(version: IndicatorVersion) -> set[str]:
@@ -174,8 +204,12 @@ def round_variables(round_: Round, kind: str | None = None) -> list[Variable]:
     if kind is not None and not round_asks_by_kind(round_):
         return round_variables(round_)
     codes = _round_variable_codes(round_indicator_versions(round_, kind))
+    # A variable not defined for the round's data year is not asked for.
+    valid = (Q(valid_from__isnull=True) | Q(valid_from__lte=round_.period)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=round_.period)
+    )
     variables = list(
-        Variable.objects.filter(code__in=codes)
+        Variable.objects.filter(valid, code__in=codes)
         .exclude(source__in=NOT_ENTERED)
         .select_related("domain")
         .order_by(F("domain__position").asc(nulls_last=True), "domain__code", "code")

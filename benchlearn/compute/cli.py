@@ -15,7 +15,7 @@ from typing import Literal
 import polars as pl
 
 from benchlearn.engine.dea import dea, dea_table
-from benchlearn.engine.evaluate import check_catalogue, evaluate
+from benchlearn.engine.evaluate import check_by_year, evaluate_by_year
 from benchlearn.engine.io import InputError
 from benchlearn.engine.io.catalogue_yaml import read_catalogue
 from benchlearn.engine.io.csv_frames import (
@@ -58,7 +58,7 @@ def compute_files(
     if (groups_path is None) != (stats_output_path is None):
         raise InputError(["--groups and --stats-output go together: give both or neither"])
     catalogue = read_catalogue(catalogue_path)
-    check_catalogue(catalogue)
+    check_by_year(catalogue)
     values = read_values_csv(values_path)
     problems = _unknown_variables(values, catalogue.variable_codes(), values_path)
     groups = read_groups_csv(groups_path) if groups_path else None
@@ -72,7 +72,7 @@ def compute_files(
     if problems:
         raise InputError(problems)
 
-    results = evaluate(values, catalogue)
+    results = evaluate_by_year(values, catalogue)
     stats = None
     if groups is not None:
         polarity = {indicator.code: indicator.polarity for indicator in catalogue.indicators}

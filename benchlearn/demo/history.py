@@ -46,6 +46,7 @@ from benchlearn.units.services import BUNDLED_CONTEXT_YEAR, context_values_store
 FIRST_YEAR = 2021
 OPEN_YEAR = date.today().year - 1  # the open rounds collect last year's data
 HISTORY_YEARS = tuple(range(FIRST_YEAR, OPEN_YEAR))
+EDU_SUBV_LAST_YEAR = 2024  # the catalogue's EDU_SUBV valid_to: EDU_NEEDS from 2025
 
 # Besides the eight cities of the education exchange group: every other city with
 # county rights of their voivodeships (śląskie, małopolskie, opolskie, wielkopolskie)
@@ -172,6 +173,17 @@ def _decisions(
     }
 
 
+def _funding(
+    spending: float, coverage: float, since: int, year: int, wobble: Callable[[float], float]
+) -> Figures:
+    """Up to 2024 the education part of the general subvention, which grows more slowly
+    than spending (it covers a little less each year); from 2025, when the revenue act
+    of 2024 abolished it, the amount of educational needs, somewhat higher."""
+    if year <= EDU_SUBV_LAST_YEAR:
+        return {"EDU_SUBV": round(spending * (coverage - 0.01 * since) * wobble(0.02), 2)}
+    return {"EDU_NEEDS": round(spending * (coverage + 0.04) * wobble(0.02), 2)}
+
+
 def education_entered(teryt: str, residents: float, year: int) -> Figures:
     traits, wobble = _traits(teryt, "edu"), _year(teryt, "edu", year)
     pupils_share, preschool_share, other_share = (
@@ -194,8 +206,7 @@ def education_entered(teryt: str, residents: float, year: int) -> Figures:
         "EDU_CLASSES": round(pupils / (class_size * wobble(0.01))),
         "EDU_TEACHERS_FTE": round((pupils + preschool) / per_teacher * wobble(0.015), 1),
         "EDU_EXP_CUR": round(spending, 2),
-        # The subsidy grows more slowly than spending: it covers a little less each year.
-        "EDU_SUBV": round(spending * (coverage - 0.01 * since) * wobble(0.02), 2),
+        **_funding(spending, coverage, since, year, wobble),
         **_decisions("EDU", residents * traits.uniform(0.002, 0.006), since, traits, wobble),
     }
 

@@ -28,12 +28,12 @@ from benchlearn.accounts.models import User
 from benchlearn.background.queue import enqueue, on_abandoned
 from benchlearn.bulk import frame_write, rows_write
 from benchlearn.catalogue.models import Indicator, IndicatorSet, IndicatorVersion, Variable
-from benchlearn.catalogue.selectors import engine_indicator, engine_variable
+from benchlearn.catalogue.selectors import engine_indicator, engine_variable, in_force
 from benchlearn.collection.models import Value, ValueChange
 from benchlearn.collection.selectors import values_frame
 from benchlearn.engine import catalogue as engine
 from benchlearn.engine.catalogue import UNIT_KINDS
-from benchlearn.engine.evaluate import evaluate
+from benchlearn.engine.evaluate import evaluate_by_year
 from benchlearn.engine.formula import FormulaError, parse, references
 from benchlearn.engine.peers import nearest_peers
 from benchlearn.engine.stats import group_stats
@@ -203,7 +203,7 @@ def computation_build(computation: Computation) -> None:
     progress.step(1)
     values = _all_values(catalogue, units)
     progress.step(2)
-    results = evaluate(values, catalogue) if values.height else _empty_results()
+    results = evaluate_by_year(values, catalogue) if values.height else _empty_results()
     computation_store(
         computation,
         results=results,
@@ -304,25 +304,28 @@ def _statistics_refresh() -> None:
 
 
 def published_catalogue() -> tuple[engine.Catalogue, dict[str, int]]:
-    """The catalogue results are computed with: each indicator's newest published
-    version (indicators never published are left out, and so is any indicator using
-    one of them), every variable; and the version numbers used, by code."""
-    chosen: dict[str, IndicatorVersion] = {}
+    """The catalogue results are computed with: each indicator's published versions in
+    force (its newest, and older ones still computing the data years the newer are not
+    valid in, in number order: see ``evaluate_by_year``); indicators never published are
+    left out, and so is any indicator using one of them; every variable. And the
+    highest version number used, by code."""
+    published: dict[str, list[IndicatorVersion]] = {}
     for version in (
         IndicatorVersion.objects.filter(published_at__isnull=False)
         .select_related("indicator__domain")
-        .order_by("indicator__position", "indicator__code", "-number")
+        .order_by("indicator__position", "indicator__code", "number")
     ):
-        chosen.setdefault(version.indicator.code, version)
+        published.setdefault(version.indicator.code, []).append(version)
+    chosen = {code: in_force(versions) for code, versions in published.items()}
     variables = tuple(engine_variable(v) for v in Variable.objects.select_related("domain"))
-    indicators = [engine_indicator(version) for version in chosen.values()]
+    indicators = [engine_indicator(v) for versions in chosen.values() for v in versions]
     known = {v.code for v in variables} | set(chosen)
     usable = [i for i in indicators if _uses_only(i, known)]
     while len(usable) < len(indicators):  # dropping one may strand those using it
         indicators, known = usable, {v.code for v in variables} | {i.code for i in usable}
         usable = [i for i in indicators if _uses_only(i, known)]
     catalogue = engine.Catalogue(variables=variables, indicators=tuple(usable))
-    return catalogue, {i.code: chosen[i.code].number for i in usable}
+    return catalogue, {i.code: chosen[i.code][-1].number for i in usable}
 
 
 def _uses_only(indicator: engine.Indicator, known: set[str]) -> bool:

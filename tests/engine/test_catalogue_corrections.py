@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from benchlearn.engine.catalogue import Catalogue, Category, Polarity, Severity, Variable
-from benchlearn.engine.evaluate import evaluate
+from benchlearn.engine.evaluate import evaluate_by_year
 from benchlearn.engine.formula import parse, references
 from benchlearn.engine.io.catalogue_yaml import read_default_catalogue
 from benchlearn.engine.stats import group_stats
@@ -31,7 +31,8 @@ def computed(catalogue: Catalogue, values: dict[str, dict[str, float]], code: st
         for variable, value in figures.items()
     ]
     schema = {"unit": pl.String, "period": pl.Int64, "variable": pl.String, "value": pl.Float64}
-    results = evaluate(pl.DataFrame(rows, schema=schema, orient="row"), catalogue)
+    # Each year with the definitions valid in it (EDU_SUBV_COVERAGE has two).
+    results = evaluate_by_year(pl.DataFrame(rows, schema=schema, orient="row"), catalogue)
     results = results.filter(pl.col("indicator") == code)
     groups = pl.DataFrame({"group": ["all"] * len(values), "unit": list(values)})
     stats = group_stats(results, groups, {code: catalogue.indicator(code).polarity})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -15,6 +17,7 @@ from benchlearn.catalogue.models import (
 )
 from benchlearn.catalogue.selectors.lookups import (
     current_versions,
+    effective_ranges,
     set_indicator_codes,
 )
 from benchlearn.catalogue.selectors.rules import validation_rules
@@ -40,6 +43,8 @@ def engine_variable(variable: Variable) -> engine.Variable:
         compare_per=variable.compare_per,
         plausible_min=variable.plausible_min,
         plausible_max=variable.plausible_max,
+        valid_from=variable.valid_from,
+        valid_to=variable.valid_to,
     )
 
 
@@ -59,15 +64,24 @@ def engine_indicator(version: IndicatorVersion) -> engine.Indicator:
         domain=indicator.domain.code if indicator.domain else "",
         notes_pl=version.notes_pl,
         notes_en=version.notes_en,
+        valid_from=version.valid_from,
+        valid_to=version.valid_to,
     )
 
 
-def engine_catalogue() -> engine.Catalogue:
-    """The whole catalogue as the engine sees it: current versions, in catalogue order."""
+def engine_catalogue(*, every_year: bool = False) -> engine.Catalogue:
+    """The whole catalogue as the engine sees it: current versions, in catalogue order.
+    With ``every_year`` (an export), each indicator in every version some data years are
+    computed with, each given the years it computes."""
     currents = current_versions()
     indicators = Indicator.objects.select_related("domain").order_by("position", "code")
     for indicator in indicators:
         currents[indicator.pk].indicator = indicator
+    definitions = (
+        [d for i in indicators for d in _by_year(i)]
+        if every_year
+        else [engine_indicator(currents[i.pk]) for i in indicators]
+    )
     sets = IndicatorSet.objects.select_related("domain").order_by("position", "code")
     return engine.Catalogue(
         domains=tuple(
@@ -84,11 +98,21 @@ def engine_catalogue() -> engine.Catalogue:
             engine_variable(v)
             for v in Variable.objects.select_related("domain").order_by("position", "code")
         ),
-        indicators=tuple(engine_indicator(currents[i.pk]) for i in indicators),
+        indicators=tuple(definitions),
         sets=tuple(_engine_set(s) for s in sets),
         rules=tuple(validation_rules()),
         changelog=tuple(engine_release(r) for r in releases()),
     )
+
+
+def _by_year(indicator: Indicator) -> list[engine.Indicator]:
+    versions = list(indicator.versions.all())
+    for version in versions:
+        version.indicator = indicator
+    return [
+        replace(engine_indicator(version), valid_from=start, valid_to=end)
+        for version, start, end in effective_ranges(versions)
+    ]
 
 
 def releases() -> list[CatalogueRelease]:
@@ -155,9 +179,9 @@ def needed_codes(catalogue: engine.Catalogue, codes: list[str]) -> set[str]:
     return needed
 
 
-def engine_catalogue_for_set(set_code: str) -> engine.Catalogue:
+def engine_catalogue_for_set(set_code: str, *, every_year: bool = False) -> engine.Catalogue:
     """One set with the indicators, variables and domains it needs."""
-    whole = engine_catalogue()
+    whole = engine_catalogue(every_year=every_year)
     chosen = next((s for s in whole.sets if s.code == set_code), None)
     if chosen is None:
         raise Http404(_("There is no indicator set with code %(code)s.") % {"code": set_code})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.http import Http404
@@ -16,6 +17,7 @@ from benchlearn.catalogue.models import (
     IndicatorVersion,
     Variable,
 )
+from benchlearn.engine.catalogue import valid_in
 
 if TYPE_CHECKING:
     from benchlearn.accounts.access import AnyUser
@@ -72,6 +74,57 @@ def current_versions() -> dict[int, IndicatorVersion]:
     ):
         currents.setdefault(version.indicator_id, version)
     return currents
+
+
+def in_force(versions: Iterable[IndicatorVersion]) -> list[IndicatorVersion]:
+    """The versions of one indicator that some data year is computed with: each year
+    takes the highest-numbered version valid in it, so a version whose years are all
+    taken by higher-numbered ones is superseded. In number order."""
+    ordered = sorted(versions, key=lambda v: v.number)
+    bounds = {0}
+    for v in ordered:
+        bounds |= {v.valid_from or 0, (v.valid_to + 1) if v.valid_to is not None else 0}
+    found = []
+    for index, version in enumerate(ordered):
+        higher = ordered[index + 1 :]
+        for year in bounds:
+            if valid_in(version.valid_from, version.valid_to, year) and not any(
+                valid_in(h.valid_from, h.valid_to, year) for h in higher
+            ):
+                found.append(version)
+                break
+    return found
+
+
+def effective_ranges(
+    versions: Iterable[IndicatorVersion],
+) -> list[tuple[IndicatorVersion, int | None, int | None]]:
+    """The data years each version computes, as consecutive ranges in year order
+    (None: open-ended); a version may have two ranges if a later one cut its middle."""
+    versions = list(versions)
+    bounds = sorted(
+        {0}
+        | {v.valid_from for v in versions if v.valid_from is not None}
+        | {v.valid_to + 1 for v in versions if v.valid_to is not None}
+    )
+    ranges: list[tuple[IndicatorVersion, int | None, int | None]] = []
+    for index, start in enumerate(bounds):
+        end = bounds[index + 1] - 1 if index + 1 < len(bounds) else None
+        winner = version_for_year(versions, start)
+        if winner is None:
+            continue
+        if ranges and ranges[-1][0].pk == winner.pk and ranges[-1][2] == start - 1:
+            ranges[-1] = (winner, ranges[-1][1], end)
+        else:
+            ranges.append((winner, start or None, end))
+    return ranges
+
+
+def version_for_year(versions: Iterable[IndicatorVersion], year: int) -> IndicatorVersion | None:
+    """Of one indicator's versions, the one a data year is computed with (the highest-
+    numbered valid in it), or None."""
+    valid = [v for v in versions if valid_in(v.valid_from, v.valid_to, year)]
+    return max(valid, key=lambda v: v.number) if valid else None
 
 
 def set_current_version(indicator_set: IndicatorSet) -> IndicatorSetVersion | None:

@@ -32,7 +32,11 @@ from benchlearn.engine.rules import check_comparisons, check_rules
 from benchlearn.i18n import translate_message
 
 # Fields whose change alters what an indicator computes: a published version keeps them.
-COMPUTATIONAL_FIELDS = ("formula", "numerator", "denominator", "polarity", "category", "decimals")
+# The data years a version is valid for change what it computes (a year without one).
+COMPUTATIONAL_FIELDS = (
+    "formula", "numerator", "denominator", "polarity", "category", "decimals", "valid_from",
+    "valid_to",
+)  # fmt: skip
 TEXT_FIELDS = ("name_pl", "name_en", "unit", "notes_pl", "notes_en")
 VERSION_FIELDS = COMPUTATIONAL_FIELDS + TEXT_FIELDS
 DOMAIN_FIELDS = ("name_pl", "name_en", "description_pl", "description_en", "position")
@@ -50,6 +54,8 @@ VARIABLE_FIELDS = (
     "compare_per",
     "plausible_min",
     "plausible_max",
+    "valid_from",
+    "valid_to",
 )
 
 
@@ -214,14 +220,21 @@ def merged_catalogue(
     rules: Iterable[engine.Rule] = (),
 ) -> engine.Catalogue:
     new_variables = {v.code: v for v in variables}
-    new_indicators = {i.code: i for i in indicators}
+    # An indicator may come in several definitions, each for its data years.
+    new_indicators: dict[str, list[engine.Indicator]] = {}
+    for indicator in indicators:
+        new_indicators.setdefault(indicator.code, []).append(indicator)
     merged_variables = [new_variables.pop(v.code, v) for v in base.variables]
-    merged_indicators = [new_indicators.pop(i.code, i) for i in base.indicators]
+    merged_indicators = [
+        definition for i in base.indicators for definition in new_indicators.pop(i.code, [i])
+    ]
     new_rules = {r.code: r for r in rules}
     merged_rules = [new_rules.pop(r.code, r) for r in base.rules]
     return engine.Catalogue(
         variables=tuple(merged_variables + list(new_variables.values())),
-        indicators=tuple(merged_indicators + list(new_indicators.values())),
+        indicators=tuple(
+            merged_indicators + [i for group in new_indicators.values() for i in group]
+        ),
         domains=base.domains,
         sets=base.sets,
         rules=tuple(merged_rules + list(new_rules.values())),

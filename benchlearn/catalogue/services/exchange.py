@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from django.db import transaction
@@ -27,6 +27,7 @@ from benchlearn.catalogue.selectors import (
     set_indicator_codes,
 )
 from benchlearn.catalogue.services.common import (
+    VERSION_FIELDS,
     CatalogueProblems,
     differences,
     domain_for,
@@ -44,7 +45,7 @@ from benchlearn.engine import catalogue as engine
 from benchlearn.engine.evaluate import (
     DUPLICATE_CODE,
     CatalogueError,
-    check_catalogue,
+    check_by_year,
     duplicate_code,
 )
 from benchlearn.engine.io import InputError
@@ -71,9 +72,31 @@ class ImportSummary:
     rules_updated: int = 0
     changelogs: int = 0
     dry_run: bool = False
+    # Codes, for the upgrade report: new items, changed ones (an indicator's new
+    # versions, a variable's, set's or rule's new content) and those whose validity now
+    # ends (a variable or indicator given a last data year it did not have).
+    added: dict[str, list[str]] = field(default_factory=dict)
+    changed: dict[str, list[str]] = field(default_factory=dict)
+    retired: dict[str, list[str]] = field(default_factory=dict)
+
+    def note(self, what: dict[str, list[str]], kind: str, code: str) -> None:
+        what.setdefault(kind, []).append(code)
+
+    def code_lines(self) -> list[str]:
+        lines = []
+        for title, found in (
+            ("added", self.added),
+            ("changed", self.changed),
+            ("retired", self.retired),
+        ):
+            for kind in ("variables", "indicators", "sets", "rules"):
+                if found.get(kind):
+                    lines.append(f"{title} {kind}: {', '.join(found[kind])}")
+        return lines
 
     def lines(self) -> list[str]:
         return [
+            *self.code_lines(),
             f"domains created: {self.domains_created}",
             f"variables created: {self.variables_created}, updated: {self.variables_updated}",
             f"indicators created: {self.indicators_created}, updated: "
@@ -156,10 +179,12 @@ def catalogue_import(*, text: str, user: User | None, dry_run: bool = False) -> 
         if kinds.get(i.code) == "variable"
     ]
     # Merging by code would hide a code the file declares twice: counted on the file.
-    declared = Counter([v.code for v in imported.variables] + [i.code for i in imported.indicators])
+    # An indicator may be given once per range of data years (check_by_year checks them).
+    indicator_codes = {i.code for i in imported.indicators}
+    declared = Counter([v.code for v in imported.variables] + list(indicator_codes))
     problems += [duplicate_code(code) for code, count in declared.items() if count > 1]
     try:
-        check_catalogue(merged)
+        check_by_year(merged)
     except CatalogueError as error:
         problems += error.found
     # The rules and bases the file brings (those already stored were checked when saved).
@@ -193,14 +218,19 @@ def _write_imported(imported: engine.Catalogue, user: User | None) -> ImportSumm
         )
     for position, v in enumerate(imported.variables):
         _import_variable(v, position, user, summary)
-    for position, i in enumerate(imported.indicators):
-        _import_indicator(i, position, user, summary)
+    for position, definitions in enumerate(_by_code(imported.indicators)):
+        if len(definitions) == 1:
+            _import_indicator(definitions[0], position, user, summary)
+        else:
+            _import_definitions(definitions, position, user, summary)
     for position, s in enumerate(imported.sets):
         _import_set(s, position, user, summary)
     for position, r in enumerate(imported.rules):
         created, updated = rule_import(r, position, user)
         summary.rules_created += created
         summary.rules_updated += updated
+        if created or updated:
+            summary.note(summary.added if created else summary.changed, "rules", r.code)
     for release in imported.changelog:
         summary.changelogs += _import_release(release, user)
     return summary
@@ -277,8 +307,10 @@ def _import_set(
         )
     if created:
         summary.sets_created += 1
+        summary.note(summary.added, "sets", s.code)
     elif changes:
         summary.sets_updated += 1
+        summary.note(summary.changed, "sets", s.code)
 
 
 def _import_variable(
@@ -297,6 +329,8 @@ def _import_variable(
         "compare_per": v.compare_per,
         "plausible_min": v.plausible_min,
         "plausible_max": v.plausible_max,
+        "valid_from": v.valid_from,
+        "valid_to": v.valid_to,
     }
     variable = Variable.objects.filter(code=v.code).first()
     if variable is None:
@@ -306,20 +340,34 @@ def _import_variable(
         )
         record_change(object_type="variable", code=v.code, kind="imported", user=user, at=now)
         summary.variables_created += 1
+        summary.note(summary.added, "variables", v.code)
         return
     if variable.position != position:
         variable.position = position
         variable.save(update_fields=["position"])
     before = edit_token(variable.updated_at)
+    ended = variable.valid_to is None and v.valid_to is not None
     variable_update(variable=variable, user=user, base_token=None, domain=v.domain, **values)
     variable.refresh_from_db(fields=["updated_at"])
-    summary.variables_updated += before != edit_token(variable.updated_at)
+    if before != edit_token(variable.updated_at):
+        summary.variables_updated += 1
+        summary.note(summary.retired if ended else summary.changed, "variables", v.code)
 
 
-def _import_indicator(
-    i: engine.Indicator, position: int, user: User | None, summary: ImportSummary
-) -> None:
-    values = {
+def _by_code(indicators: tuple[engine.Indicator, ...]) -> list[list[engine.Indicator]]:
+    """The file's indicators by code (in the order codes first appear), each code's
+    definitions in the order of their data years."""
+    found: dict[str, list[engine.Indicator]] = {}
+    for indicator in indicators:
+        found.setdefault(indicator.code, []).append(indicator)
+    return [
+        sorted(group, key=lambda i: -1 if i.valid_from is None else i.valid_from)
+        for group in found.values()
+    ]
+
+
+def _version_values(i: engine.Indicator) -> dict[str, object]:
+    return {
         "formula": i.formula,
         "numerator": i.numerator or "",
         "denominator": i.denominator or "",
@@ -331,7 +379,15 @@ def _import_indicator(
         "unit": i.unit,
         "notes_pl": i.notes_pl,
         "notes_en": i.notes_en,
+        "valid_from": i.valid_from,
+        "valid_to": i.valid_to,
     }
+
+
+def _import_indicator(
+    i: engine.Indicator, position: int, user: User | None, summary: ImportSummary
+) -> None:
+    values = _version_values(i)
     indicator = Indicator.objects.filter(code=i.code).first()
     if indicator is None:
         now = timezone.now()
@@ -350,17 +406,28 @@ def _import_indicator(
             at=now,
         )
         summary.indicators_created += 1
+        summary.note(summary.added, "indicators", i.code)
         return
     if indicator.position != position:
         indicator.position = position
         indicator.save(update_fields=["position"])
     current = current_version(indicator)
     before = (current.pk, current.updated_at)
+    # An upgrade never alters a published version, not even its wording.
     version = apply_indicator(
-        indicator, current, values, i.domain, user, kind=CatalogueChange.Kind.IMPORTED
+        indicator,
+        current,
+        values,
+        i.domain,
+        user,
+        kind=CatalogueChange.Kind.IMPORTED,
+        versioned=VERSION_FIELDS,
     )
     summary.new_versions += version.pk != before[0]
-    summary.indicators_updated += (version.pk, version.updated_at) != before
+    if (version.pk, version.updated_at) != before:
+        summary.indicators_updated += 1
+        ended = current.valid_to is None and i.valid_to is not None
+        summary.note(summary.retired if ended else summary.changed, "indicators", i.code)
 
 
 def catalogue_load_default(*, user: User | None = None) -> ImportSummary:
@@ -372,5 +439,83 @@ def catalogue_load_default(*, user: User | None = None) -> ImportSummary:
 def catalogue_export(*, set_code: str | None = None) -> str:
     """The whole catalogue, or one set with the variables, indicators and domains it
     needs, in the portable YAML format."""
-    catalogue = engine_catalogue() if set_code is None else engine_catalogue_for_set(set_code)
+    catalogue = (
+        engine_catalogue(every_year=True)
+        if set_code is None
+        else engine_catalogue_for_set(set_code, every_year=True)
+    )
     return catalogue_to_yaml(catalogue)
+
+
+def _import_definitions(
+    definitions: list[engine.Indicator], position: int, user: User | None, summary: ImportSummary
+) -> None:
+    """An indicator the file defines differently for different data years: a new version
+    for each definition no version in force has (a published version is never changed),
+    numbered in the order of their years so that each year takes its own."""
+    first = definitions[0]
+    indicator, created = Indicator.objects.get_or_create(
+        code=first.code, defaults={"domain": domain_for(first.domain), "position": position}
+    )
+    if indicator.position != position:
+        indicator.position = position
+        indicator.save(update_fields=["position"])
+    existing = list(indicator.versions.all())
+    number = max((v.number for v in existing), default=0)
+    open_before = any(v.valid_to is None for v in existing)
+    added = 0
+    for definition in definitions:
+        values = _version_values(definition)
+        if any(not differences(v, values) for v in _in_force_over(existing, definition)):
+            continue
+        number += 1
+        now = timezone.now()
+        IndicatorVersion.objects.create(
+            indicator=indicator, number=number, created_by=user, created_at=now, updated_at=now,
+            **values,
+        )  # fmt: skip
+        record_change(
+            object_type="indicator",
+            code=indicator.code,
+            kind=CatalogueChange.Kind.IMPORTED if created else CatalogueChange.Kind.NEW_VERSION,
+            user=user,
+            version_number=number,
+            at=now,
+        )
+        added += 1
+    if created:
+        summary.indicators_created += 1
+        summary.note(summary.added, "indicators", first.code)
+    elif added:
+        summary.indicators_updated += 1
+        summary.new_versions += added
+        ended = open_before and definitions[-1].valid_to is not None
+        summary.note(summary.retired if ended else summary.changed, "indicators", first.code)
+
+
+def _in_force_over(
+    versions: list[IndicatorVersion], definition: engine.Indicator
+) -> list[IndicatorVersion]:
+    """The version that computes every year of the definition's range, if one does: no
+    higher-numbered version is valid in any of those years."""
+    found = []
+    for version in versions:
+        covers = (version.valid_from or 0) <= (definition.valid_from or 0) and (
+            version.valid_to is None
+            or (definition.valid_to is not None and definition.valid_to <= version.valid_to)
+        )
+        shadowed = any(
+            other.number > version.number and _overlap(other, definition) for other in versions
+        )
+        if covers and not shadowed:
+            found.append(version)
+    return found
+
+
+def _overlap(version: IndicatorVersion, definition: engine.Indicator) -> bool:
+    low = max(version.valid_from or 0, definition.valid_from or 0)
+    high = min(
+        version.valid_to if version.valid_to is not None else 9999,
+        definition.valid_to if definition.valid_to is not None else 9999,
+    )
+    return low <= high

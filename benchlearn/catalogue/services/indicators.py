@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -58,6 +58,8 @@ def _as_engine_indicator(code: str, domain: str, values: Mapping[str, Any]) -> e
         domain=domain,
         notes_pl=values.get("notes_pl") or "",
         notes_en=values.get("notes_en") or "",
+        valid_from=values.get("valid_from"),
+        valid_to=values.get("valid_to"),
     )
 
 
@@ -131,7 +133,11 @@ def apply_indicator(
     domain: str,
     user: User | None,
     kind: str = CatalogueChange.Kind.EDITED,
+    versioned: Collection[str] = COMPUTATIONAL_FIELDS,
 ) -> IndicatorVersion:
+    """Apply ``values`` to the current version, or to a new version when the current is
+    published and one of the ``versioned`` fields changes (an editor's wording fix of a
+    published version stays in it; an import versions every change)."""
     changes = differences(current, values)
     old_domain = indicator.domain.code if indicator.domain else ""
     if domain != old_domain:
@@ -141,7 +147,7 @@ def apply_indicator(
     if not changes:
         return current
     now = timezone.now()
-    if current.is_published and changes.keys() & set(COMPUTATIONAL_FIELDS):
+    if current.is_published and changes.keys() & set(versioned):
         version = IndicatorVersion.objects.get(pk=current.pk)
         version.pk = None
         version.number = current.number + 1

@@ -17,6 +17,7 @@ from benchlearn.catalogue.models import (
 )
 from benchlearn.catalogue.selectors import (
     current_version,
+    in_force,
 )
 from benchlearn.catalogue.services.common import (
     record_change,
@@ -38,9 +39,11 @@ def catalogue_publish(*, user: User | None) -> PublishSummary:
     summary = PublishSummary()
     currents: dict[int, IndicatorVersion] = {}
     for indicator in Indicator.objects.order_by("position", "code"):
-        version = current_version(indicator)
-        currents[indicator.pk] = version
-        if version.published_at is None:
+        currents[indicator.pk] = current_version(indicator)
+        # The current version and the versions other data years are computed with.
+        for version in in_force(indicator.versions.all()):
+            if version.published_at is not None:
+                continue
             version.published_at = now
             version.save(update_fields=["published_at"])
             summary.indicators.append(f"{indicator.code} v{version.number}")

@@ -44,6 +44,13 @@ two threads, each formula is compiled once to a Polars expression over that grid
 computed layer by layer in dependency order, then laid out long.
 """
 
+from benchlearn.engine.evaluate.by_year import (
+    catalogue_in_year,
+    check_by_year,
+    evaluate_by_year,
+    has_validity,
+    validity_problems,
+)
 from benchlearn.engine.evaluate.evaluation import DIV0, evaluate, reevaluate
 from benchlearn.engine.evaluate.grid import MAX_PERIODS, VALUE_COLUMNS
 from benchlearn.engine.evaluate.plan import (
@@ -60,9 +67,14 @@ __all__ = [
     "MAX_PERIODS",
     "VALUE_COLUMNS",
     "CatalogueError",
+    "catalogue_in_year",
+    "check_by_year",
     "check_catalogue",
     "dependents",
     "duplicate_code",
     "evaluate",
+    "evaluate_by_year",
+    "has_validity",
     "reevaluate",
+    "validity_problems",
 ]

@@ -186,6 +186,36 @@ class ItemReader:
             )
             return None
 
+    def year(self, node: yaml.Node | None, what: Message) -> int | None:
+        value = self.scalar(node, what)
+        if value is None or node is None:
+            return None
+        if not value.isdigit() or not 1900 <= int(value) <= 2200:
+            self.fail(
+                node,
+                gettext_noop("%(what)s must be a year, not '%(value)s'"),
+                what=what,
+                value=value,
+            )
+            return None
+        return int(value)
+
+    def validity(
+        self, fields: dict[str, yaml.Node], what: Message
+    ) -> tuple[int | None, int | None]:
+        """valid_from and valid_to: inclusive data years, either may be absent."""
+        start = self.year(fields.get("valid_from"), key_phrase(what, "valid_from"))
+        end = self.year(fields.get("valid_to"), key_phrase(what, "valid_to"))
+        if start is not None and end is not None and end < start:
+            self.fail(
+                fields["valid_to"],
+                gettext_noop("%(what)s: valid_to %(end)d is before valid_from %(start)d"),
+                what=what,
+                start=start,
+                end=end,
+            )
+        return start, end
+
     def choice(self, node: yaml.Node | None, what: Message, enum: Any, default: Any) -> Any:
         value = self.scalar(node, what)
         if value is None or node is None:
@@ -396,6 +426,7 @@ class ItemReader:
         definition_pl, definition_en = self.text(
             fields.get("definition"), key_phrase(what, "definition")
         )
+        valid_from, valid_to = self.validity(fields, what)
         return Variable(
             code=code,
             name_pl=name_pl,
@@ -410,6 +441,8 @@ class ItemReader:
             definition_en=definition_en,
             domain=self.domain_of(fields, what),
             **comparison(self, fields, what),
+            valid_from=valid_from,
+            valid_to=valid_to,
         )
 
     def indicator(self, node: yaml.Node) -> Indicator | None:
@@ -428,6 +461,7 @@ class ItemReader:
         decimals = self.number(fields.get("decimals"), key_phrase(what, "decimals"))
         name_pl, name_en = self.text(fields.get("name"), key_phrase(what, "name"))
         notes_pl, notes_en = self.text(fields.get("notes"), key_phrase(what, "notes"))
+        valid_from, valid_to = self.validity(fields, what)
         return Indicator(
             code=code,
             formula=formula,
@@ -446,4 +480,6 @@ class ItemReader:
             domain=self.domain_of(fields, what),
             notes_pl=notes_pl,
             notes_en=notes_en,
+            valid_from=valid_from,
+            valid_to=valid_to,
         )

@@ -16,11 +16,11 @@ TOP_KEYS = {
 DOMAIN_KEYS = {"code", "name", "description"}
 VARIABLE_KEYS = {
     "code", "name", "unit", "source", "min", "max", "definition", "domain", "compare",
-    "compare_per", "plausible",
+    "compare_per", "plausible", "valid_from", "valid_to",
 }  # fmt: skip
 INDICATOR_KEYS = {
     "code", "name", "formula", "unit", "polarity", "category", "decimals",
-    "numerator", "denominator", "domain", "notes",
+    "numerator", "denominator", "domain", "notes", "valid_from", "valid_to",
 }  # fmt: skip
 SET_KEYS = {"code", "name", "domain", "description", "indicators", "kinds"}
 RELEASE_KEYS = {"version", "summary", "entries"}

@@ -107,6 +107,8 @@ def catalogue_to_yaml(catalogue: Catalogue) -> str:
                 "domain": v.domain or None,
                 "definition": _text(v.definition_pl, v.definition_en),
                 **_comparison(v),
+                "valid_from": v.valid_from,
+                "valid_to": v.valid_to,
             }
         )
         for v in catalogue.variables
@@ -125,6 +127,8 @@ def catalogue_to_yaml(catalogue: Catalogue) -> str:
                 "decimals": i.decimals,
                 "domain": i.domain or None,
                 "notes": _text(i.notes_pl, i.notes_en),
+                "valid_from": i.valid_from,
+                "valid_to": i.valid_to,
             }
         )
         for i in catalogue.indicators
