@@ -43,9 +43,12 @@ def box_plot(
     years: Sequence[YearSummary],
     decimals: int = 1,
     unit_of_measure: str = "",
+    breaks: Sequence[int] = (),
 ) -> Chart:
     """The group's spread per period (min, quartiles, max, given by the caller: vega
-    computes nothing) with the viewer's own value marked per period."""
+    computes nothing) with the viewer's own value marked per period. ``breaks`` are the
+    periods from which the definition changed: a dashed rule marks each, the unit's line
+    does not join across it, and the table says so."""
     number = number_formatter()
     # A year without statistics keeps its place on the axis: a gap, not the next year.
     filled, summaries = with_missing_years([year.period for year in years], list(years))
@@ -65,6 +68,12 @@ def box_plot(
         }
         for year in years
     ]
+    own_line: dict[str, Any] = {}
+    if breaks:
+        # Which definition each year follows: the unit's line is drawn per part.
+        for row, year in zip(rows, years, strict=True):
+            row["series"] = sum(1 for start in breaks if (_year_of(year.period) or 0) >= start)
+        own_line = {"detail": {"field": "series"}}
     fmt = vega_format(decimals)
     x = {
         "field": "period",
@@ -115,7 +124,7 @@ def box_plot(
                     "strokeDash": [2, 2],
                     "invalid": "break-paths-filter-domains",
                 },
-                "encoding": {"x": x, "y": {**y, "field": "own"}},
+                "encoding": {"x": x, "y": {**y, "field": "own"}, **own_line},
             },
         ),
         (
@@ -149,6 +158,15 @@ def box_plot(
                 },
             }
         )
+    marked = [str(year.period) for year in years if _year_of(year.period) in set(breaks)]
+    if marked and layers:
+        layers.append(
+            {
+                "data": {"values": [{"period": period} for period in marked]},
+                "mark": {"type": "rule", "strokeDash": [6, 4], "color": INK},
+                "encoding": {"x": x},
+            }
+        )
     spec = vega_spec(title=title, layers=layers, data=rows, height=260)
     spec["title"]["subtitle"] = gettext("Box: quartiles; thick line: median; whiskers: min to max.")
 
@@ -170,6 +188,10 @@ def box_plot(
                 "period": last_own_year.period,
                 "value": number(last_own_year.own, decimals),
             }
+    for start in breaks:
+        description += " " + gettext("Break in series: the definition changed from %(period)s.") % {
+            "period": start
+        }
     table = Table(
         headers=[
             pgettext("chart axis", "Period"),
@@ -183,7 +205,7 @@ def box_plot(
         rows=[
             TableRow(
                 cells=[
-                    str(year.period),
+                    _period_cell(year.period, breaks),
                     *(
                         number(value, decimals)
                         for value in (year.min, year.q1, year.median, year.q3, year.max, year.own)
@@ -194,3 +216,16 @@ def box_plot(
         ],
     )
     return make_chart(spec=spec, title=title, description=description, table=table, kind="box")
+
+
+def _year_of(period: int | str) -> int | None:
+    try:
+        return int(period)
+    except ValueError:
+        return None
+
+
+def _period_cell(period: int | str, breaks: Sequence[int]) -> str:
+    if _year_of(period) in set(breaks):
+        return gettext("%(period)s (break in series)") % {"period": period}
+    return str(period)

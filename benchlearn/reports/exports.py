@@ -199,6 +199,18 @@ def indicator_sheet(page: IndicatorPage) -> Sheet:
             Column(_("Gap to the best (%)"), decimals=1, percent=True),
         ],
     )
+    # Where the definition changed, every row says which part of the series it is in.
+    year = page.context.year
+    marker = ""
+    if page.breaks:
+        latest = max((b.year for b in page.breaks if b.year <= year), default=None)
+        marker = (
+            _("definition valid from %(year)s (break in series)") % {"year": latest}
+            if latest is not None
+            else _("definition valid until %(year)s (break in series)")
+            % {"year": min(b.year for b in page.breaks) - 1}
+        )
+        sheet.columns.append(Column(_("Series break")))
     for row in page.rows:
         sheet.rows.append(
             [
@@ -207,6 +219,7 @@ def indicator_sheet(page: IndicatorPage) -> Sheet:
                 row.value,
                 row.gap_median,
                 row.gap_best,
+                *([marker] if marker else []),
             ]
         )
         sheet.decimals.append(info.decimals)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from benchlearn.catalogue.models import IndicatorVersion
+from benchlearn.catalogue.selectors import version_for_year
 from benchlearn.collection.models import Round, SubmissionState
 from benchlearn.collection.selectors import round_indicator_versions, submissions_visible_to
 from benchlearn.engine.evaluate import DIV0
@@ -85,6 +86,7 @@ def round_results_table(user: AnyUser, round_: Round) -> RoundResultsTable:
     pending = _pending(computation)
     versions = round_indicator_versions(round_)
     used = computation.catalogue if computation is not None else {}
+    used = _used_in_year(used, versions, round_.period)
     columns = [ResultColumn(v, used.get(v.indicator.code)) for v in versions]
     found = _stored(computation, round_, [s.unit_id for s in approved], versions)
     computed_units = {unit for unit, _indicator in found}
@@ -97,6 +99,38 @@ def round_results_table(user: AnyUser, round_: Round) -> RoundResultsTable:
             cells.append(ResultCell(value=value, decimals=version.decimals, div0=flag == DIV0))
         rows.append(ResultRow(unit, cells, computed=unit.pk in computed_units))
     return RoundResultsTable(columns, rows, waiting, computation, pending)
+
+
+def _used_in_year(
+    used: dict[str, int], versions: list[IndicatorVersion], period: int
+) -> dict[str, int]:
+    """The version numbers a computation used for the round's year: it records each
+    indicator's newest; where definitions change with the data year, the year took the
+    highest-numbered published version valid in it up to that one (given as the round's
+    own version where both compute the same)."""
+    asked = {v.indicator.code: v for v in versions}
+    limited = [
+        v.indicator_id for v in versions if used.get(v.indicator.code) not in (None, v.number)
+    ]
+    if not limited:
+        return used
+    by_indicator: dict[str, list[IndicatorVersion]] = {}
+    for version in IndicatorVersion.objects.filter(
+        indicator_id__in=limited, published_at__isnull=False
+    ).select_related("indicator"):
+        if version.number <= used[version.indicator.code]:
+            by_indicator.setdefault(version.indicator.code, []).append(version)
+    found = dict(used)
+    for code, candidates in by_indicator.items():
+        chosen = version_for_year(candidates, period)
+        if chosen is not None:
+            same = _computes(chosen) == _computes(asked[code])
+            found[code] = asked[code].number if same else chosen.number
+    return found
+
+
+def _computes(version: IndicatorVersion) -> tuple[str, str, str]:
+    return version.formula, version.numerator, version.denominator
 
 
 def _pending(shown: Computation | None) -> Computation | None:

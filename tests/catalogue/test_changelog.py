@@ -82,3 +82,28 @@ def test_a_bad_change_log_refuses_the_whole_import(db, operator):
         catalogue_import(text=bad, user=operator)
     assert any("'mended'" in str(problem) for problem in refused.value.problems)
     assert not CatalogueRelease.objects.exists() and not Variable.objects.exists()
+
+
+VALIDITY = """\
+format: benchlearn-catalogue
+version: 2
+variables:
+  - {code: EXP, name: Wydatki}
+  - {code: SUBV, name: Subwencja, valid_to: 2024}
+  - {code: NEEDS, name: Potrzeby, valid_from: 2025}
+indicators:
+  - {code: COVER, name: Pokrycie, formula: SUBV / EXP, valid_to: 2024}
+  - {code: COVER, name: Pokrycie, formula: NEEDS / EXP, valid_from: 2025}
+"""
+
+
+def test_the_catalogue_pages_show_the_data_years_of_each_definition(db, operator, participant_a):
+    catalogue_import(text=VALIDITY, user=operator)
+    client = client_for(participant_a)
+    client.cookies["django_language"] = "pl"
+    page = client.get(reverse("indicator-detail", args=["COVER"])).content.decode()
+    assert "Do 2024 r." in page and "od 2025 r." in page
+    page = client.get(reverse("variable-detail", args=["SUBV"])).content.decode()
+    assert "Do 2024 r." in page
+    page = client.get(reverse("variable-detail", args=["EXP"])).content.decode()
+    assert "każdy rok" in page

@@ -2,6 +2,7 @@
 year, and each year's results are computed with the definition valid in it."""
 
 import pytest
+from django.urls import reverse
 
 from benchlearn.catalogue.models import IndicatorVersion
 from benchlearn.catalogue.services import (
@@ -15,7 +16,7 @@ from benchlearn.collection.services import submission_approve, submission_submit
 from benchlearn.results.models import Result
 from benchlearn.results.services import computation_request, computation_run
 from tests.collection.conftest import make_round, save
-from tests.conftest import TERYT_A
+from tests.conftest import TERYT_A, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ indicators:
   - {code: COVER, name: Pokrycie subwencją, formula: 100 * SUBV / EXP, domain: EDU,
      valid_to: 2024}
   - {code: COVER, name: Pokrycie potrzebami, formula: 100 * NEEDS / EXP, domain: EDU,
-     valid_from: 2025}
+     valid_from: 2025, notes: Subwencja oświatowa zniesiona od 2025 r.}
 sets:
   - {code: SET_EDU, name: Oświata, domain: EDU, indicators: [COVER]}
 """
@@ -119,3 +120,23 @@ def test_each_year_is_computed_with_its_definition_and_past_results_stay(
     )
     # The 2024 round, opened before, still asks for what it asked.
     assert _codes(round_2024) == {"EXP", "SUBV"}
+
+    # The round's results page: each round's year computed with its own version.
+    client = client_for(participant_a)
+    client.cookies["django_language"] = "en"
+    for round_, value in ((round_2024, "60"), (round_2025, "75")):
+        page = client.get(reverse("round-results", args=[round_.pk])).content.decode()
+        assert "computed with version" not in page and value in page
+
+    # The indicator page says where the series breaks and why; its chart's table and
+    # the download mark it.
+    client = client_for(participant_a)
+    client.cookies["django_language"] = "pl"
+    url = reverse("unit-indicator", args=[TERYT_A, "COVER"])
+    page = client.get(url, {"year": "2025"}).content.decode()
+    assert "Przerwa w szeregu od 2025" in page
+    assert "Subwencja oświatowa zniesiona od 2025 r." in page
+    assert "2025 (przerwa w szeregu)" in page
+    csv = client.get(reverse("unit-indicator-csv", args=[TERYT_A, "COVER"]), {"year": "2024"})
+    assert "Przerwa w szeregu" in csv.content.decode("utf-8-sig")
+    assert "definicja obowiązująca do 2024" in csv.content.decode("utf-8-sig")

@@ -263,3 +263,17 @@ def test_charts_leave_out_the_marks_they_have_no_value_for():
 
     unplaced = [ProfileItem(indicator="Koszt", position=None)]
     assert _marks(profile_chart(title="Profil", items=unplaced).spec) == ["bar", "rule", "text"]
+
+
+def test_box_plot_marks_a_break_in_series():
+    years = [YearSummary(2023 + i, 1, 2, 3, 4, 9, own=5.0) for i in range(3)]
+    chart = box_plot(title="Rozkład", years=years, breaks=[2025])
+    assert [row["series"] for row in chart.spec["data"]["values"]] == [0, 0, 1]
+    rules = [layer for layer in chart.spec["layer"] if layer.get("mark", {}).get("strokeDash")]
+    assert any(layer.get("data", {}).get("values") == [{"period": "2025"}] for layer in rules)
+    assert [row.cells[0] for row in chart.table.rows] == [
+        "2023",
+        "2024",
+        "2025 (przerwa w szeregu)",
+    ]
+    assert "definicja zmieniła się od 2025 r." in chart.description

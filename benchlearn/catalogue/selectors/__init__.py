@@ -4,7 +4,13 @@ Every logged-in user may read the catalogue; only operators edit it (see
 ``benchlearn.accounts.access``).
 """
 
-from benchlearn.catalogue.selectors.changelog import ChangeLine, ReleaseView, changelog_page
+from benchlearn.catalogue.selectors.changelog import (
+    ChangeLine,
+    ReleaseView,
+    SeriesBreak,
+    changelog_page,
+    series_breaks,
+)
 from benchlearn.catalogue.selectors.engine_view import (
     engine_catalogue,
     engine_catalogue_for_set,
@@ -73,6 +79,7 @@ __all__ = [
     "PreviewRow",
     "ReleaseView",
     "RuleCheck",
+    "SeriesBreak",
     "SetPage",
     "SideCheck",
     "UnknownCode",
@@ -103,6 +110,7 @@ __all__ = [
     "rules_for_set",
     "rules_for_variables",
     "rules_list",
+    "series_breaks",
     "set_current_version",
     "set_indicator_codes",
     "set_page_for",

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from benchlearn import charts
+from benchlearn.catalogue.selectors import SeriesBreak, series_breaks
 from benchlearn.engine.stats import Position
 from benchlearn.results.effects import most_improved_in
 from benchlearn.results.pages.by_form import FormTable, form_table_for
@@ -72,6 +73,9 @@ class IndicatorPage:
     # awards them besides the best performer: a group only, not for neutral indicators.
     improved: list[ImprovedRow] = dataclasses.field(default_factory=list)
     improved_from: int | None = None
+    # Where the definition changed between data years, and why (the indicator's notes
+    # or the catalogue's change log).
+    breaks: list[SeriesBreak] = dataclasses.field(default_factory=list)
 
     @property
     def rows_left_out(self) -> int:
@@ -161,6 +165,7 @@ def indicator_page_for(
         unit_of_measure=info.unit,
     )
     own_history = unit_results(computation, [unit.pk], [info.pk])
+    breaks = [b for b in series_breaks(code) if context.years and b.year > min(context.years)]
     box = charts.box_plot(
         title=_("%(indicator)s over the years: %(group)s")
         % {"indicator": info.name, "group": comparison.label},
@@ -179,6 +184,7 @@ def indicator_page_for(
         ],
         decimals=info.decimals,
         unit_of_measure=info.unit,
+        breaks=[b.year for b in breaks],
     )
     # The chart's data table is cut as the page's (the chart itself shows every unit).
     table_rows = bar.table.rows
@@ -198,6 +204,7 @@ def indicator_page_for(
         )
     )
     page = IndicatorPage(context, info, stat, rows, bar, box, own_value, len(present), by_form)
+    page.breaks = breaks
     earlier = [year for year in context.years if year < context.year]
     if comparison.group is not None and earlier and info.polarity != "neutral":
         # The group's members ranked by their change since the year before; the letters
