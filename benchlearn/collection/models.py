@@ -34,6 +34,9 @@ class Round(models.Model):
         related_name="rounds",
         blank=True,
     )
+    # The kinds of unit each set applied to when the round was opened (set code → kind
+    # codes; none: every kind), pinned with the versions: who is asked for what stays.
+    set_kinds = models.JSONField(_("kinds of unit of the sets"), default=dict, blank=True)
     units = models.ManyToManyField(
         "units.Unit", verbose_name=_("units"), related_name="collection_rounds"
     )

@@ -30,6 +30,7 @@ from benchlearn.accounts.access import (
     unit_scope_of,
 )
 from benchlearn.catalogue.models import (
+    UNIT_KIND_LABELS,
     IndicatorSet,
     IndicatorSetVersion,
     IndicatorVersion,
@@ -49,7 +50,7 @@ from benchlearn.collection.models import (
     Value,
     ValueChange,
 )
-from benchlearn.engine.catalogue import valid_in
+from benchlearn.engine.catalogue import applies_to, valid_in
 from benchlearn.engine.formula import FormulaError, parse, references
 from benchlearn.groups.models import ExchangeGroup
 from benchlearn.units.models import ContextValue, Level, Unit, UnitMembership
@@ -86,7 +87,24 @@ def round_set_versions(round_: Round, kind: str | None = None) -> list[Indicator
             set_published_version(s) for s in round_.indicator_sets.order_by("position", "code")
         )
         versions = [v for v in published if v is not None]
-    return [v for v in versions if kind is None or v.set.applies_to(kind)]
+    return [v for v in versions if kind is None or applies_to(set_kinds(round_, v), kind)]
+
+
+def round_sets_for_kinds(round_: Round) -> list[tuple[IndicatorSetVersion, list[str]]]:
+    """The round's set versions, each with the names of the kinds of unit it applies to
+    (none: every kind)."""
+    return [
+        (version, [str(UNIT_KIND_LABELS[kind]) for kind in set_kinds(round_, version)])
+        for version in round_set_versions(round_)
+    ]
+
+
+def set_kinds(round_: Round, version: IndicatorSetVersion) -> list[str]:
+    """The kinds of unit a set of the round applies to: as pinned when the round was
+    opened (a round opened before sets declared kinds: every kind), else the set's now."""
+    if round_.state == RoundState.DRAFT:
+        return list(version.set.kinds)
+    return list(round_.set_kinds.get(version.set.code, []))
 
 
 def _published_versions_by_code() -> dict[str, IndicatorVersion]:
@@ -222,7 +240,7 @@ def round_variables(round_: Round, kind: str | None = None) -> list[Variable]:
 def round_asks_by_kind(round_: Round) -> bool:
     """Whether the round asks units of different kinds for different sets: one of its
     sets declares the kinds of unit it applies to."""
-    return any(version.set.kinds for version in round_set_versions(round_))
+    return any(set_kinds(round_, version) for version in round_set_versions(round_))
 
 
 def submission_variables(submission: Submission) -> list[Variable]:

@@ -1,6 +1,7 @@
 """A round offers each unit the sets of its kind: a gmina the gmina set, a county the
 county set, a city with county rights both; values of another kind's set are refused."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from benchlearn.collection import pages
 from benchlearn.collection.files.export import unit_template
 from benchlearn.collection.models import Submission, Value
 from benchlearn.collection.selectors import round_variables, submission_variables
-from benchlearn.collection.services import CollectionError, values_import
+from benchlearn.collection.services import CollectionError, round_create, round_open, values_import
 from benchlearn.groups.workspace import open_rounds_status
 from benchlearn.units.models import Unit, UnitKind
 from tests.collection.conftest import dump, make_round, save
@@ -159,3 +160,36 @@ def test_a_round_of_sets_none_of_which_applies_to_a_unit_is_refused(
         "nothing. Choose a set for them or leave them out."
     ]
     assert dump() == before
+
+
+def test_an_open_round_keeps_the_kinds_its_sets_had_when_it_opened(
+    kinds_round, units, county, operator
+):
+    set_kinds("SET_WASTE", ["pow"], operator)  # the cities no longer, in the catalogue
+    city = Submission.objects.get(round=kinds_round, unit=units["a"])
+    assert "WASTE_T" in codes(submission_variables(city))
+    kinds_round.refresh_from_db()
+    assert kinds_round.set_kinds == {
+        "SET_EDU": ["gm", "gw", "gmw", "mnpp"],
+        "SET_WASTE": ["mnpp", "pow"],
+    }
+
+
+def test_opening_a_round_whose_sets_no_longer_apply_to_a_unit_is_refused(
+    published, programme, units, county, operator
+):
+    set_kinds("SET_WASTE", ["pow"], operator)
+    round_ = round_create(
+        user=operator,
+        name="Odpady 2024",
+        period=2024,
+        indicator_sets=IndicatorSet.objects.filter(code="SET_WASTE"),
+        units=[county],
+        deadline=datetime.date(2025, 3, 31),
+    )
+    set_kinds("SET_WASTE", ["gm"], operator)
+    with pytest.raises(CollectionError) as refused:
+        round_open(round_=round_, user=operator)
+    assert "None of the chosen sets applies to a county" in refused.value.problems[0]
+    round_.refresh_from_db()
+    assert round_.state == "draft" and not Submission.objects.filter(round=round_).exists()

@@ -124,13 +124,17 @@ def round_open(*, round_: Round, user: User) -> Round:
             )
             % {"codes": ", ".join(unpublished)}
         )
+    problems = _units_without_sets([v.set for v in versions], list(round_.units.all()))
+    if problems:
+        raise CollectionError(problems)
     round_.set_versions.set(versions)
+    round_.set_kinds = {v.set.code: list(v.set.kinds) for v in versions}
     Submission.objects.bulk_create(
         [Submission(round=round_, unit=unit) for unit in round_.units.all()],
         ignore_conflicts=True,
     )
     round_.state, round_.opened_at = RoundState.OPEN, timezone.now()
-    round_.save(update_fields=["state", "opened_at"])
+    round_.save(update_fields=["state", "opened_at", "set_kinds"])
     RoundEvent.objects.create(
         round=round_, kind=RoundEvent.Kind.OPENED, at=round_.opened_at, by=user
     )

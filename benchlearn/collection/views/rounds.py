@@ -24,7 +24,7 @@ from benchlearn.collection.selectors import (
     round_events,
     round_get_for_user,
     round_open_submissions,
-    round_set_versions,
+    round_sets_for_kinds,
     round_variables,
     rounds_visible_to,
 )
@@ -108,7 +108,7 @@ def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
         "sort": sort,
         "descending": descending,
         "sorts": SORTS,
-        "set_versions": round_set_versions(round_),
+        "set_versions": round_sets_for_kinds(round_),
         "variable_count": len(variables),
         "unit_count": round_.units.count(),
         "can_manage": may(request.user, Perm.COLLECTION_MANAGE),
