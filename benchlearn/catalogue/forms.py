@@ -159,6 +159,19 @@ class VariableForm(_ItemForm):
         help_text=_("Of the compared quantity (per user or per resident): outside, a warning."),
     )
     plausible_max = forms.FloatField(label=_("Plausible to"), required=False)
+    valid_from = forms.IntegerField(
+        label=_("Valid from data year"),
+        required=False,
+        min_value=1900,
+        max_value=2200,
+        help_text=_(
+            "Empty: every year. A round of another data year does not ask for the variable "
+            "(e.g. a revenue abolished by law)."
+        ),
+    )
+    valid_to = forms.IntegerField(
+        label=_("Valid to data year"), required=False, min_value=1900, max_value=2200
+    )
     base_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
@@ -176,6 +189,9 @@ class VariableForm(_ItemForm):
         low, high = data.get("plausible_min"), data.get("plausible_max")
         if low is not None and high is not None and low > high:
             self.add_error("plausible_max", _("The plausible range must not end below its start."))
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start is not None and end is not None and end < start:
+            self.add_error("valid_to", _("The last data year must not be before the first."))
         data["compare"] = data.get("compare") or Basis.AS_IS
         per = data.get("compare_per") or ""
         if data.get("compare") == Basis.PER_USER and not per:
@@ -204,6 +220,8 @@ class VariableForm(_ItemForm):
                 "compare_per",
                 "plausible_min",
                 "plausible_max",
+                "valid_from",
+                "valid_to",
             )
         }
 

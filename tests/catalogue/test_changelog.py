@@ -5,7 +5,12 @@ import yaml
 from django.urls import reverse
 
 from benchlearn.catalogue.models import CatalogueChange, CatalogueRelease, Variable
-from benchlearn.catalogue.services import CatalogueProblems, catalogue_export, catalogue_import
+from benchlearn.catalogue.services import (
+    CatalogueProblems,
+    catalogue_export,
+    catalogue_import,
+    edit_token,
+)
 from tests.catalogue.conftest import SMALL_YAML
 from tests.conftest import client_for
 
@@ -107,3 +112,27 @@ def test_the_catalogue_pages_show_the_data_years_of_each_definition(db, operator
     assert "Do 2024 r." in page
     page = client.get(reverse("variable-detail", args=["EXP"])).content.decode()
     assert "każdy rok" in page
+
+
+def test_an_operator_sets_a_variables_last_data_year_on_its_form(catalogue, operator):
+    variable = Variable.objects.get(code="EDU_EXP")
+    fields = {
+        "code": "EDU_EXP",
+        "name_pl": variable.name_pl,
+        "domain": "EDU",
+        "source": "form",
+        "base_token": edit_token(variable.updated_at),
+    }
+    client = client_for(operator)
+    client.cookies["django_language"] = "pl"
+    url = reverse("variable-edit", args=["EDU_EXP"])
+    refused = client.post(url, fields | {"valid_from": "2025", "valid_to": "2024"})
+    assert refused.status_code == 400
+    assert "Ostatni rok danych nie może być wcześniejszy niż pierwszy." in refused.content.decode()
+    variable.refresh_from_db()
+    assert variable.valid_to is None
+    assert client.post(url, fields | {"valid_to": "2024"}).status_code == 302
+    variable.refresh_from_db()
+    assert (variable.valid_from, variable.valid_to) == (None, 2024)
+    change = CatalogueChange.objects.filter(object_type="variable", code="EDU_EXP").first()
+    assert change.changes["valid_to"] == [None, 2024]
