@@ -291,7 +291,9 @@ def form_groups(
             if conflict
             else posted.revisions.get(code, value.revision if value else 0),
             comment=comment,
-            show_comment=bool(item.warnings or comment or code in posted.comments),
+            show_comment=bool(
+                item.warnings or item.explainable or comment or code in posted.comments
+            ),
             errors=list(errors.get(code, [])),
             conflict=conflict,
             choice=posted.choices.get(code, ""),

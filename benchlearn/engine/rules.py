@@ -49,6 +49,7 @@ from benchlearn.engine.formula import (
     round_digits,
 )
 from benchlearn.engine.messages import Message, Param, Problem, gettext_noop
+from benchlearn.engine.rule_ranges import range_problems
 
 Values = Mapping[str, float | None]
 
@@ -140,7 +141,8 @@ _MISSING_SIDE = {
 
 
 def check_rules(catalogue: Catalogue) -> list[Problem]:
-    """Every problem of the catalogue's rules, and rule codes given twice."""
+    """Every problem of the catalogue's rules, rule codes given twice, and range rules
+    upside down or typical outside hard (``engine.rule_ranges``)."""
     variables = [variable.code for variable in catalogue.variables]
     problems: list[Problem] = []
     seen: set[str] = set()
@@ -150,7 +152,7 @@ def check_rules(catalogue: Catalogue) -> list[Problem]:
             problems.append(Problem(Message(twice, {"code": rule.code}), rule.code))
         seen.add(rule.code)
         problems += check_rule(rule, variables=variables)
-    return problems
+    return problems + range_problems(catalogue.rules)
 
 
 def check_comparisons(catalogue: Catalogue) -> list[Problem]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from benchlearn.accounts.models import User
 from benchlearn.catalogue.models import CatalogueChange, ValidationRule, Variable
+from benchlearn.catalogue.selectors import validation_rules
 from benchlearn.catalogue.services.common import (
     CatalogueProblems,
     StaleEdit,
@@ -26,6 +27,7 @@ from benchlearn.catalogue.services.common import (
     record_change,
 )
 from benchlearn.engine import catalogue as engine
+from benchlearn.engine.rule_ranges import range_problems
 from benchlearn.engine.rules import check_rule, operator_of
 
 RULE_FIELDS = ("left", "operator", "right", "upper", "severity", "message_pl", "message_en")
@@ -57,6 +59,8 @@ def _checked(code: str, domain: str, values: dict[str, Any]) -> None:
     )
     variables = Variable.objects.values_list("code", flat=True)
     problems = check_rule(rule, variables=variables)
+    others = [other for other in validation_rules() if other.code != code]
+    problems += [p for p in range_problems([*others, rule]) if p.code == code]
     if problems:
         raise CatalogueProblems.of(problem.message for problem in problems)
 

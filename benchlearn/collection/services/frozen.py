@@ -39,8 +39,8 @@ def submission_checks_freeze(
         FrozenCheck(
             submission=submission,
             variable=item.variable,
-            warnings={lang: checks[lang].items[code].warnings for lang in LANGUAGES},
-            warned=bool(item.warnings),
+            warnings={lang: checks[lang].items[code].to_review for lang in LANGUAGES},
+            warned=bool(item.to_review),
             previous=item.previous,
             previous_period=item.previous_period,
             peers=dataclasses.asdict(item.peers) if item.peers else None,

@@ -1,5 +1,8 @@
 """Checking a submission's values: hard errors block submission, soft warnings need an
-explanation (a comment) before it.
+explanation (a comment) before it. A value outside a rule's hard range (an error of a
+``between`` rule) blocks it too, unless the clerk explains it: the explained value is
+sent, its error frozen for the office's reviewer, who accepts the explanation by
+approving the submission or returns it.
 
 Hard errors: not a number (from ``parse_number``), outside the variable's allowed range,
 and — at submission only — required and empty. Soft warnings: a change larger than the
@@ -44,7 +47,7 @@ from benchlearn.collection.validation.peers import (
     ratio,
     unit_context,
 )
-from benchlearn.engine.catalogue import Severity
+from benchlearn.engine.catalogue import Operator, Severity
 from benchlearn.engine.formula import FormulaError, parse, references
 from benchlearn.engine.rules import rule_failures
 
@@ -60,6 +63,8 @@ class VariableCheck:
     comment: str = ""
     previous: Decimal | None = None  # the last known value, of any earlier year
     errors: list[str] = field(default_factory=list)  # hard: block submission
+    # errors an explanation lifts (outside a rule's hard range), also in ``errors``
+    explainable: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # soft: need a comment
     previous_period: int | None = None
     peers: PeerStats | None = None  # the peers' stats, when there are enough of them
@@ -75,8 +80,25 @@ class VariableCheck:
         return self.value is None and not self.errors
 
     @property
+    def explained(self) -> bool:
+        return bool(self.comment.strip())
+
+    @property
     def needs_comment(self) -> bool:
-        return bool(self.warnings) and not self.comment.strip()
+        return bool(self.warnings or self.explainable) and not self.explained
+
+    @property
+    def blocking_errors(self) -> list[str]:
+        """The errors that stop submission: all but those an explanation lifted."""
+        if not self.explained:
+            return list(self.errors)
+        return [message for message in self.errors if message not in self.explainable]
+
+    @property
+    def to_review(self) -> list[str]:
+        """What the office's reviewer reads beside the explanation: the warnings and the
+        explained errors."""
+        return [*self.warnings, *(self.explainable if self.explained else [])]
 
     @property
     def fences(self) -> tuple[float, float] | None:
@@ -115,10 +137,17 @@ class Check:
         an explanation — each as a message in the active language."""
         problems: dict[str, list[str]] = {}
         for code, item in self.items.items():
-            messages = list(item.errors)
+            messages = item.blocking_errors
             if item.empty:
                 messages.append(_("A value is required before submission."))
-            if item.needs_comment:
+            if item.explainable and not item.explained:
+                messages.append(
+                    _(
+                        "Correct the value, or explain it in a comment: the office's reviewer "
+                        "decides whether to accept the explanation."
+                    )
+                )
+            elif item.needs_comment:
                 messages.append(_("Explain the warning in a comment before submission."))
             if messages:
                 problems[code] = messages
@@ -413,6 +442,16 @@ def _check_rules(
             )
             if message not in found:
                 found.append(message)
+            explainable = items[code].explainable
+            if _explainable(result.rule) and message not in explainable:
+                explainable.append(message)
+
+
+def _explainable(rule: Any) -> bool:
+    """An error of a range (a ``between`` rule): a true value may lie outside it (a
+    tourist gmina's waste), so an explanation the reviewer accepts lifts it. An error of
+    a relation (a part above its whole) cannot be explained."""
+    return bool(rule.severity is Severity.ERROR and rule.operator is Operator.BETWEEN)
 
 
 @functools.lru_cache(maxsize=1024)
