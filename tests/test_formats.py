@@ -5,27 +5,19 @@ catalogue's Polish units in English on English pages, dates never month-first.""
 import datetime
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import yaml
 from django.utils import formats, translation
 
 from benchlearn.collection.templatetags.collection import measure, number
+from benchlearn.engine.io.catalogue_yaml import default_catalogue_text
 from benchlearn.formats.measures import (
     SYMBOLS,
     catalogue_units,
     is_money,
     money_decimals,
     unit_in,
-)
-
-DEFAULT_CATALOGUE = (
-    Path(__file__).resolve().parents[1]
-    / "benchlearn"
-    / "engine"
-    / "data"
-    / "default_catalogue.yaml"
 )
 
 
@@ -84,7 +76,7 @@ def _words(text: str) -> set[str]:
 
 
 def test_every_unit_of_the_default_catalogue_reads_in_english_as_a_whole():
-    catalogue = yaml.safe_load(DEFAULT_CATALOGUE.read_text(encoding="utf-8"))
+    catalogue = yaml.safe_load(default_catalogue_text())
     units = {
         item["unit"]
         for kind in ("variables", "indicators")

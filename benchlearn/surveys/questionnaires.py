@@ -28,6 +28,9 @@ from benchlearn.surveys.models import (
 )
 
 SHIPPED = Path(__file__).parent / "data" / "questionnaires.yaml"
+# Questionnaires of further domains, one file each (a `questionnaires:` list that may
+# `use` the main file's common questions), added to the shipped file's in name order.
+SHIPPED_PARTS = Path(__file__).parent / "data" / "questionnaire_parts"
 FORMAT = "benchlearn-questionnaires"
 CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE})
 # The fields of a question that make up a version's content (compared on reloading).
@@ -143,6 +146,8 @@ def read_questionnaires(path: Path = SHIPPED) -> list[QuestionnaireSpec]:
         raise QuestionnaireFileError(str(error)) from error
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
         raise QuestionnaireFileError(_("Not a file of Benchlearn questionnaires."))
+    if path == SHIPPED:
+        data = {**data, "questionnaires": [*(data.get("questionnaires") or []), *_parts()]}
     common = data.get("common") or {}
     intro_pl, intro_en = _texts(data["intro"], "intro") if data.get("intro") else ("", "")
     specs = []
@@ -165,6 +170,18 @@ def read_questionnaires(path: Path = SHIPPED) -> list[QuestionnaireSpec]:
             spec.questions.append(question)
         specs.append(spec)
     return specs
+
+
+def _parts() -> list[Any]:
+    """The questionnaires of the shipped parts (see SHIPPED_PARTS)."""
+    found: list[Any] = []
+    for part in sorted(SHIPPED_PARTS.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(part.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            raise QuestionnaireFileError(f"{part.name}: {error}") from error
+        found.extend((data or {}).get("questionnaires") or [])
+    return found
 
 
 def version_content(version: QuestionnaireVersion) -> list[dict[str, Any]]:

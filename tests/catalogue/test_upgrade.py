@@ -25,14 +25,13 @@ from benchlearn.catalogue.services import (
 )
 from benchlearn.collection.models import Submission, SubmissionState
 from benchlearn.collection.selectors import round_variables
-from benchlearn.engine.io.catalogue_yaml import DEFAULT_CATALOGUE
+from benchlearn.engine.io.catalogue_yaml import default_catalogue_text
 from benchlearn.results.models import Result
 from benchlearn.results.services import computation_request, computation_run
 from tests.collection.conftest import make_round, save
 from tests.conftest import TERYT_A
 
 OLD_DEFAULT = Path(__file__).parent / "data" / "default_catalogue_2025_1.yaml"
-NEW_DEFAULT = Path(__file__).parents[2] / "benchlearn" / "engine" / "data" / DEFAULT_CATALOGUE
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +61,7 @@ EDU_2024 = {
 
 
 def test_a_2025_1_database_upgrades_without_altering_its_past(
-    programme, units, operator, participant_a, capsys
+    programme, units, operator, participant_a, capsys, tmp_path
 ):
     call_command("catalogue", "import", str(OLD_DEFAULT))
     capsys.readouterr()
@@ -77,7 +76,8 @@ def test_a_2025_1_database_upgrades_without_altering_its_past(
     assert results_before[("EDU_SUBV_COVERAGE", 2024)] == pytest.approx(100 * 17 / 30)
     asked_before = {v.code for v in round_variables(round_2024)}
 
-    call_command("catalogue", "import", str(NEW_DEFAULT))
+    # The operator's command for the shipped catalogue (its main file and its parts).
+    call_command("catalogue", "load-default")
     printed = capsys.readouterr().out
     assert "added variables: " in printed and "EDU_NEEDS" in printed
     assert "changed indicators: " in printed and "EDU_SUBV_COVERAGE" in printed
@@ -117,8 +117,10 @@ def test_a_2025_1_database_upgrades_without_altering_its_past(
     assert _results() == results_before
     # The round opened before asks for what it asked.
     assert {v.code for v in round_variables(round_2024)} == asked_before
-    # Importing the same file again changes nothing.
-    call_command("catalogue", "import", str(NEW_DEFAULT))
+    # Importing the same catalogue again, as a file, changes nothing.
+    shipped = tmp_path / "default.yaml"
+    shipped.write_text(default_catalogue_text(), encoding="utf-8")
+    call_command("catalogue", "import", str(shipped))
     again = capsys.readouterr().out
     assert "added " not in again and "changed " not in again and "retired " not in again
 
@@ -132,7 +134,7 @@ def test_the_earlier_format_still_imports(db, operator):
 def test_a_newer_format_is_refused_with_a_clear_message(db, tmp_path):
     newer = tmp_path / "newer.yaml"
     newer.write_text(
-        NEW_DEFAULT.read_text(encoding="utf-8").replace("\nversion: 2\n", "\nversion: 7\n"),
+        default_catalogue_text().replace("\nversion: 2\n", "\nversion: 7\n"),
         encoding="utf-8",
     )
     with pytest.raises(CommandError) as refused:

@@ -2,7 +2,6 @@
 keeps the promises an association starts a programme on, and it computes cleanly."""
 
 from collections import Counter
-from importlib import resources
 
 import numpy as np
 import polars as pl
@@ -18,9 +17,9 @@ from benchlearn.engine.evaluate import (
 )
 from benchlearn.engine.formula import parse, references
 from benchlearn.engine.io.catalogue_yaml import (
-    DEFAULT_CATALOGUE,
     catalogue_from_yaml,
     catalogue_to_yaml,
+    default_catalogue_text,
     read_default_catalogue,
 )
 
@@ -37,8 +36,7 @@ def catalogue() -> Catalogue:
 @pytest.fixture(scope="module")
 def raw() -> dict:
     """The file as plain YAML, to see which keys are written (the reader fills defaults)."""
-    source = resources.files("benchlearn.engine").joinpath("data", DEFAULT_CATALOGUE)
-    return yaml.safe_load(source.read_text(encoding="utf-8"))
+    return yaml.safe_load(default_catalogue_text())
 
 
 def uses(indicator: Indicator) -> set[str]:

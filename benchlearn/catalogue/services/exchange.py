@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from importlib import resources
 
 from django.db import transaction
 from django.utils import timezone
@@ -50,9 +49,9 @@ from benchlearn.engine.evaluate import (
 )
 from benchlearn.engine.io import InputError
 from benchlearn.engine.io.catalogue_yaml import (
-    DEFAULT_CATALOGUE,
     catalogue_from_yaml,
     catalogue_to_yaml,
+    default_catalogue_text,
     item_lines,
 )
 from benchlearn.engine.messages import Message, Param, Problem
@@ -432,8 +431,7 @@ def _import_indicator(
 
 def catalogue_load_default(*, user: User | None = None) -> ImportSummary:
     """Import the model indicator sets shipped with the program."""
-    source = resources.files("benchlearn.engine").joinpath("data", DEFAULT_CATALOGUE)
-    return catalogue_import(text=source.read_text(encoding="utf-8"), user=user)
+    return catalogue_import(text=default_catalogue_text(), user=user)
 
 
 def catalogue_export(*, set_code: str | None = None) -> str:

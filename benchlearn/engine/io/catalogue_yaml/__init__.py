@@ -57,6 +57,7 @@ afterwards by the evaluator, against the codes the file declares.
 from benchlearn.engine.io.catalogue_yaml.keys import DEFAULT_CATALOGUE, FORMAT, VERSION
 from benchlearn.engine.io.catalogue_yaml.reader import (
     catalogue_from_yaml,
+    default_catalogue_text,
     item_lines,
     read_catalogue,
     read_default_catalogue,
@@ -69,6 +70,7 @@ __all__ = [
     "VERSION",
     "catalogue_from_yaml",
     "catalogue_to_yaml",
+    "default_catalogue_text",
     "item_lines",
     "read_catalogue",
     "read_default_catalogue",

@@ -8,6 +8,9 @@ FORMAT = "benchlearn-catalogue"
 VERSION = 2
 OLDEST_VERSION = 1
 DEFAULT_CATALOGUE = "default_catalogue.yaml"  # in benchlearn/engine/data/
+# Further domains of the shipped catalogue, one file each, appended to its lists.
+CATALOGUE_PARTS = "catalogue_parts"  # in benchlearn/engine/data/
+PART_KEYS = {"domains", "variables", "indicators", "sets", "rules"}
 
 TOP_KEYS = {
     "format", "version", "name", "catalogue_version", "domains", "variables", "indicators",

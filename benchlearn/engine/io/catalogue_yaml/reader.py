@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -14,9 +15,11 @@ from benchlearn.engine.io import InputError
 from benchlearn.engine.io.catalogue_yaml.changelog_items import read_changelog
 from benchlearn.engine.io.catalogue_yaml.items import THE_CATALOGUE, ItemReader
 from benchlearn.engine.io.catalogue_yaml.keys import (
+    CATALOGUE_PARTS,
     DEFAULT_CATALOGUE,
     FORMAT,
     OLDEST_VERSION,
+    PART_KEYS,
     TOP_KEYS,
     VERSION,
     key_phrase,
@@ -131,8 +134,54 @@ def read_catalogue(path: Path) -> Catalogue:
 
 def read_default_catalogue() -> Catalogue:
     """The model indicator sets shipped with the program, a programme's starting point."""
-    source = resources.files("benchlearn.engine").joinpath("data", DEFAULT_CATALOGUE)
-    return catalogue_from_yaml(source.read_text(encoding="utf-8"))
+    return catalogue_from_yaml(default_catalogue_text())
+
+
+def default_catalogue_text() -> str:
+    """The shipped catalogue as one file: ``data/default_catalogue.yaml`` (the header,
+    the change log and the gmina domains) with the lists of each file of
+    ``data/catalogue_parts/`` (one per further domain or group of sets, in name order)
+    added at the end of the same lists. The main file's text, comments included, is kept
+    as written."""
+    data = resources.files("benchlearn.engine").joinpath("data")
+    text = data.joinpath(DEFAULT_CATALOGUE).read_text(encoding="utf-8")
+    folder = data.joinpath(CATALOGUE_PARTS)
+    found = folder.iterdir() if folder.is_dir() else ()
+    parts = sorted((p for p in found if p.name.endswith(".yaml")), key=lambda p: p.name)
+    for part in parts:
+        text = _with_part(text, part.read_text(encoding="utf-8"), part.name)
+    return text
+
+
+_TOP_KEY = re.compile(r"^([a-z_]+):", re.MULTILINE)
+
+
+def _sections(text: str) -> dict[str, tuple[int, int]]:
+    """Where each top-level key's block starts (its key line) and ends, in characters."""
+    found = list(_TOP_KEY.finditer(text))
+    return {
+        match.group(1): (match.start(), found[n + 1].start() if n + 1 < len(found) else len(text))
+        for n, match in enumerate(found)
+    }
+
+
+def _with_part(text: str, part: str, name: str) -> str:
+    """``text`` with the items of ``part``'s lists appended to the same lists (a part has
+    only PART_KEYS, each a list written with the main file's two-space indentation)."""
+    blocks = _sections(part)
+    unknown = set(blocks) - PART_KEYS
+    if unknown:
+        raise ValueError(f"{name}: a catalogue part has only {sorted(PART_KEYS)}: {unknown}")
+    for key, (start, end) in sorted(blocks.items(), key=lambda item: -item[1][0]):
+        items = part[start:end].split("\n", 1)[1].rstrip() + "\n"
+        sections = _sections(text)
+        if key not in sections:
+            raise ValueError(f"{name}: the main catalogue file has no '{key}:' list")
+        at = sections[key][1]
+        if not text[:at].endswith("\n"):
+            items = "\n" + items
+        text = text[:at] + items + text[at:]
+    return text
 
 
 def item_lines(text: str) -> dict[str, list[int]]:
