@@ -52,7 +52,8 @@ def test_loading_twice_changes_nothing_and_a_changed_file_makes_a_new_version(db
     assert len(first.created) == len(_default_domains())
     assert Questionnaire.objects.get(code="WST_SATISFACTION").domain.code == "WST"
     again = questionnaires_load()
-    assert again.created == [] and again.new_versions == [] and len(again.unchanged) == len(first.created)
+    assert again.created == [] and again.new_versions == []
+    assert len(again.unchanged) == len(first.created)
     assert Question.objects.filter(version__questionnaire__code="EDU_SATISFACTION").count() == 13
 
     changed = SHIPPED.read_text(encoding="utf-8").replace(
