@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from benchlearn.catalogue.selectors import series_breaks
 from benchlearn.public.catalogue import public_indicator_get, public_indicators, public_sets
 from benchlearn.public.downloads import (
     FORMATS,
@@ -53,7 +54,13 @@ def indicator(request: HttpRequest, indicator_code: str) -> HttpResponse:
     found, versions = public_indicator_get(indicator_code)
     pub = publication()
     years = result_years(pub, found.indicator.pk) if pub is not None else []
-    context = {"indicator": found, "versions": versions, "years": years, "publication": pub}
+    context = {
+        "indicator": found,
+        "versions": versions,
+        "years": years,
+        "publication": pub,
+        "breaks": series_breaks(found.indicator.code),
+    }
     return render(request, "public/indicator.html", context)
 
 

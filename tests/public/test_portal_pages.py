@@ -5,7 +5,9 @@ import re
 import pytest
 from django.test import Client
 
+from benchlearn.catalogue.services import catalogue_import, catalogue_publish
 from benchlearn.groups.services import programme_create
+from tests.collection.test_validity import AFTER, BEFORE
 from tests.public.conftest import YEAR
 
 RESULTS = f"/portal/indicators/EDU_COST_PUPIL/{YEAR}/"
@@ -103,3 +105,20 @@ def test_a_chart_of_nothing_known_is_not_found_with_a_sentence(published):
     assert "There is no chart “gender”: choose kind, band or voivodeship." in _text(bad)
     assert Client().get("/portal/indicators/EDU_COST_PUPIL/1999/kind.svg").status_code == 404
     assert Client().get(f"/portal/indicators/NOPE/{YEAR}/kind.svg").status_code == 404
+
+
+def test_the_indicator_page_marks_a_break_in_series_and_each_version_s_years(
+    db, operator, settings
+):
+    # COVER computed from the subvention to 2024 and from the educational needs since
+    # 2025 (the two catalogues of tests/collection/test_validity.py), both published.
+    catalogue_import(text=BEFORE, user=operator)
+    catalogue_publish(user=operator)
+    catalogue_import(text=AFTER, user=operator)
+    catalogue_publish(user=operator)
+    settings.LANGUAGE_CODE = "pl"
+    page = _text(Client().get("/portal/indicators/COVER/"))
+    assert "Przerwa w szeregu od 2025 r." in page
+    assert "Subwencja oświatowa zniesiona od 2025 r." in page
+    versions = page.split("Opublikowane wersje definicji")[1]
+    assert "Do 2024 r." in versions and "od 2025 r." in versions
