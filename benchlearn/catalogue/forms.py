@@ -79,6 +79,19 @@ class IndicatorForm(_ItemForm):
     notes_en = forms.CharField(
         label=_("Methodology notes (English)"), required=False, widget=forms.Textarea({"rows": 3})
     )
+    valid_from = forms.IntegerField(
+        label=_("Valid from data year"),
+        required=False,
+        min_value=1900,
+        max_value=2200,
+        help_text=_(
+            "Empty: every year. A definition changed by law from a data year: give that "
+            "year, and the earlier years keep the published definition (a break in series)."
+        ),
+    )
+    valid_to = forms.IntegerField(
+        label=_("Valid to data year"), required=False, min_value=1900, max_value=2200
+    )
     base_number = forms.IntegerField(required=False, widget=forms.HiddenInput)
     base_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -97,11 +110,20 @@ class IndicatorForm(_ItemForm):
                 }
             )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start is not None and end is not None and end < start:
+            self.add_error("valid_to", _("The last data year must not be before the first."))
+        return data
+
     def version_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             name: data[name]
             for name in (
+                "valid_from",
+                "valid_to",
                 "formula",
                 "numerator",
                 "denominator",

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from benchlearn.catalogue.models import Indicator, IndicatorVersion
-from benchlearn.catalogue.selectors import current_version
-from benchlearn.catalogue.services import edit_token
+from benchlearn.catalogue.selectors import current_version, series_breaks
+from benchlearn.catalogue.services import catalogue_publish, edit_token
 from tests.catalogue.conftest import SMALL_YAML
 from tests.conftest import client_for
 
@@ -297,3 +297,42 @@ def test_import_page_lists_problems_in_the_pages_language(
         response = client.post(reverse("catalogue-import"), {"file": upload})
         assert response.status_code == 400
         assert words.format(**expected) in text_of(response)
+
+
+def test_an_operator_gives_a_new_definition_from_a_data_year(catalogue, operator):
+    """The form's data years: a changed formula valid from 2026 is a new version, the
+    published one keeps computing the earlier years, and the page then shows the break;
+    a last year before the first is refused with nothing stored."""
+    catalogue_publish(user=operator)
+    indicator = Indicator.objects.get(code="EDU_COST_PUPIL")
+    current = current_version(indicator)
+    url = reverse("indicator-edit", args=["EDU_COST_PUPIL"])
+    data = {
+        "name_pl": current.name_pl,
+        "formula": "EDU_EXP / PUPILS / 12",
+        "polarity": "lower",
+        "category": "efficiency",
+        "decimals": "0",
+        "valid_from": "2026",
+        "valid_to": "2025",
+        "base_number": current.number,
+        "base_token": edit_token(current.updated_at),
+    }
+    refused = client_for(operator).post(url, data)
+    assert refused.status_code == 400
+    assert "nie może być przed pierwszym" in refused.content.decode() or (
+        "must not be before the first" in refused.content.decode()
+    )
+    assert indicator.versions.count() == 1
+
+    data["valid_to"] = ""
+    assert client_for(operator).post(url, data).status_code == 302
+    versions = list(indicator.versions.order_by("number"))
+    assert [(v.number, v.valid_from, v.formula) for v in versions] == [
+        (1, None, "EDU_EXP / PUPILS"),
+        (2, 2026, "EDU_EXP / PUPILS / 12"),
+    ]
+    catalogue_publish(user=operator)
+    assert [b.year for b in series_breaks("EDU_COST_PUPIL")] == [2026]
+    page = client_for(operator).get(reverse("indicator-detail", args=["EDU_COST_PUPIL"]))
+    assert "2026" in page.content.decode()
