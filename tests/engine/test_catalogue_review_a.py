@@ -464,3 +464,18 @@ def test_a_2024_round_asks_for_the_subvention_not_the_needs_amount(city, operato
         )
     assert "EDU_NEEDS" not in check.items
     assert any(e.startswith(HARD_PL) for e in check.items["EDU_SUBV"].errors)
+
+
+def test_an_administration_round_asks_for_current_spending_and_checks_section_750(city, operator):
+    """ADM_750_SHARE divides by the finance domain's FIN_EXP_CURRENT: the ADM round asks
+    for it, and section 750 above all current spending is an error."""
+    round_adm = make_round(operator, [city], period=2025, sets=("SET_ADM",))
+    asked = {v.code for v in round_variables(round_adm)}
+    assert {"ADM_EXP_750", "FIN_EXP_CURRENT", "ADM_RESOLUTIONS_ANNULLED"} <= asked
+    submission = Submission.objects.get(round=round_adm, unit=city)
+    with translation.override("pl"):
+        check = submission_check(
+            submission, {"ADM_EXP_750": "2 000 000 000", "FIN_EXP_CURRENT": "1 500 000 000"}
+        )
+    message = "Wydatki bieżące działu 750 są częścią wydatków bieżących ogółem"
+    assert any(e.startswith(message) for e in check.items["ADM_EXP_750"].errors)
