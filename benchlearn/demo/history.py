@@ -109,6 +109,9 @@ DEMO_CONTEXT_SOURCE = (
 # National averages of the eighth-grade exam (CKE), per cent: Polish and mathematics
 # (2021–2024 as published; later years repeat the last known).
 EXAM_NATIONAL = {2021: (60.0, 47.0), 2022: (60.0, 57.0), 2023: (66.0, 53.0), 2024: (62.0, 52.0)}
+# The demo's national mean of the eighth-grade English exam, per cent (invented near
+# the published means; later years repeat the last).
+EXAM_ENGLISH_NATIONAL = {2021: 66.0, 2022: 67.0, 2023: 67.0, 2024: 66.0}
 # Current education spending per pupil in a typical city, zł (teachers' pay rises).
 EDU_COST_PER_PUPIL = {2021: 13_800.0, 2022: 15_100.0, 2023: 17_600.0, 2024: 19_900.0}
 # Cost of the waste system per resident of a typical rural gmina, zł.
@@ -208,6 +211,19 @@ def education_entered(teryt: str, residents: float, year: int) -> Figures:
         "EDU_EXP_CUR": round(spending, 2),
         **_funding(spending, coverage, since, year, wobble),
         **_decisions("EDU", residents * traits.uniform(0.002, 0.006), since, traits, wobble),
+        **_education_review_a(teryt, year, spending, pupils + other),
+    }
+
+
+def _education_review_a(teryt: str, year: int, spending: float, pupils: int) -> Figures:
+    """The variables of the review's priority-A education indicators: targeted grants
+    (a few per cent of spending) and weighted pupils (the algorithm's weights lift the
+    schools' pupils by a quarter to a half). Own random streams, so that the figures
+    drawn before them do not change."""
+    traits, wobble = _traits(teryt, "edu-a"), _year(teryt, "edu-a", year)
+    return {
+        "EDU_GRANTS": round(spending * traits.uniform(0.03, 0.07) * wobble(0.05), 2),
+        "EDU_WEIGHTED_PUPILS": round(pupils * traits.uniform(1.25, 1.5) * wobble(0.01), 2),
     }
 
 
@@ -226,6 +242,18 @@ def education_context(teryt: str, residents: float, year: int) -> Figures:
         "EDU_EXAM_MATH": round(maths + maths_own + 2 * (wobble(1) - 1), 1),
         "EDU_EXAM_POL_PL": polish,
         "EDU_EXAM_MATH_PL": maths,
+        **_english_exam(teryt, year),
+    }
+
+
+def _english_exam(teryt: str, year: int) -> Figures:
+    """The eighth-grade English exam: the demo's national mean and the unit's result
+    around it (own random streams, as in _education_review_a)."""
+    traits, wobble = _traits(teryt, "edu-lang"), _year(teryt, "edu-lang", year)
+    national = _of_year(EXAM_ENGLISH_NATIONAL, year)
+    return {
+        "EDU_EXAM_LANG": round(national + traits.uniform(-2, 10) + 2 * (wobble(1) - 1), 1),
+        "EDU_EXAM_LANG_PL": national,
     }
 
 
@@ -241,7 +269,7 @@ def waste_entered(teryt: str, residents: float, year: int) -> Figures:
     cost = residents * _of_year(WST_COST_PER_RESIDENT, year) * cost_level * wobble(0.02)
     revenue = cost * fee_coverage * wobble(0.02)
     due = revenue / (1 - arrears * wobble(0.04))
-    return {
+    figures = {
         "WST_COLLECTED_T": round(collected, 1),
         "WST_SEPARATE_T": round(collected * min(0.8, separate + 0.02 * since) * wobble(0.02), 1),
         "WST_COST": round(cost, 2),
@@ -256,6 +284,19 @@ def waste_entered(teryt: str, residents: float, year: int) -> Figures:
             generated * min(100.0, recycling + 3 * since + 1.5 * (wobble(1) - 1)) / 100, 1
         ),
         **_decisions("WST", residents * traits.uniform(0.004, 0.012), since, traits, wobble),
+    }
+    return figures | _waste_review_a(teryt, year, figures, revenue)
+
+
+def _waste_review_a(teryt: str, year: int, figures: Figures, revenue: float) -> Figures:
+    """The variables of the review's priority-A waste indicators: the monthly fee per
+    declared resident that the fee revenue implies, and mixed waste 20 03 01, most of
+    the mass not collected separately (the rest 20 03 99). Own random stream."""
+    wobble = _year(teryt, "wst-a", year)
+    unsorted = figures["WST_COLLECTED_T"] - figures["WST_SEPARATE_T"]
+    return {
+        "WST_FEE_RATE": round(revenue / figures["WST_DECLARED_RESIDENTS"] / 12, 2),
+        "WST_MIXED_T": round(unsorted * 0.97 * wobble(0.01), 1),
     }
 
 
