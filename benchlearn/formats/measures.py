@@ -72,6 +72,20 @@ _UNITS = {
     "pkt": pgettext_lazy("unit of measure", "points"),
     "pkt (0–10)": pgettext_lazy("unit of measure", "points (0–10)"),
     "pkt proc.": pgettext_lazy("unit of measure", "percentage points"),
+    "uczniowie przeliczeniowi": pgettext_lazy("unit of measure", "weighted pupils"),
+    "zł/os./mies.": pgettext_lazy("unit of measure", "PLN/person/month"),
+    "os./100 tys. mieszk.": pgettext_lazy("unit of measure", "persons/100,000 residents"),
+    "m³/os.": pgettext_lazy("unit of measure", "m³/person"),
+    "os./10 tys. mieszk. 65+": pgettext_lazy(
+        "unit of measure", "persons/10,000 residents aged 65+"
+    ),
+    "wol./100 mieszk.": pgettext_lazy("unit of measure", "volumes/100 residents"),
+    "uchwały": pgettext_lazy("unit of measure", "resolutions"),
+    "dni": pgettext_lazy("unit of measure", "days"),
+    "miejsca": pgettext_lazy("unit of measure", "places"),
+    "os./1000 mieszk. 0–17": pgettext_lazy("unit of measure", "persons/1,000 residents aged 0–17"),
+    "os./100 miejsc": pgettext_lazy("unit of measure", "persons/100 places"),
+    "placówki/10 tys. mieszk.": pgettext_lazy("unit of measure", "facilities/10,000 residents"),
 }
 # Symbols read the same in both languages.
 SYMBOLS = frozenset({"%", "‰", "km", "km²", "m", "m²", "m³", "t", "kg", "min", "h", "MWh"})
