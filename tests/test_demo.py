@@ -20,14 +20,14 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from benchlearn.accounts.access import roles_of
 from benchlearn.accounts.models import User
 from benchlearn.board.models import Post, Thread
-from benchlearn.catalogue.models import Domain, IndicatorVersion
+from benchlearn.catalogue.models import Domain, IndicatorVersion, ValidationRule
 from benchlearn.collection.models import (
     Round,
     RoundState,
@@ -37,6 +37,13 @@ from benchlearn.collection.models import (
     Value,
     ValueChange,
 )
+from benchlearn.collection.pages import round_rows
+from benchlearn.collection.selectors import (
+    round_set_versions,
+    round_variables,
+    submission_variables,
+)
+from benchlearn.collection.validation import submission_check
 from benchlearn.competencies.models import (
     MIN_PEOPLE,
     Assessment,
@@ -49,19 +56,28 @@ from benchlearn.competencies.models import (
 )
 from benchlearn.delivery.models import Delivery, DeliveryChange
 from benchlearn.demo.build import (
+    COUNTY_GROUP,
     DEMO_PASSWORD,
+    HEALTH_GROUP,
     MODERATORS,
     OPERATOR,
     PARTICIPANTS,
     AccountShown,
     demo_build,
+    demo_units,
 )
+from benchlearn.demo.county import COUNTY, PLANTED
 from benchlearn.demo.cycle import meeting_dates
-from benchlearn.demo.cycle_stories import INVITED, LEFT, SEAT_PEOPLE
+from benchlearn.demo.cycle_stories import DOMAINS, INVITED, LEFT, SEAT_PEOPLE
+from benchlearn.demo.finance import FINANCE
+from benchlearn.demo.health import HEALTH_GMINAS
 from benchlearn.demo.history import FIRST_YEAR, OPEN_YEAR
 from benchlearn.demo.plans import ADOPTED_GROUP, YEAR_ONE_GROUP
 from benchlearn.engine.competencies import RatingRow, summarise
 from benchlearn.engine.dea import min_units
+from benchlearn.engine.formula import parse, references
+from benchlearn.engine.io.catalogue_yaml import read_default_catalogue
+from benchlearn.engine.rules import rule_failures
 from benchlearn.groups.models import ExchangeGroup, SeatEnd, SeatHolding, SeatInvitation
 from benchlearn.meetings.models import (
     ActionItem,
@@ -147,8 +163,8 @@ def test_demo_creates_a_programme_and_prints_accounts_for_every_role(db, printed
     education = Round.objects.get(name__startswith="Oświata", state=RoundState.OPEN)
     mine = education.submissions.get(unit__teryt="2461011")
     assert mine.state == SubmissionState.DRAFT
-    assert ExchangeGroup.objects.count() >= 2
-    assert all(group.units.count() >= 6 for group in ExchangeGroup.objects.all())
+    assert ExchangeGroup.objects.count() == 4
+    assert all(group.units.count() >= 6 for group in _cycle_groups())
     levels = set(UnitMembership.objects.values_list("level", flat=True))
     assert levels == set(Level.values)
     # Participants act for several units, in more than one group.
@@ -189,7 +205,7 @@ def test_demo_has_every_year_from_2021_without_a_hole(db, printed):
     assert Value.objects.filter(period=2023).exclude(comment="").exists()
     computation = Computation.objects.get(state=ComputationState.DONE)
     assert (computation.first_period, computation.last_period) == (2021, OPEN_YEAR)
-    assert computation.units == 60
+    assert computation.units == 61  # the 60 cities and gminas, and the county
     periods = set(Result.objects.values_list("period", flat=True).distinct())
     assert periods == set(range(2021, OPEN_YEAR + 1))
 
@@ -318,9 +334,14 @@ def test_demo_reset_empties_the_database_first(db, printed, monkeypatch):
 # --- the groups' first cycle -----------------------------------------------------------
 
 
+def _cycle_groups():
+    """The groups in their first cycle (the county and health groups wait for the next)."""
+    return ExchangeGroup.objects.filter(name__in=DOMAINS)
+
+
 def test_both_groups_have_held_three_meetings_and_planned_five(db, printed):
     today = timezone.localdate()
-    for group in ExchangeGroup.objects.all():
+    for group in _cycle_groups():
         meetings = list(group.meetings.order_by("number"))
         # Created so: the group's history changes neither its service nor its cycle.
         for change in group.changes.filter(kind="updated"):
@@ -384,7 +405,7 @@ def test_the_meetings_fit_the_cycle_whatever_day_the_demo_is_built(today):
 
 
 def test_every_member_has_its_organisational_forms_for_the_groups_service(db, printed):
-    for group in ExchangeGroup.objects.all():
+    for group in _cycle_groups():
         assert group.domain is not None
         for unit in group.units.all():
             for year in range(FIRST_YEAR, OPEN_YEAR + 1):
@@ -400,7 +421,7 @@ def test_every_member_has_its_organisational_forms_for_the_groups_service(db, pr
 
 def test_each_group_talks_on_its_board_under_the_moderators_pinned_announcement(db, printed):
     today = timezone.localdate()
-    for group in ExchangeGroup.objects.all():
+    for group in _cycle_groups():
         threads = group.board_threads.all()
         assert threads.count() >= 3
         pinned = threads.get(announcement=True)
@@ -421,7 +442,7 @@ def test_each_group_talks_on_its_board_under_the_moderators_pinned_announcement(
         }
         assert Notification.objects.filter(kind="board_post", link__contains=f"/{group.pk}/board/")
     # The board opens with the announcement first, as a participant sees it.
-    group = ExchangeGroup.objects.get(units__teryt="2402022")
+    group = ExchangeGroup.objects.get(name=YEAR_ONE_GROUP)
     board = client_for(User.objects.get(email="wojt@example.org")).get(f"/groups/{group.pk}/board/")
     pinned = group.board_threads.get(announcement=True)
     assert board.status_code == 200 and pinned.title in board.text
@@ -430,7 +451,8 @@ def test_each_group_talks_on_its_board_under_the_moderators_pinned_announcement(
 
 
 def test_the_seats_are_filled_by_the_demo_people_one_empty_and_invited(db, printed):
-    people = [(p.email, t, lv) for p, t, lv in PARTICIPANTS]
+    # (The county's clerk has no seat: the county group's cycle has not begun.)
+    people = [(p.email, t, lv) for p, t, lv in PARTICIPANTS if t != COUNTY]
     people += [(p.email, p.teryt, p.level) for p in SEAT_PEOPLE]
     for email, teryt, level in people:
         holding = SeatHolding.objects.get(user__email=email, unit__teryt=teryt, level=level)
@@ -478,7 +500,7 @@ def _group_pages(user: User, group: ExchangeGroup) -> list[str]:
         reverse("group-detail", args=[group.pk]),
         reverse("group-seats", args=[group.pk]),
         reverse("meeting-list", args=[group.pk]),
-        *(reverse("meeting-detail", args=[group.pk, n]) for n in range(1, 9)),
+        *(reverse("meeting-detail", args=[group.pk, n]) for n in _numbers(group)),
         reverse("board", args=[group.pk]),
         *(reverse("board-thread", args=[group.pk, t.pk]) for t in group.board_threads.all()),
     ]
@@ -518,8 +540,12 @@ def _sees(user: User, group: ExchangeGroup) -> bool:
     )
 
 
+def _numbers(group: ExchangeGroup) -> list[int]:
+    return list(group.meetings.order_by("number").values_list("number", flat=True))
+
+
 def test_the_workspace_and_the_programme_report_show_the_cycle(db, printed):
-    group = ExchangeGroup.objects.get(units__teryt="2461011")
+    group = ExchangeGroup.objects.get(name=ADOPTED_GROUP)
     moderator = client_for(group.moderator)
     workspace = moderator.get(reverse("group-workspace", args=[group.pk]))
     assert workspace.status_code == 200
@@ -534,13 +560,13 @@ def test_the_workspace_and_the_programme_report_show_the_cycle(db, printed):
 
 def test_a_participant_reads_the_published_minutes_and_the_seat_table(db, printed):
     client = client_for(User.objects.get(email="prezydent@example.org"))
-    group = ExchangeGroup.objects.get(units__teryt="2461011")
+    group = ExchangeGroup.objects.get(name=ADOPTED_GROUP)
     first = client.get(reverse("meeting-detail", args=[group.pk, 1])).text
     assert "Centrum Usług Wspólnych" in first and "Ustalenia" in first
     seats = client.get(reverse("group-seats", args=[group.pk])).text
     assert "Jan Kowalski" in seats and "Krzysztof Wieczorek" in seats
     moderator = client_for(User.objects.get(email="moderatorka@example.org"))
-    waste = ExchangeGroup.objects.get(units__teryt=INVITED.teryt)
+    waste = ExchangeGroup.objects.get(name=YEAR_ONE_GROUP, units__teryt=INVITED.teryt)
     table = moderator.get(reverse("group-seats", args=[waste.pk])).text
     assert INVITED.email in table
 
@@ -626,7 +652,7 @@ def test_the_demo_has_a_closed_survey_per_group_and_an_open_one_with_a_link(db, 
     from benchlearn.surveys.office import open_link
 
     closed = Survey.objects.filter(state=SurveyState.CLOSED, period=OPEN_YEAR)
-    groups = ExchangeGroup.objects.all()
+    groups = _cycle_groups()
     assert closed.count() == groups.count() == 2
     for survey in closed:
         group = groups.get(name=survey.name.split(": ", 1)[1])
@@ -812,7 +838,7 @@ def test_each_demo_account_has_only_its_latest_notifications_unread(db, printed)
 def test_the_demo_groups_assess_their_competencies_enough_for_the_aggregates(db, printed):
     scheme = CompetencyScheme.objects.get()
     assert scheme.is_published and scheme.competencies.count() == 7
-    for group in ExchangeGroup.objects.all():
+    for group in _cycle_groups():
         # Every open seat has its person's submitted start-of-cycle self-assessment.
         for holding in SeatHolding.objects.filter(group=group, ended_at__isnull=True):
             assert Assessment.objects.filter(
@@ -847,3 +873,154 @@ def test_the_demo_groups_assess_their_competencies_enough_for_the_aggregates(db,
     assert training.competency_codes and training.invitees.count() >= MIN_PEOPLE
     # The demo accounts have development goals on their largest gaps.
     assert DevelopmentGoal.objects.filter(person__email="prezydent@example.org").exists()
+
+
+# --- the county tasks, the finance comparison, the health group ------------------------
+
+
+def test_the_county_group_has_a_county_and_two_cities_with_county_rights(db, printed):
+    group = ExchangeGroup.objects.get(name=COUNTY_GROUP)
+    kinds = {unit.teryt: unit.kind for unit in group.units.all()}
+    assert kinds == {COUNTY: "pow", "2461011": "mnpp", "2477011": "mnpp"}
+    assert group.programme is not None and group.moderator.email == MODERATORS[0].email
+    # Its county's clerk has an account; the county's rounds run from 2021.
+    assert "drogi.powiat@example.org" in printed and "powiat bielski" in printed
+    rounds = Round.objects.filter(name__startswith="Zadania powiatowe").order_by("period")
+    assert [r.period for r in rounds] == list(range(FIRST_YEAR, OPEN_YEAR + 1))
+    assert all(set(r.units.all()) == set(group.units.all()) for r in rounds)
+
+
+def test_the_county_round_asks_each_unit_the_sets_of_its_kind(db, printed):
+    current = Round.objects.get(name__startswith="Zadania powiatowe", period=OPEN_YEAR)
+    county = current.submissions.get(unit__teryt=COUNTY)
+    city = current.submissions.get(unit__teryt="2477011")
+    assert [v.set.code for v in round_set_versions(current, "pow")] == ["SET_SEC", "SET_CRD"]
+    assert {v.set.code for v in round_set_versions(current, "mnpp")} == {
+        "SET_SEC", "SET_CRD", "SET_ROAD"
+    }  # fmt: skip
+    asked = {v.code[:4] for v in submission_variables(county)}
+    assert asked == {"SEC_", "CRD_"}
+    assert {v.code[:4] for v in submission_variables(city)} == {"SEC_", "CRD_", "ROAD"}
+    # The city's values of its gmina and county roads are in, and counted in the results.
+    stored = Value.objects.filter(unit=city.unit, period=OPEN_YEAR, value__isnull=False)
+    assert stored.filter(variable__code="ROAD_LENGTH_KM").exists()
+    assert stored.filter(variable__code="CRD_LENGTH_KM").exists()
+    assert not Value.objects.filter(unit=county.unit, variable__code__startswith="ROAD_").exists()
+    computation = Computation.objects.get(state=ComputationState.DONE)
+    past = Result.objects.filter(computation=computation, period=OPEN_YEAR - 1)
+    for teryt in (COUNTY, "2461011", "2477011"):
+        assert past.filter(unit__teryt=teryt, indicator__code="SEC_COST_PUPIL").exists()
+        assert past.filter(unit__teryt=teryt, indicator__code="CRD_MAINT_COST_KM").exists()
+    assert past.filter(unit__teryt="2477011", indicator__code="ROAD_HARD_DENSITY").exists()
+    assert not past.filter(unit__teryt=COUNTY, indicator__code__startswith="ROAD_").exists()
+
+
+def test_the_finance_comparison_has_every_demo_units_results(db, printed):
+    units = set(demo_units()[FINANCE])
+    assert len(units) == 61 and {Unit.objects.get(teryt=t).kind for t in units} == {
+        "mnpp", "gw", "pow"
+    }  # fmt: skip
+    computation = Computation.objects.get(state=ComputationState.DONE)
+    closed = Round.objects.get(name__startswith="Finanse", state=RoundState.CLOSED)
+    assert closed.period == OPEN_YEAR - 1
+    for code in ("FIN_REV_RESIDENT", "FIN_OPER_SURPLUS_SHARE", "FIN_DEBT_MARGIN"):
+        found = Result.objects.filter(
+            computation=computation,
+            period=closed.period,
+            indicator__code=code,
+            value__isnull=False,
+        )
+        assert set(found.values_list("unit__teryt", flat=True)) == units, code
+    # Last year's round: the approved units' results are in already.
+    current = Round.objects.get(name__startswith="Finanse", state=RoundState.OPEN)
+    approved = current.submissions.filter(state=SubmissionState.APPROVED)
+    assert approved.count() > 40
+    found = Result.objects.filter(
+        computation=computation, period=OPEN_YEAR, indicator__code="FIN_REV_RESIDENT"
+    )
+    assert set(approved.values_list("unit__teryt", flat=True)) <= set(
+        found.values_list("unit__teryt", flat=True)
+    )
+    # A county's revenue per resident is a fraction of a city's.
+    revenue = dict(
+        Result.objects.filter(
+            computation=computation, period=closed.period, indicator__code="FIN_REV_RESIDENT"
+        ).values_list("unit__teryt", "value")
+    )
+    assert revenue[COUNTY] < revenue["2461011"] / 3
+
+
+def test_the_health_group_compares_gminas_from_2021(db, printed):
+    group = ExchangeGroup.objects.get(name=HEALTH_GROUP)
+    assert set(group.units.values_list("teryt", flat=True)) == set(HEALTH_GMINAS)
+    assert set(group.units.values_list("kind", flat=True)) == {"gw"}
+    assert group.domain.code == "HLT"
+    rounds = Round.objects.filter(name__startswith="Ochrona zdrowia").order_by("period")
+    assert [r.period for r in rounds] == list(range(FIRST_YEAR, OPEN_YEAR + 1))
+    computation = Computation.objects.get(state=ComputationState.DONE)
+    reach = Result.objects.filter(
+        computation=computation, indicator__code="HLT_PROG_REACH", value__isnull=False
+    )
+    assert set(reach.filter(period=FIRST_YEAR).values_list("unit__teryt", flat=True)) == set(
+        HEALTH_GMINAS
+    )
+
+
+def _hard_failures() -> dict[tuple[str, int], set[str]]:
+    """Every (unit, year) of the demo's data whose values break a hard range, with the
+    rules broken: each unit's values of the year from all its rounds, with its public
+    statistics."""
+    rules = [r for r in read_default_catalogue().rules if r.code.endswith("_HARD")]
+    values: dict[tuple[str, int], dict[str, float]] = {}
+    for teryt, period, code, value in Value.objects.filter(value__isnull=False).values_list(
+        "unit__teryt", "period", "variable__code", "value"
+    ):
+        values.setdefault((teryt, period), {})[code] = float(value)
+    for teryt, year, code, value in ContextValue.objects.filter(
+        unit__teryt__in={teryt for teryt, _ in values}
+    ).values_list("unit__teryt", "year", "variable__code", "value"):
+        if (teryt, year) in values:
+            values[teryt, year].setdefault(code, float(value))
+    broken = {}
+    for key, known in values.items():
+        failures = {f.rule.code for f in rule_failures(rules, known)}
+        if failures:
+            broken[key] = failures
+    return broken
+
+
+def test_only_the_two_planted_mistakes_break_a_hard_range(db, printed):
+    broken = _hard_failures()
+    assert set(broken) == {(COUNTY, OPEN_YEAR), ("2461011", OPEN_YEAR)}
+    # Each is the mistake's value: a length in metres, an amount in thousands.
+    assert "CRD_LENGTH_RESIDENT_HARD" in broken[COUNTY, OPEN_YEAR]
+    assert broken["2461011", OPEN_YEAR] == {"SEC_COST_PUPIL_HARD"}
+    rules = {r.code: r for r in read_default_catalogue().rules}
+    for (teryt, _year), codes in broken.items():
+        (wrong,) = [code for (unit, code) in PLANTED if unit == teryt]
+        assert all(wrong in references(parse(rules[code].left)) for code in codes)
+
+
+def test_the_checks_catch_both_planted_mistakes_in_the_drafts(db, printed):
+    current = Round.objects.get(name__startswith="Zadania powiatowe", period=OPEN_YEAR)
+    planted = {teryt: code for teryt, code in PLANTED}
+    with translation.override("pl"):
+        for teryt, code in planted.items():
+            submission = current.submissions.get(unit__teryt=teryt)
+            assert submission.state == SubmissionState.DRAFT
+            check = submission_check(submission)
+            item = check.items[code]
+            assert any("poza zakresem twardym" in e for e in item.errors), item.errors
+            assert code in check.blocking()
+    # The round's progress shows the two units with errors, the third without.
+    office = User.objects.get(email=OPERATOR.email)
+    rows, totals = round_rows(office, current, round_variables(current))
+    assert {row.submission.unit.teryt for row in rows if row.errors} == set(planted)
+    assert totals.units_with_errors == 2
+    # The county's clerk sees the error, its reason and the comment box in the form.
+    clerk = client_for(User.objects.get(email="drogi.powiat@example.org"))
+    clerk.cookies["django_language"] = "pl"
+    page = clerk.get(reverse("submission-form", args=[current.pk, COUNTY])).text
+    message = ValidationRule.objects.get(code="CRD_LENGTH_RESIDENT_HARD").message_pl
+    assert message.split(":")[0] in page
+    assert '<details class="comment" id="cd-CRD_LENGTH_KM" open>' in page

@@ -1,7 +1,17 @@
 """A believable programme to try Benchlearn with: real units, one account per role,
 approved data from 2021 to the year before last, last year's rounds open with most
-values in, one efficiency (DEA) model per domain with data, and the results computed
-from them.
+values in, an efficiency (DEA) model for education and one for waste, and the results
+computed from them.
+
+Four exchange groups: education (eight cities with county rights) and waste (eight
+rural gminas), in their first cycle (``cycle``); county tasks (powiat bielski with
+Bielsko-Biała and Tychy: secondary schools, county roads and a city's gmina roads,
+``county``) and health (eight rural gminas, ``health``), formed for the next cycle. Every
+demo unit compares its finances (``finance``): the year before last closed, last year
+open. Last year's county round holds two planted mistakes, in drafts of units with a
+demo participant, that the checks catch: powiat bielski's county roads in metres, not
+kilometres, and Bielsko-Biała's secondary-school spending in thousands of złoty (each
+outside its quantity's hard range); no other demo value breaks a hard range.
 
 Everything is created through the services, so the demo exercises the same code as
 real work. Running it again changes nothing that is already there.
@@ -17,9 +27,13 @@ from benchlearn.accounts.models import User
 from benchlearn.accounts.services import user_create
 from benchlearn.catalogue.models import Domain, Indicator
 from benchlearn.catalogue.services import catalogue_load_default, catalogue_publish
+from benchlearn.demo import history
 from benchlearn.demo.competencies import competencies_build
+from benchlearn.demo.county import COUNTY, COUNTY_CITIES, COUNTY_TASKS
 from benchlearn.demo.cycle import DROP_MAIL, RUN_AT_ONCE, cycle_build, cycle_first_year, seat_people
 from benchlearn.demo.cycle_stories import DOMAINS
+from benchlearn.demo.finance import FINANCE
+from benchlearn.demo.health import HEALTH, HEALTH_GMINAS
 from benchlearn.demo.history import (
     EDUCATION,
     EDUCATION_MORE_CITIES,
@@ -51,6 +65,8 @@ from benchlearn.units.services import (
 )
 
 DEMO_PASSWORD = "benchlearn-demo"
+COUNTY_GROUP = "GWD Zadania powiatowe — powiat i miasta na prawach powiatu"
+HEALTH_GROUP = "GWD Ochrona zdrowia — gminy wiejskie"
 
 
 @dataclass(frozen=True)
@@ -131,7 +147,30 @@ PARTICIPANTS = [
         "2402052",
         Level.MIDDLE,
     ),
+    (
+        DemoAccount("drogi.powiat@example.org", "Paweł Szymański", "participant"),
+        COUNTY,
+        Level.OPERATIONAL,
+    ),
 ]
+
+
+def demo_units() -> dict[history.Domain, list[str]]:
+    """The units (TERYT codes) each of the demo's domains collects data from."""
+    return {
+        EDUCATION: [*EDUCATION_CITIES, *EDUCATION_MORE_CITIES],
+        WASTE: [*WASTE_GMINAS, *WASTE_MORE_GMINAS],
+        # Every demo unit compares its finances, the county with them.
+        FINANCE: [
+            *EDUCATION_CITIES,
+            *EDUCATION_MORE_CITIES,
+            *WASTE_GMINAS,
+            *WASTE_MORE_GMINAS,
+            COUNTY,
+        ],
+        COUNTY_TASKS: [COUNTY, *COUNTY_CITIES],
+        HEALTH: HEALTH_GMINAS,
+    }
 
 
 def _account(account: DemoAccount, *, is_operator: bool = False) -> User:
@@ -146,7 +185,9 @@ def _account(account: DemoAccount, *, is_operator: bool = False) -> User:
     return user
 
 
-def _group(name: str, service: str, moderator: User, teryts: list[str]) -> ExchangeGroup:
+def _group(
+    name: str, service: str, moderator: User, teryts: list[str], domain: str = ""
+) -> ExchangeGroup:
     existing = ExchangeGroup.objects.filter(name=name).first()
     if existing is not None:
         return existing
@@ -154,7 +195,7 @@ def _group(name: str, service: str, moderator: User, teryts: list[str]) -> Excha
     return group_create(
         name=name,
         service=service,
-        domain=Domain.objects.get(code=DOMAINS[name]),
+        domain=Domain.objects.filter(code=domain or DOMAINS[name]).first(),
         cycle_start=cycle_first_year(timezone.localdate()),
         moderator=moderator,
         units=Unit.objects.filter(teryt__in=teryts),
@@ -313,8 +354,25 @@ def _programme_build() -> tuple[User, bool]:
         waste_moderator,
         WASTE_GMINAS,
     )
+    # Formed for the next cycle (no seats or meetings yet): a county and two cities
+    # with county rights on their county tasks (of both kinds, see ``county``).
+    county = _group(
+        COUNTY_GROUP,
+        "Zadania powiatowe: szkoły ponadpodstawowe i drogi powiatowe",
+        education_moderator,
+        [COUNTY, *COUNTY_CITIES],
+        domain="SEC",
+    )
+    health = _group(
+        HEALTH_GROUP,
+        "Ochrona zdrowia",
+        waste_moderator,
+        HEALTH_GMINAS,
+        domain="HLT",
+    )
     # The waste group compares its gminas by letters (and one asks to meet another).
-    programme_build(operator=operator, groups=[education, waste], anonymised=waste.name)
+    groups = [education, waste, county, health]
+    programme_build(operator=operator, groups=groups, anonymised=waste.name)
     submitters = {}
     for account, teryt, level in PARTICIPANTS:
         user = _account(account)
@@ -322,10 +380,7 @@ def _programme_build() -> tuple[User, bool]:
         submitters[teryt] = user  # the last one listed for a unit submits its data
     past = history_build(
         operator=operator,
-        units={
-            EDUCATION: [*EDUCATION_CITIES, *EDUCATION_MORE_CITIES],
-            WASTE: [*WASTE_GMINAS, *WASTE_MORE_GMINAS],
-        },
+        units=demo_units(),
         submitters=submitters,
     )
     # Last year's satisfaction surveys, closed into the open rounds' survey variables.

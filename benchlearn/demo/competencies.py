@@ -37,7 +37,7 @@ from benchlearn.competencies.models import (
 )
 from benchlearn.competencies.scheme import scheme_load
 from benchlearn.demo.cycle import DROP_MAIL, RUN_AT_ONCE
-from benchlearn.demo.cycle_stories import INVITED
+from benchlearn.demo.cycle_stories import DOMAINS, INVITED
 from benchlearn.engine.competencies import RatingRow, largest_gaps, summarise
 from benchlearn.groups.models import ExchangeGroup, SeatHolding
 from benchlearn.groups.services import seat_fill
@@ -77,7 +77,8 @@ def competencies_build(*, operator: User) -> None:
         if Assessment.objects.exists():
             return
         rng = random.Random(SEED)  # noqa: S311 (made-up levels, not secrets)
-        groups = list(ExchangeGroup.objects.order_by("name"))
+        # The groups in their cycle (those formed for the next one have no seats yet).
+        groups = list(ExchangeGroup.objects.filter(name__in=DOMAINS).order_by("name"))
         for group in groups:
             _seats_complete(group, operator)
         for group in groups:

@@ -4,7 +4,11 @@ current round of each domain, open with most units' values in.
 Education rounds for 30 cities with county rights and waste rounds for 30 rural gminas
 of the same voivodeships, from 2021 to the year before last (closed) and for last year
 (open, most submissions approved), so that the comparison pages have
-groups worth comparing with. The figures are invented but plausible: each unit keeps
+groups worth comparing with; the other domains (``finance``, ``county``, ``health``)
+likewise from their first year. Rounds of one year share a unit's values, so a year's
+rounds are all filled and submitted before any is approved.
+
+The figures are invented but plausible: each unit keeps
 its own traits (seeded by its TERYT code), each year adds a little noise (seeded by the
 code and the year) and spending follows prices, so a value moves a few per cent a year,
 under the rounds' warning threshold. Where the checks still warn (a count of a few
@@ -27,19 +31,15 @@ from typing import TypeVar
 
 from benchlearn.accounts.models import User
 from benchlearn.catalogue.models import IndicatorSet, Variable
-from benchlearn.collection.models import Round, Submission, ValueSource
-from benchlearn.collection.selectors import submission_revisions
+from benchlearn.collection.models import Round, Submission, SubmissionState, ValueSource
 from benchlearn.collection.services import (
-    SubmissionBlocked,
     round_close,
     round_create,
     round_open,
     submission_approve,
-    submission_save,
-    submission_submit,
     values_import,
 )
-from benchlearn.collection.validation import VariableCheck
+from benchlearn.demo.submitting import submit_explained
 from benchlearn.units.models import ContextValue, Unit
 from benchlearn.units.services import BUNDLED_CONTEXT_YEAR, context_values_store
 
@@ -118,7 +118,7 @@ EDU_COST_PER_PUPIL = {2021: 13_800.0, 2022: 15_100.0, 2023: 17_600.0, 2024: 19_9
 WST_COST_PER_RESIDENT = {2021: 290.0, 2022: 345.0, 2023: 395.0, 2024: 425.0}
 
 
-def _of_year(table: Mapping[int, _T], year: int) -> _T:
+def of_year(table: Mapping[int, _T], year: int) -> _T:
     """A yearly figure; years after the table grow with prices by 4 % a year from its
     last one (a mapping of tuples repeats the last)."""
     if year in table:
@@ -134,12 +134,12 @@ Figures = dict[str, float]
 _T = TypeVar("_T")
 
 
-def _traits(teryt: str, domain: str) -> random.Random:
+def unit_traits(teryt: str, domain: str) -> random.Random:
     """A unit's own character: the same every year and every run."""
     return random.Random(f"benchlearn-demo:{domain}:{teryt}")  # noqa: S311 - made-up figures
 
 
-def _year(teryt: str, domain: str, year: int) -> Callable[[float], float]:
+def year_noise(teryt: str, domain: str, year: int) -> Callable[[float], float]:
     """A factor of 1 ± ``spread`` for one year's noise, the same on every run."""
     noise = random.Random(f"benchlearn-demo:{domain}:{teryt}:{year}")  # noqa: S311
     return lambda spread: 1 + noise.uniform(-spread, spread)
@@ -148,11 +148,11 @@ def _year(teryt: str, domain: str, year: int) -> Callable[[float], float]:
 def population(teryt: str, population_2018: float, year: int) -> float:
     """Cities lose residents slowly, rural gminas around them gain some."""
     city = teryt.endswith("011")
-    drift = _traits(teryt, "pop").uniform(*((-0.009, -0.002) if city else (0.002, 0.012)))
+    drift = unit_traits(teryt, "pop").uniform(*((-0.009, -0.002) if city else (0.002, 0.012)))
     return float(round(population_2018 * (1 + drift) ** (year - BUNDLED_CONTEXT_YEAR)))
 
 
-def _decisions(
+def decisions(
     prefix: str, count: float, since: int, traits: random.Random, wobble: Callable[[float], float]
 ) -> Figures:
     """A domain's administrative decisions: a few late, a few appealed, fewer overturned.
@@ -188,7 +188,7 @@ def _funding(
 
 
 def education_entered(teryt: str, residents: float, year: int) -> Figures:
-    traits, wobble = _traits(teryt, "edu"), _year(teryt, "edu", year)
+    traits, wobble = unit_traits(teryt, "edu"), year_noise(teryt, "edu", year)
     pupils_share, preschool_share, other_share = (
         traits.uniform(0.070, 0.086),
         traits.uniform(0.021, 0.028),
@@ -200,7 +200,7 @@ def education_entered(teryt: str, residents: float, year: int) -> Figures:
     pupils = round(residents * pupils_share * (1 + 0.01 * since) * wobble(0.01))
     preschool = round(residents * preschool_share * (1 - 0.01 * since) * wobble(0.015))
     other = round(residents * other_share * (1 + 0.03 * since) * wobble(0.02))
-    per_pupil = _of_year(EDU_COST_PER_PUPIL, year)
+    per_pupil = of_year(EDU_COST_PER_PUPIL, year)
     spending = (pupils + preschool + other) * per_pupil * cost_level * wobble(0.02)
     return {
         "EDU_PUPILS": pupils,
@@ -210,7 +210,7 @@ def education_entered(teryt: str, residents: float, year: int) -> Figures:
         "EDU_TEACHERS_FTE": round((pupils + preschool) / per_teacher * wobble(0.015), 1),
         "EDU_EXP_CUR": round(spending, 2),
         **_funding(spending, coverage, since, year, wobble),
-        **_decisions("EDU", residents * traits.uniform(0.002, 0.006), since, traits, wobble),
+        **decisions("EDU", residents * traits.uniform(0.002, 0.006), since, traits, wobble),
         **_education_review_a(teryt, year, spending, pupils + other),
     }
 
@@ -220,7 +220,7 @@ def _education_review_a(teryt: str, year: int, spending: float, pupils: int) -> 
     (a few per cent of spending) and weighted pupils (the algorithm's weights lift the
     schools' pupils by a quarter to a half). Own random streams, so that the figures
     drawn before them do not change."""
-    traits, wobble = _traits(teryt, "edu-a"), _year(teryt, "edu-a", year)
+    traits, wobble = unit_traits(teryt, "edu-a"), year_noise(teryt, "edu-a", year)
     return {
         "EDU_GRANTS": round(spending * traits.uniform(0.03, 0.07) * wobble(0.05), 2),
         "EDU_WEIGHTED_PUPILS": round(pupils * traits.uniform(1.25, 1.5) * wobble(0.01), 2),
@@ -228,11 +228,11 @@ def _education_review_a(teryt: str, year: int, spending: float, pupils: int) -> 
 
 
 def education_context(teryt: str, residents: float, year: int) -> Figures:
-    traits, wobble = _traits(teryt, "edu-context"), _year(teryt, "edu-context", year)
+    traits, wobble = unit_traits(teryt, "edu-context"), year_noise(teryt, "edu-context", year)
     since = year - HISTORY_YEARS[0]
     children = round(residents * traits.uniform(0.027, 0.032) * (1 - 0.015 * since) * wobble(0.01))
     enrolled = min(0.99, traits.uniform(0.86, 0.96) + 0.005 * since + wobble(0.01) - 1)
-    polish, maths = _of_year(EXAM_NATIONAL, year)
+    polish, maths = of_year(EXAM_NATIONAL, year)
     polish_own, maths_own = traits.uniform(-3, 6), traits.uniform(-4, 9)
     return {
         "EDU_POP_3_5": children,
@@ -249,8 +249,8 @@ def education_context(teryt: str, residents: float, year: int) -> Figures:
 def _english_exam(teryt: str, year: int) -> Figures:
     """The eighth-grade English exam: the demo's national mean and the unit's result
     around it (own random streams, as in _education_review_a)."""
-    traits, wobble = _traits(teryt, "edu-lang"), _year(teryt, "edu-lang", year)
-    national = _of_year(EXAM_ENGLISH_NATIONAL, year)
+    traits, wobble = unit_traits(teryt, "edu-lang"), year_noise(teryt, "edu-lang", year)
+    national = of_year(EXAM_ENGLISH_NATIONAL, year)
     return {
         "EDU_EXAM_LANG": round(national + traits.uniform(-2, 10) + 2 * (wobble(1) - 1), 1),
         "EDU_EXAM_LANG_PL": national,
@@ -258,7 +258,7 @@ def _english_exam(teryt: str, year: int) -> Figures:
 
 
 def waste_entered(teryt: str, residents: float, year: int) -> Figures:
-    traits, wobble = _traits(teryt, "wst"), _year(teryt, "wst", year)
+    traits, wobble = unit_traits(teryt, "wst"), year_noise(teryt, "wst", year)
     since = year - HISTORY_YEARS[0]
     kilograms, separate = traits.uniform(230, 380), traits.uniform(0.32, 0.55)
     cost_level, fee_coverage = traits.uniform(0.85, 1.2), traits.uniform(0.86, 1.02)
@@ -266,7 +266,7 @@ def waste_entered(teryt: str, residents: float, year: int) -> Figures:
     recycling = traits.uniform(28, 45)
     collected = residents * kilograms / 1000 * (1 + 0.02 * since) * wobble(0.02)
     generated = collected * 1.03
-    cost = residents * _of_year(WST_COST_PER_RESIDENT, year) * cost_level * wobble(0.02)
+    cost = residents * of_year(WST_COST_PER_RESIDENT, year) * cost_level * wobble(0.02)
     revenue = cost * fee_coverage * wobble(0.02)
     due = revenue / (1 - arrears * wobble(0.04))
     figures = {
@@ -283,7 +283,7 @@ def waste_entered(teryt: str, residents: float, year: int) -> Figures:
         "WST_PREP_RECYCLED_T": round(
             generated * min(100.0, recycling + 3 * since + 1.5 * (wobble(1) - 1)) / 100, 1
         ),
-        **_decisions("WST", residents * traits.uniform(0.004, 0.012), since, traits, wobble),
+        **decisions("WST", residents * traits.uniform(0.004, 0.012), since, traits, wobble),
     }
     return figures | _waste_review_a(teryt, year, figures, revenue)
 
@@ -292,7 +292,7 @@ def _waste_review_a(teryt: str, year: int, figures: Figures, revenue: float) -> 
     """The variables of the review's priority-A waste indicators: the monthly fee per
     declared resident that the fee revenue implies, and mixed waste 20 03 01, most of
     the mass not collected separately (the rest 20 03 99). Own random stream."""
-    wobble = _year(teryt, "wst-a", year)
+    wobble = year_noise(teryt, "wst-a", year)
     unsorted = figures["WST_COLLECTED_T"] - figures["WST_SEPARATE_T"]
     return {
         "WST_FEE_RATE": round(revenue / figures["WST_DECLARED_RESIDENTS"] / 12, 2),
@@ -308,11 +308,17 @@ def waste_context(teryt: str, residents: float, year: int) -> Figures:
 class Domain:
     """What a domain's past rounds need: the set, the round names, how figures arise."""
 
-    set_code: str
+    set_code: str  # the domain's set (its first, when the rounds ask several)
     round_name: str  # with {year}
     open_name: str  # the round open now, for last year's data
     entered: Callable[[str, float, int], Figures]  # (TERYT, population, year) → values
     context: Callable[[str, float, int], Figures]  # its public statistics, likewise
+    first_year: int = FIRST_YEAR  # its first closed round (OPEN_YEAR: only the open one)
+    more_sets: tuple[str, ...] = ()  # other sets its rounds ask (each of its own kinds)
+
+    @property
+    def set_codes(self) -> tuple[str, ...]:
+        return (self.set_code, *self.more_sets)
 
 
 EDUCATION = Domain(
@@ -339,50 +345,85 @@ def history_build(
 ) -> list[Round]:
     """Store the demo's public statistics of the history years and the open year, and
     create each domain's rounds that do not exist yet (by name): closed ones for the
-    history years, and the open one of last year; the rounds created.
+    history years from the domain's first, and the open one of last year; the rounds
+    created.
 
-    ``submitters`` names who submits a unit's data (by TERYT); the operator does for
-    units without a demo participant. In the open round their units keep a draft with
-    the values in, for them to check and submit; every fifth of the others waits for
-    review; the rest is approved.
+    Rounds of one year share a unit's values (its data of the year are approved
+    together): a year's new rounds are all filled and submitted before any submission
+    is approved. ``submitters`` names who submits a unit's data (by TERYT); the operator
+    does for units without a demo participant. In the open rounds their units keep
+    drafts with the values in, for them to check and submit; every fifth of the others
+    waits for review; the rest is approved.
     """
-    populations = _populations_store([t for teryts in units.values() for t in teryts])
-    created = []
+    # A domain whose sets the catalogue lacks (an older catalogue) has no rounds.
+    shipped = set(IndicatorSet.objects.values_list("code", flat=True))
+    units = {d: teryts for d, teryts in units.items() if set(d.set_codes) <= shipped}
+    populations = _populations_store(sorted({t for teryts in units.values() for t in teryts}))
     for domain, teryts in units.items():
         _context_store(domain, {t: populations[t] for t in teryts})
-        for year in HISTORY_YEARS:
-            name = domain.round_name.format(year=year)
-            if Round.objects.filter(name=name).exists():
-                continue
-            figures = {t: domain.entered(t, populations[t][year], year) for t in teryts}
-            created.append(_round_collect(operator, domain, name, year, figures, submitters))
-        if not Round.objects.filter(name=domain.open_name).exists():
-            figures = {t: domain.entered(t, populations[t][OPEN_YEAR], OPEN_YEAR) for t in teryts}
-            created.append(_round_open_filled(operator, domain, figures, submitters))
-    return created
+    created = []
+    for year in HISTORY_YEARS:
+        due = {
+            domain: domain.round_name.format(year=year)
+            for domain in units
+            if year >= domain.first_year
+        }
+        rounds = [
+            _round_with_values(
+                operator,
+                domain,
+                name,
+                year,
+                {t: domain.entered(t, populations[t][year], year) for t in units[domain]},
+                deadline=date(year + 1, 3, 31),
+            )
+            for domain, name in due.items()
+            if not Round.objects.filter(name=name).exists()
+        ]
+        for round_ in rounds:
+            for submission in _submissions(round_):
+                submit_explained(submission, submitters.get(submission.unit.teryt, operator))
+        for round_ in rounds:
+            for submission in _submissions(round_):
+                submission_approve(submission=submission, operator=operator)
+            created.append(round_close(round_=round_, user=operator))
+    opened = [
+        _round_with_values(
+            operator,
+            domain,
+            domain.open_name,
+            OPEN_YEAR,
+            {t: domain.entered(t, populations[t][OPEN_YEAR], OPEN_YEAR) for t in teryts},
+            deadline=date.today() + timedelta(weeks=6),
+        )
+        for domain, teryts in units.items()
+        if not Round.objects.filter(name=domain.open_name).exists()
+    ]
+    _open_rounds_filled(opened, operator, submitters)
+    return created + opened
 
 
-def _round_open_filled(
-    operator: User, domain: Domain, figures: Mapping[str, Figures], submitters: Mapping[str, User]
-) -> Round:
-    """Last year's round, open for six more weeks, with every unit's values in: the
-    units of demo participants keep drafts, one in five of the others waits for review,
-    the rest is approved (their values are in the results)."""
-    round_ = _round_with_values(
-        operator,
-        domain,
-        domain.open_name,
-        OPEN_YEAR,
-        figures,
-        deadline=date.today() + timedelta(weeks=6),
-    )
-    submissions = round_.submissions.select_related("unit", "round").order_by("unit__teryt")
-    others = [s for s in submissions if s.unit.teryt not in submitters]
-    for number, submission in enumerate(others):
-        _submit(submission, operator)
-        if number % 5 != 4:
-            submission_approve(submission=submission, operator=operator)
-    return round_
+def _submissions(round_: Round) -> list[Submission]:
+    return list(round_.submissions.select_related("unit", "round").order_by("unit__teryt"))
+
+
+def _open_rounds_filled(
+    rounds: list[Round], operator: User, submitters: Mapping[str, User]
+) -> None:
+    """Last year's rounds, open for six more weeks, with every unit's values in: the
+    units of demo participants keep drafts (in every round: a unit's data approved in
+    one would lock its drafts in the others), one in five of the others waits for
+    review, the rest is approved (their values are in the results)."""
+    others = [
+        [s for s in _submissions(round_) if s.unit.teryt not in submitters] for round_ in rounds
+    ]
+    for submissions in others:
+        for submission in submissions:
+            submit_explained(submission, operator)
+    for submissions in others:
+        for number, submission in enumerate(submissions):
+            if number % 5 != 4:
+                submission_approve(submission=submission, operator=operator)
 
 
 def _populations_store(teryts: list[str]) -> dict[str, dict[int, float]]:
@@ -423,24 +464,6 @@ def _store(variable: Variable, values: Iterable[tuple[Unit, int, float]]) -> Non
     )
 
 
-def _round_collect(
-    operator: User,
-    domain: Domain,
-    name: str,
-    year: int,
-    figures: Mapping[str, Figures],
-    submitters: Mapping[str, User],
-) -> Round:
-    """A round of ``year`` from creation to closing, every submission approved."""
-    round_ = _round_with_values(
-        operator, domain, name, year, figures, deadline=date(year + 1, 3, 31)
-    )
-    for submission in round_.submissions.select_related("unit", "round").order_by("unit__teryt"):
-        _submit(submission, submitters.get(submission.unit.teryt, operator))
-        submission_approve(submission=submission, operator=operator)
-    return round_close(round_=round_, user=operator)
-
-
 def _round_with_values(
     operator: User,
     domain: Domain,
@@ -450,12 +473,20 @@ def _round_with_values(
     *,
     deadline: date,
 ) -> Round:
-    """A round of ``year``, open, with the units' values imported (drafts)."""
+    """A round of ``year`` of the domain's sets, open, with the units' values imported
+    (drafts). A unit whose data of the year another round already approved (a demo
+    built by an earlier version) cannot take part: its values are locked."""
+    locked = set(
+        Submission.objects.filter(
+            round__period=year, state=SubmissionState.APPROVED, unit__teryt__in=list(figures)
+        ).values_list("unit__teryt", flat=True)
+    )
+    figures = {teryt: values for teryt, values in figures.items() if teryt not in locked}
     round_ = round_create(
         user=operator,
         name=name,
         period=year,
-        indicator_sets=IndicatorSet.objects.filter(code=domain.set_code),
+        indicator_sets=IndicatorSet.objects.filter(code__in=domain.set_codes),
         units=Unit.objects.filter(teryt__in=list(figures)),
         deadline=deadline,
     )
@@ -476,57 +507,3 @@ def _round_with_values(
 
 def _decimal(value: float) -> Decimal:
     return Decimal(str(value))
-
-
-def _submit(submission: Submission, user: User) -> None:
-    """Submit as a person would: when the checks want explanations, write them and
-    submit again."""
-    try:
-        submission_submit(submission=submission, user=user, base_revision=submission.revision)
-        return
-    except SubmissionBlocked as blocked:
-        check = blocked.check
-    threshold = submission.round.warning_threshold
-    comments = {
-        code: (item.value, _explanation(item, threshold, city=submission.unit.kind == "mnpp"))
-        for code, item in check.items.items()
-        if item.needs_comment
-    }
-    saved = submission_save(
-        submission=submission,
-        user=user,
-        entries=comments,
-        base_revisions=submission_revisions(submission),
-    )
-    submission_submit(submission=submission, user=user, base_revision=saved.revision)
-
-
-# Variables counted in decisions, people, tonnes or money grow with the unit's size.
-SIZE_UNITS = {"zł", "osoby", "t", "oddziały", "etaty", "decyzje"}
-
-
-# What a unit writes (in Polish, the demo's language) to explain a checked value.
-CHECKED = "Wartość sprawdzona ze sprawozdaniem – jest poprawna."
-FEW_DECISIONS = "Niewielka liczba spraw: zmiana o kilka decyzji to duża zmiana procentowa."
-CHANGE_CHECKED = "Zmiana sprawdzona ze sprawozdaniem za ten rok."
-BY_SIZE = {
-    (True, True): "Wartość wynika z wielkości miasta – jednego z największych w zestawieniu.",
-    (True, False): "Wartość wynika z wielkości miasta – jednego z najmniejszych w zestawieniu.",
-    (False, True): "Wartość wynika z wielkości gminy – jednej z największych w zestawieniu.",
-    (False, False): "Wartość wynika z wielkości gminy – jednej z najmniejszych w zestawieniu.",
-}
-
-
-def _explanation(item: VariableCheck, threshold: Decimal, *, city: bool) -> str:
-    """A unit's short explanation of the warnings on one of its values."""
-    assert item.value is not None
-    reasons = []
-    previous = item.previous
-    if previous is not None and (
-        previous == 0 or abs(item.value - previous) / abs(previous) * 100 > threshold
-    ):
-        reasons.append(FEW_DECISIONS if item.variable.unit == "decyzje" else CHANGE_CHECKED)
-    if item.fences is not None and not item.fences[0] <= float(item.value) <= item.fences[1]:
-        high = float(item.value) > item.fences[1]
-        reasons.append(BY_SIZE[city, high] if item.variable.unit in SIZE_UNITS else CHECKED)
-    return " ".join(reasons) or CHECKED

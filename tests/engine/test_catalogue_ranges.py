@@ -1,7 +1,8 @@
 """The 2026 expert review's plausible ranges (section 3) as the shipped catalogue's
 validation rules: per quantity a hard range (``<STEM>_HARD``, an error the clerk corrects
 or explains and the office's reviewer accepts) and a typical range (``<STEM>_TYPICAL``,
-a warning); bad ranges in a catalogue file are refused; the demo breaks no hard range."""
+a warning); bad ranges in a catalogue file are refused; the demo breaks no hard range
+but where it planted two mistakes for the checks to catch."""
 
 import pytest
 from django.core import serializers
@@ -25,13 +26,15 @@ from benchlearn.collection.services import (
 )
 from benchlearn.collection.validation import submission_check
 from benchlearn.demo import history
+from benchlearn.demo.county import PLANTED
 from benchlearn.engine.catalogue import Operator, Severity
+from benchlearn.engine.formula import parse, references
 from benchlearn.engine.io.catalogue_yaml import read_default_catalogue
 from benchlearn.engine.rules import rule_failures
 from benchlearn.units.models import Unit
 from benchlearn.units.services.context import context_values_store
 from tests.catalogue.conftest import SMALL_YAML
-from tests.catalogue.test_rules import _demo_units
+from tests.catalogue.test_rules import _demo_units, demo_values, honest
 from tests.collection.conftest import make_round, save
 from tests.collection.test_validation_peers import store_population
 from tests.conftest import client_for, load_units
@@ -203,25 +206,31 @@ def test_a_value_outside_hard_is_an_error_outside_typical_a_warning_inside_nothi
     assert severities(30) == [Severity.ERROR, Severity.WARNING]
 
 
-def test_the_demo_breaks_no_hard_range():
-    """The demo's honest data (both demo domains, every year) break no hard range; a few
-    units are outside a typical range, as some real ones are."""
+def test_the_demo_breaks_no_hard_range_but_its_two_planted_mistakes():
+    """The demo's data (every domain, every year) break no hard range, except the two
+    mistakes planted in last year's county round, which break only ranges of the wrong
+    value: a county's road length in metres, a city's secondary-school spending in
+    thousands of złoty. A few units are outside a typical range, as some real ones are."""
     rules = [r for r in read_default_catalogue().rules if r.code.endswith("_HARD")]
     broken = []
     for domain, teryt, residents in _demo_units():
         previous: dict[str, float | None] = {}
-        for year in history.HISTORY_YEARS:
+        for year in (*history.HISTORY_YEARS, history.OPEN_YEAR):
             pop = history.population(teryt, residents, year)
-            values = {
-                "POP": pop,
-                **domain.entered(teryt, pop, year),
-                **domain.context(teryt, pop, year),
-            }
+            values = demo_values(domain, teryt, pop, year)
             broken += [
                 (teryt, year, f.rule.code) for f in rule_failures(rules, values, previous=previous)
             ]
+            assert not rule_failures(rules, honest(teryt, year, values), previous=previous)
             previous = dict(values)
-    assert broken == []
+    assert {(teryt, year) for teryt, year, _ in broken} == {
+        (teryt, history.OPEN_YEAR) for teryt, _ in PLANTED
+    }
+    assert {"CRD_LENGTH_RESIDENT_HARD", "SEC_COST_PUPIL_HARD"} <= {code for *_, code in broken}
+    left = {r.code: r.left for r in rules}
+    for teryt, _year, code in broken:
+        (wrong,) = [variable for unit, variable in PLANTED if unit == teryt]
+        assert wrong in references(parse(left[code])), code
 
 
 # --- through the collection: a real submission of the shipped catalogue ------------
