@@ -6,7 +6,9 @@ box."""
 
 import pytest
 
+from benchlearn.collection.models import Round
 from benchlearn.demo.build import DEMO_PASSWORD, OPERATOR, PARTICIPANTS, demo_build
+from benchlearn.demo.history import EDUCATION
 from benchlearn.groups.models import ExchangeGroup, Programme
 from benchlearn.reports.bundle import ensure_bundle
 from tests.browser.conftest import axe_check, login
@@ -117,11 +119,12 @@ def test_tables_outside_the_results_scroll_inside_their_box_on_a_phone(browser, 
     try:
         page = context.new_page()
         login(page, live_server, OPERATOR.email, DEMO_PASSWORD)
-        # The unit's form in a round (from the unit's page), for the round and its history.
+        # The unit's form in the open education round (linked from the unit's page, among
+        # its other rounds), for the round and its history of EDU_PUPILS.
+        education = Round.objects.get(name=EDUCATION.open_name)
+        form = f"/rounds/{education.pk}/units/{teryt}/"
         page.goto(f"{live_server.url}/units/{teryt}/")
-        form = page.locator(
-            f"main a[href^='/rounds/'][href$='/units/{teryt}/']"
-        ).first.get_attribute("href")
+        assert page.locator(f"main a[href='{form}']").count() >= 1
         round_page = form.split("units/")[0]
         urls = [
             "/catalogue/",
