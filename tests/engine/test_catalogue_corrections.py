@@ -4,40 +4,17 @@ review asks for, and the indicators a programme compares are computed the way th
 review says they must be. Read through the engine's catalogue reader, as a programme
 loads it."""
 
-import polars as pl
 import pytest
 
-from benchlearn.engine.catalogue import Catalogue, Category, Polarity, Severity, Variable
-from benchlearn.engine.evaluate import evaluate_by_year
+from benchlearn.engine.catalogue import Catalogue, Category, Polarity, Severity
 from benchlearn.engine.formula import parse, references
 from benchlearn.engine.io.catalogue_yaml import read_default_catalogue
-from benchlearn.engine.stats import group_stats
+from tests.engine.catalogue_figures import computed, variable
 
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
     return read_default_catalogue()
-
-
-def variable(catalogue: Catalogue, code: str) -> Variable:
-    return next(v for v in catalogue.variables if v.code == code)
-
-
-def computed(catalogue: Catalogue, values: dict[str, dict[str, float]], code: str) -> dict:
-    """``code``'s value per unit, and the group aggregate of all the units, for 2025."""
-    rows = [
-        (unit, 2025, variable, value)
-        for unit, figures in values.items()
-        for variable, value in figures.items()
-    ]
-    schema = {"unit": pl.String, "period": pl.Int64, "variable": pl.String, "value": pl.Float64}
-    # Each year with the definitions valid in it (EDU_SUBV_COVERAGE has two).
-    results = evaluate_by_year(pl.DataFrame(rows, schema=schema, orient="row"), catalogue)
-    results = results.filter(pl.col("indicator") == code)
-    groups = pl.DataFrame({"group": ["all"] * len(values), "unit": list(values)})
-    stats = group_stats(results, groups, {code: catalogue.indicator(code).polarity})
-    by_unit = dict(zip(results["unit"], results["value"], strict=True))
-    return {**by_unit, "aggregate": stats["aggregate"].item()}
 
 
 def test_it_is_version_2026_1(catalogue):

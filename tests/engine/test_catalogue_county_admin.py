@@ -6,7 +6,6 @@ and the governance pair naming its appeal body (the voivode, the SKO, the WINGiK
 figures a clerk enters are checked by consistency rules and by hard and typical ranges.
 Read through the engine's catalogue reader, as a programme loads it."""
 
-import polars as pl
 import pytest
 
 from benchlearn.engine.catalogue import (
@@ -16,12 +15,10 @@ from benchlearn.engine.catalogue import (
     Polarity,
     Severity,
     Source,
-    Variable,
 )
-from benchlearn.engine.evaluate import evaluate_by_year
 from benchlearn.engine.io.catalogue_yaml import read_default_catalogue
 from benchlearn.engine.rules import Outcome, compared_value, evaluate_rules, rule_failures
-from benchlearn.engine.stats import group_stats
+from tests.engine.catalogue_figures import computed, variable
 
 DOMAINS = ("BLD", "VEH", "GEO")
 # The appeal body of each domain: how the overturned share is named and who is named.
@@ -35,26 +32,6 @@ APPEAL = {
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
     return read_default_catalogue()
-
-
-def variable(catalogue: Catalogue, code: str) -> Variable:
-    return next(v for v in catalogue.variables if v.code == code)
-
-
-def computed(catalogue: Catalogue, values: dict[str, dict[str, float]], code: str) -> dict:
-    """``code``'s value per unit, and the group aggregate of all the units, for 2025."""
-    rows = [
-        (unit, 2025, variable, value)
-        for unit, figures in values.items()
-        for variable, value in figures.items()
-    ]
-    schema = {"unit": pl.String, "period": pl.Int64, "variable": pl.String, "value": pl.Float64}
-    results = evaluate_by_year(pl.DataFrame(rows, schema=schema, orient="row"), catalogue)
-    results = results.filter(pl.col("indicator") == code)
-    groups = pl.DataFrame({"group": ["all"] * len(values), "unit": list(values)})
-    stats = group_stats(results, groups, {code: catalogue.indicator(code).polarity})
-    by_unit = dict(zip(results["unit"], results["value"], strict=True))
-    return {**by_unit, "aggregate": stats["aggregate"].item()}
 
 
 # --- invented figures: a county (powiat) of 100,000 and a city with county rights of

@@ -5,37 +5,19 @@ a city with county rights, checked by hand; the consistency rules and the plausi
 ranges fire on a wrong value and stay quiet on a right one. Read through the engine's
 catalogue reader, as a programme loads it."""
 
-import polars as pl
 import pytest
 
 from benchlearn.engine.catalogue import Catalogue, Category, Polarity, Severity, Source
-from benchlearn.engine.evaluate import evaluate_by_year
 from benchlearn.engine.formula import parse, references
 from benchlearn.engine.io.catalogue_yaml import read_default_catalogue
 from benchlearn.engine.rule_ranges import numeric_bounds
 from benchlearn.engine.rules import Outcome, evaluate_rules, rule_failures
-from benchlearn.engine.stats import group_stats
+from tests.engine.catalogue_figures import computed
 
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
     return read_default_catalogue()
-
-
-def computed(catalogue: Catalogue, values: dict[str, dict[str, float]], code: str) -> dict:
-    """``code``'s value per unit, and the group aggregate of all the units, for 2025."""
-    rows = [
-        (unit, 2025, variable, value)
-        for unit, figures in values.items()
-        for variable, value in figures.items()
-    ]
-    schema = {"unit": pl.String, "period": pl.Int64, "variable": pl.String, "value": pl.Float64}
-    results = evaluate_by_year(pl.DataFrame(rows, schema=schema, orient="row"), catalogue)
-    results = results.filter(pl.col("indicator") == code)
-    groups = pl.DataFrame({"group": ["all"] * len(values), "unit": list(values)})
-    stats = group_stats(results, groups, {code: catalogue.indicator(code).polarity})
-    by_unit = dict(zip(results["unit"], results["value"], strict=True))
-    return {**by_unit, "aggregate": stats["aggregate"].item()}
 
 
 def domain_rules(catalogue: Catalogue, domain: str) -> list:

@@ -6,16 +6,14 @@ the report or budget chapter a clerk copies it from, and the consistency and ran
 fire on wrong figures and stay silent on right ones. Read through the engine's catalogue
 reader, as a programme loads it."""
 
-import polars as pl
 import pytest
 
 from benchlearn.engine.catalogue import Catalogue, Category, Operator, Polarity, Severity, Source
-from benchlearn.engine.evaluate import evaluate_by_year
 from benchlearn.engine.formula import parse, references
 from benchlearn.engine.io.catalogue_yaml import read_default_catalogue
 from benchlearn.engine.rules import Outcome, compared_value, evaluate_rules, rule_failures
-from benchlearn.engine.stats import group_stats
 from benchlearn.surveys.questionnaires import read_questionnaires
+from tests.engine.catalogue_figures import computed
 
 DOMAINS = ("FAM", "LAB")
 
@@ -165,22 +163,6 @@ def catalogue() -> Catalogue:
 
 def variable(catalogue: Catalogue, code: str):
     return next(v for v in catalogue.variables if v.code == code)
-
-
-def computed(catalogue: Catalogue, values: dict[str, dict[str, float]], code: str) -> dict:
-    """``code``'s value per unit, and the group aggregate of all the units, for 2025."""
-    rows = [
-        (unit, 2025, variable, float(value))
-        for unit, figures in values.items()
-        for variable, value in figures.items()
-    ]
-    schema = {"unit": pl.String, "period": pl.Int64, "variable": pl.String, "value": pl.Float64}
-    results = evaluate_by_year(pl.DataFrame(rows, schema=schema, orient="row"), catalogue)
-    results = results.filter(pl.col("indicator") == code)
-    groups = pl.DataFrame({"group": ["all"] * len(values), "unit": list(values)})
-    stats = group_stats(results, groups, {code: catalogue.indicator(code).polarity})
-    by_unit = dict(zip(results["unit"], results["value"], strict=True))
-    return {**by_unit, "aggregate": stats["aggregate"].item()}
 
 
 def domain_rules(catalogue: Catalogue, domain: str) -> dict:

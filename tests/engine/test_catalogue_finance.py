@@ -4,14 +4,12 @@ each variable naming the report it is copied from, each ratio computed as a rati
 sums, and the figures a clerk enters checked by plausible ranges and rules. Read
 through the engine's catalogue reader, as a programme loads it."""
 
-import polars as pl
 import pytest
 
-from benchlearn.engine.catalogue import Catalogue, Category, Polarity, Severity, Source, Variable
-from benchlearn.engine.evaluate import evaluate_by_year
+from benchlearn.engine.catalogue import Catalogue, Category, Polarity, Severity, Source
 from benchlearn.engine.io.catalogue_yaml import read_default_catalogue
 from benchlearn.engine.rules import Outcome, compared_value, evaluate_rules
-from benchlearn.engine.stats import group_stats
+from tests.engine.catalogue_figures import computed, variable
 
 RATIOS = {
     "FIN_REV_RESIDENT": ("FIN_REV_TOTAL", "POP"),
@@ -50,27 +48,6 @@ SOURCES = {
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
     return read_default_catalogue()
-
-
-def variable(catalogue: Catalogue, code: str) -> Variable:
-    return next(v for v in catalogue.variables if v.code == code)
-
-
-def computed(catalogue: Catalogue, values: dict[str, dict[str, float]], code: str) -> dict:
-    """``code``'s value per unit, and the group aggregate of all the units, for 2025."""
-    rows = [
-        (unit, 2025, variable, value)
-        for unit, figures in values.items()
-        for variable, value in figures.items()
-    ]
-    schema = {"unit": pl.String, "period": pl.Int64, "variable": pl.String, "value": pl.Float64}
-    # Each year with the definitions valid in it (EDU_SUBV_COVERAGE has two).
-    results = evaluate_by_year(pl.DataFrame(rows, schema=schema, orient="row"), catalogue)
-    results = results.filter(pl.col("indicator") == code)
-    groups = pl.DataFrame({"group": ["all"] * len(values), "unit": list(values)})
-    stats = group_stats(results, groups, {code: catalogue.indicator(code).polarity})
-    by_unit = dict(zip(results["unit"], results["value"], strict=True))
-    return {**by_unit, "aggregate": stats["aggregate"].item()}
 
 
 # A gmina of 10,000 residents: 80 mln zł revenue (70 current, 10 capital), 78 mln
