@@ -17,6 +17,7 @@ from benchlearn.catalogue.models import (
     Variable,
 )
 from benchlearn.catalogue.selectors import indicator_choices
+from benchlearn.engine.catalogue import BdlSourceError, bdl_sources, bdl_text
 from benchlearn.engine.formula import FormulaError, check_formula
 from benchlearn.i18n import translate_message
 
@@ -194,6 +195,17 @@ class VariableForm(_ItemForm):
     valid_to = forms.IntegerField(
         label=_("Valid to data year"), required=False, min_value=1900, max_value=2200
     )
+    bdl = forms.CharField(
+        label=_("GUS BDL source"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "The BDL variables publishing the same figure, as level:id — 6 gminas, 5 counties, "
+            "2 voivodeships; ids joined by + are added up, e.g. “6:76037” or “6:1+2 5:3”. "
+            "bdl-fetch fetches them; an entry that differs from the published figure gets "
+            "a warning."
+        ),
+    )
     base_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
@@ -214,6 +226,14 @@ class VariableForm(_ItemForm):
         start, end = data.get("valid_from"), data.get("valid_to")
         if start is not None and end is not None and end < start:
             self.add_error("valid_to", _("The last data year must not be before the first."))
+        try:
+            data["bdl"] = bdl_text(bdl_sources(data.get("bdl") or ""))
+        except BdlSourceError as wrong:
+            self.add_error(
+                "bdl",
+                _("“%(part)s” is not level:id (e.g. 6:76037; levels 6, 5 and 2).")
+                % {"part": wrong},
+            )
         data["compare"] = data.get("compare") or Basis.AS_IS
         per = data.get("compare_per") or ""
         if data.get("compare") == Basis.PER_USER and not per:
@@ -244,6 +264,7 @@ class VariableForm(_ItemForm):
                 "plausible_max",
                 "valid_from",
                 "valid_to",
+                "bdl",
             )
         }
 

@@ -132,6 +132,9 @@ class Variable(models.Model):
     # of another year does not ask for the variable.
     valid_from = models.PositiveSmallIntegerField(_("valid from data year"), null=True, blank=True)
     valid_to = models.PositiveSmallIntegerField(_("valid to data year"), null=True, blank=True)
+    # GUS BDL variables publishing the same figure, by BDL level ("6:76037"; see
+    # engine.catalogue.bdl_sources): fetched by bdl-fetch, an entry is checked against it.
+    bdl = models.CharField(_("GUS BDL source"), max_length=200, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 

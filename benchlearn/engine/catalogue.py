@@ -92,6 +92,9 @@ class Variable:
     # The data years the definition holds for (inclusive); None is open-ended.
     valid_from: int | None = None
     valid_to: int | None = None
+    # Where GUS's Local Data Bank publishes the same figure (``bdl_text``): a form
+    # variable's entry is checked against it, a public-statistics one fetched from it.
+    bdl: str = ""
 
     def valid_in(self, year: int) -> bool:
         return valid_in(self.valid_from, self.valid_to, year)
@@ -151,6 +154,37 @@ class Indicator:
 def valid_in(valid_from: int | None, valid_to: int | None, year: int) -> bool:
     """Whether a definition valid from/to these data years (None: open) holds in ``year``."""
     return (valid_from is None or valid_from <= year) and (valid_to is None or year <= valid_to)
+
+
+# GUS BDL's unit levels, by the word a catalogue file names them with.
+BDL_LEVELS = {"gmina": 6, "county": 5, "voivodeship": 2}
+
+
+class BdlSourceError(ValueError):
+    pass
+
+
+def bdl_sources(text: str) -> dict[int, tuple[int, ...]]:
+    """The BDL variables whose sum is a variable's figure, by BDL unit level, from the
+    stored text: ``"6:76037"``, or ``"6:1+2 5:3"`` (the sum of BDL 1 and 2 for gminas,
+    BDL 3 for counties). BdlSourceError on a text not of that form."""
+    found: dict[int, tuple[int, ...]] = {}
+    for part in text.split():
+        level, colon, ids = part.partition(":")
+        numbers = ids.split("+")
+        valid_levels = {str(n) for n in BDL_LEVELS.values()}
+        if not colon or level not in valid_levels or not all(n.isdigit() for n in numbers):
+            raise BdlSourceError(part)
+        if int(level) in found:
+            raise BdlSourceError(part)
+        found[int(level)] = tuple(int(n) for n in numbers)
+    return found
+
+
+def bdl_text(sources: dict[int, tuple[int, ...]]) -> str:
+    """The stored text of ``bdl_sources`` (levels from the lowest unit up)."""
+    ordered = sorted(sources.items(), reverse=True)
+    return " ".join(f"{level}:{'+'.join(str(n) for n in ids)}" for level, ids in ordered)
 
 
 class ChangeAction(StrEnum):

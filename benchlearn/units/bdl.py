@@ -152,14 +152,23 @@ class BdlClient:
                 return
             page += 1
 
+    def variable_name(self, variable_id: int) -> str:
+        """BDL's name of a variable (its subject's dimensions n1, n2… joined), so that an
+        operator sees what an id in the catalogue stands for before trusting it."""
+        body = self.get(f"variables/{variable_id}", [("format", "json")], data=False)
+        parts = [str(body[key]) for key in ("n1", "n2", "n3", "n4", "n5") if body.get(key)]
+        unit = body.get("measureUnitName")
+        return " – ".join(parts) + (f" [{unit}]" if unit else "")
+
     # -- transport -------------------------------------------------------------------
 
-    def get(self, path: str, params: Params) -> dict[str, Any]:
+    def get(self, path: str, params: Params, *, data: bool = True) -> dict[str, Any]:
+        """BDL's answer to a path: a page of data (``data``), else metadata."""
         url = f"{self.config.base_url.rstrip('/')}/{path}?{urlencode(params)}"
         cached = None if self.refresh else self._cached(url)
         if cached is not None:
             return cached
-        body = _parsed(self._fetch(path, params), url)
+        body = _parsed(self._fetch(path, params), url, data=data)
         self._store(url, body)
         return body
 
@@ -246,7 +255,7 @@ def _http_message(response: httpx.Response) -> str:
     }
 
 
-def _parsed(response: httpx.Response, url: str) -> dict[str, Any]:
+def _parsed(response: httpx.Response, url: str, *, data: bool = True) -> dict[str, Any]:
     try:
         body = response.json()
     except ValueError as exc:
@@ -254,6 +263,13 @@ def _parsed(response: httpx.Response, url: str) -> dict[str, Any]:
             _("BDL's answer to %(url)s is not valid JSON (%(error)s); nothing was changed.")
             % {"url": url, "error": exc}
         ) from exc
+    if not data and isinstance(body, dict) and body.get("n1"):
+        return body
+    if not data:
+        raise BdlError(
+            _("BDL's answer to %(url)s names no variable: not the documented format.")
+            % {"url": url}
+        )
     if not (
         isinstance(body, dict)
         and isinstance(body.get("totalRecords"), int)

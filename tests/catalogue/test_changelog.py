@@ -73,7 +73,7 @@ def test_no_change_log_no_section(catalogue, participant_a):
 def test_the_export_carries_the_change_log_and_imports_back(with_log, operator):
     exported = catalogue_export()
     document = yaml.safe_load(exported)
-    assert document["version"] == 2
+    assert document["version"] == 3
     assert document["changelog"][0]["version"] == "2026.1"
     assert document["changelog"][0]["entries"][0]["ref"] == "D01"
     CatalogueRelease.objects.all().delete()

@@ -2,6 +2,7 @@
 expression refused at its field in Polish with nothing stored."""
 
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -173,3 +174,36 @@ def test_operator_sets_a_variables_comparison_basis_in_the_editor(rule, operator
     )
     page = html.unescape(client.get(reverse("variable-detail", args=["EDU_EXP"])).content.decode())
     assert "per service user" in page and "EDU_CHECK_COST" in page
+
+
+def test_operator_names_a_variables_bdl_source_in_the_editor(rule, operator):
+    """The BDL source is typed as level:id; a wrong one is refused at its field with
+    nothing stored; the variable's page links to BDL's description of the variable."""
+    client = client_for(operator)
+    variable = Variable.objects.get(code="EDU_EXP")
+    fields = {
+        "code": "EDU_EXP",
+        "name_pl": variable.name_pl,
+        "domain": "EDU",
+        "source": "form",
+        "compare": variable.compare,
+        "compare_per": variable.compare_per,
+        "base_token": edit_token(variable.updated_at),
+    }
+    url = reverse("variable-edit", args=["EDU_EXP"])
+    refused = client.post(url, fields | {"bdl": "gmina:76037"})
+    assert refused.status_code == 400
+    assert "is not level:id (e.g. 6:76037; levels 6, 5 and 2)." in html.unescape(
+        refused.content.decode()
+    )
+    variable.refresh_from_db()
+    assert variable.bdl == ""
+    assert client.post(url, fields | {"bdl": " 5:11+12  6:76037 "}).status_code == 302
+    variable.refresh_from_db()
+    assert variable.bdl == "6:76037 5:11+12"
+    assert CatalogueChange.objects.filter(code="EDU_EXP", kind="edited").exists()
+    page = html.unescape(client.get(reverse("variable-detail", args=["EDU_EXP"])).content.decode())
+    assert 'href="https://bdl.stat.gov.pl/bdl/metadane/cechy/76037"' in page
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "gminas and cities with county rights: variable 76037" in text
+    assert "counties: variable 11 + variable 12" in text

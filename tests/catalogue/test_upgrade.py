@@ -134,13 +134,13 @@ def test_the_earlier_format_still_imports(db, operator):
 def test_a_newer_format_is_refused_with_a_clear_message(db, tmp_path):
     newer = tmp_path / "newer.yaml"
     newer.write_text(
-        default_catalogue_text().replace("\nversion: 2\n", "\nversion: 7\n"),
+        default_catalogue_text().replace("\nversion: 3\n", "\nversion: 7\n"),
         encoding="utf-8",
     )
     with pytest.raises(CommandError) as refused:
         call_command("catalogue", "import", str(newer))
     assert refused.value.returncode == 2
-    assert "format version 7 is newer than this Benchlearn reads (1..2); upgrade Benchlearn" in (
+    assert "format version 7 is newer than this Benchlearn reads (1..3); upgrade Benchlearn" in (
         str(refused.value)
     )
     assert not Variable.objects.exists()

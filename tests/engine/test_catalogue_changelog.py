@@ -55,7 +55,7 @@ def test_the_change_log_is_read_and_written_back():
         Release(version="2025.1", summary_pl="Pierwsza wersja", summary_en="Pierwsza wersja"),
     )
     written = catalogue_to_yaml(catalogue)
-    assert written.startswith("format: benchlearn-catalogue\nversion: 2\n")
+    assert written.startswith("format: benchlearn-catalogue\nversion: 3\n")
     assert catalogue_from_yaml(written) == catalogue
 
 

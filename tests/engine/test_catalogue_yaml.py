@@ -109,11 +109,11 @@ indicators:
         ("- just\n- a list\n", "line 1: the catalogue must be a mapping of keys to values"),
         ("variables: 3\n", "line 1: 'variables' must be a list"),
         (
-            "version: 3\n",
-            "line 1: format version 3 is newer than this Benchlearn reads (1..2); "
+            "version: 4\n",
+            "line 1: format version 4 is newer than this Benchlearn reads (1..3); "
             "upgrade Benchlearn",
         ),
-        ("version: x\n", "line 1: format version must be a whole number from 1 to 2, not 'x'"),
+        ("version: x\n", "line 1: format version must be a whole number from 1 to 3, not 'x'"),
         ("name: a\nname: b\n", "line 2: the catalogue: key 'name' appears twice"),
     ],
 )

@@ -24,8 +24,12 @@ from benchlearn.units.services import (
 RESPONSES = Path(__file__).parent / "bdl_responses"
 
 
-def page(number: int) -> bytes:
-    return (RESPONSES / f"population_page{number}.json").read_bytes()
+# The recorded data of each BDL variable, by the name of its files.
+RECORDED = {"72305": "population", "76037": "revenue"}
+
+
+def page(number: int, variable: str = "72305") -> bytes:
+    return (RESPONSES / f"{RECORDED[variable]}_page{number}.json").read_bytes()
 
 
 class Recorded:
@@ -43,8 +47,13 @@ class Recorded:
             if isinstance(failure, Exception):
                 raise failure
             return failure  # an httpx.Response
+        kind, _slash, variable = request.url.path.rstrip("/").rpartition("/")
+        if kind.endswith("/variables"):
+            return httpx.Response(
+                200, content=(RESPONSES / f"variable_{variable}.json").read_bytes()
+            )
         number = int(request.url.params["page"])
-        return httpx.Response(200, content=self.pages.get(number) or page(number))
+        return httpx.Response(200, content=self.pages.get(number) or page(number, variable))
 
 
 class FakeTime:
@@ -222,9 +231,52 @@ def test_bdl_fetch_command(tmp_path, units, settings, monkeypatch):
     call_command(
         "bdl-fetch", "--bdl-variable", "72305", "--code", "POP", "--years", "2022-2023", stdout=out
     )
+    assert "BDL variable 72305: ogółem – ogółem [osoba]" in out.getvalue()
     assert "POP from BDL variable 72305: 9 values, 5 new, 0 changed" in out.getvalue()
-    assert "2 BDL units not in the registry skipped; 3 requests to BDL" in out.getvalue()
-    assert recorded.requests[0].url.params.get_list("year") == ["2022", "2023"]
+    # Three pages of data, and the variable's name.
+    assert "2 BDL units not in the registry skipped; 4 requests to BDL" in out.getvalue()
+    assert recorded.requests[1].url.params.get_list("year") == ["2022", "2023"]
+
+
+def test_bdl_fetch_takes_the_bdl_source_the_catalogue_names(tmp_path, units, settings, monkeypatch):
+    """The shipped catalogue names BDL variable 76037 as the source of a gmina's total
+    revenue: an operator fetches it by the catalogue's code alone, sees BDL's name of
+    the variable, and the published figures are stored with their source."""
+    call_command("catalogue", "load-default", stdout=io.StringIO())
+    settings.BDL_CACHE_DIR = tmp_path / "cache"
+    recorded = Recorded()
+    monkeypatch.setattr(bdl, "default_transport", httpx.MockTransport(recorded))
+    settings.BDL_PAGE_SIZE = 2
+    out = io.StringIO()
+    call_command("bdl-fetch", "--code", "FIN_REV_TOTAL", "--years", "2023", stdout=out)
+    assert "BDL variable 76037: ogółem [zł]" in out.getvalue()
+    assert "FIN_REV_TOTAL from BDL variable 76037: 2 values, 2 new" in out.getvalue()
+    assert recorded.requests[-1].url.params["unit-level"] == "6"
+    stored = ContextValue.objects.filter(variable__code="FIN_REV_TOTAL", year=2023)
+    assert {(v.unit.teryt, v.value, v.source) for v in stored} == {
+        ("2461011", 1650000000.55, "BDL 76037"),
+        ("2402022", 98000000, "BDL 76037"),
+    }
+    # A form variable: the figure is a check of the unit's entry, not a value computed with.
+    assert Variable.objects.get(code="FIN_REV_TOTAL").source == Source.FORM
+
+
+def test_bdl_fetch_without_a_source_asks_for_one(units):
+    """A variable whose catalogue entry names no BDL source needs --bdl-variable."""
+    context_variable_ensure(code="POP")
+    with pytest.raises(CommandError) as caught:
+        call_command("bdl-fetch", "--code", "POP", "--years", "2023")
+    assert caught.value.returncode == 2
+    assert "names no BDL source of POP: give the BDL variable with --bdl-variable" in str(
+        caught.value
+    )
+    assert not ContextValue.objects.exists()
+
+
+def test_bdl_fetch_at_a_level_the_source_does_not_cover_is_refused(units):
+    call_command("catalogue", "load-default", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="BDL publishes FIN_REV_TOTAL at levels 6 only"):
+        call_command("bdl-fetch", "--code", "FIN_REV_TOTAL", "--years", "2023", "--unit-level", "5")
 
 
 def test_bdl_fetch_command_offline_exits_with_2(tmp_path, units, settings, monkeypatch):
@@ -285,6 +337,8 @@ def _by_variable(figures: dict[int, dict[str, float]]):
 
     def answer(request: httpx.Request) -> httpx.Response:
         variable_id = int(request.url.path.rsplit("/", 1)[-1])
+        if "/variables/" in request.url.path:
+            return httpx.Response(200, json={"id": variable_id, "n1": f"part {variable_id}"})
         results = [
             {"id": unit_id, "name": "", "values": [{"year": "2023", "val": value, "attrId": 1}]}
             for unit_id, value in figures.get(variable_id, {}).items()

@@ -45,6 +45,7 @@ def engine_variable(variable: Variable) -> engine.Variable:
         plausible_max=variable.plausible_max,
         valid_from=variable.valid_from,
         valid_to=variable.valid_to,
+        bdl=variable.bdl,
     )
 
 

@@ -56,6 +56,7 @@ VARIABLE_FIELDS = (
     "plausible_max",
     "valid_from",
     "valid_to",
+    "bdl",
 )
 
 

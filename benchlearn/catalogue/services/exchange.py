@@ -330,6 +330,7 @@ def _import_variable(
         "plausible_max": v.plausible_max,
         "valid_from": v.valid_from,
         "valid_to": v.valid_to,
+        "bdl": v.bdl,
     }
     variable = Variable.objects.filter(code=v.code).first()
     if variable is None:

@@ -79,6 +79,7 @@ def _as_engine_variable(code: str, domain: str, values: Mapping[str, Any]) -> en
         compare_per=values.get("compare_per") or "",
         plausible_min=values.get("plausible_min"),
         plausible_max=values.get("plausible_max"),
+        bdl=values.get("bdl") or "",
     )
 
 

@@ -34,6 +34,7 @@ from benchlearn.catalogue.services import (
     variable_update,
 )
 from benchlearn.catalogue.views.editing import edit_initial, form_page, problems_into
+from benchlearn.engine.catalogue import bdl_sources
 from benchlearn.units.selectors import context_values_sample
 
 
@@ -216,8 +217,19 @@ def variable_detail(request: AuthenticatedHttpRequest, variable_code: str) -> Ht
         "rules": selectors.rules_for_variables([variable.code]),
         "history": selectors.variable_history(variable),
         "can_edit": may(request.user, Perm.CATALOGUE_EDIT),
+        "bdl": _bdl_levels(variable.bdl),
     }
     return render(request, "catalogue/variable_detail.html", context)
+
+
+def _bdl_levels(text: str) -> list[tuple[str, tuple[int, ...]]]:
+    """A variable's BDL source as (the units it is published for, BDL variable ids)."""
+    names = {
+        6: _("gminas and cities with county rights"),
+        5: _("counties"),
+        2: _("voivodeships"),
+    }
+    return [(names[level], ids) for level, ids in bdl_sources(text).items()]
 
 
 @login_required

@@ -47,6 +47,11 @@ from benchlearn.collection.validation.peers import (
     ratio,
     unit_context,
 )
+from benchlearn.collection.validation.public import (
+    PublicFigure,
+    public_figures,
+    public_warning,
+)
 from benchlearn.engine.catalogue import Operator, Severity
 from benchlearn.engine.formula import FormulaError, parse, references
 from benchlearn.engine.rules import rule_failures
@@ -70,6 +75,7 @@ class VariableCheck:
     peers: PeerStats | None = None  # the peers' stats, when there are enough of them
     ratio: float | None = None  # the value per its basis, when the catalogue declares one
     frozen: bool = False  # warnings as they were at submission
+    public: PublicFigure | None = None  # the figure GUS publishes, when fetched
 
     @property
     def code(self) -> str:
@@ -213,6 +219,7 @@ def submission_check(
     key = key_of(unit.kind, unit.pk, population)
     stats = peer_stats({key}, period, variables, bases, population)[key]
     threshold = submission.round.warning_threshold
+    published = public_figures([unit.pk], period, variables)
     items: dict[str, VariableCheck] = {}
     for variable in variables:
         code = variable.code
@@ -225,6 +232,7 @@ def submission_check(
             previous=last[1] if last else None,
             previous_period=last[0] if last else None,
             peers=stats.get(code),
+            public=published.get((unit.pk, code)),
         )
         if code in proposed:
             item.value = _proposed(item, proposed[code])
@@ -235,6 +243,10 @@ def submission_check(
             continue
         _check_range(item)
         _check_change(item, threshold, period)
+        if item.public is not None:
+            warning = public_warning(item.value, item.public, shown(item.public.value))
+            if warning:
+                item.warnings.append(warning)
         basis = basis_code(item.variable)
         if basis:
             base = basis_value(basis, items, stored, own)

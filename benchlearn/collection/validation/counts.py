@@ -31,6 +31,7 @@ from benchlearn.collection.validation.peers import (
     peer_stats,
     populations,
 )
+from benchlearn.collection.validation.public import differs, public_figures
 from benchlearn.engine.catalogue import Severity
 from benchlearn.engine.rules import rule_failures, rule_variables
 from benchlearn.units.models import ContextValue
@@ -278,6 +279,12 @@ def _soft_checks(
         warned |= known_ & ~np.isnan(lows) & ((compared < lows) | (compared > highs))
     if rules:
         _rules_per_unit(rules, rows, variables, column, context, warned, failed)
+    published = public_figures(unit_kinds, round_.period, variables)
+    if published:
+        for n in range(rows.shape[0]):
+            public = published.get((int(units[n]), variables[int(column[n])].code))
+            if public is not None and differs(float(value[n]), public.value):
+                warned[n] = True
     return warned, failed
 
 

@@ -4,8 +4,9 @@ from benchlearn.engine.messages import Message, gettext_noop
 
 FORMAT = "benchlearn-catalogue"
 # Version 2 added the change log and validity by data year (valid_from, valid_to);
-# version 1 files are version 2 files without them and are still read.
-VERSION = 2
+# version 1 files are version 2 files without them and are still read. Version 3 added
+# a variable's GUS BDL source (bdl); earlier files are version 3 files without it.
+VERSION = 3
 OLDEST_VERSION = 1
 DEFAULT_CATALOGUE = "default_catalogue.yaml"  # in benchlearn/engine/data/
 # Further domains of the shipped catalogue, one file each, appended to its lists.
@@ -19,7 +20,7 @@ TOP_KEYS = {
 DOMAIN_KEYS = {"code", "name", "description"}
 VARIABLE_KEYS = {
     "code", "name", "unit", "source", "min", "max", "definition", "domain", "compare",
-    "compare_per", "plausible", "valid_from", "valid_to",
+    "compare_per", "plausible", "valid_from", "valid_to", "bdl",
 }  # fmt: skip
 INDICATOR_KEYS = {
     "code", "name", "formula", "unit", "polarity", "category", "decimals",

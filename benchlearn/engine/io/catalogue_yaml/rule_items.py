@@ -6,6 +6,8 @@ A variable::
     compare: per_user          # as_is (default) | per_user | per_resident
     compare_per: EDU_PUPILS    # per_user only: the variable counting the users
     plausible: [5000, 40000]   # of the compared quantity; either end may be null
+    bdl: {gmina: 76037}        # GUS BDL variables publishing the same figure, by level
+                               # (gmina, county, voivodeship); a list is added up
 
 A rule::
 
@@ -25,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from benchlearn.engine.catalogue import Basis, Operator, Rule, Severity
+from benchlearn.engine.catalogue import BDL_LEVELS, Basis, Operator, Rule, Severity, bdl_text
 from benchlearn.engine.io.catalogue_yaml.keys import RULE_KEYS, key_phrase
 from benchlearn.engine.messages import Message, gettext_noop
 from benchlearn.engine.rules import operator_of
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 
 
 def comparison(reader: ItemReader, fields: dict[str, yaml.Node], what: Message) -> dict[str, Any]:
-    """A variable's compare, compare_per and plausible keys as Variable fields."""
+    """A variable's compare, compare_per, plausible and bdl keys as Variable fields."""
     compare = reader.choice(fields.get("compare"), key_phrase(what, "compare"), Basis, Basis.AS_IS)
     plausible = key_phrase(what, "plausible")
     low, high = _pair(reader, fields.get("plausible"), plausible)
@@ -45,7 +47,37 @@ def comparison(reader: ItemReader, fields: dict[str, yaml.Node], what: Message) 
         or "",
         "plausible_min": None if low is None else reader.number(low, plausible),
         "plausible_max": None if high is None else reader.number(high, plausible),
+        "bdl": _bdl(reader, fields.get("bdl"), key_phrase(what, "bdl")),
     }
+
+
+def _bdl(reader: ItemReader, node: yaml.Node | None, what: Message) -> str:
+    """``{gmina: 76037, county: [1, 2]}`` as the stored text (``bdl_text``)."""
+    if node is None:
+        return ""
+    levels = reader.mapping(node, what) or {}
+    found: dict[int, tuple[int, ...]] = {}
+    for word, ids in levels.items():
+        if word not in BDL_LEVELS:
+            reader.fail(
+                ids,
+                gettext_noop("%(what)s: unknown level '%(level)s' (use %(levels)s)"),
+                what=what,
+                level=word,
+                levels=", ".join(BDL_LEVELS),
+            )
+            continue
+        items = ids.value if isinstance(ids, yaml.SequenceNode) else [ids]
+        numbers = [reader.scalar(item, what) or "" for item in items]
+        if not numbers or not all(n.isdigit() for n in numbers):
+            reader.fail(
+                ids,
+                gettext_noop("%(what)s: a BDL variable is a number (or a list of numbers)"),
+                what=what,
+            )
+            continue
+        found[BDL_LEVELS[word]] = tuple(int(n) for n in numbers)
+    return bdl_text(found)
 
 
 def _pair(

@@ -7,7 +7,16 @@ from typing import Any
 
 import yaml
 
-from benchlearn.engine.catalogue import Basis, Catalogue, Operator, Release, Rule, Variable
+from benchlearn.engine.catalogue import (
+    BDL_LEVELS,
+    Basis,
+    Catalogue,
+    Operator,
+    Release,
+    Rule,
+    Variable,
+    bdl_sources,
+)
 from benchlearn.engine.io.catalogue_yaml.keys import FORMAT, VERSION
 
 
@@ -41,6 +50,18 @@ def _comparison(v: Variable) -> dict[str, Any]:
         "compare": None if v.compare is Basis.AS_IS else v.compare.value,
         "compare_per": v.compare_per or None,
         "plausible": plausible,
+        "bdl": _bdl(v.bdl),
+    }
+
+
+def _bdl(text: str) -> dict[str, Any] | None:
+    """The stored text of a variable's BDL source as the file writes it."""
+    if not text:
+        return None
+    words = {level: word for word, level in BDL_LEVELS.items()}
+    return {
+        words[level]: ids[0] if len(ids) == 1 else list(ids)
+        for level, ids in bdl_sources(text).items()
     }
 
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from benchlearn.background.queue import enqueue
+from benchlearn.engine.catalogue import bdl_sources
 from benchlearn.units.bdl import BdlClient, BdlConfig, BdlError
 from benchlearn.units.services import context_fetch_bdl
 from benchlearn.units.tasks import bdl_variable_for, context_fetch_bdl_task
@@ -24,10 +25,11 @@ class Command(BaseCommand):
     help = (
         "Fetch a variable from GUS's Local Data Bank (BDL API) and store it as context "
         "values of the units, with history. Example: bdl-fetch --bdl-variable 72305 "
-        "--code POP --years 2019-2023. Answers are cached (BENCHLEARN_BDL_CACHE_DIR); "
-        "BENCHLEARN_BDL_CLIENT_ID sets an optional API key. Exit status 2 when BDL cannot "
-        "be reached or answers badly; nothing is changed then. With --queue a worker "
-        "fetches it (its result and any error are kept with the task)."
+        "--code POP --years 2019-2023, or bdl-fetch --code FIN_REV_TOTAL --years 2021-2024 "
+        "for a variable whose BDL source the catalogue names. Answers are cached "
+        "(BENCHLEARN_BDL_CACHE_DIR); BENCHLEARN_BDL_CLIENT_ID sets an optional API key. "
+        "Exit status 2 when BDL cannot be reached or answers badly; nothing is changed "
+        "then. With --queue a worker fetches it (its result and any error are kept with the task)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,10 +37,10 @@ class Command(BaseCommand):
             "--bdl-variable",
             type=int,
             action="append",
-            required=True,
             metavar="ID",
             help="repeatable: several BDL variables are added up (e.g. the single years of "
-            "age 18 to 24 into POP_18_24, a survey's population margin)",
+            "age 18 to 24 into POP_18_24, a survey's population margin); without it, the "
+            "catalogue's BDL source of the variable (its bdl key)",
         )
         parser.add_argument("--code", required=True, help="catalogue variable code, e.g. POP")
         parser.add_argument("--years", type=_years, required=True, metavar="2019-2023")
@@ -60,29 +62,41 @@ class Command(BaseCommand):
             variable = bdl_variable_for(code)
         except ValueError as unknown:
             raise CommandError(str(unknown), returncode=2) from unknown
-        levels = options["unit_level"] or [6]
+        plan = _plan(variable, options["bdl_variable"], options["unit_level"])
         if options["queue"]:
-            enqueue(
-                context_fetch_bdl_task,
-                code=code,
-                bdl_variable=options["bdl_variable"],
-                years=options["years"],
-                unit_levels=levels,
-                refresh=options["refresh"],
-            )
+            for level, ids in plan:
+                enqueue(
+                    context_fetch_bdl_task,
+                    code=code,
+                    bdl_variable=list(ids),
+                    years=options["years"],
+                    unit_levels=[level],
+                    refresh=options["refresh"],
+                )
             self.stdout.write(_("Queued: a worker fetches it (benchlearn worker)."))
             return
         with BdlClient(BdlConfig.from_settings(), refresh=options["refresh"]) as client:
             try:
-                result = context_fetch_bdl(
-                    client=client,
-                    bdl_variable=options["bdl_variable"],
-                    variable=variable,
-                    years=options["years"],
-                    unit_levels=levels,
-                )
+                for level, ids in plan:
+                    self._fetch(client, variable, level, ids, options)
             except BdlError as exc:
                 raise CommandError(str(exc), returncode=2) from exc
+
+    def _fetch(
+        self, client: BdlClient, variable: Any, level: int, ids: tuple[int, ...], options: Any
+    ) -> None:
+        for bdl_id in ids:
+            self.stdout.write(
+                _("BDL variable %(id)d: %(name)s")
+                % {"id": bdl_id, "name": client.variable_name(bdl_id)}
+            )
+        result = context_fetch_bdl(
+            client=client,
+            bdl_variable=list(ids),
+            variable=variable,
+            years=options["years"],
+            unit_levels=[level],
+        )
         self.stdout.write(
             _(
                 "%(code)s from BDL variable %(bdl)s: %(records)d values, %(created)d new, "
@@ -90,8 +104,8 @@ class Command(BaseCommand):
                 "the registry skipped; %(requests)d requests to BDL."
             )
             % {
-                "code": code,
-                "bdl": "+".join(str(bdl_id) for bdl_id in options["bdl_variable"]),
+                "code": variable.code,
+                "bdl": "+".join(str(bdl_id) for bdl_id in ids),
                 "records": result.records,
                 "created": result.stored.created,
                 "changed": result.stored.changed,
@@ -100,3 +114,30 @@ class Command(BaseCommand):
                 "requests": result.requests,
             }
         )
+
+
+def _plan(
+    variable: Any, given: list[int] | None, levels: list[int] | None
+) -> list[tuple[int, tuple[int, ...]]]:
+    """(BDL level, BDL variables added up) to fetch: those given at the levels given (or
+    gminas), else the catalogue's declared source at its levels (or those given)."""
+    if given:
+        return [(level, tuple(given)) for level in levels or [6]]
+    declared = bdl_sources(variable.bdl)
+    if not declared:
+        raise CommandError(
+            _(
+                "The catalogue names no BDL source of %(code)s: give the BDL variable with "
+                "--bdl-variable ID."
+            )
+            % {"code": variable.code},
+            returncode=2,
+        )
+    wanted = [(level, ids) for level, ids in declared.items() if not levels or level in levels]
+    if not wanted:
+        raise CommandError(
+            _("BDL publishes %(code)s at levels %(declared)s only.")
+            % {"code": variable.code, "declared": ", ".join(str(n) for n in declared)},
+            returncode=2,
+        )
+    return wanted
