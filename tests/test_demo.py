@@ -950,6 +950,25 @@ def test_the_finance_comparison_has_every_demo_units_results(db, printed):
     assert revenue[COUNTY] < revenue["2461011"] / 3
 
 
+def test_the_finance_forms_show_what_gus_publishes_without_a_warning(db, printed):
+    """The amounts GUS publishes for gminas and cities (the catalogue's BDL sources)
+    are stored for the finance rounds' years as bdl-fetch would: each form of the open
+    round shows them beside the fields, and the units' own figures agree with them."""
+    published = ContextValue.objects.filter(
+        variable__code__in=("FIN_REV_TOTAL", "FIN_REV_OWN", "FIN_EXP_TOTAL")
+    )
+    assert {v.year for v in published} == {OPEN_YEAR - 1, OPEN_YEAR}
+    assert not published.filter(unit__kind="pow").exists()  # not mapped for counties
+    current = Round.objects.get(name__startswith="Finanse", state=RoundState.OPEN)
+    shown = 0
+    for submission in current.submissions.exclude(unit__kind="pow"):
+        item = submission_check(submission, live=True).items["FIN_REV_TOTAL"]
+        assert item.public is not None, submission.unit.teryt
+        assert not [w for w in item.warnings if w.startswith("GUS")], submission.unit.teryt
+        shown += 1
+    assert shown >= 50
+
+
 def test_the_health_group_compares_gminas_from_2021(db, printed):
     group = ExchangeGroup.objects.get(name=HEALTH_GROUP)
     assert set(group.units.values_list("teryt", flat=True)) == set(HEALTH_GMINAS)

@@ -102,8 +102,22 @@ def finance_entered(teryt: str, residents: float, year: int) -> Figures:
     }
 
 
+# Finance is collected since the year before last (a closed round and the open one).
+FINANCE_FIRST_YEAR = HISTORY_YEARS[-1]
+# The amounts GUS publishes in its Local Data Bank for gminas and cities with county
+# rights (the catalogue's BDL sources), as ``bdl-fetch`` would store them.
+PUBLISHED = ("FIN_REV_TOTAL", "FIN_REV_OWN", "FIN_EXP_TOTAL")
+
+
 def finance_context(teryt: str, residents: float, year: int) -> Figures:
-    return {}  # population (stored for every unit) is all the finance set reads
+    """What GUS publishes of a gmina's or city's finances in the finance rounds' years:
+    the amounts the unit reports, so its form shows them beside the fields without a
+    warning. Counties' amounts are not mapped to BDL; the population is stored for
+    every unit anyway."""
+    if kind_of(teryt) == "pow" or year < FINANCE_FIRST_YEAR:
+        return {}
+    entered = finance_entered(teryt, residents, year)
+    return {code: entered[code] for code in PUBLISHED}
 
 
 FINANCE = Domain(
@@ -114,5 +128,5 @@ FINANCE = Domain(
     finance_context,
     # Collected since the year before last: a closed round that every unit submitted
     # and the open one (five years of it would add a third to the demo's build time).
-    first_year=HISTORY_YEARS[-1],
+    first_year=FINANCE_FIRST_YEAR,
 )
