@@ -111,6 +111,9 @@ def test_county_questionnaires_speak_of_the_county_and_gmina_ones_keep_the_share
     edu = specs["EDU"]
     assert (edu.intro_pl, edu.intro_en) == (shared["pl"].strip(), shared["en"].strip())
     assert "usługi gminy" in edu.intro_pl
+    # Health is asked by gminas and counties alike: its intro names both.
+    health = specs["HLT"]
+    assert "w gminie i powiecie" in health.intro_pl and "gmina and county" in health.intro_en
 
 
 def _file(tmp_path, intro: str, own_intro: str = "") -> Path:
