@@ -1,7 +1,7 @@
 """The questionnaires shipped with Benchlearn (``data/questionnaires.yaml``), read,
-checked and loaded. Loading is idempotent: a questionnaire whose questions are unchanged
-is left alone; a changed one gets a new published version (the earlier one may have
-been answered and is never edited)."""
+checked and loaded. Loading is idempotent: a questionnaire whose introduction and
+questions are unchanged is left alone; a changed one gets a new published version (the
+earlier one may have been answered and is never edited)."""
 
 from __future__ import annotations
 
@@ -64,6 +64,10 @@ class QuestionnaireSpec:
     intro_pl: str
     intro_en: str
     questions: list[dict[str, Any]] = field(default_factory=list)
+
+    def content(self) -> dict[str, Any]:
+        """What a reload compares with the latest version (see ``version_content``)."""
+        return {"intro_pl": self.intro_pl, "intro_en": self.intro_en, "questions": self.questions}
 
 
 @dataclass
@@ -139,7 +143,8 @@ def _question(raw: Mapping[str, Any], position: int, where: str) -> dict[str, An
 
 
 def read_questionnaires(path: Path = SHIPPED) -> list[QuestionnaireSpec]:
-    """The questionnaires of a file, checked: QuestionnaireFileError on the first problem."""
+    """The questionnaires of a file, checked: QuestionnaireFileError on the first problem.
+    Each gets the file's ``intro`` unless its entry has an ``intro`` of its own."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
@@ -154,7 +159,10 @@ def read_questionnaires(path: Path = SHIPPED) -> list[QuestionnaireSpec]:
     for entry in data.get("questionnaires") or []:
         code = str(entry.get("code") or "")
         name_pl, name_en = _texts(entry.get("name"), code)
-        spec = QuestionnaireSpec(code, entry.get("domain"), name_pl, name_en, intro_pl, intro_en)
+        intro = _texts(entry["intro"], f"{code} intro") if "intro" in entry else None
+        spec = QuestionnaireSpec(
+            code, entry.get("domain"), name_pl, name_en, *(intro or (intro_pl, intro_en))
+        )
         codes: set[str] = set()
         for position, raw in enumerate(entry.get("questions") or [], start=1):
             if "use" in raw:
@@ -184,12 +192,17 @@ def _parts() -> list[Any]:
     return found
 
 
-def version_content(version: QuestionnaireVersion) -> list[dict[str, Any]]:
-    """A version's questions as plain data, in order (what a reload compares)."""
-    return [
-        {"position": q.position, **{name: getattr(q, name) for name in CONTENT_FIELDS}}
-        for q in version.questions.order_by("position", "pk")
-    ]
+def version_content(version: QuestionnaireVersion) -> dict[str, Any]:
+    """A version's introduction and questions (in order) as plain data: what a reload
+    compares with the file's ``QuestionnaireSpec.content``."""
+    return {
+        "intro_pl": version.intro_pl,
+        "intro_en": version.intro_en,
+        "questions": [
+            {"position": q.position, **{name: getattr(q, name) for name in CONTENT_FIELDS}}
+            for q in version.questions.order_by("position", "pk")
+        ],
+    }
 
 
 @transaction.atomic
@@ -211,7 +224,7 @@ def questionnaires_load(*, path: Path = SHIPPED, by: User | None = None) -> Load
             questionnaire.domain = domain
             questionnaire.save(update_fields=["domain"])
         latest = questionnaire.versions.order_by("-number").first()
-        if latest is not None and version_content(latest) == spec.questions:
+        if latest is not None and version_content(latest) == spec.content():
             report.unchanged.append(spec.code)
             continue
         version = QuestionnaireVersion.objects.create(

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -89,3 +91,69 @@ def test_the_filter_question_hides_the_items_from_those_who_do_not_use_the_servi
     assert not is_shown(item, {"USE": "2"})
     assert not is_shown(item, {})
     assert version.questions.get(code="OPEN").show_if is None
+
+
+COUNTY_DOMAINS = {"SEC", "CRD", "FAM", "LAB", "BLD", "VEH", "GEO"}
+
+
+def test_county_questionnaires_speak_of_the_county_and_gmina_ones_keep_the_shared_intro():
+    specs = {spec.domain: spec for spec in read_questionnaires()}
+    assert specs.keys() >= COUNTY_DOMAINS
+    for domain in COUNTY_DOMAINS:
+        spec = specs[domain]
+        assert "powiat" in spec.intro_pl and "county" in spec.intro_en, spec.code
+        assert "usługi gminy" not in spec.intro_pl and "gmina" not in spec.intro_en, spec.code
+        for question in spec.questions:
+            # Not the common AREA question either: it asks for the part of the gmina.
+            assert "gmin" not in question["text_pl"] + question["help_pl"], question["code"]
+            assert "gmina" not in question["text_en"] + question["help_en"], question["code"]
+    shared = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))["intro"]
+    edu = specs["EDU"]
+    assert (edu.intro_pl, edu.intro_en) == (shared["pl"].strip(), shared["en"].strip())
+    assert "usługi gminy" in edu.intro_pl
+    # Health is asked by gminas and counties alike: its intro names both.
+    health = specs["HLT"]
+    assert "w gminie i powiecie" in health.intro_pl and "gmina and county" in health.intro_en
+
+
+def _file(tmp_path, intro: str, own_intro: str = "") -> Path:
+    """A file of one questionnaire, TEST, under the file's ``intro``; ``own_intro``, if
+    given, is the YAML of TEST's own intro."""
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        "format: benchlearn-questionnaires\n"
+        f"intro: {{pl: '{intro}', en: 'Thanks'}}\n"
+        "questionnaires:\n"
+        "  - code: TEST\n"
+        "    name: {pl: Test, en: Test}\n"
+        + (f"    intro: {own_intro}\n" if own_intro else "")
+        + "    questions:\n"
+        "      - {code: OVERALL, kind: scale5, role: overall, text: {pl: Ocena, en: Rating}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("own_intro", ["5", "Dziękujemy", "{en: Thank you}", "{pl: ''}"])
+def test_a_questionnaire_whose_own_intro_is_malformed_is_refused_naming_it(tmp_path, own_intro):
+    with pytest.raises(QuestionnaireFileError, match="TEST intro"):
+        read_questionnaires(_file(tmp_path, "Dziękujemy", own_intro))
+
+
+def test_a_questionnaires_own_intro_replaces_the_files(tmp_path):
+    (spec,) = read_questionnaires(_file(tmp_path, "Wspólny", "{pl: Własny, en: Own}"))
+    assert (spec.intro_pl, spec.intro_en) == ("Własny", "Own")
+    (spec,) = read_questionnaires(_file(tmp_path, "Wspólny"))
+    assert (spec.intro_pl, spec.intro_en) == ("Wspólny", "Thanks")
+
+
+def test_a_changed_intro_alone_makes_a_new_version_carrying_it(db, tmp_path):
+    assert questionnaires_load(path=_file(tmp_path, "Stary")).created == ["TEST"]
+    assert questionnaires_load(path=_file(tmp_path, "Stary")).unchanged == ["TEST"]
+    assert questionnaires_load(path=_file(tmp_path, "Nowy")).new_versions == ["TEST"]
+    own = _file(tmp_path, "Nowy", "{pl: Własny, en: Own}")
+    assert questionnaires_load(path=own).new_versions == ["TEST"]
+    assert questionnaires_load(path=own).unchanged == ["TEST"]
+    versions = Questionnaire.objects.get(code="TEST").versions.order_by("number")
+    assert [(v.number, v.intro_pl) for v in versions] == [(1, "Stary"), (2, "Nowy"), (3, "Własny")]
+    assert all(v.questions.count() == 1 for v in versions)
