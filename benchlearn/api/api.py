@@ -182,6 +182,7 @@ def _variable_out(variable: Variable) -> VariableOut:
         compare_per=variable.compare_per or None,
         plausible_min=variable.plausible_min,
         plausible_max=variable.plausible_max,
+        bdl=variable.bdl or None,
     )
 
 

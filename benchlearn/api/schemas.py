@@ -126,6 +126,10 @@ class VariableOut(Schema):
     )
     plausible_min: float | None = Field(description="the compared quantity's plausible range")
     plausible_max: float | None
+    bdl: str | None = Field(
+        description="where GUS BDL publishes the same figure: level:id (6 gminas, 5 counties, "
+        "2 voivodeships; ids joined by + are added up), e.g. 6:76037"
+    )
 
 
 class RuleOut(Schema):

@@ -4,7 +4,7 @@ basis and plausible range, and the validation rules (``GET /api/v1/rules``)."""
 import pytest
 from django.test import Client
 
-from benchlearn.catalogue.models import ValidationRule
+from benchlearn.catalogue.models import ValidationRule, Variable
 from benchlearn.catalogue.services import catalogue_import
 from tests.catalogue.test_rules import WITH_RULES
 from tests.conftest import client_for
@@ -22,6 +22,9 @@ def test_variables_give_their_comparison_basis_and_plausible_range(with_rules, p
     waste = client.get("/api/v1/variables", {"domain": "WASTE"}).json()["items"][0]
     assert waste["compare"] == "as_is" and waste["compare_per"] is None
     assert (waste["plausible_min"], waste["plausible_max"]) == (None, None)
+    assert waste["bdl"] is None
+    Variable.objects.filter(code="EDU_EXP").update(bdl="6:76037 5:11+12")
+    assert client.get("/api/v1/variables/EDU_EXP").json()["bdl"] == "6:76037 5:11+12"
 
 
 def test_rules_are_listed_with_their_sides_bounds_severity_and_messages(with_rules, participant_a):
