@@ -2,7 +2,7 @@
 
 import pytest
 
-from benchlearn.catalogue.services import catalogue_import
+from benchlearn.catalogue.services import catalogue_import, edit_token
 
 SMALL_YAML = """\
 format: benchlearn-catalogue
@@ -74,3 +74,17 @@ sets:
 def catalogue(db, operator):
     catalogue_import(text=SMALL_YAML, user=operator)
     return SMALL_YAML
+
+
+def variable_form(variable, **changes) -> dict:
+    """What the variable editor posts for ``variable`` as it is stored, with ``changes``."""
+    fields = {
+        "code": variable.code,
+        "name_pl": variable.name_pl,
+        "domain": variable.domain.code if variable.domain else "",
+        "source": variable.source,
+        "compare": variable.compare,
+        "compare_per": variable.compare_per,
+        "base_token": edit_token(variable.updated_at),
+    }
+    return fields | changes

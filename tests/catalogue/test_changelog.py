@@ -9,9 +9,8 @@ from benchlearn.catalogue.services import (
     CatalogueProblems,
     catalogue_export,
     catalogue_import,
-    edit_token,
 )
-from tests.catalogue.conftest import SMALL_YAML
+from tests.catalogue.conftest import SMALL_YAML, variable_form
 from tests.conftest import client_for
 
 LOG = """\
@@ -116,13 +115,7 @@ def test_the_catalogue_pages_show_the_data_years_of_each_definition(db, operator
 
 def test_an_operator_sets_a_variables_last_data_year_on_its_form(catalogue, operator):
     variable = Variable.objects.get(code="EDU_EXP")
-    fields = {
-        "code": "EDU_EXP",
-        "name_pl": variable.name_pl,
-        "domain": "EDU",
-        "source": "form",
-        "base_token": edit_token(variable.updated_at),
-    }
+    fields = variable_form(variable)
     client = client_for(operator)
     client.cookies["django_language"] = "pl"
     url = reverse("variable-edit", args=["EDU_EXP"])

@@ -10,6 +10,7 @@ from django.urls import reverse
 from benchlearn.catalogue.models import CatalogueChange, ValidationRule, Variable
 from benchlearn.catalogue.services import edit_token, rule_create
 from benchlearn.collection.models import Submission
+from tests.catalogue.conftest import variable_form
 from tests.conftest import client_for
 from tests.results.conftest import (  # noqa: F401 - fixtures of the results' programme
     computed_programme,
@@ -150,17 +151,13 @@ def test_live_check_tries_the_rule_on_the_last_approved_data(operator):
 def test_operator_sets_a_variables_comparison_basis_in_the_editor(rule, operator):
     client = client_for(operator)
     variable = Variable.objects.get(code="EDU_EXP")
-    fields = {
-        "code": "EDU_EXP",
-        "name_pl": variable.name_pl,
-        "domain": "EDU",
-        "source": "form",
-        "compare": "per_user",
-        "compare_per": "PUPILS",
-        "plausible_min": "8000",
-        "plausible_max": "50000",
-        "base_token": edit_token(variable.updated_at),
-    }
+    fields = variable_form(
+        variable,
+        compare="per_user",
+        compare_per="PUPILS",
+        plausible_min="8000",
+        plausible_max="50000",
+    )
     url = reverse("variable-edit", args=["EDU_EXP"])
     refused = client.post(url, fields | {"compare_per": ""})
     assert refused.status_code == 400
@@ -181,15 +178,7 @@ def test_operator_names_a_variables_bdl_source_in_the_editor(rule, operator):
     nothing stored; the variable's page links to BDL's description of the variable."""
     client = client_for(operator)
     variable = Variable.objects.get(code="EDU_EXP")
-    fields = {
-        "code": "EDU_EXP",
-        "name_pl": variable.name_pl,
-        "domain": "EDU",
-        "source": "form",
-        "compare": variable.compare,
-        "compare_per": variable.compare_per,
-        "base_token": edit_token(variable.updated_at),
-    }
+    fields = variable_form(variable)
     url = reverse("variable-edit", args=["EDU_EXP"])
     refused = client.post(url, fields | {"bdl": "gmina:76037"})
     assert refused.status_code == 400
