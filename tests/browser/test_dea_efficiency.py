@@ -4,7 +4,7 @@ catalogue, picking, changing and deleting a model), and the scores of the demo."
 
 import pytest
 
-from benchlearn.demo.build import DEMO_PASSWORD, PARTICIPANTS, demo_build
+from benchlearn.demo.build import DEMO_PASSWORD, PARTICIPANTS
 from benchlearn.reports.bundle import ensure_bundle
 from benchlearn.results.models import EfficiencyModel, EfficiencyScore, Reference
 from benchlearn.results.services import (
@@ -13,6 +13,7 @@ from benchlearn.results.services import (
     efficiency_model_save,
 )
 from tests.browser.conftest import axe_check, login
+from tests.demo_database import demo_database
 from tests.results.conftest import (  # noqa: F401 - fixtures
     computed_programme,
     extra_units,
@@ -120,7 +121,7 @@ def test_operator_searches_the_catalogue_picks_changes_and_deletes_a_model(
 
 def test_the_demo_shows_efficiency_scores_to_its_participant(page, live_server):
     ensure_bundle()
-    demo_build()
+    demo_database()
     account, teryt, _level = PARTICIPANTS[0]
     login(page, live_server, account.email, DEMO_PASSWORD)
     page.goto(f"{live_server.url}/units/{teryt}/results/?group=all")

@@ -7,11 +7,12 @@ box."""
 import pytest
 
 from benchlearn.collection.models import Round
-from benchlearn.demo.build import DEMO_PASSWORD, OPERATOR, PARTICIPANTS, demo_build
+from benchlearn.demo.build import DEMO_PASSWORD, OPERATOR, PARTICIPANTS
 from benchlearn.demo.history import EDUCATION
 from benchlearn.groups.models import ExchangeGroup, Programme
 from benchlearn.reports.bundle import ensure_bundle
 from tests.browser.conftest import axe_check, login
+from tests.demo_database import demo_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -57,7 +58,7 @@ def _draw_every_chart(page) -> None:
 
 def test_the_results_pages_draw_their_charts_without_console_warnings(browser, live_server):
     ensure_bundle()
-    demo_build()
+    demo_database()
     account, teryt, _level = PARTICIPANTS[0]
     context = browser.new_context(locale="pl-PL", viewport=DESKTOP)
     try:
@@ -113,7 +114,7 @@ def test_the_results_pages_draw_their_charts_without_console_warnings(browser, l
 
 
 def test_tables_outside_the_results_scroll_inside_their_box_on_a_phone(browser, live_server):
-    demo_build()
+    demo_database()
     _account, teryt, _level = PARTICIPANTS[0]
     context = browser.new_context(locale="pl-PL", viewport=PHONE)
     try:
@@ -169,7 +170,7 @@ def test_the_group_pages_fit_a_phone_and_pass_the_accessibility_check(browser, l
     """Issue 14's pages (seats, group and programme forms, the programme report, the
     workspace, meetings, the board, the organisational forms) on a 390 px phone: no
     sideways scrolling, wide tables scroll in their own box, no serious axe finding."""
-    demo_build()
+    demo_database()
     _account, teryt, _level = PARTICIPANTS[0]
     group = ExchangeGroup.objects.order_by("pk").first()
     programme = Programme.objects.order_by("pk").first()

@@ -5,16 +5,15 @@ tables fit a 390 px phone with their priority columns; charts take the content's
 width with text of 12 px or more and one caption; sparklines draw without console
 errors."""
 
-from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Error as PlaywrightError
 
 from benchlearn.demo.build import DEMO_PASSWORD, MODERATORS, OPERATOR, PARTICIPANTS
 from tests.browser.conftest import login
+from tests.demo_database import demo_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
@@ -85,9 +84,7 @@ PAGE_SCROLLS_SIDEWAYS = (
 
 @pytest.fixture
 def demo(transactional_db):
-    out = StringIO()
-    call_command("demo", stdout=out)
-    return out.getvalue()
+    return demo_database()
 
 
 def _route(url: str) -> str | None:

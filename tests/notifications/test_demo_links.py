@@ -4,10 +4,7 @@ latest positions; the pages of notifications, introductions and preferences have
 something true to show. The demo is built once for this module, in a transaction undone
 after its last test (as in tests/test_demo.py)."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 
 from benchlearn.accounts.models import User
@@ -15,6 +12,7 @@ from benchlearn.demo.build import MODERATORS, OPERATOR, PARTICIPANTS
 from benchlearn.groups.models import ExchangeGroup, Programme
 from benchlearn.notifications.models import IntroductionRequest, IntroductionState, Notification
 from tests.conftest import client_for
+from tests.demo_database import demo_database
 from tests.notifications.test_start_links import refused_links
 
 ACCOUNTS = [
@@ -27,7 +25,7 @@ ACCOUNTS = [
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo", stdout=StringIO())
+        demo_database()
         yield
         transaction.set_rollback(True)
 

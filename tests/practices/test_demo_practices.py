@@ -13,12 +13,13 @@ from benchlearn.groups.models import ExchangeGroup
 from benchlearn.practices.evidence import practice_evidence
 from benchlearn.practices.models import Audience, Practice, PracticeState
 from tests.conftest import client_for
+from tests.demo_database import demo_database
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo", stdout=StringIO())
+        demo_database()
         yield
         transaction.set_rollback(True)
 
