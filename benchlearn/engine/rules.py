@@ -449,15 +449,17 @@ _COMPARE: Mapping[str, Callable[[float, float], bool]] = {
 # --- which rules apply --------------------------------------------------------------
 
 
-def rule_variables(rule: Rule) -> set[str]:
-    """The variable codes a rule reads (empty for a rule that does not parse)."""
+@lru_cache(maxsize=4096)
+def rule_variables(rule: Rule) -> frozenset[str]:
+    """The variable codes a rule reads (empty for a rule that does not parse); asked of
+    every rule of the catalogue at each form's check, so kept (rules are immutable)."""
     codes: set[str] = set()
     for text in rule_sides(rule).values():
         try:
             codes |= references(_parsed(text))
         except FormulaError:
             continue
-    return codes
+    return frozenset(codes)
 
 
 def rules_reading(rules: Sequence[Rule], codes: Iterable[str]) -> list[Rule]:

@@ -89,7 +89,7 @@ def rule_check(
     if chosen is None or not result.ok or not all(text.strip() for text in texts.values()):
         return result
     rule = engine.Rule(code="TRIAL", left=left, operator=chosen, right=right, upper=upper)
-    found = data(rule_variables(rule))
+    found = data(set(rule_variables(rule)))
     if found is not None:
         result.period, units, previous = found
         result.trial = rule_trial(rule, units, previous)
