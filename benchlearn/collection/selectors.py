@@ -216,7 +216,7 @@ def round_variables(round_: Round, kind: str | None = None) -> list[Variable]:
     # An opened round's set versions are pinned: its variables are kept on the round
     # object for the rest of its life (one request or task), since submitting checks a
     # submission three times (before sending, then frozen in each language).
-    remembered: dict[str | None, tuple[Variable, ...]] = getattr(round_, "_variables", {})
+    remembered = _round_memo(round_)
     if kind in remembered and round_.state != RoundState.DRAFT:
         return list(remembered[kind])
     if kind is not None and not round_asks_by_kind(round_):
@@ -233,8 +233,21 @@ def round_variables(round_: Round, kind: str | None = None) -> list[Variable]:
         .order_by(F("domain__position").asc(nulls_last=True), "domain__code", "code")
     )
     if round_.state != RoundState.DRAFT:
-        round_._variables = remembered | {kind: tuple(variables)}  # type: ignore[attr-defined]
+        remembered[kind] = tuple(variables)
     return variables
+
+
+def _round_memo(round_: Round) -> dict[str | None, tuple[Variable, ...]]:
+    """The round object's remembered variables by kind of unit (see ``round_variables``)."""
+    memo: dict[str | None, tuple[Variable, ...]] = round_.__dict__.setdefault("_variables", {})
+    return memo
+
+
+def round_memo_share(source: Round, target: Round) -> None:
+    """Let ``target``, another object of the same round in the same state, use and add
+    to what ``source`` remembers of it (a submission locked anew keeps its round's)."""
+    if source.pk == target.pk and source.state == target.state:
+        target.__dict__["_variables"] = _round_memo(source)
 
 
 def round_asks_by_kind(round_: Round) -> bool:

@@ -404,7 +404,11 @@ def history_build(
 
 
 def _submissions(round_: Round) -> list[Submission]:
-    return list(round_.submissions.select_related("unit", "round").order_by("unit__teryt"))
+    """The round's forms, sharing one round object (its variables are worked out once)."""
+    found = list(round_.submissions.select_related("unit").order_by("unit__teryt"))
+    for submission in found:
+        submission.round = round_
+    return found
 
 
 def _open_rounds_filled(

@@ -16,6 +16,7 @@ from benchlearn.collection.models import (
     SubmissionState,
 )
 from benchlearn.collection.parsing import checked_decimal, parse_number
+from benchlearn.collection.selectors import round_memo_share
 from benchlearn.collection.validation import Check
 
 
@@ -47,11 +48,16 @@ class SubmissionBlocked(CollectionError):
 
 def locked_submission(submission: Submission) -> Submission:
     # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
-    return (
+    locked = (
         Submission.objects.select_for_update(of=("self",))
         .select_related("round", "unit")
         .get(pk=submission.pk)
     )
+    # What was worked out of the round (its variables, ``round_variables``) is shared
+    # with the caller's round object: a loop over a round's forms works it out once.
+    if Submission.round.is_cached(submission) and submission.round.pk == locked.round_id:
+        round_memo_share(submission.round, locked.round)
+    return locked
 
 
 def _approved_elsewhere(submission: Submission) -> bool:
