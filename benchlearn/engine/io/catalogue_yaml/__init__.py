@@ -40,7 +40,7 @@ optional; names, descriptions, definitions and notes may be a plain string or
         kinds: [gm, gw, gmw, mnpp]  # the kinds of unit it applies to (register codes:
                                     # gm gw gmw mnpp pow woj); omitted: every kind
     rules:                      # see rule_items.py: also compare/compare_per/plausible
-      - code: EDU_CHECK_COST    # on variables
+      - code: EDU_CHECK_COST    # and bdl (a GUS BDL source, format 3) on variables
         left: EDU_EXP / PUPILS
         between: [8000, 50000]  # or operator: "<=" and right: ...
         severity: warning       # error | warning
