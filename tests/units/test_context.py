@@ -397,3 +397,20 @@ def test_the_command_takes_the_bdl_variables_to_add_up(tmp_path, units, settings
     )
     assert "POP_F_18PLUS from BDL variable 201+202: 2 values, 1 new" in out.getvalue()
     assert ContextValue.objects.get(variable__code="POP_F_18PLUS").value == 76000
+
+
+def test_given_bdl_variables_at_two_levels_are_fetched_in_one_go(
+    tmp_path, units, settings, monkeypatch
+):
+    """A city with county rights comes at the gmina level and, by its county code, at
+    the county level: fetched together, it keeps one value with one recorded change."""
+    settings.BDL_CACHE_DIR = tmp_path / "cache"
+    city_as_county = "012415561000"  # Bielsko-Biała at BDL's county level
+    figures = {301: {BIELSKO: 170000, city_as_county: 170000}}
+    monkeypatch.setattr(bdl, "default_transport", httpx.MockTransport(_by_variable(figures)))
+    out = io.StringIO()
+    arguments = ("--bdl-variable", "301", "--code", "POP", "--years", "2023")
+    call_command("bdl-fetch", *arguments, "--unit-level", "6", "--unit-level", "5", stdout=out)
+    assert out.getvalue().count("POP from BDL variable 301:") == 1
+    value = ContextValue.objects.get(variable__code="POP", unit__teryt="2461011", year=2023)
+    assert value.value == 170000 and value.changes.count() == 1

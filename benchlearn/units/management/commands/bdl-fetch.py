@@ -64,26 +64,31 @@ class Command(BaseCommand):
             raise CommandError(str(unknown), returncode=2) from unknown
         plan = _plan(variable, options["bdl_variable"], options["unit_level"])
         if options["queue"]:
-            for level, ids in plan:
+            for levels, ids in plan:
                 enqueue(
                     context_fetch_bdl_task,
                     code=code,
                     bdl_variable=list(ids),
                     years=options["years"],
-                    unit_levels=[level],
+                    unit_levels=levels,
                     refresh=options["refresh"],
                 )
             self.stdout.write(_("Queued: a worker fetches it (benchlearn worker)."))
             return
         with BdlClient(BdlConfig.from_settings(), refresh=options["refresh"]) as client:
             try:
-                for level, ids in plan:
-                    self._fetch(client, variable, level, ids, options)
+                for levels, ids in plan:
+                    self._fetch(client, variable, levels, ids, options)
             except BdlError as exc:
                 raise CommandError(str(exc), returncode=2) from exc
 
     def _fetch(
-        self, client: BdlClient, variable: Any, level: int, ids: tuple[int, ...], options: Any
+        self,
+        client: BdlClient,
+        variable: Any,
+        levels: list[int],
+        ids: tuple[int, ...],
+        options: Any,
     ) -> None:
         for bdl_id in ids:
             self.stdout.write(
@@ -95,7 +100,7 @@ class Command(BaseCommand):
             bdl_variable=list(ids),
             variable=variable,
             years=options["years"],
-            unit_levels=[level],
+            unit_levels=levels,
         )
         self.stdout.write(
             _(
@@ -118,11 +123,12 @@ class Command(BaseCommand):
 
 def _plan(
     variable: Any, given: list[int] | None, levels: list[int] | None
-) -> list[tuple[int, tuple[int, ...]]]:
-    """(BDL level, BDL variables added up) to fetch: those given at the levels given (or
-    gminas), else the catalogue's declared source at its levels (or those given)."""
+) -> list[tuple[list[int], tuple[int, ...]]]:
+    """(BDL levels, BDL variables added up) to fetch: those given at the levels given (or
+    gminas) in one go, else the catalogue's declared source level by level (each level
+    has its own BDL variables), at the levels given if any."""
     if given:
-        return [(level, tuple(given)) for level in levels or [6]]
+        return [(levels or [6], tuple(given))]
     declared = bdl_sources(variable.bdl)
     if not declared:
         raise CommandError(
@@ -133,7 +139,7 @@ def _plan(
             % {"code": variable.code},
             returncode=2,
         )
-    wanted = [(level, ids) for level, ids in declared.items() if not levels or level in levels]
+    wanted = [([level], ids) for level, ids in declared.items() if not levels or level in levels]
     if not wanted:
         raise CommandError(
             _("BDL publishes %(code)s at levels %(declared)s only.")
