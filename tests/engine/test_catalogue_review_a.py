@@ -6,7 +6,6 @@ and part-of-whole rules fire on a wrong value and not on a right one; the educat
 coverage rule reads the subvention up to 2024 and the educational needs amount from 2025,
 and a 2025 round neither asks for the subvention nor complains about it."""
 
-import polars as pl
 import pytest
 from django.utils import translation
 
@@ -15,14 +14,13 @@ from benchlearn.collection.models import Submission
 from benchlearn.collection.selectors import round_variables
 from benchlearn.collection.validation import submission_check
 from benchlearn.engine.catalogue import Catalogue, Operator, Severity
-from benchlearn.engine.evaluate import evaluate_by_year
 from benchlearn.engine.io.catalogue_yaml import read_default_catalogue
 from benchlearn.engine.rules import rule_failures
-from benchlearn.engine.stats import group_stats
 from benchlearn.units.models import Unit
 from tests.collection.conftest import make_round
 from tests.collection.test_validation_peers import store_population
 from tests.conftest import load_units
+from tests.engine.catalogue_figures import computed as figures_computed
 
 NEW_INDICATORS = {
     "EDU": ["EDU_OWN_TOPUP_PUPIL", "EDU_COST_WEIGHTED_PUPIL", "EDU_EXAM_LANG_GAP"],
@@ -155,18 +153,7 @@ def computed(catalogue: Catalogue, code: str, year: int) -> dict:
     """``code``'s value per unit and the group aggregate, for ``year``."""
     extra = SUBVENTION_2024 if year <= 2024 else NEEDS_2025
     units = {"gmina": GMINA | extra["gmina"], "city": CITY | extra["city"]}
-    rows = [
-        (unit, year, variable, float(value))
-        for unit, figures in units.items()
-        for variable, value in figures.items()
-    ]
-    schema = {"unit": pl.String, "period": pl.Int64, "variable": pl.String, "value": pl.Float64}
-    results = evaluate_by_year(pl.DataFrame(rows, schema=schema, orient="row"), catalogue)
-    results = results.filter(pl.col("indicator") == code)
-    groups = pl.DataFrame({"group": ["all"] * 2, "unit": list(units)})
-    stats = group_stats(results, groups, {code: catalogue.indicator(code).polarity})
-    by_unit = dict(zip(results["unit"], results["value"], strict=True))
-    return {**by_unit, "aggregate": stats["aggregate"].item()}
+    return figures_computed(catalogue, units, code, year=year)
 
 
 # --- the indicators, their sets and descriptions ---------------------------------------
