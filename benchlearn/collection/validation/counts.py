@@ -281,10 +281,11 @@ def _soft_checks(
         _rules_per_unit(rules, rows, variables, column, context, warned, failed)
     published = public_figures(unit_kinds, round_.period, variables)
     if published:
-        for n in range(rows.shape[0]):
-            public = published.get((int(units[n]), variables[int(column[n])].code))
-            if public is not None and differs(float(value[n]), public.value):
-                warned[n] = True
+        sourced = [n for n, v in enumerate(variables) if v.bdl]
+        for at in np.flatnonzero(np.isin(column, sourced)):
+            public = published.get((int(units[at]), variables[int(column[at])].code))
+            if public is not None and differs(float(value[at]), public.value):
+                warned[at] = True
     return warned, failed
 
 
