@@ -263,9 +263,9 @@ def _parsed(response: httpx.Response, url: str, *, data: bool = True) -> dict[st
             _("BDL's answer to %(url)s is not valid JSON (%(error)s); nothing was changed.")
             % {"url": url, "error": exc}
         ) from exc
-    if not data and isinstance(body, dict) and body.get("n1"):
-        return body
     if not data:
+        if isinstance(body, dict) and body.get("n1"):
+            return body
         raise BdlError(
             _("BDL's answer to %(url)s names no variable: not the documented format.")
             % {"url": url}

@@ -414,3 +414,21 @@ def test_given_bdl_variables_at_two_levels_are_fetched_in_one_go(
     assert out.getvalue().count("POP from BDL variable 301:") == 1
     value = ContextValue.objects.get(variable__code="POP", unit__teryt="2461011", year=2023)
     assert value.value == 170000 and value.changes.count() == 1
+
+
+def test_a_variable_answer_without_a_name_stops_the_fetch_and_stores_nothing(
+    tmp_path, units, settings, monkeypatch
+):
+    settings.BDL_CACHE_DIR = tmp_path / "cache"
+
+    def nameless(request: httpx.Request) -> httpx.Response:
+        if "/variables/" in request.url.path:
+            return httpx.Response(200, json={"errors": ["unknown variable"]})
+        return _by_variable({301: {BIELSKO: 170000}})(request)
+
+    monkeypatch.setattr(bdl, "default_transport", httpx.MockTransport(nameless))
+    with pytest.raises(CommandError) as caught:
+        call_command("bdl-fetch", "--bdl-variable", "301", "--code", "POP", "--years", "2023")
+    assert caught.value.returncode == 2
+    assert "names no variable: not the documented format" in str(caught.value)
+    assert not ContextValue.objects.exists()
