@@ -964,6 +964,7 @@ def test_the_finance_forms_show_what_gus_publishes_without_a_warning(db, printed
     for submission in current.submissions.exclude(unit__kind="pow"):
         item = submission_check(submission, live=True).items["FIN_REV_TOTAL"]
         assert item.public is not None, submission.unit.teryt
+        assert item.public.source == "BDL 76037 – dane demonstracyjne"
         assert not [w for w in item.warnings if w.startswith("GUS")], submission.unit.teryt
         shown += 1
     assert shown >= 50

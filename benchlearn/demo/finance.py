@@ -105,8 +105,13 @@ def finance_entered(teryt: str, residents: float, year: int) -> Figures:
 # Finance is collected since the year before last (a closed round and the open one).
 FINANCE_FIRST_YEAR = HISTORY_YEARS[-1]
 # The amounts GUS publishes in its Local Data Bank for gminas and cities with county
-# rights (the catalogue's BDL sources), as ``bdl-fetch`` would store them.
-PUBLISHED = ("FIN_REV_TOTAL", "FIN_REV_OWN", "FIN_EXP_TOTAL")
+# rights (the catalogue's BDL sources), as ``bdl-fetch`` would store them, each saying
+# where it came from as bdl-fetch does ("BDL 76037"), and that it is made up.
+PUBLISHED = {
+    "FIN_REV_TOTAL": "BDL 76037 – dane demonstracyjne",
+    "FIN_REV_OWN": "BDL 76070 – dane demonstracyjne",
+    "FIN_EXP_TOTAL": "BDL 76477 – dane demonstracyjne",
+}
 
 
 def finance_context(teryt: str, residents: float, year: int) -> Figures:
@@ -129,4 +134,5 @@ FINANCE = Domain(
     # Collected since the year before last: a closed round that every unit submitted
     # and the open one (five years of it would add a third to the demo's build time).
     first_year=FINANCE_FIRST_YEAR,
+    context_sources=tuple(PUBLISHED.items()),
 )

@@ -315,6 +315,8 @@ class Domain:
     context: Callable[[str, float, int], Figures]  # its public statistics, likewise
     first_year: int = FIRST_YEAR  # its first closed round (OPEN_YEAR: only the open one)
     more_sets: tuple[str, ...] = ()  # other sets its rounds ask (each of its own kinds)
+    # Where a context figure says it came from, by code (else DEMO_CONTEXT_SOURCE).
+    context_sources: tuple[tuple[str, str], ...] = ()
 
     @property
     def set_codes(self) -> tuple[str, ...]:
@@ -458,14 +460,17 @@ def _context_store(domain: Domain, populations: Mapping[str, Mapping[int, float]
         for year, residents in by_year.items():
             for code, value in domain.context(teryt, residents, year).items():
                 rows.setdefault(code, []).append((units[teryt], year, value))
+    sources = dict(domain.context_sources)
     for code, values in rows.items():
-        _store(Variable.objects.get(code=code), values)
+        _store(Variable.objects.get(code=code), values, sources.get(code, DEMO_CONTEXT_SOURCE))
 
 
-def _store(variable: Variable, values: Iterable[tuple[Unit, int, float]]) -> None:
-    context_values_store(
-        variable=variable, values=values, source=DEMO_CONTEXT_SOURCE, origin="demo"
-    )
+def _store(
+    variable: Variable,
+    values: Iterable[tuple[Unit, int, float]],
+    source: str = DEMO_CONTEXT_SOURCE,
+) -> None:
+    context_values_store(variable=variable, values=values, source=source, origin="demo")
 
 
 def _round_with_values(
